@@ -1,0 +1,450 @@
+"""karta's command line: parse arguments → call one service function → print.
+
+Only click is imported at start-up; the database layer, importers and rich are imported
+inside the commands that need them, so ``karta --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from registry.database import Database
+
+STATES = ("planned", "in_progress", "reported", "analysed", "cancelled")
+_HEADINGS = {"Options": "Параметры", "Commands": "Команды",
+             "Positional arguments": "Аргументы"}
+
+
+class RussianHelpFormatter(click.HelpFormatter):
+    """Click's help layout with Russian headings."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Использование: " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+
+click.Context.formatter_class = RussianHelpFormatter
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _help_option(f: Any) -> Any:
+    return click.help_option("-h", "--help", help="Показать эту справку и выйти.")(f)
+
+
+class KartaGroup(click.Group):
+    """karta's groups: Russian help on every command; errors as one Russian line."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        from workflow.errors import KartaError
+
+        try:
+            code = super().main(args, prog_name or "karta", complete_var,
+                                standalone_mode=False, **extra)
+        except KartaError as error:
+            _fail(str(error), error.exit_code)
+        except click.exceptions.Abort:
+            _fail("прервано", 1)
+        except click.ClickException as error:
+            _fail(_russian_usage(error.format_message()) + " (см. karta --help)", 2)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        decorator = super().command(*args, **kwargs)
+
+        def wrap(f: Any) -> Any:
+            return decorator(_help_option(f))
+
+        return wrap
+
+    def group(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cls", KartaGroup)
+        decorator = super().group(*args, **kwargs)
+
+        def wrap(f: Any) -> Any:
+            return decorator(_help_option(f))
+
+        return wrap
+
+
+class Settings:
+    """Global options, resolved lazily so that --help needs no database."""
+
+    def __init__(self, db_url: str | None, user: str | None, files: str | None) -> None:
+        self.db_url = db_url or os.environ.get("KARTA_DB")
+        self.user = user or os.environ.get("KARTA_USER")
+        self.files = Path(files) if files else None
+        self._db: Database | None = None
+
+    def database(self, *, initialised: bool = True) -> "Database":
+        if self._db is None:
+            from registry.database import Database
+
+            self._db = Database(self.db_url, self.files)
+            if initialised:
+                self._db.require_initialised()
+        return self._db
+
+
+def _settings() -> Settings:
+    return click.get_current_context().find_object(Settings)  # type: ignore[return-value]
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+@click.group(cls=KartaGroup, context_settings=CONTEXT)
+@_help_option
+@click.option("--db", "db_url", metavar="URL",
+              help="База данных: адрес SQLAlchemy (sqlite:///…, postgresql://…) или путь к "
+                   "файлу SQLite. По умолчанию KARTA_DB или karta.db в текущей папке.")
+@click.option("--user", metavar="ЛОГИН",
+              help="От чьего имени выполняется команда (по умолчанию KARTA_USER).")
+@click.option("--files", metavar="ПАПКА",
+              help="Хранилище файлов (по умолчанию KARTA_FILES или karta-files рядом с базой).")
+@click.version_option("0.1.0", "--version", message="karta %(version)s",
+                      help="Показать версию и выйти.")
+@click.pass_context
+def main(ctx: click.Context, db_url: str | None, user: str | None, files: str | None) -> None:
+    """karta — дорожные карты управления образования: импорт, исполнение мероприятий,
+    история решений.
+
+    \b
+    Ссылки: R1 — дорожная карта, 1:2.4 — мероприятие 2.4 карты 1,
+    1:2.4@2022 — его исполнение за 2022 год.
+    """
+    ctx.obj = Settings(db_url, user, files)
+
+
+# ----------------------------------------------------------------------------- init, people
+
+@main.command()
+@click.option("--org", "full_name", required=True, metavar="НАИМЕНОВАНИЕ",
+              help="Полное наименование организации.")
+@click.option("--short-name", default="", help="Сокращённое наименование (МКУ «УО …»).")
+@click.option("--parent", default="", help="Вышестоящий орган («Администрация … района»).")
+@click.option("--place", default="", help="Место составления документов («г. Заозерск»).")
+@click.option("--head-name", default="", help="Руководитель: «И.О. Фамилия».")
+@click.option("--head-position", default="", help="Должность руководителя.")
+@click.option("--prefix", "order_prefix", default="01-09/", show_default=False,
+              help="Индекс журнала приказов (по умолчанию «01-09/»).")
+@click.option("--tz", "timezone", default="Europe/Moscow",
+              help="Часовой пояс для показа времени (по умолчанию Europe/Moscow).")
+@click.option("--admin", "admin_login", default="admin",
+              help="Логин администратора (по умолчанию admin).")
+@click.option("--admin-name", default="", help="ФИО администратора.")
+def init(full_name: str, short_name: str, parent: str, place: str, head_name: str,
+         head_position: str, order_prefix: str, timezone: str, admin_login: str,
+         admin_name: str) -> None:
+    """Создать базу данных, профиль организации и администратора."""
+    from registry.people import Profile, initialise
+
+    db = _settings().database(initialised=False)
+    initialise(db, Profile(full_name=full_name, short_name=short_name, parent_body=parent,
+                           place=place, head_position=head_position, head_name=head_name,
+                           order_prefix=order_prefix, timezone=timezone),
+               admin_login=admin_login, admin_name=admin_name)
+    click.echo(f"База данных создана: {db.safe_url}; администратор «{admin_login}».")
+
+
+@main.group()
+def people() -> None:
+    """Пользователи: добавить, показать список."""
+
+
+@people.command("add")
+@click.argument("login")
+@click.option("--name", "full_name", required=True, help="ФИО полностью.")
+@click.option("--gender", type=click.Choice(["m", "f"]), default=None,
+              help="Пол (m или f) — нужен для склонения ФИО в документах.")
+@click.option("--position", default="", help="Должность.")
+@click.option("--role", "roles", multiple=True,
+              help="Роль: admin, clerk, head, executor, auditor (можно несколько раз).")
+def people_add(login: str, full_name: str, gender: str | None, position: str,
+               roles: tuple[str, ...]) -> None:
+    """Добавить пользователя LOGIN."""
+    from registry.people import add_person
+
+    settings = _settings()
+    add_person(settings.database(), settings.user, login, full_name, gender or "", position,
+               list(roles) or ["clerk"])
+    click.echo(f"Пользователь «{login}» добавлен.")
+
+
+@people.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def people_list(as_json: bool) -> None:
+    """Показать пользователей."""
+    from registry.people import list_people
+
+    settings = _settings()
+    found = list_people(settings.database(), settings.user)
+    rows = [{"login": p.login, "name": p.full_name, "gender": p.gender,
+             "position": p.position, "roles": p.roles.split(",") if p.roles else []}
+            for p in found]
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['login']}\t{row['name']}\t{row['position']}\t"
+                   f"{', '.join(row['roles'])}")  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- import, lists
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--period", metavar="ГГГГ-ГГГГ",
+              help="Период дорожной карты, если в документе он не указан.")
+@click.option("--title", default=None, help="Название дорожной карты вместо найденного.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
+def import_(file: Path, period: str | None, title: str | None, as_json: bool) -> None:
+    """Импортировать дорожную карту из FILE (.docx, .xlsx, .csv, .txt)."""
+    from registry.roadmaps import import_roadmap
+    from workflow.importing import parse_period
+
+    settings = _settings()
+    years = parse_period(period) if period else None
+    result = import_roadmap(settings.database(), file, settings.user, years, title)
+    if as_json:
+        _print_json(result.as_dict())
+        return
+    click.echo(f"Импортирована дорожная карта R{result.roadmap}: «{result.title}»")
+    click.echo(f"Период {result.period}; разделов {result.sections}, мероприятий "
+               f"{result.activities}, исполнений {result.occurrences}.")
+    if result.flagged:
+        click.echo(f"Сроки не распознаны, проверьте: {', '.join(result.flagged)}")
+    for part in result.skipped:
+        lines = part["lines"]
+        click.echo(f"Пропущено (строки {lines[0]}–{lines[1]}): {part['title']} — "  # type: ignore[index]
+                   f"{part['reason']}")
+
+
+def _roadmap_id(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = value.strip().lstrip("Rr")
+    if not text.isdigit():
+        from workflow.errors import UnknownReference
+
+        raise UnknownReference(value, "номер дорожной карты: 1 или R1")
+    return int(text)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def roadmaps(as_json: bool) -> None:
+    """Показать импортированные дорожные карты."""
+    from registry.roadmaps import list_roadmaps
+
+    settings = _settings()
+    rows = list_roadmaps(settings.database(), settings.user)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("Дорожных карт нет: импортируйте файл командой «karta import ФАЙЛ».")
+        return
+    from rich.table import Table
+
+    table = Table("Ссылка", "Название", "Период", "Мероприятий", "Исполнений", "Файл")
+    for row in rows:
+        table.add_row(str(row["ref"]), str(row["title"]), str(row["period"]),
+                      str(row["activities"]), str(row["occurrences"]), str(row["source"]))
+    _console().print(table)
+
+
+@main.command()
+@click.option("--roadmap", "roadmap", metavar="ID", help="Только эта дорожная карта (1 или R1).")
+@click.option("--status", type=click.Choice(STATES), default=None,
+              help="Только исполнения в этом состоянии.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def activities(roadmap: str | None, status: str | None, as_json: bool) -> None:
+    """Показать мероприятия и их исполнения по периодам."""
+    from registry.roadmaps import list_activities
+    from workflow.machine import state_label
+
+    settings = _settings()
+    rows = list_activities(settings.database(), settings.user, _roadmap_id(roadmap), status)
+    if as_json:
+        _print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table("Ссылка", "Мероприятие", "Сроки", "Ответственные", "Исполнения")
+    for row in rows:
+        occurrences = "\n".join(
+            f"{o['ref']} {state_label(str(o['state']))}"
+            + (f" до {o['due']}" if o["due"] else "")
+            for o in row["occurrences"]  # type: ignore[attr-defined]
+        )
+        table.add_row(str(row["ref"]), str(row["title"]), str(row["deadline_text"]),
+                      ", ".join(row["responsible"]), occurrences)  # type: ignore[arg-type]
+    _console().print(table)
+
+
+@main.command()
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def show(ref: str, as_json: bool) -> None:
+    """Показать дорожную карту, мероприятие или исполнение по ссылке REF."""
+    from registry.occurrences import show as show_ref
+    from workflow.machine import state_label
+
+    settings = _settings()
+    data = show_ref(settings.database(), ref, settings.user)
+    if as_json:
+        _print_json(data)
+        return
+    roadmap: dict[str, Any] = data["roadmap"]  # type: ignore[assignment]
+    click.echo(f"Дорожная карта {roadmap['ref']}: {roadmap['title']} ({roadmap['period']})")
+    activity: dict[str, Any] | None = data.get("activity")  # type: ignore[assignment]
+    if activity:
+        click.echo(f"Мероприятие {activity['ref']}: {activity['title']}")
+        if activity["section"]:
+            click.echo(f"Раздел: {activity['section']}")
+        click.echo(f"Сроки: {activity['deadline_text'] or '—'}"
+                   + (" (не распознаны)" if activity["deadline_flagged"] else ""))
+        click.echo(f"Ответственные: {', '.join(activity['responsible']) or '—'}")
+        if activity["planned_result"]:
+            click.echo(f"Планируемый результат: {activity['planned_result']}")
+    occurrence: dict[str, Any] | None = data.get("occurrence")  # type: ignore[assignment]
+    if occurrence:
+        click.echo(f"Исполнение {occurrence['ref']}: {occurrence['state_label']}, "
+                   f"срок {occurrence['due'] or 'не установлен'}, версия {occurrence['version']}")
+        allowed = ", ".join(f"{a['event']} ({a['label']})" for a in occurrence["allowed"])
+        click.echo(f"Допустимые действия: {allowed or 'нет (состояние конечное)'}")
+        for entry in occurrence["history"]:
+            _echo_event(entry)
+    elif activity:
+        for o in activity["occurrences"]:
+            click.echo(f"  {o['ref']}: {state_label(o['state'])}"
+                       + (f", срок {o['due']}" if o["due"] else ""))
+
+
+def _echo_event(entry: dict[str, Any]) -> None:
+    from workflow.machine import state_label
+
+    at = str(entry["at"]).replace("T", " ")[:16]
+    move = ""
+    if entry["from"] or entry["to"]:
+        source = state_label(entry["from"]) if entry["from"] else "—"
+        move = f" {source} → {state_label(entry['to']) if entry['to'] else '—'}"
+    comment = f": {entry['comment']}" if entry["comment"] else ""
+    files = "".join(f" [файл {f['name']}, SHA-256 {str(f['sha256'])[:12]}…]"
+                    for f in entry["files"])
+    click.echo(f"  {at} {entry['user']} {entry['event']}{move}{comment}{files}")
+
+
+# ----------------------------------------------------------------------------- transitions
+
+def _transition_command(event: str, summary: str, comment_help: str) -> None:
+    @main.command(event, help=summary)
+    @click.argument("ref")
+    @click.option("--comment", "-m", metavar="ТЕКСТ", help=comment_help)
+    @click.option("--file", "files", multiple=True, type=click.Path(path_type=Path),
+                  help="Приложить файл (можно несколько раз).")
+    @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
+    def command(ref: str, comment: str | None, files: tuple[Path, ...], as_json: bool) -> None:
+        from registry.occurrences import apply_event
+        from workflow.machine import state_label
+
+        settings = _settings()
+        result = apply_event(settings.database(), ref, event, settings.user,
+                             comment=comment, files=list(files))
+        if as_json:
+            _print_json(result.as_dict())
+            return
+        click.echo(f"{result.ref}: {state_label(result.source)} → {state_label(result.dest)}"
+                   f" (версия {result.version}, {result.at.replace('T', ' ')[:16]})")
+
+
+_transition_command("start", "Начать исполнение REF (запланировано → выполняется).",
+                    "Комментарий.")
+_transition_command("report", "Представить отчёт по REF (выполняется → отчёт представлен); "
+                              "нужен текст отчёта или файл.", "Текст отчёта.")
+_transition_command("return", "Вернуть отчёт по REF на доработку (отчёт представлен → "
+                              "выполняется); нужна причина.", "Причина возврата.")
+_transition_command("analyse", "Провести анализ по REF (отчёт представлен → "
+                               "проанализировано); нужны выводы.", "Выводы анализа.")
+_transition_command("cancel", "Отменить исполнение REF; нужна причина.", "Причина отмены.")
+
+
+@main.command()
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def history(ref: str, as_json: bool) -> None:
+    """Показать историю решений по REF (карта, мероприятие или исполнение)."""
+    from registry.occurrences import history as read_history
+
+    settings = _settings()
+    entries = read_history(settings.database(), ref, settings.user)
+    if as_json:
+        _print_json(entries)
+        return
+    if not entries:
+        click.echo("История пуста.")
+    for entry in entries:
+        _echo_event(entry)
+
+
+# ----------------------------------------------------------------------------- demo
+
+@main.command()
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("karta-demo"),
+              help="Папка для базы и файлов демонстрации (по умолчанию ./karta-demo).")
+def demo(out: Path) -> None:
+    """Показать работу karta от начала до конца на встроенной дорожной карте."""
+    from registry.demo import run_demo
+
+    for line in run_demo(out):
+        click.echo(line)
+
+
+# ----------------------------------------------------------------------------- errors
+
+_CLICK_MESSAGES = (
+    ("Missing argument", "не указан обязательный аргумент"),
+    ("Missing option", "не указан обязательный параметр"),
+    ("No such option", "неизвестный параметр"),
+    ("No such command", "неизвестная команда"),
+    ("Invalid value for", "неверное значение для"),
+    ("Got unexpected extra argument", "лишний аргумент"),
+    ("requires an argument", "требует значения"),
+    ("is not one of", "не из списка"),
+    ("does not exist", "не существует"),
+)
+
+
+def _russian_usage(message: str) -> str:
+    for english, russian in _CLICK_MESSAGES:
+        message = message.replace(english, russian)
+    return message
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"ошибка: {message}", err=True)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

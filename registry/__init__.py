@@ -1,0 +1,1 @@
+"""Persistence: the database, sessions and transactions, the journal and the history."""

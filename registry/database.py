@@ -1,0 +1,152 @@
+"""The database: connecting by URL, creating the schema, and one transaction at a time."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Session, SQLModel, create_engine
+
+from registry import tables
+from workflow.errors import ConfigurationError
+
+DEFAULT_URL = "sqlite:///karta.db"
+
+
+def normalise_url(url: str | None) -> str:
+    """A SQLAlchemy URL from ``--db``: a URL as is, a bare path as a SQLite file."""
+    if not url:
+        return DEFAULT_URL
+    if "://" in url:
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            # psycopg 3 is the driver we ship; plain URLs would ask for psycopg2
+            return "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+    return f"sqlite:///{url}"
+
+
+def utcnow() -> datetime:
+    """Now, in UTC (stored as UTC in every database)."""
+    return datetime.now(timezone.utc)
+
+
+class Database:
+    """One database reached by URL; every change goes through ``transaction()``."""
+
+    def __init__(self, url: str | None = None, files_dir: Path | None = None) -> None:
+        self.url = normalise_url(url)
+        self.engine: Engine = _make_engine(self.url)
+        self.files_dir = files_dir or _default_files_dir(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    def create_schema(self) -> None:
+        """Create every table that does not exist yet."""
+        try:
+            SQLModel.metadata.create_all(self.engine)
+        except OperationalError as error:
+            raise ConfigurationError(f"база данных недоступна ({self.safe_url}): "
+                                     f"{_first_line(error)}") from None
+
+    def is_initialised(self) -> bool:
+        """True when ``karta init`` has created the schema here."""
+        try:
+            return inspect(self.engine).has_table(tables.Organisation.__tablename__)
+        except OperationalError as error:
+            raise ConfigurationError(f"база данных недоступна ({self.safe_url}): "
+                                     f"{_first_line(error)}") from None
+
+    def require_initialised(self) -> None:
+        """Raise a clear error when the database has not been created by ``karta init``."""
+        if not self.is_initialised():
+            raise ConfigurationError(
+                f"база данных {self.safe_url} не создана: выполните «karta init --org …»"
+            )
+
+    @property
+    def safe_url(self) -> str:
+        """The URL without a password, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose changes land together on success and not at all on error."""
+        # SQLite: take the write lock up front, so two writers queue instead of the second
+        # failing on a stale snapshot; the compare-and-set then tells who came second
+        engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") \
+            if self.is_sqlite else self.engine
+        session = Session(engine, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except SQLAlchemyError as error:
+            session.rollback()
+            if isinstance(error, OperationalError):
+                raise ConfigurationError(f"ошибка базы данных: {_first_line(error)}") from None
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reading only."""
+        session = Session(self.engine, expire_on_commit=False)
+        try:
+            yield session
+        except OperationalError as error:
+            raise ConfigurationError(f"ошибка базы данных: {_first_line(error)}") from None
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _first_line(error: Exception) -> str:
+    text = str(getattr(error, "orig", None) or error)
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
+
+
+def _default_files_dir(url: str) -> Path:
+    configured = os.environ.get("KARTA_FILES")
+    if configured:
+        return Path(configured)
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url[len("sqlite:///"):]).resolve().parent / "karta-files"
+    return Path("karta-files").resolve()
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
+            # the driver's own transaction handling is off (isolation_level=None): begin here
+            mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+            connection.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except (ImportError, SQLAlchemyError, ValueError) as error:
+        raise ConfigurationError(f"неверный адрес базы данных «{url}»: {error}") from None

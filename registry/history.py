@@ -1,0 +1,103 @@
+"""The history of decisions: writing an event in the caller's transaction, reading it back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, or_, select
+
+from registry.database import utcnow
+from registry.tables import HistoryEvent
+from workflow.errors import KartaError
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file attached to an event, kept in the store under its SHA-256."""
+
+    name: str
+    sha256: str
+    size: int
+    path: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "sha256": self.sha256, "size": self.size, "path": self.path}
+
+
+def store_file(store: Path, source: Path, kind: str = "attachments") -> StoredFile:
+    """Copy a file into the content-addressed store (write to a temporary name, then rename)."""
+    if not source.is_file():
+        raise KartaError(f"файл «{source}» не найден")
+    digest = hashlib.sha256()
+    with source.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    sha = digest.hexdigest()
+    folder = store / kind / sha[:2]
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{sha}{source.suffix.lower()}"
+    if not target.exists():
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+        os.close(fd)
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+    return StoredFile(source.name, sha, source.stat().st_size, str(target))
+
+
+def record(session: Session, *, login: str, object_ref: str, event: str,
+           roadmap_id: int | None = None, activity_id: int | None = None,
+           occurrence_id: int | None = None, from_state: str = "", to_state: str = "",
+           comment: str = "", files: list[StoredFile] | None = None) -> HistoryEvent:
+    """Add an event to the session; it lands with the caller's transaction."""
+    entry = HistoryEvent(
+        at=utcnow(), login=login, roadmap_id=roadmap_id, activity_id=activity_id,
+        occurrence_id=occurrence_id, object_ref=object_ref, event=event,
+        from_state=from_state, to_state=to_state, comment=comment or "",
+        files=json.dumps([f.as_dict() for f in files or []], ensure_ascii=False),
+    )
+    session.add(entry)
+    return entry
+
+
+def local_time(at: datetime, zone: str) -> datetime:
+    """A stored UTC time in the organisation's time zone."""
+    if at.tzinfo is None:  # databases without time zones give UTC back without an offset
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(ZoneInfo(zone))
+
+
+def events_for(session: Session, *, roadmap_id: int | None = None,
+               activity_id: int | None = None,
+               occurrence_ids: list[int] | None = None) -> list[HistoryEvent]:
+    """Events about a roadmap (all of it), an activity (and its occurrences) or occurrences."""
+    query = select(HistoryEvent)
+    if occurrence_ids is not None and activity_id is not None:
+        query = query.where(or_(col(HistoryEvent.occurrence_id).in_(occurrence_ids),
+                                HistoryEvent.activity_id == activity_id))
+    elif occurrence_ids is not None:
+        query = query.where(col(HistoryEvent.occurrence_id).in_(occurrence_ids))
+    elif roadmap_id is not None:
+        query = query.where(HistoryEvent.roadmap_id == roadmap_id)
+    return list(session.exec(query.order_by(col(HistoryEvent.at), col(HistoryEvent.id))))
+
+
+def event_as_dict(entry: HistoryEvent, zone: str) -> dict[str, object]:
+    """The JSON shape of ``karta history --json``."""
+    return {
+        "at": local_time(entry.at, zone).isoformat(timespec="seconds"),
+        "user": entry.login,
+        "object": entry.object_ref,
+        "event": entry.event,
+        "from": entry.from_state or None,
+        "to": entry.to_state or None,
+        "comment": entry.comment or None,
+        "files": json.loads(entry.files or "[]"),
+    }

@@ -1,0 +1,127 @@
+"""Advancing occurrences through the state machine, one transaction per transition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from registry.database import Database
+from registry.history import event_as_dict, events_for, local_time, record, store_file
+from registry.people import acting_person, organisation
+from registry.roadmaps import activity_as_dict, occurrence_as_dict, resolve
+from registry.tables import Occurrence, Section
+from workflow.errors import ConcurrentUpdate, UnknownReference
+from workflow.machine import EVENTS, occurrence_machine, state_label
+from workflow.refs import roadmap_ref
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    """What a transition did."""
+
+    ref: str
+    event: str
+    source: str
+    dest: str
+    version: int
+    at: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ref": self.ref, "event": self.event, "from": self.source, "to": self.dest,
+                "version": self.version, "at": self.at}
+
+
+def apply_event(db: Database, ref: str, event: str, login: str | None, *,
+                comment: str | None = None, files: list[Path] | None = None,
+                expected_version: int | None = None) -> TransitionResult:
+    """Fire ``event`` on the occurrence ``ref`` in one transaction.
+
+    The update is a compare-and-set on state and version: when somebody else changed the
+    occurrence since it was read (or since ``expected_version``), nothing is written and
+    ``ConcurrentUpdate`` is raised. The history record lands in the same transaction.
+    """
+    files = files or []
+    with db.transaction() as session:
+        person = acting_person(session, login)
+        found = resolve(session, ref)
+        if found.occurrence is None or found.activity is None:
+            raise UnknownReference(ref, "нужна ссылка на исполнение за период, например "
+                                        "1:2.4@2022 (см. karta activities)")
+        occurrence = found.occurrence
+        version = expected_version if expected_version is not None else occurrence.version
+        step = occurrence_machine().fire(found.ref, occurrence.state, event,
+                                         comment=comment, has_files=bool(files))
+        stored = [store_file(db.files_dir, path) for path in files]
+        changed = session.execute(
+            update(Occurrence)
+            .where(col(Occurrence.id) == occurrence.id, col(Occurrence.state) == step.source,
+                   col(Occurrence.version) == version)
+            .values(state=step.dest, version=version + 1)
+        )
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdate(found.ref)
+        entry = record(session, login=person.login, object_ref=found.ref, event=event,
+                       roadmap_id=found.roadmap.id, activity_id=found.activity.id,
+                       occurrence_id=occurrence.id, from_state=step.source,
+                       to_state=step.dest, comment=(comment or "").strip(), files=stored)
+        zone = organisation(session).timezone
+        at = local_time(entry.at, zone).isoformat(timespec="seconds")
+    return TransitionResult(found.ref, event, step.source, step.dest, version + 1, at)
+
+
+def show(db: Database, ref: str, login: str | None) -> dict[str, object]:
+    """Everything about a roadmap, an activity or an occurrence, for ``karta show``."""
+    with db.reading() as session:
+        acting_person(session, login)
+        found = resolve(session, ref)
+        zone = organisation(session).timezone
+        roadmap = found.roadmap
+        result: dict[str, object] = {
+            "roadmap": {"ref": roadmap_ref(roadmap.id or 0), "title": roadmap.title,
+                        "period": f"{roadmap.first_year}-{roadmap.last_year}",
+                        "source": roadmap.source_name, "sha256": roadmap.source_sha256},
+        }
+        if found.activity is None:
+            return result
+        activity = found.activity
+        section = session.get(Section, activity.section_id) if activity.section_id else None
+        occurrences = list(session.exec(
+            select(Occurrence).where(Occurrence.activity_id == activity.id)
+            .order_by(col(Occurrence.period_start), col(Occurrence.period))))
+        result["activity"] = activity_as_dict(activity, section, occurrences)
+        if found.occurrence is not None:
+            occurrence = found.occurrence
+            machine = occurrence_machine()
+            result["occurrence"] = {
+                **occurrence_as_dict(activity, occurrence),
+                "state_label": state_label(occurrence.state),
+                "allowed": [
+                    {"event": name, "label": EVENTS[name].label,
+                     "needs": EVENTS[name].requirement or None}
+                    for name in machine.allowed_events(occurrence.state)
+                ],
+                "history": [event_as_dict(e, zone)
+                            for e in events_for(session, occurrence_ids=[occurrence.id or 0])],
+            }
+        return result
+
+
+def history(db: Database, ref: str, login: str | None) -> list[dict[str, object]]:
+    """The recorded events of a roadmap, an activity (all its periods) or one occurrence."""
+    with db.reading() as session:
+        acting_person(session, login)
+        found = resolve(session, ref)
+        zone = organisation(session).timezone
+        if found.occurrence is not None:
+            entries = events_for(session, occurrence_ids=[found.occurrence.id or 0])
+        elif found.activity is not None:
+            ids = list(session.exec(select(Occurrence.id).where(
+                Occurrence.activity_id == found.activity.id)).all())
+            entries = events_for(session, activity_id=found.activity.id,
+                                 occurrence_ids=[i for i in ids if i is not None])
+        else:
+            entries = events_for(session, roadmap_id=found.roadmap.id)
+        return [event_as_dict(entry, zone) for entry in entries]

@@ -1,0 +1,257 @@
+"""Roadmaps in the database: storing an import whole, listing, and resolving references."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from registry.database import Database, utcnow
+from registry.history import record, store_file
+from registry.people import acting_person
+from registry.tables import Activity, Occurrence, Roadmap, Section
+from workflow.deadlines import expand
+from workflow.errors import KartaError, UnknownReference
+from workflow.importing import read_roadmap
+from workflow.machine import occurrence_machine
+from workflow.refs import Ref, activity_ref, occurrence_ref, parse_ref, roadmap_ref
+from workflow.roadmap import RoadmapDraft
+
+
+@dataclass
+class ImportResult:
+    """What ``karta import`` reports."""
+
+    roadmap: int
+    title: str
+    period: str
+    sections: int
+    activities: int
+    occurrences: int
+    flagged: list[str] = field(default_factory=list)
+    skipped: list[dict[str, object]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "roadmap": self.roadmap, "ref": roadmap_ref(self.roadmap), "title": self.title,
+            "period": self.period, "sections": self.sections, "activities": self.activities,
+            "occurrences": self.occurrences, "flagged_deadlines": self.flagged,
+            "skipped": self.skipped,
+        }
+
+
+def import_roadmap(db: Database, path: Path, login: str | None,
+                   period: tuple[int, int] | None = None, title: str | None = None) -> ImportResult:
+    """Read a roadmap file and store it in one transaction: whole or not at all."""
+    with db.reading() as session:
+        acting_person(session, login)  # refuse an unknown user before reading anything
+    draft = read_roadmap(path, period, title)
+    with db.transaction() as session:
+        person = acting_person(session, login)
+        return _store(session, db, draft, path, person.login)
+
+
+def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path,
+           login: str) -> ImportResult:
+    roadmap = Roadmap(
+        title=draft.title, first_year=draft.first_year, last_year=draft.last_year,
+        source_name=draft.source_name, source_sha256=draft.source_sha256,
+        imported_at=utcnow(), imported_by=login,
+    )
+    session.add(roadmap)
+    session.flush()
+    assert roadmap.id is not None
+    section_ids: dict[str, int] = {}
+    for draft_section in draft.sections:
+        section = Section(roadmap_id=roadmap.id, code=draft_section.code,
+                          title=draft_section.title, heading=draft_section.heading,
+                          position=draft_section.position)
+        session.add(section)
+        session.flush()
+        assert section.id is not None
+        section_ids[draft_section.code] = section.id
+    initial = occurrence_machine().initial
+    occurrence_rows: list[dict[str, object]] = []
+    flagged: list[str] = []
+    for draft_activity in draft.activities:
+        schedule = draft_activity.schedule
+        activity = Activity(
+            roadmap_id=roadmap.id,
+            section_id=section_ids.get(draft_activity.section_code or ""),
+            code=draft_activity.code, title=draft_activity.title,
+            deadline_text=draft_activity.deadline_text, deadline_kind=schedule.kind,
+            deadline_flagged=schedule.flagged, executors_text=draft_activity.executors_text,
+            executors=json.dumps(draft_activity.executors, ensure_ascii=False),
+            planned_result=draft_activity.planned_result, position=draft_activity.position,
+        )
+        session.add(activity)
+        session.flush()
+        if schedule.flagged:
+            flagged.append(activity_ref(roadmap.id, activity.code))
+        for spec in expand(schedule, draft.first_year, draft.last_year):
+            occurrence_rows.append({
+                "activity_id": activity.id, "period": spec.period,
+                "period_start": spec.start,
+                "due": spec.due, "state": initial, "version": 1,
+            })
+    if occurrence_rows:
+        session.execute(insert(Occurrence), occurrence_rows)
+    source = store_file(db.files_dir, path, kind="sources")
+    summary = (f"импорт «{draft.source_name}»: разделов {len(draft.sections)}, "
+               f"мероприятий {len(draft.activities)}, исполнений {len(occurrence_rows)}, "
+               f"период {draft.first_year}–{draft.last_year}")
+    record(session, login=login, object_ref=roadmap_ref(roadmap.id), event="import",
+           roadmap_id=roadmap.id, to_state="imported", comment=summary, files=[source])
+    return ImportResult(
+        roadmap=roadmap.id, title=draft.title, period=f"{draft.first_year}-{draft.last_year}",
+        sections=len(draft.sections), activities=len(draft.activities),
+        occurrences=len(occurrence_rows), flagged=flagged,
+        skipped=[part.as_dict() for part in draft.skipped],
+    )
+
+
+# ----------------------------------------------------------------------------- resolving
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a reference names: a roadmap, and maybe an activity and one occurrence."""
+
+    ref: str
+    roadmap: Roadmap
+    activity: Activity | None = None
+    occurrence: Occurrence | None = None
+
+
+def resolve(session: Session, text: str) -> Resolved:
+    """Find what a REF names; raise ``UnknownReference`` with the reason otherwise."""
+    ref = parse_ref(text)
+    if ref.is_roadmap:
+        roadmap = session.get(Roadmap, ref.roadmap)
+        if roadmap is None:
+            raise UnknownReference(text, "нет такой дорожной карты (karta roadmaps)")
+        return Resolved(roadmap_ref(roadmap.id or 0), roadmap)
+    activity = _find_activity(session, ref)
+    roadmap = session.get(Roadmap, activity.roadmap_id)
+    assert roadmap is not None and roadmap.id is not None
+    if ref.period is None:
+        return Resolved(activity_ref(roadmap.id, activity.code), roadmap, activity)
+    occurrence = session.exec(
+        select(Occurrence).where(Occurrence.activity_id == activity.id,
+                                 Occurrence.period == ref.period)
+    ).first()
+    if occurrence is None:
+        periods = session.exec(
+            select(Occurrence.period).where(Occurrence.activity_id == activity.id)
+            .order_by(col(Occurrence.period_start))
+        ).all()
+        known = ", ".join(periods) if periods else "исполнений нет"
+        raise UnknownReference(text, f"у мероприятия {activity_ref(roadmap.id, activity.code)} "
+                                     f"нет исполнения за «{ref.period}»; есть: {known}")
+    return Resolved(occurrence_ref(roadmap.id, activity.code, occurrence.period), roadmap,
+                    activity, occurrence)
+
+
+def _find_activity(session: Session, ref: Ref) -> Activity:
+    query = select(Activity).where(Activity.code == ref.code)
+    if ref.roadmap is not None:
+        query = query.where(Activity.roadmap_id == ref.roadmap)
+    found = list(session.exec(query))
+    if not found:
+        where = f"в дорожной карте R{ref.roadmap}" if ref.roadmap is not None else ""
+        raise UnknownReference(ref.text, f"нет мероприятия с кодом «{ref.code}» {where}".strip())
+    if len(found) > 1:
+        options = ", ".join(activity_ref(a.roadmap_id, a.code) for a in found)
+        raise UnknownReference(ref.text, f"неоднозначно, уточните дорожную карту: {options}")
+    return found[0]
+
+
+# ----------------------------------------------------------------------------- listings
+
+def list_roadmaps(db: Database, login: str | None) -> list[dict[str, object]]:
+    """Every roadmap with its counts, for ``karta roadmaps``."""
+    with db.reading() as session:
+        acting_person(session, login)
+        rows: list[dict[str, object]] = []
+        for roadmap in session.exec(select(Roadmap).order_by(col(Roadmap.id))):
+            activities = session.exec(
+                select(Activity.id).where(Activity.roadmap_id == roadmap.id)).all()
+            states: dict[str, int] = {}
+            if activities:
+                for (state,) in session.execute(
+                    select(Occurrence.state).where(col(Occurrence.activity_id).in_(activities))
+                ):
+                    states[state] = states.get(state, 0) + 1
+            rows.append({
+                "id": roadmap.id, "ref": roadmap_ref(roadmap.id or 0), "title": roadmap.title,
+                "period": f"{roadmap.first_year}-{roadmap.last_year}",
+                "source": roadmap.source_name, "activities": len(activities),
+                "occurrences": sum(states.values()), "states": states,
+                "imported_at": roadmap.imported_at.isoformat(timespec="seconds"),
+                "imported_by": roadmap.imported_by,
+            })
+        return rows
+
+
+def list_activities(db: Database, login: str | None, roadmap_id: int | None = None,
+                    state: str | None = None) -> list[dict[str, object]]:
+    """Activities with their occurrences, for ``karta activities``."""
+    if state is not None and state not in occurrence_machine().states:
+        raise KartaError(f"неизвестное состояние «{state}»; состояния: "
+                         + ", ".join(occurrence_machine().states))
+    with db.reading() as session:
+        acting_person(session, login)
+        if roadmap_id is not None and session.get(Roadmap, roadmap_id) is None:
+            raise UnknownReference(f"R{roadmap_id}", "нет такой дорожной карты (karta roadmaps)")
+        query = select(Activity, Section).join(Section, isouter=True,
+                                               onclause=Activity.section_id == Section.id)
+        if roadmap_id is not None:
+            query = query.where(Activity.roadmap_id == roadmap_id)
+        pairs = list(session.execute(query.order_by(col(Activity.roadmap_id),
+                                                    col(Activity.position))))
+        ids = [activity.id for activity, _ in pairs]
+        occurrences: dict[int, list[Occurrence]] = {}
+        if ids:
+            occ_query = select(Occurrence).where(col(Occurrence.activity_id).in_(ids))
+            if state is not None:
+                occ_query = occ_query.where(Occurrence.state == state)
+            for occurrence in session.exec(occ_query.order_by(col(Occurrence.period_start),
+                                                              col(Occurrence.period))):
+                occurrences.setdefault(occurrence.activity_id, []).append(occurrence)
+        result: list[dict[str, object]] = []
+        for activity, section in pairs:
+            own = occurrences.get(activity.id or 0, [])
+            if state is not None and not own:
+                continue
+            result.append(activity_as_dict(activity, section, own))
+        return result
+
+
+def activity_as_dict(activity: Activity, section: Section | None,
+                     occurrences: list[Occurrence]) -> dict[str, object]:
+    """The JSON shape of one activity in ``karta activities --json``."""
+    return {
+        "ref": activity_ref(activity.roadmap_id, activity.code),
+        "code": activity.code,
+        "section": section.heading if section else None,
+        "title": activity.title,
+        "deadline_text": activity.deadline_text,
+        "deadline_kind": activity.deadline_kind,
+        "deadline_flagged": activity.deadline_flagged,
+        "responsible": json.loads(activity.executors),
+        "responsible_text": activity.executors_text,
+        "planned_result": activity.planned_result,
+        "occurrences": [occurrence_as_dict(activity, o) for o in occurrences],
+    }
+
+
+def occurrence_as_dict(activity: Activity, occurrence: Occurrence) -> dict[str, object]:
+    return {
+        "ref": occurrence_ref(activity.roadmap_id, activity.code, occurrence.period),
+        "period": occurrence.period,
+        "due": occurrence.due.isoformat() if occurrence.due else None,
+        "state": occurrence.state,
+        "version": occurrence.version,
+    }

@@ -1,0 +1,1 @@
+"""karta domain core: roadmaps, activities, occurrences and their state machine."""

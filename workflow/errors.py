@@ -1,0 +1,133 @@
+"""The one error tree of karta.
+
+Every error a user can cause is a ``KartaError``. Each subclass keeps typed attributes and
+knows its own one-line Russian message (``str(error)``); the CLI shows that line and exits
+with ``exit_code``. The core never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class KartaError(Exception):
+    """Base of every error karta reports to a user."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigurationError(KartaError):
+    """The database, the user or an option is missing or wrong."""
+
+    exit_code = 2
+
+
+class UnknownUser(KartaError):
+    """The acting login is not a known person."""
+
+    exit_code = 3
+
+    def __init__(self, login: str) -> None:
+        super().__init__(f"неизвестный пользователь «{login}»: добавьте его или укажите --user")
+        self.login = login
+
+
+class RoadmapFormatError(KartaError):
+    """A roadmap file cannot be read as a roadmap."""
+
+    def __init__(self, file: str, line: int | None, reason: str) -> None:
+        where = f"{file}, строка {line}" if line else file
+        super().__init__(f"{where}: {reason}")
+        self.file = file
+        self.line = line
+        self.reason = reason
+
+
+class PeriodRequired(KartaError):
+    """Neither the document nor the command gives the roadmap's period."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__(
+            f"{file}: в документе не найден период дорожной карты "
+            "(«на 2021-2023 годы»); укажите его: --period 2021-2023"
+        )
+        self.file = file
+
+
+class InvalidPeriod(KartaError):
+    """A period given by the user is malformed or ends before it starts."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"неверный период «{text}»: {reason}")
+        self.text = text
+        self.reason = reason
+
+
+class UnknownReference(KartaError):
+    """A REF names no roadmap, activity or occurrence."""
+
+    exit_code = 4
+
+    def __init__(self, ref: str, reason: str = "не найдено") -> None:
+        super().__init__(f"«{ref}»: {reason}")
+        self.ref = ref
+        self.reason = reason
+
+
+class TransitionNotAllowed(KartaError):
+    """The event is not allowed in the occurrence's current state."""
+
+    exit_code = 5
+
+    def __init__(self, occurrence: str, event: str, state: str, allowed: Sequence[str]) -> None:
+        from workflow.machine import event_label, state_label
+
+        if allowed:
+            options = ", ".join(f"{name} ({event_label(name)})" for name in allowed)
+            tail = f"допустимо: {options}"
+        else:
+            tail = "состояние конечное, действия невозможны"
+        super().__init__(
+            f"{occurrence}: действие «{event}» ({event_label(event)}) невозможно "
+            f"в состоянии «{state_label(state)}»; {tail}"
+        )
+        self.occurrence = occurrence
+        self.event = event
+        self.state = state
+        self.allowed = tuple(allowed)
+
+
+class MissingRequirement(KartaError):
+    """An event needs a comment, a reason or a file that was not given."""
+
+    exit_code = 5
+
+    def __init__(self, occurrence: str, event: str, what: str) -> None:
+        super().__init__(f"{occurrence}: для действия «{event}» нужно указать {what}")
+        self.occurrence = occurrence
+        self.event = event
+        self.what = what
+
+
+class ConcurrentUpdate(KartaError):
+    """Somebody changed the occurrence between reading and writing it."""
+
+    exit_code = 6
+
+    def __init__(self, occurrence: str) -> None:
+        super().__init__(
+            f"{occurrence}: запись уже изменена другим пользователем; "
+            "обновите данные (karta show) и повторите действие"
+        )
+        self.occurrence = occurrence
+
+
+class MachineDefinitionError(KartaError):
+    """The state machine definition is inconsistent (found when it is built)."""

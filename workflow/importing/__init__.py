@@ -1,0 +1,175 @@
+"""Importing roadmaps from .docx, .xlsx, .csv and plain-text dumps.
+
+``read_roadmap(path, period)`` finds the roadmap table by its headers, maps its columns by
+header text, reads sections and activities, merges continuation lines, and lists every
+other part of the document as skipped with the reason. It touches no database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from workflow.errors import InvalidPeriod, PeriodRequired, RoadmapFormatError
+from workflow.importing.columns import ColumnMap, map_columns
+from workflow.importing.layout import Table, TextRegion, segment
+from workflow.importing.rows import read_rows
+from workflow.importing.sources import Item, read_items
+from workflow.importing.text import clean, single_line
+from workflow.roadmap import RoadmapDraft, SkippedPart
+
+_DASH = r"\s*[-\u2010-\u2015\u2212]\s*"
+_YEAR_RANGE = re.compile(
+    rf"(?<!\d)((?:19|20)\d\d){_DASH}((?:19|20)\d\d)\s*(?:год[аы]?|гг\.?|г\.\s*г\.?|г\.)",
+    re.I,
+)
+_SINGLE_YEAR = re.compile(r"\bна\s+((?:19|20)\d\d)\s*(?:год|г\.)", re.I)
+_SCHOOL_YEARS = re.compile(rf"(?<!\d)((?:19|20)\d\d){_DASH}((?:19|20)\d\d)\s*учебн", re.I)
+_TITLE_START = re.compile(r"^(?:дорожная карта|план\b|план-график|комплекс мер|"
+                          r"перечень мероприятий|программа)", re.I)
+_ORDER_MARK = re.compile(r"\bприказ\b|п\s*р\s*и\s*к\s*а\s*з|приказываю", re.I)
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    """Read a period given by the user: «2021-2023», «2021–2023» or «2021»."""
+    match = re.fullmatch(rf"\s*((?:19|20)\d\d)(?:{_DASH}((?:19|20)\d\d))?\s*", text)
+    if not match:
+        raise InvalidPeriod(text, "ожидается «ГГГГ-ГГГГ» или «ГГГГ», например 2021-2023")
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    if last < first:
+        raise InvalidPeriod(text, "период заканчивается раньше, чем начинается")
+    if last - first > 20:
+        raise InvalidPeriod(text, "период длиннее 20 лет")
+    return first, last
+
+
+def find_period(texts: list[str]) -> tuple[int, int] | None:
+    """The first period a text names («на 2021-2023 годы», «2020 — 2024 гг.», «2021 год»),
+    outside «quoted» names of other documents."""
+    for text in texts:
+        own = re.sub(r"«[^»]*»", " ", text)
+        for pattern in (_YEAR_RANGE, _SCHOOL_YEARS):
+            match = pattern.search(own)
+            if match:
+                first, last = int(match.group(1)), int(match.group(2))
+                if first <= last <= first + 20:
+                    return first, last
+        match = _SINGLE_YEAR.search(own)
+        if match:
+            return int(match.group(1)), int(match.group(1))
+    return None
+
+
+def _block_text(items: list[Item]) -> str:
+    return single_line(clean("\n".join(item.text for item in items)))
+
+
+def _paragraphs(items: list[Item]) -> list[str]:
+    """Consecutive non-blank lines joined into paragraphs."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for item in items + [Item(line=0, text="")]:
+        text = clean(item.text)
+        if text:
+            current.append(text)
+        elif current:
+            paragraphs.append(single_line(" ".join(current)))
+            current = []
+    return paragraphs
+
+
+def read_roadmap(path: Path, period: tuple[int, int] | None = None,
+                 title: str | None = None) -> RoadmapDraft:
+    """Read a roadmap file into a draft; raise ``RoadmapFormatError`` or ``PeriodRequired``."""
+    items = read_items(path)
+    blocks = segment(items)
+    candidates: list[tuple[Table, ColumnMap]] = []
+    skipped_tables: list[tuple[Table, str]] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            columns = map_columns([item.cells or [] for item in block.header]) \
+                if block.header else None
+            reason = None
+            if not block.header:
+                reason = "таблица без строки заголовков"
+            elif columns is None:
+                reason = "нет столбца мероприятий («Мероприятие», «Наименование мероприятия»)"
+            else:
+                reason = columns.missing_reason()
+            if reason is None and columns is not None:
+                candidates.append((block, columns))
+            else:
+                skipped_tables.append((block, reason or ""))
+    if not candidates:
+        raise RoadmapFormatError(
+            path.name, None,
+            "не найдена таблица дорожной карты: нужны столбцы мероприятий и сроков "
+            "(«Мероприятие», «Сроки»)",
+        )
+    table, columns = max(candidates, key=lambda c: sum(1 for i in c[0].body if i.is_row))
+    for other, _ in candidates:
+        if other is not table:
+            skipped_tables.append((other, "ещё одна таблица мероприятий; импортирована "
+                                          "самая большая таблица, эту импортируйте отдельно"))
+    sections, activities = read_rows(table, columns, path.name)
+    if not activities:
+        raise RoadmapFormatError(path.name, table.first_line, "в таблице нет ни одного мероприятия")
+
+    before: list[Item] = []
+    for block in blocks:
+        if block is table:
+            break
+        if isinstance(block, TextRegion):
+            before.extend(block.items)
+    caption = _block_text(table.caption)
+    earlier = list(reversed(_paragraphs(before)))
+    found_title = title or _roadmap_title(caption, earlier) or path.stem
+    found_period = period or find_period([caption, found_title, *earlier])
+    if found_period is None:
+        raise PeriodRequired(path.name)
+
+    data = path.read_bytes()
+    draft = RoadmapDraft(
+        title=found_title, first_year=found_period[0], last_year=found_period[1],
+        source_name=path.name, source_sha256=hashlib.sha256(data).hexdigest(),
+        sections=sections, activities=activities, columns=columns.headers,
+    )
+    draft.skipped = _skipped(blocks, table, skipped_tables, found_title)
+    return draft
+
+
+def _roadmap_title(caption: str, earlier: list[str]) -> str | None:
+    for text in [caption, *earlier]:
+        if text and _TITLE_START.match(text) and not text.endswith(".") and len(text) < 400:
+            return text
+    return caption if caption and len(caption) < 400 else None
+
+
+def _skipped(blocks: list[Table | TextRegion], roadmap: Table,
+             tables: list[tuple[Table, str]], title: str) -> list[SkippedPart]:
+    reasons = {id(table): reason for table, reason in tables}
+    skipped: list[SkippedPart] = []
+    for block in blocks:
+        if isinstance(block, TextRegion):
+            lines = [item for item in block.items if item.text.strip()
+                     and single_line(clean(item.text)) not in title]
+            if not lines:
+                continue  # only the roadmap's own title
+            text = _block_text(lines)
+            if _ORDER_MARK.search(text):
+                kind, reason = "order", "текст приказа, а не таблица мероприятий"
+            else:
+                kind, reason = "text", "текст вне таблицы мероприятий"
+            skipped.append(SkippedPart(kind, _short(text), lines[0].line, lines[-1].line, reason))
+        elif block is not roadmap:
+            title = _block_text(block.caption) or " | ".join(
+                c for c in (block.header[0].cells or []) if c.strip()) if block.header else ""
+            skipped.append(SkippedPart("table", _short(title or "таблица без названия"),
+                                       block.first_line, block.last_line, reasons[id(block)]))
+    return skipped
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,105 @@
+"""Recognising header rows and mapping columns by their header text, never by position."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from workflow.importing.text import clean, single_line
+
+# Checked in this order: the first field whose pattern matches a header cell takes it.
+# «Период реализации отдельного действия» is a deadline although it names an action;
+# «Планируемый результат (документы …)» is a result although it names documents.
+FIELD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("code", re.compile(r"^(?:№|n|no|nn|№№)\s*(?:п\s*/\s*п|пп)?\.?$|^номер|^код$")),
+    ("deadline", re.compile(r"срок|период реализации|дата|когда|время (?:проведения|исполн)")),
+    ("executors", re.compile(r"ответствен|исполнител|кто\b")),
+    ("result", re.compile(r"результат|итог|документ|показател[ья] (?:результ|выполн)|"
+                          r"форма (?:отчет|заверш)|выход")),
+    ("title", re.compile(r"мероприят|наименование|направлени|содержание|действ|вид работ|"
+                         r"задач|работ[аы]")),
+)
+FIELD_LABELS = {
+    "code": "№", "title": "Мероприятие", "deadline": "Сроки",
+    "executors": "Ответственный", "result": "Планируемый результат",
+}
+_OTHER_HEADER_WORDS = re.compile(
+    r"показател|источник|уровень|критери|примечан|индикатор|значени|наименование|"
+    r"категори|количеств|целев|финансир|объем|статус"
+)
+
+
+def _normalise(cell: str) -> str:
+    text = single_line(clean(cell)).lower().replace("ё", "е")
+    return re.sub(r"\s+", " ", text).strip(" :.")
+
+
+def field_of(cell: str) -> str | None:
+    """The roadmap field a header cell names, if any."""
+    text = _normalise(cell)
+    if not text:
+        return None
+    for name, pattern in FIELD_PATTERNS:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def is_header(cells: list[str]) -> bool:
+    """A header row of any table: a «№ п/п» cell, or two cells that read like column names."""
+    texts = [_normalise(cell) for cell in cells if cell.strip()]
+    if not texts or re.match(r"^\d+(?:\.\d+)*\.?$", texts[0]):
+        return False  # a numbered row is data, whatever its cells say
+    if FIELD_PATTERNS[0][1].search(texts[0]) and len(texts) >= 2:
+        return True
+    named = sum(1 for text in texts if len(text) < 90 and (field_of(text) or
+                                                          _OTHER_HEADER_WORDS.search(text)))
+    return named >= 2 and named >= len(texts) - 1
+
+
+def is_numbering_row(cells: list[str]) -> bool:
+    """The «1 | 2 | 3 | 4» row many tables print under their header."""
+    texts = [cell.strip().rstrip(".") for cell in cells if cell.strip()]
+    return len(texts) >= 3 and texts == [str(n) for n in range(1, len(texts) + 1)]
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which column holds which field; ``None`` when a field has no column."""
+
+    code: int | None
+    title: int
+    deadline: int | None
+    executors: int | None
+    result: int | None
+    headers: tuple[str, ...]
+
+    def missing_reason(self) -> str | None:
+        """Why this table is not a roadmap, or None when it is."""
+        if self.deadline is None:
+            return "нет столбца сроков («Сроки», «Срок реализации»)"
+        return None
+
+
+def map_columns(header_rows: list[list[str]]) -> ColumnMap | None:
+    """Map fields to columns from one or more header rows; None without an activity column."""
+    width = max(len(row) for row in header_rows)
+    merged = [
+        " ".join(row[i] for row in header_rows if i < len(row) and row[i].strip())
+        for i in range(width)
+    ]
+    found: dict[str, int] = {}
+    for index, cell in enumerate(merged):
+        name = field_of(cell)
+        if name and name not in found:
+            found[name] = index
+    if "title" not in found:
+        return None
+    return ColumnMap(
+        code=found.get("code"),
+        title=found["title"],
+        deadline=found.get("deadline"),
+        executors=found.get("executors"),
+        result=found.get("result"),
+        headers=tuple(single_line(clean(cell)) for cell in merged),
+    )

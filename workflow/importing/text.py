@@ -1,0 +1,61 @@
+"""Cleaning cell text from dumps and documents: markup leftovers, spacing, artefacts."""
+
+from __future__ import annotations
+
+import re
+
+_EMPHASIS = re.compile(r"^\s*(?:\*\*|__|<b>|<i>|<strong>|<em>)(?P<body>.*?)"
+                       r"(?:\*\*|__|</b>|</i>|</strong>|</em>)\s*$", re.S | re.I)
+_FOOTNOTE_SUP = re.compile(r"<sup>\s*[\d*,\s]*\s*</sup>", re.I)
+_TAGS = re.compile(r"</?(?:b|i|u|em|strong|span|sup|sub|br|p|font)(?:\s[^>]*)?/?>", re.I)
+_MD_BOLD = re.compile(r"\*\*|__")
+_SEPARATOR = re.compile(r"^[\s\-–—=:+|_]*$")
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}(?:\s+\d{1,3})*\s*$")
+
+
+def is_emphasised(text: str) -> bool:
+    """True when the whole text is wrapped in bold or italic markup."""
+    return bool(text.strip()) and bool(_EMPHASIS.match(text))
+
+
+def clean(text: str) -> str:
+    """Strip markup leftovers and normalise spacing, keeping line breaks between items."""
+    text = _FOOTNOTE_SUP.sub("", text)
+    text = _TAGS.sub("", text)
+    text = _MD_BOLD.sub("", text)
+    # curly brackets never occur in official Russian text: in dumps they are misread brackets
+    text = text.replace("{", "(").replace("}", ")")
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def is_separator(cells: list[str]) -> bool:
+    """A row drawn with dashes («----- | -- | ---»), a dump artefact."""
+    joined = "".join(cells)
+    return bool(joined.strip()) and bool(_SEPARATOR.match(joined))
+
+
+def is_page_number(text: str) -> bool:
+    """A lone page number (or two, «3 2») left between rows by a page break."""
+    return bool(_PAGE_NUMBER.match(text))
+
+
+def join_fragments(first: str, second: str) -> str:
+    """Join a cell with its continuation from the next line or page.
+
+    A fragment that starts in lower case, or follows an unclosed «quote», continues the
+    same sentence (a space); a new capitalised item or a «- …» sub-item starts a new line.
+    """
+    if not first:
+        return second
+    if not second:
+        return first
+    continues = second[0].islower() or first.count("«") > first.count("»") \
+        or first.endswith(("-", ",", "(")) and not second.startswith(("-", "–", "•"))
+    return f"{first} {second}" if continues else f"{first}\n{second}"
+
+
+def single_line(text: str) -> str:
+    """The text on one line (for titles and headings)."""
+    return re.sub(r"\s*\n\s*", " ", text).strip()
