@@ -88,7 +88,7 @@ class Settings:
         self.files = Path(files) if files else None
         self._db: Database | None = None
 
-    def database(self, *, initialised: bool = True) -> "Database":
+    def database(self, *, initialised: bool = True) -> Database:
         if self._db is None:
             from registry.database import Database
 

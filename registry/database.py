@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import event, inspect
@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, create_engine
 
-from registry import tables
+from registry import tables  # noqa: F401  (defines the tables on SQLModel.metadata)
 from workflow.errors import ConfigurationError
 
 DEFAULT_URL = "sqlite:///karta.db"
@@ -33,7 +33,7 @@ def normalise_url(url: str | None) -> str:
 
 def utcnow() -> datetime:
     """Now, in UTC (stored as UTC in every database)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Database:
@@ -59,7 +59,7 @@ class Database:
     def is_initialised(self) -> bool:
         """True when ``karta init`` has created the schema here."""
         try:
-            return inspect(self.engine).has_table(tables.Organisation.__tablename__)
+            return inspect(self.engine).has_table("organisation")
         except OperationalError as error:
             raise ConfigurationError(f"база данных недоступна ({self.safe_url}): "
                                      f"{_first_line(error)}") from None

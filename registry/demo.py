@@ -36,7 +36,8 @@ def run_demo(out: Path) -> Iterator[str]:
                                            "город Заозерск»",
         head_name="С.Л. Андреева", timezone="Europe/Moscow",
     ), admin_login="admin", admin_name="Администратор")
-    yield f"1. Создана база {out / 'karta.db'} и профиль МКУ «Управление образования ЗАТО город Заозерск»."
+    yield (f"1. Создана база {out / 'karta.db'} и профиль МКУ «Управление образования "
+           "ЗАТО город Заозерск».")
     add_person(db, "admin", "clerk", "Белокреницкая Елена Викторовна", "f",
                "специалист МКУ «Управление образования ЗАТО город Заозерск»", ["clerk"])
     add_person(db, "admin", "head", "Андреева Светлана Леонидовна", "f",
@@ -79,7 +80,8 @@ def run_demo(out: Path) -> Iterator[str]:
     yield f"5. История {first}:"
     for entry in history(db, first, "admin"):
         move = f"{state_label(str(entry['from']))} → {state_label(str(entry['to']))}"
-        yield f"   {str(entry['at'])[:16].replace('T', ' ')} {entry['user']}: {move}, {entry['comment']}"
+        at = str(entry["at"])[:16].replace("T", " ")
+        yield f"   {at} {entry['user']}: {move}, {entry['comment']}"
     in_progress = list_activities(db, "admin", result.roadmap, "in_progress")
     yield f"6. В работе сейчас: {', '.join(str(a['ref']) for a in in_progress)}."
     yield (f"Готово. Продолжить: karta --db {out / 'karta.db'} --user admin activities "

@@ -8,7 +8,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -70,7 +70,7 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
 def local_time(at: datetime, zone: str) -> datetime:
     """A stored UTC time in the organisation's time zone."""
     if at.tzinfo is None:  # databases without time zones give UTC back without an offset
-        at = at.replace(tzinfo=timezone.utc)
+        at = at.replace(tzinfo=UTC)
     return at.astimezone(ZoneInfo(zone))
 
 

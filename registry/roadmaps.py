@@ -205,8 +205,8 @@ def list_activities(db: Database, login: str | None, roadmap_id: int | None = No
         acting_person(session, login)
         if roadmap_id is not None and session.get(Roadmap, roadmap_id) is None:
             raise UnknownReference(f"R{roadmap_id}", "нет такой дорожной карты (karta roadmaps)")
-        query = select(Activity, Section).join(Section, isouter=True,
-                                               onclause=Activity.section_id == Section.id)
+        query = select(Activity, Section).join(
+            Section, isouter=True, onclause=col(Activity.section_id) == col(Section.id))
         if roadmap_id is not None:
             query = query.where(Activity.roadmap_id == roadmap_id)
         pairs = list(session.execute(query.order_by(col(Activity.roadmap_id),

@@ -302,7 +302,7 @@ def _distinct(specs: list[OccurrenceSpec]) -> list[OccurrenceSpec]:
     for spec in specs:
         by_label.setdefault(spec.period, []).append(spec)
     result: list[OccurrenceSpec] = []
-    for label, group in by_label.items():
+    for group in by_label.values():
         if len(group) == 1 or any(spec.due is None for spec in group):
             result.append(group[0])
             continue

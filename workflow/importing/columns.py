@@ -83,6 +83,7 @@ class ColumnMap:
 
 def map_columns(header_rows: list[list[str]]) -> ColumnMap | None:
     """Map fields to columns from one or more header rows; None without an activity column."""
+    header_rows = [row for row in header_rows if not is_numbering_row(row)] or header_rows
     width = max(len(row) for row in header_rows)
     merged = [
         " ".join(row[i] for row in header_rows if i < len(row) and row[i].strip())

@@ -79,6 +79,10 @@ def segment(items: list[Item]) -> list[Table | TextRegion]:
             pending.append(item)
             continue
         cells = item.cells or []
+        if current is None and sum(1 for cell in cells if cell.strip()) <= 1:
+            # a spreadsheet's title line above the table is text, not a row
+            pending.append(Item(line=item.line, text=" ".join(cells).strip()))
+            continue
         new_docx_table = item.table is not None and item.table != current_docx_table
         header_continues = (
             current is not None and not current.body and not new_docx_table and not pending

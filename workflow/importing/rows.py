@@ -9,7 +9,12 @@ from workflow.errors import RoadmapFormatError
 from workflow.importing.columns import ColumnMap, is_header, is_numbering_row
 from workflow.importing.layout import Table
 from workflow.importing.text import (
-    clean, is_emphasised, is_page_number, is_separator, join_fragments, single_line,
+    clean,
+    is_emphasised,
+    is_page_number,
+    is_separator,
+    join_fragments,
+    single_line,
 )
 from workflow.roadmap import ActivityDraft, SectionDraft
 
@@ -44,7 +49,7 @@ class _Fields:
     executors: str
     result: str
 
-    def merge(self, other: "_Fields") -> None:
+    def merge(self, other: _Fields) -> None:
         self.title = join_fragments(self.title, other.title)
         self.deadline = join_fragments(self.deadline, other.deadline)
         self.executors = join_fragments(self.executors, other.executors)
@@ -115,12 +120,15 @@ def read_rows(table: Table, columns: ColumnMap, file: str) -> tuple[
         others_empty = not (fields.deadline or fields.executors or fields.result)
         code_like = bool(ACTIVITY_CODE.match(fields.code))
 
-        if len(distinct) == 1 and others_empty:
+        filled = [index for index, cell in enumerate(cells) if clean(cell)]
+        if len(distinct) == 1 and filled[0] in (0, columns.code, columns.title):
+            # one text across the row: a section title, unless it continues a cell above
             text = distinct.pop()
             emphasised = any(is_emphasised(cell) for cell in cells if cell.strip())
+            own_column = filled[0] in (columns.code, columns.title)
             if (not code_like and not text[0].islower()
                     and (fields.code or emphasised or _SECTION_HEAD.match(text)
-                         or not entries)):
+                         or (own_column and not entries))):
                 open_section(text, item.line)
                 continue
         if code_like and fields.title and others_empty:
@@ -128,13 +136,16 @@ def read_rows(table: Table, columns: ColumnMap, file: str) -> tuple[
             if code in dotted_prefixes:  # «2. | Система оценки… | | |» then «2.1 …»
                 open_section(f"{code}. {single_line(fields.title)}", item.line)
                 continue
-        if code_like:
-            entries.append((fields, item.line, section))
-        elif not fields.code and entries:
-            entries[-1][0].merge(fields)
-        elif fields.title and (fields.deadline or fields.executors):
+        if columns.code is not None:
+            starts_activity = code_like
+        else:  # no «№» column: a capitalised title starts an activity, the rest continues
+            starts_activity = bool(fields.title) and not fields.title[0].islower() \
+                and not fields.title.startswith(_SUB_ITEM)
             fields.code = ""
-            entries.append((fields, item.line, section))  # an unnumbered activity
+        if starts_activity:
+            entries.append((fields, item.line, section))
+        elif entries:
+            entries[-1][0].merge(fields)
         elif fields.title:
             open_section(single_line(fields.title), item.line)
     return sections, _activities(entries, sections, file)

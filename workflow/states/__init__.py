@@ -5,9 +5,9 @@ The machine in ``workflow.machine`` is assembled from these modules and checked 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 
 @dataclass(frozen=True)

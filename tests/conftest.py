@@ -1,0 +1,116 @@
+"""Fixtures: the real seeds, databases (SQLite always, PostgreSQL when configured), the CLI."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from registry.database import Database
+from registry.people import Profile, add_person, initialise
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+PG_URL = os.environ.get("KARTA_TEST_PG_URL")
+
+SLAVGOROD = SEEDS / "slavgorod_roadmap.txt"
+ZAOZERSK = SEEDS / "zaozersk_order_and_roadmap.txt"
+YENISEISK = SEEDS / "yeniseisk_roadmap.txt"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not SEEDS.is_dir():
+        raise pytest.UsageError(f"seeds not found at {SEEDS}: shared/ must lie beside the repo")
+
+
+def _pg_schema_url() -> Iterator[str]:
+    """A fresh schema on the PostgreSQL server for one test; the server must answer."""
+    import psycopg
+
+    assert PG_URL is not None
+    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    schema = f"karta_t_{uuid.uuid4().hex[:12]}"
+    try:
+        connection = psycopg.connect(plain, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:  # set but unreachable: a failure, not a skip
+        pytest.fail(f"KARTA_TEST_PG_URL is set but PostgreSQL is unreachable: {error}")
+    with connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(plain, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _backends() -> list[object]:
+    return ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+        PG_URL is None, reason="KARTA_TEST_PG_URL not set (CI sets it)"))]
+
+
+@pytest.fixture(params=_backends())
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL, once for SQLite and once for PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'karta.db'}"
+    else:
+        yield from _pg_schema_url()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'karta.db'}"
+
+
+PROFILE = Profile(
+    full_name="Муниципальное казенное учреждение «Управление образования ЗАТО город Заозерск»",
+    short_name="МКУ «Управление образования ЗАТО город Заозерск»",
+    parent_body="Администрация ЗАТО город Заозерск Мурманской области",
+    place="г. Заозерск", head_position="Начальник МКУ «Управление образования ЗАТО город "
+                                       "Заозерск»",
+    head_name="С.Л. Андреева",
+)
+
+
+@pytest.fixture
+def db(db_url: str, tmp_path: Path) -> Iterator[Database]:
+    """An initialised database with admin, a clerk and a head."""
+    database = Database(db_url, tmp_path / "files")
+    initialise(database, PROFILE)
+    add_person(database, "admin", "clerk", "Белокреницкая Елена Викторовна", "f",
+               "специалист", ["clerk"])
+    add_person(database, "admin", "head", "Андреева Светлана Леонидовна", "f",
+               "начальник", ["head"])
+    yield database
+    database.dispose()
+
+
+class Karta:
+    """Runs the real CLI in process against one database and working folder."""
+
+    def __init__(self, url: str, folder: Path) -> None:
+        self.url = url
+        self.folder = folder
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, user: str | None = "admin") -> Result:
+        from cli import main
+
+        base = ["--db", self.url, "--files", str(self.folder / "files")]
+        if user:
+            base += ["--user", user]
+        return self.runner.invoke(main, [*base, *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def karta(db_url: str, tmp_path: Path) -> Karta:
+    """The CLI on an initialised database."""
+    runner = Karta(db_url, tmp_path)
+    result = runner("init", "--org", PROFILE.full_name, "--place", "г. Заозерск", user=None)
+    assert result.exit_code == 0, result.output
+    return runner
