@@ -43,6 +43,7 @@ class Database:
         self.url = normalise_url(url)
         self.engine: Engine = _make_engine(self.url)
         self.files_dir = files_dir or _default_files_dir(self.url)
+        self.time_zone: str | None = None
 
     @property
     def is_sqlite(self) -> bool:

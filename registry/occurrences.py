@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import col, select
 
 from registry.database import Database
 from registry.history import event_as_dict, events_for, local_time, record, store_file
-from registry.people import acting_person, organisation
+from registry.people import acting_person, organisation, time_zone
 from registry.roadmaps import activity_as_dict, occurrence_as_dict, resolve
 from registry.tables import Occurrence, Section
 from workflow.errors import ConcurrentUpdate, UnknownReference
@@ -34,6 +34,15 @@ class TransitionResult:
                 "version": self.version, "at": self.at}
 
 
+_COMPARE_AND_SET = (
+    update(Occurrence)
+    .where(col(Occurrence.id) == bindparam("occurrence"),
+           col(Occurrence.state) == bindparam("source"),
+           col(Occurrence.version) == bindparam("version"))
+    .values(state=bindparam("dest"), version=bindparam("next_version"))
+)
+
+
 def apply_event(db: Database, ref: str, event: str, login: str | None, *,
                 comment: str | None = None, files: list[Path] | None = None,
                 expected_version: int | None = None) -> TransitionResult:
@@ -55,20 +64,17 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
         step = occurrence_machine().fire(found.ref, occurrence.state, event,
                                          comment=comment, has_files=bool(files))
         stored = [store_file(db.files_dir, path) for path in files]
-        changed = session.execute(
-            update(Occurrence)
-            .where(col(Occurrence.id) == occurrence.id, col(Occurrence.state) == step.source,
-                   col(Occurrence.version) == version)
-            .values(state=step.dest, version=version + 1)
-        )
+        changed = session.connection().execute(_COMPARE_AND_SET, {
+            "occurrence": occurrence.id, "source": step.source, "version": version,
+            "dest": step.dest, "next_version": version + 1,
+        })
         if changed.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(found.ref)
         entry = record(session, login=person.login, object_ref=found.ref, event=event,
                        roadmap_id=found.roadmap.id, activity_id=found.activity.id,
                        occurrence_id=occurrence.id, from_state=step.source,
                        to_state=step.dest, comment=(comment or "").strip(), files=stored)
-        zone = organisation(session).timezone
-        at = local_time(entry.at, zone).isoformat(timespec="seconds")
+        at = local_time(entry.at, time_zone(db, session)).isoformat(timespec="seconds")
     return TransitionResult(found.ref, event, step.source, step.dest, version + 1, at)
 
 

@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, select
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from registry.database import Database, utcnow
 from registry.tables import HistoryEvent, Organisation, Person
@@ -54,14 +55,24 @@ def initialise(db: Database, profile: Profile, admin_login: str = "admin",
     return organisation
 
 
+_PERSON_BY_LOGIN = select(Person).where(col(Person.login) == bindparam("login"))
+
+
 def acting_person(session: Session, login: str | None) -> Person:
     """The known person behind ``--user``/``KARTA_USER``; refuse anyone else."""
     if not login:
         raise ConfigurationError("укажите пользователя: --user ЛОГИН или переменная KARTA_USER")
-    person = session.exec(select(Person).where(Person.login == login)).first()
+    person = session.exec(_PERSON_BY_LOGIN, params={"login": login}).first()
     if person is None:
         raise UnknownUser(login)
     return person
+
+
+def time_zone(db: Database, session: Session) -> str:
+    """The organisation's time zone, read once per Database (it is set at ``init``)."""
+    if db.time_zone is None:
+        db.time_zone = organisation(session).timezone
+    return db.time_zone
 
 
 def organisation(session: Session) -> Organisation:

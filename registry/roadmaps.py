@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, select
 
 from registry.database import Database, utcnow
@@ -125,6 +125,16 @@ class Resolved:
     occurrence: Occurrence | None = None
 
 
+_OCCURRENCE_ANYWHERE = (
+    select(Roadmap, Activity, Occurrence)
+    .join(Activity, col(Activity.roadmap_id) == col(Roadmap.id))
+    .join(Occurrence, col(Occurrence.activity_id) == col(Activity.id))
+    .where(col(Activity.code) == bindparam("code"), col(Occurrence.period) == bindparam("period"))
+)
+_OCCURRENCE_IN_ROADMAP = _OCCURRENCE_ANYWHERE.where(
+    col(Activity.roadmap_id) == bindparam("roadmap"))
+
+
 def resolve(session: Session, text: str) -> Resolved:
     """Find what a REF names; raise ``UnknownReference`` with the reason otherwise."""
     ref = parse_ref(text)
@@ -133,6 +143,15 @@ def resolve(session: Session, text: str) -> Resolved:
         if roadmap is None:
             raise UnknownReference(text, "нет такой дорожной карты (karta roadmaps)")
         return Resolved(roadmap_ref(roadmap.id or 0), roadmap)
+    if ref.period is not None:
+        # the common case (every transition): one prepared query for all three
+        query = _OCCURRENCE_IN_ROADMAP if ref.roadmap is not None else _OCCURRENCE_ANYWHERE
+        rows = session.execute(query, {"code": ref.code, "period": ref.period,
+                                       "roadmap": ref.roadmap}).all()
+        if len(rows) == 1:
+            roadmap, activity, occurrence = rows[0]
+            return Resolved(occurrence_ref(roadmap.id, activity.code, occurrence.period),
+                            roadmap, activity, occurrence)
     activity = _find_activity(session, ref)
     roadmap = session.get(Roadmap, activity.roadmap_id)
     assert roadmap is not None and roadmap.id is not None
