@@ -179,14 +179,19 @@ def people() -> None:
 @click.option("--position", default="", help="Должность.")
 @click.option("--role", "roles", multiple=True,
               help="Роль: admin, clerk, head, executor, auditor (можно несколько раз).")
+@click.option("--phone", default="", help="Телефон для отметки об исполнителе.")
+@click.option("--override", "overrides", multiple=True, metavar="ПОЛЕ.ПАДЕЖ=ТЕКСТ",
+              help="Ручная форма для документов, если склонение неверно: "
+                   "position.dative=«главному специалисту …» (можно несколько раз).")
 def people_add(login: str, full_name: str, gender: str | None, position: str,
-               roles: tuple[str, ...]) -> None:
+               roles: tuple[str, ...], phone: str, overrides: tuple[str, ...]) -> None:
     """Добавить пользователя LOGIN."""
     from registry.people import add_person
 
     settings = _settings()
     add_person(settings.database(), settings.user, login, full_name, gender or "", position,
-               list(roles) or ["clerk"])
+               list(roles) or ["clerk"], phone=phone,
+               overrides=dict(_pairs(overrides, "=", "--override")))
     click.echo(f"Пользователь «{login}» добавлен.")
 
 
@@ -357,35 +362,79 @@ def _echo_event(entry: dict[str, Any]) -> None:
 
 # ----------------------------------------------------------------------------- transitions
 
-def _transition_command(event: str, summary: str, comment_help: str) -> None:
-    @main.command(event, help=summary)
-    @click.argument("ref")
-    @click.option("--comment", "-m", metavar="ТЕКСТ", help=comment_help)
-    @click.option("--file", "files", multiple=True, type=click.Path(path_type=Path),
-                  help="Приложить файл (можно несколько раз).")
-    @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
-    def command(ref: str, comment: str | None, files: tuple[Path, ...], as_json: bool) -> None:
+def _pairs(values: tuple[str, ...], separator: str, option: str) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        left, found, right = value.partition(separator)
+        if not found or not left.strip() or not right.strip():
+            from workflow.errors import KartaError
+
+            raise KartaError(f"{option} ожидает «…{separator}…», получено «{value}»")
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+def _transition_command(event: str, summary: str, comment_help: str,
+                        extra: list[Any] | None = None) -> None:
+    def command(ref: str, comment: str | None, files: tuple[Path, ...], as_json: bool,
+                **options: Any) -> None:
         from registry.occurrences import apply_event
         from workflow.machine import state_label
 
         settings = _settings()
-        result = apply_event(settings.database(), ref, event, settings.user,
-                             comment=comment, files=list(files))
+        result = apply_event(
+            settings.database(), ref, event, settings.user, comment=comment, files=list(files),
+            order=options.get("order", False),
+            figures=_pairs(options.get("figures", ()), "=", "--figure"),
+            decisions=list(options.get("decisions", ())),
+            recommendations=_pairs(options.get("recommendations", ()), ":", "--recommend"))
         if as_json:
             _print_json(result.as_dict())
             return
         click.echo(f"{result.ref}: {state_label(result.source)} → {state_label(result.dest)}"
                    f" (версия {result.version}, {result.at.replace('T', ' ')[:16]})")
+        for document in result.documents:
+            _echo_document(document)
+
+    for decorator in reversed([
+        main.command(event, help=summary),
+        click.argument("ref"),
+        click.option("--comment", "-m", metavar="ТЕКСТ", help=comment_help),
+        click.option("--file", "files", multiple=True, type=click.Path(path_type=Path),
+                     help="Приложить файл (можно несколько раз)."),
+        *(extra or []),
+        click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON."),
+    ]):
+        command = decorator(command)
 
 
-_transition_command("start", "Начать исполнение REF (запланировано → выполняется).",
-                    "Комментарий.")
+def _echo_document(document: dict[str, Any]) -> None:
+    number = f"№ {document['number']}" if document["number"] else "проект, без номера"
+    click.echo(f"  документ {document['id']}: {document['title']} ({number}) — "
+               f"{document['file']}")
+
+
+_transition_command("start", "Начать исполнение REF (запланировано → выполняется); "
+                             "по правилам готовит проект приказа о проведении.",
+                    "Комментарий.",
+                    [click.option("--order", is_flag=True,
+                                  help="Подготовить проект приказа о проведении, даже если "
+                                       "дорожная карта его не называет.")])
 _transition_command("report", "Представить отчёт по REF (выполняется → отчёт представлен); "
                               "нужен текст отчёта или файл.", "Текст отчёта.")
 _transition_command("return", "Вернуть отчёт по REF на доработку (отчёт представлен → "
                               "выполняется); нужна причина.", "Причина возврата.")
-_transition_command("analyse", "Провести анализ по REF (отчёт представлен → "
-                               "проанализировано); нужны выводы.", "Выводы анализа.")
+_transition_command(
+    "analyse", "Провести анализ по REF (отчёт представлен → проанализировано); нужны выводы. "
+               "Формирует аналитическую справку, приказ об итогах (если есть решения) и "
+               "адресные рекомендации (если есть адресаты).", "Выводы анализа.",
+    [click.option("--figure", "figures", multiple=True, metavar="ПОКАЗАТЕЛЬ=ЗНАЧЕНИЕ",
+                  help="Показатель для справки (можно несколько раз)."),
+     click.option("--decision", "decisions", multiple=True, metavar="ТЕКСТ",
+                  help="Управленческое решение — пункт приказа об итогах, с инфинитива "
+                       "(можно несколько раз)."),
+     click.option("--recommend", "recommendations", multiple=True, metavar="АДРЕСАТ: ТЕКСТ",
+                  help="Адресная рекомендация (можно несколько раз).")])
 _transition_command("cancel", "Отменить исполнение REF; нужна причина.", "Причина отмены.")
 
 
@@ -445,6 +494,9 @@ def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"ошибка: {message}", err=True)
     sys.exit(code)
 
+
+# the commands about documents, templates and rules live in commands/ (cli.py grew too long)
+import commands.documents  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

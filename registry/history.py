@@ -56,13 +56,15 @@ def store_file(store: Path, source: Path, kind: str = "attachments") -> StoredFi
 def record(session: Session, *, login: str, object_ref: str, event: str,
            roadmap_id: int | None = None, activity_id: int | None = None,
            occurrence_id: int | None = None, from_state: str = "", to_state: str = "",
-           comment: str = "", files: list[StoredFile] | None = None) -> HistoryEvent:
+           comment: str = "", files: list[StoredFile] | None = None,
+           details: dict[str, object] | None = None) -> HistoryEvent:
     """Add an event to the session; it lands with the caller's transaction."""
     entry = HistoryEvent(
         at=utcnow(), login=login, roadmap_id=roadmap_id, activity_id=activity_id,
         occurrence_id=occurrence_id, object_ref=object_ref, event=event,
         from_state=from_state, to_state=to_state, comment=comment or "",
         files=json.dumps([f.as_dict() for f in files or []], ensure_ascii=False),
+        details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
     )
     # a Core insert: the ORM's unit of work costs more than the whole statement here
     values = entry.model_dump(exclude={"id"})
@@ -106,4 +108,5 @@ def event_as_dict(entry: HistoryEvent, zone: str) -> dict[str, object]:
         "to": entry.to_state or None,
         "comment": entry.comment or None,
         "files": json.loads(entry.files or "[]"),
+        "details": json.loads(entry.details or "{}"),
     }

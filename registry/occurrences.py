@@ -9,11 +9,12 @@ from sqlalchemy import bindparam, update
 from sqlmodel import col, select
 
 from registry.database import Database
+from registry.documents import document_as_dict, documents_for_transition
 from registry.history import event_as_dict, events_for, local_time, record, store_file
 from registry.people import acting_person, organisation, time_zone
 from registry.roadmaps import activity_as_dict, occurrence_as_dict, resolve
 from registry.tables import Occurrence, Section
-from workflow.errors import ConcurrentUpdate, UnknownReference
+from workflow.errors import ConcurrentUpdate, KartaError, UnknownReference
 from workflow.machine import EVENTS, occurrence_machine, state_label
 from workflow.refs import roadmap_ref
 
@@ -28,10 +29,11 @@ class TransitionResult:
     dest: str
     version: int
     at: str
+    documents: tuple[dict[str, object], ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {"ref": self.ref, "event": self.event, "from": self.source, "to": self.dest,
-                "version": self.version, "at": self.at}
+                "version": self.version, "at": self.at, "documents": list(self.documents)}
 
 
 _COMPARE_AND_SET = (
@@ -45,14 +47,19 @@ _COMPARE_AND_SET = (
 
 def apply_event(db: Database, ref: str, event: str, login: str | None, *,
                 comment: str | None = None, files: list[Path] | None = None,
-                expected_version: int | None = None) -> TransitionResult:
+                expected_version: int | None = None, order: bool = False,
+                figures: list[tuple[str, str]] | None = None,
+                decisions: list[str] | None = None,
+                recommendations: list[tuple[str, str]] | None = None) -> TransitionResult:
     """Fire ``event`` on the occurrence ``ref`` in one transaction.
 
     The update is a compare-and-set on state and version: when somebody else changed the
     occurrence since it was read (or since ``expected_version``), nothing is written and
-    ``ConcurrentUpdate`` is raised. The history record lands in the same transaction.
+    ``ConcurrentUpdate`` is raised. The history record and the documents the rules give
+    (orders as drafts, reports and notes numbered) land in the same transaction.
     """
     files = files or []
+    details = _details(event, comment, figures, decisions, recommendations)
     with db.transaction() as session:
         person = acting_person(session, login)
         found = resolve(session, ref)
@@ -73,9 +80,35 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
         entry = record(session, login=person.login, object_ref=found.ref, event=event,
                        roadmap_id=found.roadmap.id, activity_id=found.activity.id,
                        occurrence_id=occurrence.id, from_state=step.source,
-                       to_state=step.dest, comment=(comment or "").strip(), files=stored)
+                       to_state=step.dest, comment=(comment or "").strip(), files=stored,
+                       details=details)
+        made = documents_for_transition(
+            session, db, event=event, roadmap=found.roadmap, activity=found.activity,
+            occurrence=occurrence, person=person, entry=entry, details=details,
+            order_requested=order)
+        documents = tuple(document_as_dict(d) for d in made)
         at = local_time(entry.at, time_zone(db, session)).isoformat(timespec="seconds")
-    return TransitionResult(found.ref, event, step.source, step.dest, version + 1, at)
+    return TransitionResult(found.ref, event, step.source, step.dest, version + 1, at,
+                            documents)
+
+
+def _details(event: str, comment: str | None, figures: list[tuple[str, str]] | None,
+             decisions: list[str] | None,
+             recommendations: list[tuple[str, str]] | None) -> dict[str, object]:
+    """What an event records beyond its comment: for an analysis, its conclusions, figures,
+    management decisions and addressed recommendations."""
+    if event != "analyse":
+        if figures or decisions or recommendations:
+            raise KartaError("показатели, решения и рекомендации указываются при анализе "
+                             "(karta analyse)")
+        return {}
+    return {
+        "conclusions": (comment or "").strip(),
+        "figures": [{"name": name, "value": value} for name, value in figures or []],
+        "decisions": [text.strip() for text in decisions or [] if text.strip()],
+        "recommendations": [{"addressee": who, "text": text}
+                            for who, text in recommendations or []],
+    }
 
 
 def show(db: Database, ref: str, login: str | None) -> dict[str, object]:

@@ -14,6 +14,8 @@ from registry.tables import HistoryEvent, Organisation, Person
 from workflow.errors import ConfigurationError, KartaError, UnknownUser
 
 ROLES = ("admin", "clerk", "head", "executor", "auditor")
+OVERRIDE_CASES = ("nominative", "genitive", "dative", "accusative", "instrumental",
+                  "prepositional")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,10 @@ def initialise(db: Database, profile: Profile, admin_login: str = "admin",
             comment=f"создана база данных для «{profile.full_name}»",
             files=json.dumps([]),
         ))
+        session.flush()
+        from registry.templates import install_defaults
+
+        install_defaults(session, admin_login)
     return organisation
 
 
@@ -84,8 +90,15 @@ def organisation(session: Session) -> Organisation:
 
 
 def add_person(db: Database, actor: str | None, login: str, full_name: str, gender: str,
-               position: str, roles: list[str]) -> Person:
+               position: str, roles: list[str], phone: str = "",
+               overrides: dict[str, str] | None = None) -> Person:
     """Add a person; the login must be new and the roles known."""
+    for key in overrides or {}:
+        field, _, case = key.partition(".")
+        if field not in ("name", "short", "position") or case not in OVERRIDE_CASES:
+            raise ConfigurationError(
+                f"неверная замена «{key}»: ожидается name|short|position.падеж, "
+                f"например position.dative; падежи: {', '.join(OVERRIDE_CASES)}")
     unknown = [role for role in roles if role not in ROLES]
     if unknown:
         raise ConfigurationError(
@@ -97,7 +110,8 @@ def add_person(db: Database, actor: str | None, login: str, full_name: str, gend
         if session.exec(select(Person).where(Person.login == login)).first() is not None:
             raise KartaError(f"пользователь «{login}» уже есть")
         person = Person(login=login, full_name=full_name, gender=gender, position=position,
-                        roles=",".join(roles))
+                        roles=",".join(roles), phone=phone,
+                        overrides=json.dumps(overrides or {}, ensure_ascii=False))
         session.add(person)
         session.add(HistoryEvent(
             at=utcnow(), login=author.login, object_ref=f"пользователь {login}",

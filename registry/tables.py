@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -30,7 +30,9 @@ class Person(SQLModel, table=True):
     full_name: str = ""
     gender: str = ""  # "m", "f" or "" when unknown
     position: str = ""
+    phone: str = ""
     roles: str = ""  # comma-separated: admin, clerk, head, executor, auditor
+    overrides: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
 
 class Roadmap(SQLModel, table=True):
@@ -44,6 +46,7 @@ class Roadmap(SQLModel, table=True):
     source_sha256: str = Field(index=True)
     imported_at: datetime
     imported_by: str
+    approved_document_id: int | None = None
 
 
 class Section(SQLModel, table=True):
@@ -108,3 +111,70 @@ class HistoryEvent(SQLModel, table=True):
     to_state: str = ""
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     files: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class TemplateVersion(SQLModel, table=True):
+    """One immutable version of a document template, stored with its bytes and SHA-256."""
+
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_template_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    kind: str
+    version: int
+    sha256: str
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime
+    created_by: str
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    active: bool = False
+
+
+class TemplateRule(SQLModel, table=True):
+    """Which template a transition produces, and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event: str
+    template_name: str
+    condition: str = "always"
+    position: int = 0
+
+
+class JournalCounter(SQLModel, table=True):
+    """The last number given in a journal in a year."""
+
+    journal: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class Document(SQLModel, table=True):
+    """A generated document: its registration, its template version, its data and its file."""
+
+    __table_args__ = (UniqueConstraint("journal", "year", "number", name="uq_journal_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    status: str  # draft, signed, registered
+    journal: str | None = None
+    year: int | None = None
+    number: int | None = None
+    number_text: str = ""
+    doc_date: date | None = None
+    roadmap_id: int | None = Field(default=None, foreign_key="roadmap.id", index=True)
+    occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id", index=True)
+    history_event_id: int | None = Field(default=None, foreign_key="historyevent.id")
+    template_name: str
+    template_version: int
+    template_sha256: str
+    context: str = Field(sa_column=Column(Text, nullable=False))
+    file_sha256: str
+    file_path: str
+    file_size: int
+    draft_sha256: str = ""
+    created_at: datetime
+    created_by: str
+    signed_at: datetime | None = None
+    signed_by: str = ""

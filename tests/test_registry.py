@@ -24,6 +24,12 @@ from workflow.errors import (
     UnknownReference,
     UnknownUser,
 )
+from workflow.machine import EVENTS
+
+
+def transitions(db: Database, ref: str) -> list[dict[str, object]]:
+    """The state changes in a history (documents registered on the way are events too)."""
+    return [e for e in history(db, ref, "admin") if e["event"] in EVENTS]
 
 
 def _counts(db: Database) -> tuple[int, int, int, int, int]:
@@ -83,7 +89,7 @@ def test_the_full_cycle_with_history(db: Database, tmp_path: Path) -> None:
     apply_event(db, ref, "report", "clerk", comment="Данные по ОО приложены")
     done = apply_event(db, ref, "analyse", "head", comment="Цели достигнуты")
     assert (done.dest, done.version) == ("analysed", 6)
-    entries = history(db, ref, "admin")
+    entries = transitions(db, ref)
     assert [(e["event"], e["from"], e["to"], e["user"]) for e in entries] == [
         ("start", "planned", "in_progress", "clerk"),
         ("report", "in_progress", "reported", "clerk"),
@@ -98,7 +104,7 @@ def test_the_full_cycle_with_history(db: Database, tmp_path: Path) -> None:
     assert shown["occurrence"]["state"] == "analysed"  # type: ignore[index]
     assert shown["occurrence"]["allowed"] == []  # type: ignore[index]
     # the activity's history has the import and the five steps of that period
-    assert len(history(db, f"{rid}:3", "admin")) == 5
+    assert len(transitions(db, f"{rid}:3")) == 5
 
 
 def test_refused_transition_changes_nothing(db: Database) -> None:
@@ -134,7 +140,7 @@ def test_two_clerks_one_wins_the_other_is_told(db: Database) -> None:
     with pytest.raises(ConcurrentUpdate) as error:
         apply_event(db, ref, "cancel", "head", comment="дубль", expected_version=seen)  # type: ignore[arg-type]
     assert "изменена другим пользователем" in str(error.value)
-    assert [e["event"] for e in history(db, ref, "admin")] == ["start"]
+    assert [e["event"] for e in transitions(db, ref)] == ["start"]
 
 
 def test_concurrent_transitions_on_one_occurrence(db: Database) -> None:
@@ -159,7 +165,7 @@ def test_concurrent_transitions_on_one_occurrence(db: Database) -> None:
         thread.join()
     assert outcomes.count("ok") == 1
     assert len(outcomes) == 8
-    assert [e["event"] for e in history(db, ref, "admin")] == ["start"]
+    assert [e["event"] for e in transitions(db, ref)] == ["start"]
 
 
 @settings(max_examples=15, deadline=None,
@@ -180,7 +186,7 @@ def test_history_replays_to_the_stored_state(db: Database, events: list[str]) ->
             apply_event(db, ref, event, "head", comment="основание")
         except TransitionNotAllowed:
             pass
-    entries = history(db, ref, "admin")
+    entries = transitions(db, ref)
     state = "planned"
     for entry in entries:
         assert entry["from"] == state

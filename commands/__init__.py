@@ -1,0 +1,1 @@
+"""CLI commands beyond the core ones in cli.py (documents, templates, rules)."""

@@ -1,0 +1,1 @@
+"""Documents: contexts built from domain events, rendered through registered templates."""

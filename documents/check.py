@@ -1,0 +1,210 @@
+"""Checking a template when it is registered: Jinja syntax, and every variable it uses —
+nested fields and loop variables included — against the documented context of its kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import nodes
+
+from documents.contexts import KINDS, Schema
+from documents.render import (
+    FILTERS,
+    TemplateProblem,
+    describe_syntax_error,
+    environment,
+    template_sources,
+)
+
+ANY = object()  # a value whose shape is not known (set by {% set %}, macro parameters)
+LOOP: Schema = {
+    "index": "номер с 1", "index0": "номер с 0", "first": "первый", "last": "последний",
+    "length": "длина", "revindex": "с конца", "revindex0": "с конца с 0",
+    "previtem": "предыдущий", "nextitem": "следующий", "cycle": "чередование",
+    "changed": "изменилось", "depth": "глубина", "depth0": "глубина с 0",
+}
+_BUILTIN_GLOBALS = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "true",
+                    "false", "none", "True", "False", "None"}
+
+
+def check_template(name: str, kind: str, data: bytes) -> list[str]:
+    """Every problem of a template for a kind, as Russian lines; empty when it is good."""
+    if kind not in KINDS:
+        raise TemplateProblem(name, f"неизвестный вид «{kind}»; виды: {', '.join(KINDS)}")
+    sources = template_sources(name, data)
+    if not sources:
+        return ["в шаблоне нет ни одного поля {{ … }}: это не шаблон"]
+    env = environment()
+    problems: list[str] = []
+    for part, source in sources.items():
+        try:
+            tree = env.parse(source)
+        except Exception as error:  # TemplateSyntaxError, with the text near it
+            problems.append(describe_syntax_error(error, source))  # type: ignore[arg-type]
+            continue
+        checker = _Checker(KINDS[kind]["context"], kind)
+        checker.visit_body(tree.body, [{}])
+        problems.extend(f"{message}" for message in checker.problems)
+        leftover = _leftover_braces(source)
+        if leftover:
+            problems.append(f"незакрытая или разорванная метка рядом с «{leftover}» ({part})")
+    return list(dict.fromkeys(problems))
+
+
+def _leftover_braces(source: str) -> str | None:
+    """A «{ {» or «{{» that Jinja did not take as a tag (split beyond repair)."""
+    import re
+
+    text = re.sub(r"<[^>]+>", "", source)
+    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "", text, flags=re.S)
+    match = re.search(r"\{\s*[{%]|[}%]\s*\}", text)
+    return text[max(match.start() - 20, 0): match.end() + 20].strip() if match else None
+
+
+class _Checker:
+    def __init__(self, schema: Schema, kind: str) -> None:
+        self.schema = schema
+        self.kind = kind
+        self.problems: list[str] = []
+
+    # statements -----------------------------------------------------------------------
+    def visit_body(self, body: list[nodes.Node], scopes: list[dict[str, Any]]) -> None:
+        for node in body:
+            self.visit(node, scopes)
+
+    def visit(self, node: nodes.Node, scopes: list[dict[str, Any]]) -> None:
+        if isinstance(node, nodes.For):
+            item = self.expr(node.iter, scopes)
+            inner: dict[str, Any] = {"loop": LOOP}
+            element = item[0] if isinstance(item, list) else ANY
+            if item is not ANY and not isinstance(item, list):
+                self.problems.append(f"«{_text(node.iter)}» не список: по нему нельзя "
+                                     "пройти циклом for")
+            self._bind(node.target, element, inner)
+            if node.test is not None:
+                self.expr(node.test, scopes + [inner])
+            self.visit_body(node.body, scopes + [inner])
+            self.visit_body(node.else_, scopes)
+        elif isinstance(node, nodes.Assign):
+            value = self.expr(node.node, scopes)
+            self._bind(node.target, value, scopes[-1])
+        elif isinstance(node, nodes.AssignBlock):
+            self.visit_body(node.body, scopes)
+            self._bind(node.target, ANY, scopes[-1])
+        elif isinstance(node, (nodes.Macro, nodes.CallBlock)):
+            inner = {arg.name: ANY for arg in getattr(node, "args", [])}
+            inner["caller"] = ANY
+            if isinstance(node, nodes.Macro):
+                scopes[-1][node.name] = ANY
+            else:
+                self.expr(node.call, scopes)
+            self.visit_body(node.body, scopes + [inner])
+        elif isinstance(node, nodes.With):
+            inner = {}
+            for target, value in zip(node.targets, node.values):
+                self._bind(target, self.expr(value, scopes), inner)
+            self.visit_body(node.body, scopes + [inner])
+        elif isinstance(node, nodes.Expr):
+            self.expr(node, scopes)
+        else:
+            for child in node.iter_child_nodes():
+                if isinstance(child, nodes.Expr):
+                    self.expr(child, scopes)
+                else:
+                    self.visit(child, scopes)
+
+    def _bind(self, target: nodes.Node, value: Any, scope: dict[str, Any]) -> None:
+        if isinstance(target, nodes.Name):
+            scope[target.name] = value
+        elif isinstance(target, nodes.Tuple):
+            for item in target.items:
+                self._bind(item, ANY, scope)
+
+    # expressions ----------------------------------------------------------------------
+    def expr(self, node: nodes.Node, scopes: list[dict[str, Any]]) -> Any:
+        if isinstance(node, nodes.Name):
+            for scope in reversed(scopes):
+                if node.name in scope:
+                    return scope[node.name]
+            if node.name in self.schema:
+                return self.schema[node.name]
+            if node.name in _BUILTIN_GLOBALS:
+                return ANY
+            self.problems.append(
+                f"неизвестная переменная «{node.name}»: в данных вида {self.kind} есть "
+                + ", ".join(self.schema))
+            return ANY
+        if isinstance(node, nodes.Getattr):
+            return self._field(node, self.expr(node.node, scopes), node.attr)
+        if isinstance(node, nodes.Getitem):
+            base = self.expr(node.node, scopes)
+            if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                return self._field(node, base, node.arg.value)
+            self.expr(node.arg, scopes)
+            return base[0] if isinstance(base, list) else ANY
+        if isinstance(node, nodes.Filter):
+            if node.name not in FILTERS and node.name not in environment().filters:
+                self.problems.append(f"неизвестный фильтр «{node.name}»")
+            base = self.expr(node.node, scopes) if node.node is not None else ANY
+            self._args(node, scopes)
+            if node.name in ("first", "last", "random") and isinstance(base, list):
+                return base[0]
+            if node.name in ("sort", "reverse", "unique", "rejectattr", "selectattr", "list",
+                             "reject", "select", "batch", "slice"):
+                return base if isinstance(base, list) else ANY
+            return ANY
+        if isinstance(node, nodes.Test):
+            self.expr(node.node, scopes)
+            self._args(node, scopes)
+            return ANY
+        if isinstance(node, nodes.Call):
+            self.expr(node.node, scopes)
+            self._args(node, scopes)
+            return ANY
+        if isinstance(node, nodes.CondExpr):
+            self.expr(node.test, scopes)
+            value = self.expr(node.expr1, scopes)
+            if node.expr2 is not None:
+                self.expr(node.expr2, scopes)
+            return value
+        for child in node.iter_child_nodes():
+            self.expr(child, scopes)
+        return ANY
+
+    def _args(self, node: Any, scopes: list[dict[str, Any]]) -> None:
+        for arg in node.args:
+            self.expr(arg, scopes)
+        for kwarg in node.kwargs:
+            self.expr(kwarg.value, scopes)
+        for extra in (node.dyn_args, node.dyn_kwargs):
+            if extra is not None:
+                self.expr(extra, scopes)
+
+    def _field(self, node: nodes.Node, base: Any, attr: str) -> Any:
+        if base is ANY:
+            return ANY
+        if isinstance(base, dict):
+            if attr in base:
+                return base[attr]
+            self.problems.append(
+                f"поле «{_text(node)}» не существует: у «{_text(node.node)}» есть "  # type: ignore[attr-defined]
+                + ", ".join(base))
+            return ANY
+        if isinstance(base, str) and hasattr(str, attr):
+            return ANY  # a string method: {{ activity.title.upper() }}
+        if isinstance(base, list) and attr in ("append", "count", "index"):
+            return ANY
+        self.problems.append(f"поле «{_text(node)}» не существует: «{_text(node.node)}» — "  # type: ignore[attr-defined]
+                             "значение, а не запись")
+        return ANY
+
+
+def _text(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        return f"{_text(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Getitem):
+        arg = node.arg.value if isinstance(node.arg, nodes.Const) else "…"
+        return f"{_text(node.node)}[{arg!r}]"
+    return type(node).__name__

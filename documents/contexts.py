@@ -1,0 +1,202 @@
+"""The documented context of every kind of document.
+
+A context is plain JSON data (dates as ISO strings), so that the snapshot stored with a
+document is exactly what was rendered and ``karta documents regenerate`` gives the same bytes.
+A schema is a dict (fields), a one-element list (a list of that), or a string (a described
+value). Templates are checked against these schemas when they are registered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Schema = Any
+
+PERSON: Schema = {
+    "login": "логин",
+    "full_name": "ФИО полностью («Белокреницкая Елена Викторовна»)",
+    "gender": "пол: m, f или пусто",
+    "position": "должность в именительном падеже",
+    "phone": "телефон",
+}
+ORGANISATION: Schema = {
+    "full_name": "полное наименование организации",
+    "short_name": "сокращённое наименование («МКУ «УО …»»)",
+    "parent_body": "вышестоящий орган («Администрация … района»)",
+    "place": "место составления («г. Заозерск»)",
+    "head_position": "должность руководителя",
+    "head_name": "руководитель: «И.О. Фамилия»",
+}
+DOCUMENT: Schema = {
+    "kind": "вид документа",
+    "title": "заголовок документа",
+    "is_draft": "true для проекта приказа (без номера)",
+    "number": "регистрационный номер («01-09/64») или пусто у проекта",
+    "date": "дата регистрации (ISO) или пусто у проекта",
+    "journal": "журнал регистрации",
+}
+APPROVAL: Schema = {"number": "номер приказа об утверждении", "date": "дата приказа (ISO)"}
+ROADMAP: Schema = {
+    "ref": "ссылка (R1)",
+    "title": "название дорожной карты",
+    "first_year": "первый год периода",
+    "last_year": "последний год периода",
+    "period": "период «2021-2023»",
+    "approval": APPROVAL,
+    "short_title": "краткое название для «далее – …» («Дорожная карта»)",
+    "attached": "«прилагаемую» в роде и числе названия («прилагаемый план»)",
+    "approved_mark": "«УТВЕРЖДЕНА» в роде и числе названия (отметка об утверждении)",
+}
+OCCURRENCE: Schema = {
+    "ref": "ссылка (1:2.4@2022)",
+    "period": "период исполнения («2022», «2022-Q3», «2021/22»)",
+    "period_text": "период словами для «за …» («2022 год», «III квартал 2022 года»)",
+    "due": "срок (ISO) или пусто",
+    "state": "состояние",
+}
+ACTIVITY: Schema = {
+    "ref": "ссылка (1:2.4)",
+    "code": "код мероприятия («2.4»)",
+    "title": "наименование мероприятия",
+    "deadline_text": "сроки, как в дорожной карте",
+    "responsible": ["ответственный исполнитель (именительный падеж)"],
+    "responsible_text": "ответственные, как в дорожной карте",
+    "planned_result": "планируемый результат",
+    "section": "заголовок раздела или пусто",
+}
+PLANNED_ACTIVITY: Schema = {**ACTIVITY, "occurrences": [OCCURRENCE]}
+SECTION: Schema = {
+    "code": "код раздела",
+    "title": "название раздела",
+    "heading": "заголовок раздела, как в дорожной карте (пусто, если разделов нет)",
+    "activities": [ACTIVITY],
+}
+PLAN_SECTION: Schema = {**SECTION, "activities": [PLANNED_ACTIVITY]}
+FILE: Schema = {"name": "имя файла", "sha256": "SHA-256", "size": "размер, байт"}
+REPORT: Schema = {
+    "text": "текст отчёта",
+    "files": [FILE],
+    "author": PERSON,
+    "date": "дата отчёта (ISO)",
+}
+FIGURE: Schema = {"name": "показатель", "value": "значение"}
+RECOMMENDATION: Schema = {"addressee": "адресат (именительный падеж)", "text": "рекомендация"}
+ANALYSIS: Schema = {
+    "conclusions": "выводы",
+    "figures": [FIGURE],
+    "decisions": ["управленческое решение (поручение, с инфинитива)"],
+    "recommendations": [RECOMMENDATION],
+    "author": PERSON,
+    "date": "дата анализа (ISO)",
+}
+NOTE: Schema = {"title": "заголовок справки", "number": "номер справки", "date": "дата (ISO)"}
+
+COMMON: Schema = {
+    "organisation": ORGANISATION,
+    "document": DOCUMENT,
+    "executor": PERSON,
+    "today": "дата формирования (ISO)",
+}
+
+KINDS: dict[str, dict[str, Any]] = {
+    "order_approve": {
+        "label": "приказ об утверждении дорожной карты (с приложением)",
+        "journal": "orders",
+        "events": ("approve",),
+        "context": {**COMMON, "roadmap": ROADMAP, "sections": [SECTION],
+                    "activities_count": "число мероприятий"},
+    },
+    "order_start": {
+        "label": "приказ о проведении (об организации) мероприятия",
+        "journal": "orders",
+        "events": ("start",),
+        "context": {**COMMON, "roadmap": ROADMAP, "activity": ACTIVITY,
+                    "occurrence": OCCURRENCE, "report_due": "срок отчёта (ISO) или пусто"},
+    },
+    "report": {
+        "label": "отчёт об исполнении мероприятия",
+        "journal": "reports",
+        "events": ("report",),
+        "context": {**COMMON, "roadmap": ROADMAP, "activity": ACTIVITY,
+                    "occurrence": OCCURRENCE, "report": REPORT},
+    },
+    "analytic_note": {
+        "label": "аналитическая справка",
+        "journal": "notes",
+        "events": ("analyse",),
+        "context": {**COMMON, "roadmap": ROADMAP, "activity": ACTIVITY,
+                    "occurrence": OCCURRENCE, "report": REPORT, "analysis": ANALYSIS},
+    },
+    "order_results": {
+        "label": "приказ об итогах с управленческими решениями",
+        "journal": "orders",
+        "events": ("analyse",),
+        "context": {**COMMON, "roadmap": ROADMAP, "activity": ACTIVITY,
+                    "occurrence": OCCURRENCE, "analysis": ANALYSIS, "note": NOTE},
+    },
+    "recommendations": {
+        "label": "адресные рекомендации",
+        "journal": "notes",
+        "events": ("analyse",),
+        "context": {**COMMON, "roadmap": ROADMAP, "activity": ACTIVITY,
+                    "occurrence": OCCURRENCE, "analysis": ANALYSIS},
+    },
+    "plan": {
+        "label": "план мероприятий на год",
+        "journal": None,
+        "events": ("plan",),
+        "context": {**COMMON, "roadmap": ROADMAP, "year": "год плана",
+                    "sections": [PLAN_SECTION], "activities_count": "число мероприятий"},
+    },
+}
+
+JOURNALS = {
+    "orders": "Журнал регистрации приказов",
+    "notes": "Журнал аналитических справок и рекомендаций",
+    "reports": "Журнал отчётов об исполнении мероприятий",
+}
+
+
+def describe(schema: Schema, indent: str = "") -> list[str]:
+    """The schema as indented lines, for ``karta templates show``."""
+    lines: list[str] = []
+    for name, value in schema.items():
+        if isinstance(value, dict):
+            lines.append(f"{indent}{name}:")
+            lines.extend(describe(value, indent + "  "))
+        elif isinstance(value, list):
+            item = value[0]
+            if isinstance(item, dict):
+                lines.append(f"{indent}{name}: список, у каждого элемента:")
+                lines.extend(describe(item, indent + "  "))
+            else:
+                lines.append(f"{indent}{name}: список — {item}")
+        else:
+            lines.append(f"{indent}{name}: {value}")
+    return lines
+
+
+def document_title(kind: str, context: dict[str, Any]) -> str:
+    """The title a document of a kind is registered under."""
+    from documents import russian
+
+    activity = context.get("activity") or {}
+    period = (context.get("occurrence") or {}).get("period_text", "")
+    subject = russian.lower_first(str(activity.get("title", "")))
+    if kind == "order_approve":
+        return "Об утверждении " + russian.decline_phrase(context["roadmap"]["title"], "genitive")
+    if kind == "order_start":
+        return russian.about(str(activity.get("title", "")))
+    if kind == "report":
+        return f"Отчёт об исполнении мероприятия {activity.get('code')} за {period}"
+    if kind == "analytic_note":
+        return f"Аналитическая справка по итогам {russian.decline_phrase(subject, 'genitive')}" \
+               f" за {period}"
+    if kind == "order_results":
+        return f"Об итогах {russian.decline_phrase(subject, 'genitive')} за {period}"
+    if kind == "recommendations":
+        return f"Адресные рекомендации по итогам " \
+               f"{russian.decline_phrase(subject, 'genitive')} за {period}"
+    if kind == "plan":
+        return f"План мероприятий на {context.get('year')} год"
+    return KINDS[kind]["label"]

@@ -1,0 +1,245 @@
+"""Rendering .docx templates fast and reproducibly.
+
+A template version is compiled once (``compiled(sha, data)``): its parts are read, the parts
+holding Jinja tags are cleaned by docxtpl's own ``patch_xml`` (tags that Word split across
+runs are joined) and compiled; the parts without tags are packed once into a base archive.
+A render then only runs the compiled Jinja code and appends the rendered parts to a copy of
+the base archive. Every entry has a fixed timestamp and a fixed place, so the same context
+and template version give the same bytes, years later (``karta documents regenerate``).
+
+Values are escaped (a title with «<», «&», «{{» or «%}» is text, never markup or a tag) and
+undefined values are errors that name them (StrictUndefined).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
+from jinja2 import Template as JinjaTemplate
+
+from documents import russian
+from workflow.errors import KartaError
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+
+
+class TemplateProblem(KartaError):
+    """A template is not a valid .docx template (raised when it is checked or rendered)."""
+
+    def __init__(self, template: str, reason: str) -> None:
+        super().__init__(f"шаблон «{template}»: {reason}")
+        self.template = template
+        self.reason = reason
+
+
+class MissingTemplateVariable(KartaError):
+    """Rendering needed a value the context does not have."""
+
+    def __init__(self, template: str, name: str) -> None:
+        super().__init__(f"шаблон «{template}»: в данных документа нет значения «{name}»")
+        self.template = template
+        self.name = name
+
+
+# ----------------------------------------------------------------------------- filters
+
+def _person_name(person: dict[str, Any], case: str = "nominative") -> str:
+    override = (person.get("overrides") or {}).get(f"name.{case}")
+    if override:
+        return str(override)
+    return russian.decline_full_name(str(person.get("full_name", "")),
+                                     str(person.get("gender", "")), case)
+
+
+def _person_short(person: dict[str, Any], case: str = "nominative") -> str:
+    override = (person.get("overrides") or {}).get(f"short.{case}")
+    if override:
+        return str(override)
+    return russian.surname_with_initials(str(person.get("full_name", "")),
+                                         str(person.get("gender", "")), case)
+
+
+def _position(person: dict[str, Any], case: str = "nominative") -> str:
+    override = (person.get("overrides") or {}).get(f"position.{case}")
+    if override:
+        return str(override)
+    return russian.decline_phrase(str(person.get("position", "")), case)
+
+
+def _date(value: Any, pattern: str = "dd.MM.y") -> str:
+    if value in (None, ""):
+        return ""
+    return russian.format_date(value, pattern)
+
+
+def _long_date(value: Any) -> str:
+    return "" if value in (None, "") else russian.long_date(value)
+
+
+FILTERS: dict[str, Any] = {
+    "date": _date,
+    "long_date": _long_date,
+    "plural": lambda number, word: russian.plural(int(number), word),
+    "case": lambda text, case: russian.decline_phrase(str(text), case),
+    "about": lambda text: russian.about(str(text)),
+    "name": _person_name,
+    "short_name": _person_short,
+    "signature": lambda person: russian.initials_then_surname(str(person.get("full_name", ""))),
+    "position": _position,
+    "lower_first": lambda text: russian.lower_first(str(text)),
+    "upper_first": lambda text: russian.upper_first(str(text)),
+    "sentence": lambda text: russian.sentence(str(text)),
+}
+FILTER_HELP = {
+    "date": "дата по шаблону Babel: {{ d | date }} → 14.12.2020, {{ d | date('LLLL y') }}",
+    "long_date": "«14 декабря 2020 г.»",
+    "plural": "{{ n | plural('мероприятие') }} → «5 мероприятий»",
+    "case": "словосочетание в падеже: {{ 'главный специалист' | case('dative') }}",
+    "about": "заголовок «О …»: {{ activity.title | about }} → «Об участии в …»",
+    "name": "ФИО человека в падеже: {{ executor | name('dative') }}",
+    "short_name": "«Белокреницкой Е.В.»: {{ executor | short_name('dative') }}",
+    "signature": "«Е.В. Белокреницкая» для подписи",
+    "position": "должность человека в падеже: {{ executor | position('dative') }}",
+    "lower_first": "первая буква строчная (аббревиатуры не трогает)",
+    "upper_first": "первая буква прописная",
+    "sentence": "точка в конце, если нет другого знака",
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja environment of every template: escaping, StrictUndefined, Russian filters."""
+    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+# ----------------------------------------------------------------------------- compiling
+
+def _patch(xml: str) -> str:
+    from docxtpl import DocxTemplate
+
+    # docxtpl's own cleaning, so templates mean what they mean to docxtpl users
+    return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
+
+
+def _postprocess(xml: str) -> str:
+    from docxtpl import DocxTemplate
+
+    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
+
+
+def template_sources(name: str, data: bytes) -> dict[str, str]:
+    """The cleaned Jinja source of every part that holds tags; raise on a broken package."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise TemplateProblem(name, "файл не является документом .docx (не zip)") from None
+    names = archive.namelist()
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        raise TemplateProblem(name, "в файле нет word/document.xml: это не документ Word")
+    sources: dict[str, str] = {}
+    for part in names:
+        if TEMPLATED_PART.match(part):
+            text = archive.read(part).decode("utf-8")
+            if "{" in text:
+                sources[part] = re.sub(r"<w:p([ >])", r"\n<w:p\1", _patch(text))
+    return sources
+
+
+class CompiledTemplate:
+    """One template version, ready to render many times."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name = name
+        sources = template_sources(name, data)
+        env = environment()
+        self.parts: list[tuple[str, JinjaTemplate]] = []
+        for part, source in sources.items():
+            try:
+                self.parts.append((part, env.from_string(source)))
+            except TemplateError as error:
+                raise TemplateProblem(name, describe_syntax_error(error, source)) from None
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        base = io.BytesIO()
+        with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in archive.infolist():
+                if info.filename not in sources:
+                    out.writestr(_entry(info.filename), archive.read(info.filename))
+        self.base = base.getvalue()
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        """The .docx bytes for a context; the same context gives the same bytes."""
+        rendered: list[tuple[str, str]] = []
+        for part, template in self.parts:
+            try:
+                rendered.append((part, _postprocess(template.render(context))))
+            except UndefinedError as error:
+                raise MissingTemplateVariable(self.name, _undefined_name(error)) from None
+            except TemplateError as error:
+                raise TemplateProblem(self.name, f"ошибка при заполнении: {error}") from None
+        buffer = io.BytesIO(self.base)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as out:
+            for part, xml in rendered:
+                out.writestr(_entry(part), xml.encode("utf-8"))
+        return buffer.getvalue()
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
+
+
+_COMPILED: dict[str, CompiledTemplate] = {}
+
+
+def compiled(sha256: str, name: str, data: bytes) -> CompiledTemplate:
+    """The compiled template for a version, compiled once per process (versions are
+    immutable, so the SHA-256 is a safe key)."""
+    found = _COMPILED.get(sha256)
+    if found is None:
+        found = _COMPILED[sha256] = CompiledTemplate(name, data)
+    return found
+
+
+def _undefined_name(error: UndefinedError) -> str:
+    message = str(error.message or error)
+    match = re.search(r"'([^']+)' is undefined", message)
+    if match:
+        return match.group(1)
+    match = re.search(r"has no attribute '([^']+)'", message)
+    return match.group(1) if match else message
+
+
+def describe_syntax_error(error: TemplateError, source: str) -> str:
+    """A syntax error with the text around it (tags stripped), not raw XML."""
+    line = getattr(error, "lineno", None)
+    near = ""
+    if line:
+        lines = source.splitlines()
+        chunk = " ".join(lines[max(line - 2, 0): line + 1])
+        near = re.sub(r"<[^>]+>", "", chunk).strip()
+        near = re.sub(r"\s+", " ", near)[:120]
+    message = getattr(error, "message", None) or str(error)
+    return f"ошибка синтаксиса Jinja: {message}" + (f" (рядом с текстом «{near}»)" if near else "")
+
+
+def normalise_docx(data: bytes) -> bytes:
+    """Rewrite any .docx with fixed timestamps and the same part order (used for files
+    produced by other tools, e.g. a plain docxtpl render in tests)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    out_buffer = io.BytesIO()
+    with zipfile.ZipFile(out_buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in archive.infolist():
+            out.writestr(_entry(info.filename), archive.read(info.filename))
+    return out_buffer.getvalue()

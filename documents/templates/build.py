@@ -1,0 +1,502 @@
+"""Builds the default .docx templates shipped in this folder (python-docx + Jinja tags).
+
+Run ``python -m documents.templates.build`` after changing the layout; the .docx files are
+committed and registered as version 1 of each template by ``karta init``.
+
+Layout per ГОСТ Р 7.0.97-2025 as local instructions require it: A4, margins left 30 mm,
+right 15, top and bottom 20; Times New Roman 14; first-line indent 1.25 cm; page numbers
+centred at the top from page 2; requisites in order; signature with the position at the left
+and «И.О. Фамилия» at the right margin; executor mark bottom-left in small type.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+HERE = Path(__file__).resolve().parent
+FONT = "Times New Roman"
+TEXT_WIDTH = Mm(210 - 30 - 15)
+
+DATE_LINE = ("{{ document.date | date if document.date else '«____» ____________ 20___ г.' }}"
+             "\t№ {{ document.number if document.number else '________' }}")
+PERIOD = "{{ occurrence.period_text }}"
+
+
+def new_document(landscape: bool = False) -> DocumentObject:
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.header_distance = section.footer_distance = Mm(10)
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    # page numbers centred at the top, from the second page on
+    section.different_first_page_header_footer = True
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(header, "PAGE")
+    document.core_properties.author = "karta"
+    document.core_properties.comments = "Шаблон karta (docxtpl)"
+    return document
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def para(document: DocumentObject | _Cell, text: str = "", *, align: str = "justify",
+         bold: bool = False, indent: bool = False, size: int | None = None,
+         space_before: int = 0, space_after: int = 0, keep: bool = False) -> Paragraph:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = {
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    }[align]
+    fmt = paragraph.paragraph_format
+    if indent:
+        fmt.first_line_indent = Cm(1.25)
+    fmt.space_before, fmt.space_after = Pt(space_before), Pt(space_after)
+    if keep:
+        fmt.keep_with_next = True
+    if text:
+        run = paragraph.add_run(text)
+        run.bold = bold
+        if size:
+            run.font.size = Pt(size)
+    return paragraph
+
+
+def tag(document: DocumentObject | _Cell, text: str) -> None:
+    """A paragraph holding only a docxtpl paragraph tag ({%p … %}): removed when rendered."""
+    document.add_paragraph(text)
+
+
+def draft_mark(document: DocumentObject) -> None:
+    tag(document, "{%p if document.is_draft %}")
+    para(document, "ПРОЕКТ", align="right", bold=True)
+    tag(document, "{%p endif %}")
+
+
+def requisites(document: DocumentObject, kind: str | None = "П Р И К А З") -> None:
+    draft_mark(document)
+    tag(document, "{%p if organisation.parent_body %}")
+    para(document, "{{ organisation.parent_body }}", align="center")
+    para(document)
+    tag(document, "{%p endif %}")
+    para(document, "{{ organisation.full_name }}", align="center", bold=True)
+    tag(document, "{%p if organisation.short_name %}")
+    para(document, "({{ organisation.short_name }})", align="center", bold=True)
+    tag(document, "{%p endif %}")
+    if kind:
+        para(document)
+        para(document, kind, align="center", bold=True, size=16)
+    para(document)
+    date_line(document)
+    tag(document, "{%p if organisation.place %}")
+    para(document, "{{ organisation.place }}", align="center")
+    tag(document, "{%p endif %}")
+    para(document)
+
+
+def date_line(document: DocumentObject) -> None:
+    paragraph = para(document, DATE_LINE, align="left")
+    paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+
+
+def title(document: DocumentObject, text: str) -> None:
+    para(document, text, align="center", bold=True, space_after=12, keep=True)
+
+
+def no_borders(table: Table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
+def signature(document: DocumentObject, position: str, name: str) -> None:
+    """Position at the left, «И.О. Фамилия» at the right margin, level with the position's
+    last line."""
+    para(document)
+    para(document)
+    table = document.add_table(rows=1, cols=2)
+    no_borders(table)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    fixed_widths(table, [105, 60])
+    left, right = table.rows[0].cells
+    left.paragraphs[0].text = position
+    right.paragraphs[0].text = name
+    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for cell in (left, right):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+
+
+def head_signature(document: DocumentObject) -> None:
+    signature(document, "{{ organisation.head_position }}", "{{ organisation.head_name }}")
+
+
+def executor_mark(document: DocumentObject) -> None:
+    para(document)
+    para(document)
+    para(document, "Исп.: {{ executor.full_name }}"
+                   "{% if executor.phone %}, тел. {{ executor.phone }}{% endif %}",
+         align="left", size=10)
+
+
+def page_break(document: DocumentObject) -> None:
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def grid(document: DocumentObject, headers: list[str], widths: list[float]) -> Table:
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    fixed_widths(table, widths)
+    for cell, text in zip(table.rows[0].cells, headers):
+        cell.paragraphs[0].text = text
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.paragraphs[0].runs[0].bold = True
+        cell.paragraphs[0].runs[0].font.size = Pt(11)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    _repeat_header(table.rows[0])
+    return table
+
+
+def fixed_widths(table: Table, widths: list[float]) -> None:
+    """Column widths that every program honours: a fixed layout and the grid set."""
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for column, width in zip(table.columns, widths):
+        column.width = Mm(width)
+    for row_ in table.rows:
+        for cell, width in zip(row_.cells, widths):
+            cell.width = Mm(width)
+
+
+def _repeat_header(row: object) -> None:
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def row(table: Table, texts: list[str], *, merge: bool = False, bold: bool = False,
+        size: int = 12, align: list[str] | None = None) -> None:
+    cells = table.add_row().cells
+    for cell, column in zip(cells, table.columns):
+        cell.width = column.width
+    if merge:
+        merged = cells[0].merge(cells[-1])
+        merged.paragraphs[0].text = texts[0]
+        run = merged.paragraphs[0].runs[0]
+        run.bold = bold
+        run.font.size = Pt(size)
+        return
+    for index, (cell, text) in enumerate(zip(cells, texts)):
+        cell.paragraphs[0].text = text
+        if text and cell.paragraphs[0].runs:
+            cell.paragraphs[0].runs[0].font.size = Pt(size)
+            cell.paragraphs[0].runs[0].bold = bold
+        if align:
+            cell.paragraphs[0].alignment = {
+                "c": WD_ALIGN_PARAGRAPH.CENTER, "l": WD_ALIGN_PARAGRAPH.LEFT,
+            }[align[index]]
+
+
+def roadmap_table(document: DocumentObject, plan: bool = False) -> None:
+    """The roadmap as a table by section; section rows span the table."""
+    third = "Срок" if plan else "Срок реализации"
+    table = grid(document, ["№ п/п", "Наименование мероприятия", third,
+                            "Ответственные исполнители", "Планируемые результаты"],
+                 [12, 53, 27, 35, 38])
+    width = len(table.columns)
+    row(table, ["{%tr for section in sections %}"] + [""] * (width - 1))
+    row(table, ["{%tr if section.heading %}"] + [""] * (width - 1))
+    row(table, ["{{ section.heading }}"], merge=True, bold=True)
+    row(table, ["{%tr endif %}"] + [""] * (width - 1))
+    row(table, ["{%tr for a in section.activities %}"] + [""] * (width - 1))
+    deadline = ("{% for o in a.occurrences %}{{ o.due | date if o.due else a.deadline_text }}"
+                "{% if not loop.last %}{{ '\\n' }}{% endif %}{% endfor %}") if plan \
+        else "{{ a.deadline_text }}"
+    row(table, ["{{ a.code }}", "{{ a.title }}", deadline,
+                "{{ a.responsible | join(',\\n') }}", "{{ a.planned_result }}"],
+        align=["c", "l", "c", "l", "l"])
+    row(table, ["{%tr endfor %}"] + [""] * (width - 1))
+    row(table, ["{%tr endfor %}"] + [""] * (width - 1))
+
+
+# ----------------------------------------------------------------------------- templates
+
+def order_approve() -> DocumentObject:
+    document = new_document()
+    requisites(document)
+    title(document, "Об утверждении {{ roadmap.title | case('genitive') }}")
+    para(document, "В целях организации и контроля исполнения мероприятий "
+                   "{{ roadmap.title | case('genitive') }} "
+                   "({{ activities_count | plural('мероприятие') }}),", indent=True)
+    para(document)
+    para(document, "ПРИКАЗЫВАЮ:", align="left")
+    para(document)
+    para(document, "1. Утвердить {{ roadmap.attached }} {{ roadmap.title | case('accusative') }}"
+                   " (далее – {{ roadmap.short_title }}) (приложение № 1).", indent=True)
+    para(document, "2. {{ executor | short_name('dative') }}, {{ executor | position('dative') }}"
+                   ", организовать работу по реализации мероприятий и информационное "
+                   "сопровождение {{ roadmap.short_title | case('genitive') }}.", indent=True)
+    para(document, "3. Ответственным исполнителям представлять отчёты об исполнении "
+                   "мероприятий в сроки, установленные {{ roadmap.short_title | "
+                   "case('instrumental') }}; годовую аналитическую информацию о реализации "
+                   "{{ roadmap.short_title | case('genitive') }} – не позднее 25 января года, "
+                   "следующего за отчётным.", indent=True)
+    para(document, "4. Контроль за исполнением настоящего приказа оставляю за собой.",
+         indent=True)
+    head_signature(document)
+    executor_mark(document)
+    page_break(document)
+    for line in ("Приложение № 1", "к приказу {{ organisation.short_name or "
+                 "organisation.full_name }}",
+                 "от {{ document.date | date if document.date else '__.__.____' }} "
+                 "№ {{ document.number if document.number else '____' }}"):
+        paragraph = para(document, line, align="left", size=12)
+        paragraph.paragraph_format.left_indent = Mm(95)
+    para(document)
+    title(document, "{{ roadmap.title }}")
+    roadmap_table(document)
+    return document
+
+
+def order_start() -> DocumentObject:
+    document = new_document()
+    requisites(document)
+    title(document, "{{ activity.title | about }}")
+    para(document, "В соответствии с {{ roadmap.title | case('instrumental') }}"
+                   "{% if roadmap.approval %} (приказ от {{ roadmap.approval.date | date }} "
+                   "№ {{ roadmap.approval.number }}){% endif %}, в целях исполнения мероприятия "
+                   "{{ activity.code }} «{{ activity.title }}» за " + PERIOD + ",",
+         indent=True)
+    para(document)
+    para(document, "ПРИКАЗЫВАЮ:", align="left")
+    para(document)
+    para(document, "1. {% if activity.responsible %}{{ activity.responsible | map('case', "
+                   "'dative') | join(', ') | upper_first }}{% else %}Ответственным "
+                   "исполнителям{% endif %} обеспечить исполнение мероприятия "
+                   "«{{ activity.title }}»{% if occurrence.due %} в срок до "
+                   "{{ occurrence.due | date }}{% endif %}"
+                   "{% if activity.planned_result %}; планируемый результат: "
+                   "{{ activity.planned_result | lower_first }}{% endif %}.", indent=True)
+    para(document, "2. {{ executor | short_name('dative') }}, {{ executor | position('dative') }}"
+                   ", обобщить информацию об исполнении мероприятия и представить отчёт"
+                   "{% if report_due %} в срок до {{ report_due | date }}{% endif %}.",
+         indent=True)
+    para(document, "3. Контроль за исполнением настоящего приказа оставляю за собой.",
+         indent=True)
+    head_signature(document)
+    executor_mark(document)
+    return document
+
+
+def report() -> DocumentObject:
+    document = new_document()
+    draft_mark(document)
+    para(document, "{{ organisation.full_name }}", align="center", bold=True)
+    para(document)
+    para(document, "ОТЧЁТ", align="center", bold=True, size=16)
+    title(document, "об исполнении мероприятия {{ activity.code }} «{{ activity.title }}» за "
+                    + PERIOD)
+    date_line(document)
+    para(document)
+    facts = document.add_table(rows=0, cols=2)
+    facts.style = document.styles["Table Grid"]
+    fixed_widths(facts, [55, 110])
+    for label, value in (("Дорожная карта", "{{ roadmap.title }}"),
+                         ("Сроки по дорожной карте", "{{ activity.deadline_text }}"),
+                         ("Срок исполнения", "{{ occurrence.due | date if occurrence.due "
+                                             "else 'не установлен' }}"),
+                         ("Ответственные исполнители", "{{ activity.responsible_text }}"),
+                         ("Планируемый результат", "{{ activity.planned_result }}")):
+        cells = facts.add_row().cells
+        cells[0].width, cells[1].width = Mm(55), Mm(110)
+        cells[0].paragraphs[0].text = label
+        cells[1].paragraphs[0].text = value
+        for cell in cells:
+            cell.paragraphs[0].runs[0].font.size = Pt(12)
+    para(document)
+    para(document, "Выполнено:", align="left", bold=True)
+    para(document, "{{ report.text if report.text else 'Сведения приведены в приложенных "
+                   "файлах.' }}", indent=True)
+    tag(document, "{%p if report.files %}")
+    para(document, "Приложения:", align="left", bold=True, space_before=12)
+    tag(document, "{%p for file in report.files %}")
+    para(document, "{{ loop.index }}. {{ file.name }} ({{ file.size }} байт, SHA-256 "
+                   "{{ file.sha256[:16] }}…)", align="left", size=12)
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+    signature(document, "{{ report.author.position | upper_first }}",
+              "{{ report.author | signature }}")
+    para(document, "{{ report.date | date }}", align="left")
+    return document
+
+
+def analytic_note() -> DocumentObject:
+    document = new_document()
+    para(document, "{{ organisation.full_name }}", align="center", bold=True)
+    para(document)
+    para(document, "АНАЛИТИЧЕСКАЯ СПРАВКА", align="center", bold=True, size=16)
+    title(document, "по итогам {{ activity.title | case('genitive') | lower_first }} за "
+                    + PERIOD)
+    date_line(document)
+    para(document)
+    para(document, "Мероприятие {{ activity.code }} {{ roadmap.title | case('genitive') }}: "
+                   "«{{ activity.title }}»; сроки: {{ activity.deadline_text | lower_first }}; "
+                   "ответственные: {{ activity.responsible_text }}.", indent=True)
+    para(document, "1. Что сделано", align="left", bold=True, space_before=12)
+    para(document, "{{ report.text if report.text else 'Отчёт исполнителя представлен "
+                   "файлами.' }}", indent=True)
+    para(document, "2. Показатели", align="left", bold=True, space_before=12)
+    tag(document, "{%p if analysis.figures %}")
+    table = grid(document, ["№", "Показатель", "Значение"], [14, 111, 40])
+    row(table, ["{%tr for figure in analysis.figures %}", "", ""])
+    row(table, ["{{ loop.index }}", "{{ figure.name }}", "{{ figure.value }}"],
+        align=["c", "l", "c"])
+    row(table, ["{%tr endfor %}", "", ""])
+    tag(document, "{%p else %}")
+    para(document, "Количественные показатели в отчёте не приведены.", indent=True)
+    tag(document, "{%p endif %}")
+    para(document, "3. Выводы", align="left", bold=True, space_before=12)
+    para(document, "{{ analysis.conclusions | sentence }}", indent=True)
+    tag(document, "{%p if analysis.recommendations %}")
+    para(document, "4. Рекомендации", align="left", bold=True, space_before=12)
+    tag(document, "{%p for r in analysis.recommendations %}")
+    para(document, "{{ r.addressee | case('dative') | upper_first }}: {{ r.text | sentence }}",
+         indent=True)
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p if analysis.decisions %}")
+    para(document, "{{ 5 if analysis.recommendations else 4 }}. Предлагаемые управленческие "
+                   "решения", align="left", bold=True, space_before=12)
+    tag(document, "{%p for d in analysis.decisions %}")
+    para(document, "{{ loop.index }}) {{ d }}", indent=True)
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+    signature(document, "{{ analysis.author.position | upper_first }}",
+              "{{ analysis.author | signature }}")
+    para(document, "{{ analysis.date | date }}", align="left")
+    return document
+
+
+def order_results() -> DocumentObject:
+    document = new_document()
+    requisites(document)
+    title(document, "Об итогах {{ activity.title | case('genitive') | lower_first }} за "
+                    + PERIOD)
+    para(document, "По результатам анализа исполнения мероприятия {{ activity.code }} "
+                   "{{ roadmap.title | case('genitive') }} (аналитическая справка от "
+                   "{{ note.date | date }} № {{ note.number }}),", indent=True)
+    para(document)
+    para(document, "ПРИКАЗЫВАЮ:", align="left")
+    para(document)
+    para(document, "1. Принять к сведению выводы аналитической справки: "
+                   "{{ analysis.conclusions | lower_first | sentence }}", indent=True)
+    tag(document, "{%p for d in analysis.decisions %}")
+    para(document, "{{ loop.index + 1 }}. {{ d }}", indent=True)
+    tag(document, "{%p endfor %}")
+    para(document, "{{ analysis.decisions | length + 2 }}. Контроль за исполнением настоящего "
+                   "приказа оставляю за собой.", indent=True)
+    head_signature(document)
+    executor_mark(document)
+    return document
+
+
+def recommendations() -> DocumentObject:
+    document = new_document()
+    para(document, "{{ organisation.full_name }}", align="center", bold=True)
+    para(document)
+    para(document, "АДРЕСНЫЕ РЕКОМЕНДАЦИИ", align="center", bold=True, size=16)
+    title(document, "по итогам {{ activity.title | case('genitive') | lower_first }} за "
+                    + PERIOD)
+    date_line(document)
+    para(document)
+    table = grid(document, ["№ п/п", "Адресат", "Рекомендация"], [14, 55, 96])
+    row(table, ["{%tr for r in analysis.recommendations %}", "", ""])
+    row(table, ["{{ loop.index }}", "{{ r.addressee }}", "{{ r.text }}"],
+        align=["c", "l", "l"])
+    row(table, ["{%tr endfor %}", "", ""])
+    signature(document, "{{ analysis.author.position | upper_first }}",
+              "{{ analysis.author | signature }}")
+    para(document, "{{ analysis.date | date }}", align="left")
+    return document
+
+
+def plan() -> DocumentObject:
+    document = new_document()
+    para(document, "{{ organisation.full_name }}", align="center", bold=True)
+    para(document)
+    para(document, "ПЛАН МЕРОПРИЯТИЙ", align="center", bold=True, size=16)
+    title(document, "на {{ year }} год по реализации {{ roadmap.title | case('genitive') | "
+                    "lower_first }}")
+    para(document, "Всего: {{ activities_count | plural('мероприятие') }}.", align="left",
+         size=12, space_after=6)
+    roadmap_table(document, plan=True)
+    head_signature(document)
+    executor_mark(document)
+    return document
+
+
+TEMPLATES = {
+    "order_approve": (order_approve, "Приказ об утверждении дорожной карты"),
+    "order_start": (order_start, "Приказ о проведении мероприятия"),
+    "report": (report, "Отчёт об исполнении мероприятия"),
+    "analytic_note": (analytic_note, "Аналитическая справка"),
+    "order_results": (order_results, "Приказ об итогах"),
+    "recommendations": (recommendations, "Адресные рекомендации"),
+    "plan": (plan, "План мероприятий на год"),
+}
+
+
+def build_all(folder: Path = HERE) -> list[Path]:
+    """Write every default template into ``folder``."""
+    written = []
+    for name, (builder, _) in TEMPLATES.items():
+        path = folder / f"{name}.docx"
+        document = builder()
+        document.core_properties.title = TEMPLATES[name][1]
+        document.save(str(path))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in build_all():
+        print(path)

@@ -1,0 +1,240 @@
+"""The versioned template registry and the rules saying which transition produces what."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from documents.check import check_template
+from documents.contexts import KINDS
+from documents.render import TemplateProblem
+from registry.database import Database, utcnow
+from registry.history import record
+from registry.people import acting_person
+from registry.tables import TemplateRule, TemplateVersion
+from workflow.errors import KartaError
+
+SHIPPED = Path(__file__).resolve().parents[1] / "documents" / "templates"
+
+# DOMAIN.md §6: the default rules; the registry may change them
+CONDITIONS = {
+    "always": "всегда",
+    "order_needed": "планируемый результат или название мероприятия называет приказ, "
+                    "или запрошено --order",
+    "has_decisions": "при анализе записаны управленческие решения (--decision)",
+    "has_recommendations": "при анализе записаны адресные рекомендации (--recommend)",
+}
+EVENTS = ("approve", "start", "report", "return", "analyse", "cancel")
+DEFAULT_RULES = (
+    ("approve", "order_approve", "always"),
+    ("start", "order_start", "order_needed"),
+    ("report", "report", "always"),
+    ("analyse", "analytic_note", "always"),
+    ("analyse", "order_results", "has_decisions"),
+    ("analyse", "recommendations", "has_recommendations"),
+)
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """A template version as listed."""
+
+    name: str
+    kind: str
+    version: int
+    sha256: str
+    active: bool
+    created_at: str
+    created_by: str
+    comment: str
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def _info(row: TemplateVersion) -> TemplateInfo:
+    return TemplateInfo(row.name, row.kind, row.version, row.sha256, row.active,
+                        row.created_at.isoformat(timespec="seconds"), row.created_by,
+                        row.comment)
+
+
+def install_defaults(session: Session, login: str) -> None:
+    """Register the shipped templates (version 1) and the default rules, where missing."""
+    for path in sorted(SHIPPED.glob("*.docx")):
+        exists = session.exec(select(TemplateVersion.id)
+                              .where(TemplateVersion.name == path.stem)).first()
+        if exists is None:
+            _store_version(session, login, path.stem, path.stem, path.read_bytes(),
+                           "шаблон из поставки karta", active=True)
+    if session.exec(select(TemplateRule.id)).first() is None:
+        for position, (event, template, condition) in enumerate(DEFAULT_RULES, 1):
+            session.add(TemplateRule(event=event, template_name=template,
+                                     condition=condition, position=position))
+
+
+def _store_version(session: Session, login: str, name: str, kind: str, data: bytes,
+                   comment: str, active: bool) -> TemplateVersion:
+    problems = check_template(name, kind, data)
+    if problems:
+        raise TemplateProblem(name, "; ".join(problems))
+    latest = session.exec(select(func.max(TemplateVersion.version))
+                          .where(TemplateVersion.name == name)).one()
+    row = TemplateVersion(
+        name=name, kind=kind, version=(latest or 0) + 1,
+        sha256=hashlib.sha256(data).hexdigest(), content=data, created_at=utcnow(),
+        created_by=login, comment=comment, active=active,
+    )
+    session.add(row)
+    session.flush()
+    record(session, login=login, object_ref=f"шаблон {name} v{row.version}",
+           event="template_add", comment=f"{KINDS[kind]['label']}; SHA-256 {row.sha256}; "
+                                         f"{comment}".strip("; "))
+    return row
+
+
+def add_template(db: Database, login: str | None, path: Path, name: str, kind: str,
+                 comment: str = "") -> TemplateInfo:
+    """Register a new immutable version; the first version of a name becomes active,
+    later ones wait for ``activate``."""
+    if not path.is_file():
+        raise KartaError(f"файл «{path}» не найден")
+    data = path.read_bytes()
+    with db.transaction() as session:
+        person = acting_person(session, login)
+        previous = session.exec(select(TemplateVersion).where(TemplateVersion.name == name)
+                                .order_by(col(TemplateVersion.version).desc())).first()
+        if previous is not None and previous.kind != kind:
+            raise KartaError(f"шаблон «{name}» вида {previous.kind}; новая версия должна быть "
+                             f"того же вида, а не {kind}")
+        if previous is not None and previous.sha256 == hashlib.sha256(data).hexdigest():
+            raise KartaError(f"этот файл уже зарегистрирован как {name} v{previous.version}")
+        row = _store_version(session, person.login, name, kind, data, comment,
+                             active=previous is None)
+        return _info(row)
+
+
+def check_file(path: Path, kind: str) -> list[str]:
+    """Check a template file without registering it."""
+    if not path.is_file():
+        raise KartaError(f"файл «{path}» не найден")
+    return check_template(path.stem, kind, path.read_bytes())
+
+
+def list_templates(db: Database, login: str | None) -> list[TemplateInfo]:
+    with db.reading() as session:
+        acting_person(session, login)
+        rows = session.exec(select(TemplateVersion).order_by(
+            col(TemplateVersion.name), col(TemplateVersion.version)))
+        return [_info(row) for row in rows]
+
+
+def show_template(db: Database, login: str | None, name: str) -> dict[str, object]:
+    """A template's versions, its kind's documented context and the rules that use it."""
+    from documents.contexts import describe
+    from documents.render import FILTER_HELP
+
+    with db.reading() as session:
+        acting_person(session, login)
+        rows = list(session.exec(select(TemplateVersion).where(TemplateVersion.name == name)
+                                 .order_by(col(TemplateVersion.version))))
+        if not rows:
+            if name in KINDS:  # `templates show KIND` documents a kind
+                kind = name
+            else:
+                raise KartaError(f"нет шаблона «{name}» (karta templates list)")
+        else:
+            kind = rows[0].kind
+        rules = session.exec(select(TemplateRule).where(TemplateRule.template_name == name))
+        return {
+            "name": name, "kind": kind, "label": KINDS[kind]["label"],
+            "versions": [_info(row).as_dict() for row in rows],
+            "rules": [{"id": r.id, "event": r.event, "when": r.condition} for r in rules],
+            "context": describe(KINDS[kind]["context"]),
+            "filters": FILTER_HELP,
+        }
+
+
+def activate(db: Database, login: str | None, name: str, version: int) -> TemplateInfo:
+    """Make one version the active one."""
+    with db.transaction() as session:
+        person = acting_person(session, login)
+        row = session.exec(select(TemplateVersion).where(
+            TemplateVersion.name == name, TemplateVersion.version == version)).first()
+        if row is None:
+            raise KartaError(f"нет версии {version} шаблона «{name}» (karta templates show "
+                             f"{name})")
+        session.execute(update(TemplateVersion).where(col(TemplateVersion.name) == name)
+                        .values(active=False))
+        session.execute(update(TemplateVersion).where(col(TemplateVersion.id) == row.id)
+                        .values(active=True))
+        record(session, login=person.login, object_ref=f"шаблон {name} v{version}",
+               event="template_activate", comment=f"SHA-256 {row.sha256}")
+        row.active = True
+        return _info(row)
+
+
+def active_version(session: Session, name: str) -> TemplateVersion:
+    """The active version of a template; a clear error when there is none."""
+    row = session.exec(select(TemplateVersion).where(
+        TemplateVersion.name == name, col(TemplateVersion.active).is_(True))).first()
+    if row is None:
+        raise KartaError(f"у шаблона «{name}» нет активной версии (karta templates activate)")
+    return row
+
+
+# ----------------------------------------------------------------------------- rules
+
+def rules_for(session: Session, event: str) -> list[TemplateRule]:
+    return list(session.exec(select(TemplateRule).where(TemplateRule.event == event)
+                             .order_by(col(TemplateRule.position), col(TemplateRule.id))))
+
+
+def list_rules(db: Database, login: str | None) -> list[dict[str, object]]:
+    with db.reading() as session:
+        acting_person(session, login)
+        rows = session.exec(select(TemplateRule).order_by(col(TemplateRule.event),
+                                                          col(TemplateRule.position)))
+        return [{"id": r.id, "event": r.event, "template": r.template_name,
+                 "when": r.condition, "when_text": CONDITIONS[r.condition]} for r in rows]
+
+
+def add_rule(db: Database, login: str | None, event: str, template: str,
+             condition: str = "always") -> dict[str, object]:
+    """Add a rule; refuse an unknown event or condition, a missing template, or a template
+    whose kind cannot be made from that event."""
+    if event not in EVENTS:
+        raise KartaError(f"неизвестное событие «{event}»; события: {', '.join(EVENTS)}")
+    if condition not in CONDITIONS:
+        raise KartaError(f"неизвестное условие «{condition}»; условия: {', '.join(CONDITIONS)}")
+    with db.transaction() as session:
+        person = acting_person(session, login)
+        row = session.exec(select(TemplateVersion).where(TemplateVersion.name == template)).first()
+        if row is None:
+            raise KartaError(f"правило ссылается на несуществующий шаблон «{template}»")
+        active_version(session, template)
+        if event not in KINDS[row.kind]["events"]:
+            raise KartaError(f"шаблон «{template}» вида {row.kind} нельзя сформировать по "
+                             f"событию {event}; подходит: {', '.join(KINDS[row.kind]['events'])}")
+        position = len(rules_for(session, event)) + 1
+        rule = TemplateRule(event=event, template_name=template, condition=condition,
+                            position=position)
+        session.add(rule)
+        session.flush()
+        record(session, login=person.login, object_ref=f"правило {rule.id}", event="rule_add",
+               comment=f"{event} → {template} ({CONDITIONS[condition]})")
+        return {"id": rule.id, "event": event, "template": template, "when": condition}
+
+
+def remove_rule(db: Database, login: str | None, rule_id: int) -> None:
+    with db.transaction() as session:
+        person = acting_person(session, login)
+        rule = session.get(TemplateRule, rule_id)
+        if rule is None:
+            raise KartaError(f"нет правила {rule_id} (karta rules list)")
+        session.delete(rule)
+        record(session, login=person.login, object_ref=f"правило {rule_id}",
+               event="rule_remove", comment=f"{rule.event} → {rule.template_name}")
