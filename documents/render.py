@@ -95,6 +95,7 @@ FILTERS: dict[str, Any] = {
     "lower_first": lambda text: russian.lower_first(str(text)),
     "upper_first": lambda text: russian.upper_first(str(text)),
     "sentence": lambda text: russian.sentence(str(text)),
+    "enumeration": lambda items: russian.enumeration([str(item) for item in items]),
 }
 FILTER_HELP = {
     "date": "дата по шаблону Babel: {{ d | date }} → 14.12.2020, {{ d | date('LLLL y') }}",
@@ -109,6 +110,7 @@ FILTER_HELP = {
     "lower_first": "первая буква строчная (аббревиатуры не трогает)",
     "upper_first": "первая буква прописная",
     "sentence": "точка в конце, если нет другого знака",
+    "enumeration": "перечень через запятую, со строчной буквы после первого элемента",
 }
 
 

@@ -285,3 +285,9 @@ def sentence(text: str) -> str:
     """The text ending with a full stop unless it ends with other punctuation."""
     stripped = text.rstrip()
     return stripped if not stripped or stripped[-1] in ".!?…:;" else stripped + "."
+
+
+def enumeration(items: list[str]) -> str:
+    """Items joined by commas, each after the first from a small letter (abbreviations and
+    names in quotes keep theirs): «МКУ «УО», руководителям ОО»."""
+    return ", ".join(item if index == 0 else lower_first(item) for index, item in enumerate(items))

@@ -310,7 +310,7 @@ def order_start() -> DocumentObject:
     para(document, "ПРИКАЗЫВАЮ:", align="left")
     para(document)
     para(document, "1. {% if activity.responsible %}{{ activity.responsible | map('case', "
-                   "'dative') | join(', ') | upper_first }}{% else %}Ответственным "
+                   "'dative') | enumeration | upper_first }}{% else %}Ответственным "
                    "исполнителям{% endif %} обеспечить исполнение мероприятия "
                    "«{{ activity.title }}»{% if occurrence.due %} в срок до "
                    "{{ occurrence.due | date }}{% endif %}"

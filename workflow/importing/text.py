@@ -23,8 +23,10 @@ def clean(text: str) -> str:
     text = _FOOTNOTE_SUP.sub("", text)
     text = _TAGS.sub("", text)
     text = _MD_BOLD.sub("", text)
-    # curly brackets never occur in official Russian text: in dumps they are misread brackets
-    text = text.replace("{", "(").replace("}", ")")
+    # a lone curly bracket never occurs in official Russian text: in dumps it is a misread
+    # round one («{сертификат участника}»); doubled ones are kept as the author wrote them
+    text = re.sub(r"(?<![{%])\{(?![{%])", "(", text)
+    text = re.sub(r"(?<![}%])\}(?![}%])", ")", text)
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line)

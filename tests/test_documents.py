@@ -1,0 +1,273 @@
+"""Documents made by transitions: what they say, how they are numbered, signed and rebuilt."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import docx
+import pytest
+from sqlmodel import func, select
+
+from registry.database import Database
+from registry.documents import (
+    approve_roadmap,
+    get_document,
+    list_documents,
+    make_plan,
+    regenerate,
+    sign,
+)
+from registry.occurrences import apply_event, history
+from registry.people import add_person
+from registry.roadmaps import import_roadmap
+from registry.tables import Document, HistoryEvent, JournalCounter, Occurrence
+from registry.templates import activate, add_template
+from tests.conftest import YENISEISK, ZAOZERSK
+from tests.docx_structure import structure, text_of
+from workflow.errors import KartaError
+
+
+@pytest.fixture
+def zaozersk(db: Database) -> int:
+    add_person(db, "admin", "bel", "Белокреницкая Елена Викторовна", "f",
+               "специалист МКУ «Управление образования ЗАТО город Заозерск»", ["clerk"],
+               phone="8 (81556) 3-15-42")
+    return import_roadmap(db, ZAOZERSK, "clerk").roadmap
+
+
+def _documents(db: Database) -> list[Document]:
+    with db.reading() as session:
+        return list(session.exec(select(Document).order_by(Document.id)))  # type: ignore[arg-type]
+
+
+def test_start_makes_a_draft_order_only_when_needed(db: Database, zaozersk: int) -> None:
+    done = apply_event(db, f"{zaozersk}:1@2021", "start", "bel")
+    assert done.documents == ()  # the planned result names no order
+    done = apply_event(db, f"{zaozersk}:5@2021", "start", "bel", order=True)
+    [draft] = done.documents
+    assert draft["status"] == "draft" and draft["number"] is None
+    shape = structure(Path(str(draft["file"])))
+    paragraphs = shape["paragraphs"]
+    assert paragraphs[0] == "ПРОЕКТ"
+    assert "П Р И К А З" in paragraphs
+    assert "Об организации проведения проверки результатов ВПР в ОО муниципальными "\
+           "предметными комиссиями" in paragraphs
+    assert "«____» ____________ 20___ г.\t№ ________" in paragraphs
+    assert "ПРИКАЗЫВАЮ:" in paragraphs
+    point1 = next(p for p in paragraphs if p.startswith("1. "))
+    assert point1.startswith("1. МКУ «Управление образования ЗАТО город Заозерск», ОО "
+                             "обеспечить исполнение мероприятия")
+    assert "в срок до 31.12.2021" in point1
+    point2 = next(p for p in paragraphs if p.startswith("2. "))
+    assert point2.startswith("2. Белокреницкой Е.В., специалисту МКУ «Управление образования "
+                             "ЗАТО город Заозерск», обобщить информацию")
+    assert "3. Контроль за исполнением настоящего приказа оставляю за собой." in paragraphs
+    assert paragraphs[-1] == "Исп.: Белокреницкая Елена Викторовна, тел. 8 (81556) 3-15-42"
+    [signature] = [t for t in shape["tables"] if len(t) == 1 and len(t[0]) == 2]
+    assert signature[0] == ["Начальник МКУ «Управление образования ЗАТО город Заозерск»",
+                            "С.Л. Андреева"]
+
+
+def test_planned_result_naming_an_order_asks_for_one(db: Database) -> None:
+    rid = import_roadmap(db, YENISEISK, "clerk").roadmap
+    done = apply_event(db, f"{rid}:0.1@2021", "start", "clerk")  # «Приказ о составе …»
+    assert [d["kind"] for d in done.documents] == ["order_start"]
+    assert done.documents[0]["title"] == "О создании муниципальной рабочей группы по " \
+                                         "поддержке и координации работы по повышению качества"
+
+
+def test_signing_numbers_the_order_and_renders_the_final_file(db: Database,
+                                                              zaozersk: int) -> None:
+    draft = apply_event(db, f"{zaozersk}:5@2021", "start", "bel", order=True).documents[0]
+    from datetime import date
+
+    signed = sign(db, "head", int(str(draft["id"])), date(2021, 3, 15))
+    assert (signed.status, signed.number_text, signed.doc_date) == \
+        ("signed", "01-09/1", date(2021, 3, 15))
+    assert signed.draft_sha256 == draft["file_sha256"]
+    paragraphs = structure(Path(signed.file_path))["paragraphs"]
+    assert "ПРОЕКТ" not in paragraphs
+    assert "15.03.2021\t№ 01-09/1" in paragraphs
+    with pytest.raises(KartaError, match="подписанный приказ не изменяется"):
+        sign(db, "head", signed.id or 0)
+
+
+def test_report_and_analysis_documents(db: Database, zaozersk: int, tmp_path: Path) -> None:
+    ref = f"{zaozersk}:3@2022"
+    attachment = tmp_path / "список.xlsx"
+    attachment.write_bytes(b"participants")
+    apply_event(db, ref, "start", "bel")
+    report = apply_event(db, ref, "report", "bel", comment="Проведено 4 вебинара, 37 участников",
+                         files=[attachment]).documents
+    assert [(d["kind"], d["status"], d["number"]) for d in report] == \
+        [("report", "registered", "1")]
+    text = text_of(Path(str(report[0]["file"])))
+    assert "Проведено 4 вебинара, 37 участников" in text
+    assert "1. список.xlsx (12 байт, SHA-256" in text
+    assert "Е.В. Белокреницкая" in text
+    made = apply_event(
+        db, ref, "analyse", "head", comment="Компетентность специалистов повышена",
+        figures=[("Доля обученных специалистов", "85%")],
+        decisions=["Руководителям ОО направить специалистов на вебинары в 2023 году."],
+        recommendations=[("МБОУ СОШ № 1", "включить вебинары в план методической работы")],
+    ).documents
+    assert [(d["kind"], d["status"]) for d in made] == [
+        ("analytic_note", "registered"), ("order_results", "draft"),
+        ("recommendations", "registered")]
+    assert [d["number"] for d in made] == ["1", None, "2"]  # notes and recommendations share
+    note = structure(Path(str(made[0]["file"])))
+    assert ["1", "Доля обученных специалистов", "85%"] in note["tables"][0]
+    assert "Компетентность специалистов повышена." in note["paragraphs"]
+    order = structure(Path(str(made[1]["file"])))["paragraphs"]
+    assert order[order.index("ПРИКАЗЫВАЮ:") + 1].startswith(
+        "1. Принять к сведению выводы аналитической справки")
+    assert "2. Руководителям ОО направить специалистов на вебинары в 2023 году." in order
+    assert "3. Контроль за исполнением настоящего приказа оставляю за собой." in order
+    assert any("аналитическая справка от" in p and "№ 1" in p for p in order)
+    recommendations = structure(Path(str(made[2]["file"])))["tables"][0]
+    assert recommendations[1] == ["1", "МБОУ СОШ № 1",
+                                  "включить вебинары в план методической работы"]
+
+
+def test_approval_order_has_the_roadmap_as_appendix(db: Database) -> None:
+    rid = import_roadmap(db, YENISEISK, "clerk").roadmap
+    draft = approve_roadmap(db, "clerk", f"R{rid}")
+    shape = structure(Path(draft.file_path))
+    assert shape["paragraphs"][0] == "ПРОЕКТ"
+    title = "Об утверждении Дорожной карты по реализации муниципальной программы повышения " \
+            "качества образования и поддержки школ с низкими результатами обучения"
+    assert title in shape["paragraphs"]
+    assert any(p.startswith("1. Утвердить прилагаемую Дорожную карту по реализации")
+               and "(далее – Дорожная карта) (приложение № 1)" in p
+               for p in shape["paragraphs"])
+    assert "Приложение № 1" in shape["paragraphs"]
+    appendix = max(shape["tables"], key=len)
+    assert appendix[0] == ["№ п/п", "Наименование мероприятия", "Срок реализации",
+                           "Ответственные исполнители", "Планируемые результаты"]
+    sections = [row[0] for row in appendix if len(row) == 1]
+    assert len(sections) == 6 and sections[0].startswith("Задача 0:")
+    activity_rows = [row for row in appendix[1:] if len(row) == 5]
+    assert len(activity_rows) == 64  # one row per activity
+    assert activity_rows[0][:3] == ["0.1", "Создание муниципальной рабочей группы по "
+                                           "поддержке и координации работы по повышению "
+                                           "качества", "Сентябрь - октябрь 2021 г."]
+    assert shape["headers"] == ["{PAGE}"]  # page numbers, on pages after the first
+    first_page = docx.Document(draft.file_path).sections[0]
+    assert first_page.different_first_page_header_footer
+    from datetime import date
+
+    signed = sign(db, "head", draft.id or 0, date(2020, 11, 30))
+    assert "от 30.11.2020 № 01-09/1" in structure(Path(signed.file_path))["paragraphs"]
+    with pytest.raises(KartaError, match="уже утверждена приказом № 01-09/1"):
+        approve_roadmap(db, "clerk", f"R{rid}")
+    # later orders cite the approval
+    order = apply_event(db, f"{rid}:0.1@2021", "start", "clerk").documents[0]
+    assert "(приказ от 30.11.2020 № 01-09/1)" in text_of(Path(str(order["file"])))
+
+
+def test_regenerate_gives_the_same_bytes_and_restores_a_lost_file(db: Database,
+                                                                  zaozersk: int) -> None:
+    apply_event(db, f"{zaozersk}:2@2021", "start", "bel", order=True)
+    approve_roadmap(db, "clerk", f"R{zaozersk}")
+    sign(db, "head", 2)
+    for document in _documents(db):
+        result = regenerate(db, "admin", document.id or 0)
+        assert result["identical"] and not result["restored"]
+    lost = get_document(db, "admin", 1)
+    Path(lost.file_path).unlink()
+    assert regenerate(db, "admin", 1)["restored"] is True
+    assert Path(lost.file_path).exists()
+
+
+def test_journals_number_per_year_without_gaps_under_concurrency(db: Database) -> None:
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    drafts = [apply_event(db, f"{rid}:{code}@2021", "start", "clerk", order=True).documents[0]
+              for code in range(1, 9)]
+    barrier = threading.Barrier(len(drafts))
+    errors: list[Exception] = []
+
+    def head(document_id: int) -> None:
+        barrier.wait()
+        try:
+            sign(db, "head", document_id)
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=head, args=(int(str(d["id"])),)) for d in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = sorted(d.number for d in _documents(db) if d.journal == "orders")  # type: ignore[type-var]
+    assert numbers == list(range(1, 9))
+    assert {d.number_text for d in _documents(db)} == {f"01-09/{n}" for n in range(1, 9)}
+
+
+def test_a_failed_render_rolls_the_whole_transition_back(db: Database, zaozersk: int,
+                                                         tmp_path: Path) -> None:
+    """A template that passes the check but needs a value this roadmap lacks (it is not
+    approved): the transition, its history, its number and its document all stay out."""
+    from tests.test_templates import template_with
+
+    path = template_with(tmp_path, "Приказ № {{ roadmap.approval.number }}")
+    add_template(db, "admin", path, "order_start", "order_start", "требует утверждения")
+    activate(db, "admin", "order_start", 2)
+    with db.reading() as session:
+        before = [session.exec(select(func.count()).select_from(t)).one()
+                  for t in (Document, HistoryEvent, JournalCounter)]
+    with pytest.raises(KartaError) as error:
+        apply_event(db, f"{zaozersk}:5@2021", "start", "bel", order=True)
+    assert "order_start" in str(error.value) and "number" in str(error.value)
+    with db.reading() as session:
+        after = [session.exec(select(func.count()).select_from(t)).one()
+                 for t in (Document, HistoryEvent, JournalCounter)]
+        occurrence = session.exec(select(Occurrence).where(Occurrence.period == "2021")
+                                  .where(Occurrence.state != "planned")).first()
+    assert after == before and occurrence is None
+
+
+def test_values_are_escaped_never_markup_or_tags(db: Database, tmp_path: Path) -> None:
+    dangerous = "Семинар <b>«A & B»</b> {{ organisation.full_name }} {% if x %} %}"
+    roadmap = tmp_path / "tricky.txt"
+    roadmap.write_text("Дорожная карта на 2022 год\n№\tМероприятие\tСроки\tОтветственный\t"
+                       "Планируемый результат\n"
+                       f"1\t{dangerous}\tЕжегодно\tОтдел & Co\tПриказ\n", encoding="utf-8")
+    rid = import_roadmap(db, roadmap, "clerk").roadmap
+    [order] = apply_event(db, f"{rid}:1@2022", "start", "clerk").documents
+    text = text_of(Path(str(order["file"])))
+    assert "«A & B»" in text and "{{ organisation.full_name }}" in text
+    assert "{% if x %} %}" in text and "Отделу & Co" in text
+    assert "Муниципальное казенное учреждение" not in text.split("В соответствии")[1]
+
+
+def test_plan_for_a_year(db: Database) -> None:
+    rid = import_roadmap(db, YENISEISK, "clerk").roadmap
+    plan = make_plan(db, "clerk", f"R{rid}", 2022)
+    shape = structure(Path(plan.file_path))
+    assert "ПЛАН МЕРОПРИЯТИЙ" in shape["paragraphs"]
+    assert plan.title == "План мероприятий на 2022 год"
+    rows = [row for row in max(shape["tables"], key=len) if len(row) == 5][1:]
+    codes = [row[0] for row in rows]
+    assert "0.1" not in codes  # «Сентябрь - октябрь 2021 г.» is not in 2022
+    assert "1.1" in codes and "2.4" in codes  # «2 раза в год», «Январь - февраль 2022г»
+    assert next(row for row in rows if row[0] == "1.1")[2] == "31.05.2022\n31.12.2022"
+    with pytest.raises(KartaError, match="вне периода"):
+        make_plan(db, "clerk", f"R{rid}", 2030)
+
+
+def test_document_records_keep_template_and_snapshot(db: Database, zaozersk: int) -> None:
+    apply_event(db, f"{zaozersk}:4@2021", "start", "bel", order=True)
+    [row] = list_documents(db, "admin")
+    assert row["template"] == "order_start v1"
+    document = get_document(db, "admin", int(str(row["id"])))
+    context = json.loads(document.context)
+    assert context["activity"]["code"] == "4"
+    assert context["occurrence"]["period_text"] == "2021 год"
+    assert context["document"]["is_draft"] is True
+    assert len(document.template_sha256) == 64 and len(document.file_sha256) == 64
+    entries = [e for e in history(db, f"{zaozersk}:4@2021", "admin")
+               if e["event"] == "document_draft"]
+    assert entries[0]["files"][0]["sha256"] == document.file_sha256  # type: ignore[index]

@@ -1,0 +1,226 @@
+"""The template registry: checks at registration, versions, rules, and the renderer itself."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from docxtpl import DocxTemplate
+
+from documents.check import check_template
+from documents.contexts import KINDS
+from documents.render import CompiledTemplate, MissingTemplateVariable, environment
+from documents.templates.build import TEMPLATES
+from registry.database import Database
+from registry.templates import (
+    SHIPPED,
+    activate,
+    add_rule,
+    add_template,
+    list_rules,
+    list_templates,
+    remove_rule,
+)
+from tests.docx_structure import structure
+from workflow.errors import KartaError
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def template_with(folder: Path, *paragraphs: str, split: bool = False) -> Path:
+    """A small .docx template; with ``split`` every tag is cut across runs as Word does."""
+    document = docx.Document()
+    for text in paragraphs:
+        paragraph = document.add_paragraph()
+        if split:
+            for piece in (text[: len(text) // 2], text[len(text) // 2:]):
+                paragraph.add_run(piece).bold = piece is text[: len(text) // 2]
+        else:
+            paragraph.add_run(text)
+    path = folder / f"t{abs(hash(paragraphs)) % 10**8}.docx"
+    document.save(str(path))
+    return path
+
+
+def sample_context(kind: str) -> dict[str, object]:
+    """A fixed context for every kind, as the registry would build it."""
+    person = {"login": "bel", "full_name": "Белокреницкая Елена Викторовна", "gender": "f",
+              "position": "специалист МКУ «УО»", "phone": "3-15-42", "overrides": {}}
+    activity = {"ref": "1:5", "code": "5", "title": "Организация проведения проверки ВПР",
+                "deadline_text": "Ежегодно", "responsible": ["МКУ «УО»", "Руководители ОО"],
+                "responsible_text": "МКУ «УО», руководители ОО",
+                "planned_result": "Повышение объективности", "section": ""}
+    occurrence = {"ref": "1:5@2021", "period": "2021", "period_text": "2021 год",
+                  "due": "2021-12-31", "state": "in_progress"}
+    analysis = {"conclusions": "Объективность повышена", "author": person, "date": "2021-12-20",
+                "figures": [{"name": "Доля ОО", "value": "90%"}],
+                "decisions": ["Руководителям ОО обеспечить наблюдение."],
+                "recommendations": [{"addressee": "МБОУ СОШ № 1", "text": "провести семинар"}]}
+    report = {"text": "Проверено 120 работ", "author": person, "date": "2021-12-10",
+              "files": [{"name": "акт.pdf", "sha256": "ab" * 32, "size": 100}]}
+    sections = [{"code": "1", "title": "Нормативное обеспечение",
+                 "heading": "1. Нормативное обеспечение",
+                 "activities": [{**activity, "occurrences": [occurrence]}]}]
+    every = {
+        "organisation": {"full_name": "МКУ «Управление образования»", "short_name": "МКУ «УО»",
+                         "parent_body": "Администрация района", "place": "г. Заозерск",
+                         "head_position": "Начальник МКУ «УО»", "head_name": "С.Л. Андреева"},
+        "document": {"kind": kind, "title": "Заголовок", "is_draft": False,
+                     "number": "01-09/7", "date": "2021-03-15", "journal": "Журнал"},
+        "executor": person, "today": "2021-03-15",
+        "roadmap": {"ref": "R1", "title": "Дорожная карта по обеспечению объективности",
+                    "first_year": 2021, "last_year": 2023, "period": "2021-2023",
+                    "approval": {"number": "01-09/64", "date": "2020-11-30"},
+                    "short_title": "Дорожная карта", "attached": "прилагаемую",
+                    "approved_mark": "УТВЕРЖДЕНА"},
+        "activity": activity, "occurrence": occurrence, "report_due": "2021-12-31",
+        "report": report, "analysis": analysis, "sections": sections, "activities_count": 1,
+        "note": {"title": "Справка", "number": "3", "date": "2021-12-20"}, "year": 2021,
+    }
+    return {name: every[name] for name in KINDS[kind]["context"]}
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_shipped_templates_pass_their_check(name: str) -> None:
+    assert check_template(name, name, (SHIPPED / f"{name}.docx").read_bytes()) == []
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_shipped_templates_match_their_golden_structure(name: str) -> None:
+    data = (SHIPPED / f"{name}.docx").read_bytes()
+    rendered = CompiledTemplate(name, data).render(sample_context(name))
+    shape = structure(rendered)
+    golden = GOLDEN / f"{name}.json"
+    if not golden.exists():  # written once, reviewed, committed
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(json.dumps(shape, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert shape == json.loads(golden.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_fast_renderer_reads_the_same_as_plain_docxtpl(name: str, tmp_path: Path) -> None:
+    path = SHIPPED / f"{name}.docx"
+    context = sample_context(name)
+    plain = DocxTemplate(str(path))
+    plain.render(context, jinja_env=environment(), autoescape=True)
+    out = io.BytesIO()
+    plain.save(out)
+    fast = CompiledTemplate(name, path.read_bytes()).render(context)
+    assert structure(fast) == structure(out.getvalue())
+
+
+def test_rendering_is_byte_for_byte_reproducible() -> None:
+    data = (SHIPPED / "order_start.docx").read_bytes()
+    context = sample_context("order_start")
+    first = CompiledTemplate("order_start", data).render(context)
+    assert CompiledTemplate("order_start", data).render(json.loads(json.dumps(context))) == first
+
+
+def test_missing_value_is_an_error_that_names_it() -> None:
+    data = (SHIPPED / "order_start.docx").read_bytes()
+    context = sample_context("order_start")
+    del context["report_due"]
+    with pytest.raises(MissingTemplateVariable) as error:
+        CompiledTemplate("order_start", data).render(context)
+    assert error.value.name == "report_due"
+    assert str(error.value) == "шаблон «order_start»: в данных документа нет значения «report_due»"
+
+
+@pytest.mark.parametrize("text,problem", [
+    ("{{ activity.titel }}", "поле «activity.titel» не существует: у «activity» есть ref, code"),
+    ("{{ activty.title }}", "неизвестная переменная «activty»"),
+    ("{% for r in activity.responsible %}{{ r.nme }}{% endfor %}",
+     "поле «r.nme» не существует: «r» — значение, а не запись"),
+    ("{% for a in activity.title %}{{ a }}{% endfor %}", "«activity.title» не список"),
+    ("{{ activity.title | shout }}", "неизвестный фильтр «shout»"),
+    ("{% if activity.title %}без конца", "ошибка синтаксиса Jinja"),
+    ("{{ activity.title }", "ошибка синтаксиса Jinja"),
+])
+def test_check_rejects_with_the_reason(tmp_path: Path, text: str, problem: str) -> None:
+    path = template_with(tmp_path, "Приказ", text)
+    problems = check_template("t", "order_start", path.read_bytes())
+    assert any(problem in p for p in problems), problems
+
+
+def test_check_accepts_nested_fields_loops_and_tags_split_by_word(tmp_path: Path) -> None:
+    path = template_with(
+        tmp_path, "{{ roadmap.title | about }}",
+        "{% for s in sections %}{{ s.heading }}{% for a in s.activities %}{{ a.code }}"
+        "{{ loop.index }}{{ a.responsible | join(', ') }}{% endfor %}{% endfor %}",
+        "{% set n = activities_count %}{{ n | plural('мероприятие') }}", split=True)
+    assert check_template("t", "order_approve", path.read_bytes()) == []
+    context = sample_context("order_approve")
+    rendered = CompiledTemplate("t", path.read_bytes()).render(context)
+    assert structure(rendered)["paragraphs"] == [
+        "О дорожной карте по обеспечению объективности", "1. Нормативное обеспечение51МКУ «УО», "
+        "Руководители ОО", "1 мероприятие"]
+
+
+def test_not_a_docx(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.docx"
+    bad.write_text("hello")
+    with pytest.raises(KartaError, match="не является документом .docx"):
+        check_template("bad", "report", bad.read_bytes())
+
+
+def test_registry_versions_activation_and_rules(db: Database, tmp_path: Path) -> None:
+    good = template_with(tmp_path, "Отчёт {{ activity.code }} {{ report.text }}")
+    info = add_template(db, "admin", good, "short_report", "report", "короткий отчёт")
+    assert (info.version, info.active) == (1, True)
+    newer = template_with(tmp_path, "Отчёт v2 {{ activity.code }}")
+    info = add_template(db, "admin", newer, "short_report", "report")
+    assert (info.version, info.active) == (2, False)  # waits for activate
+    with pytest.raises(KartaError, match="уже зарегистрирован как short_report v2"):
+        add_template(db, "admin", newer, "short_report", "report")
+    with pytest.raises(KartaError, match="того же вида"):
+        add_template(db, "admin", good, "short_report", "order_start")
+    activate(db, "admin", "short_report", 2)
+    active = {(t.name, t.version) for t in list_templates(db, "admin") if t.active}
+    assert ("short_report", 2) in active and ("short_report", 1) not in active
+    broken = template_with(tmp_path, "{{ report.missing }}")
+    with pytest.raises(KartaError, match="поле «report.missing» не существует"):
+        add_template(db, "admin", broken, "short_report", "report")
+    with pytest.raises(KartaError, match="несуществующий шаблон «nope»"):
+        add_rule(db, "admin", "report", "nope")
+    with pytest.raises(KartaError, match="нельзя сформировать по событию start"):
+        add_rule(db, "admin", "start", "short_report")
+    with pytest.raises(KartaError, match="неизвестное условие"):
+        add_rule(db, "admin", "report", "short_report", "sometimes")
+    rule = add_rule(db, "admin", "report", "short_report")
+    assert any(r["id"] == rule["id"] for r in list_rules(db, "admin"))
+    remove_rule(db, "admin", int(str(rule["id"])))
+    assert all(r["id"] != rule["id"] for r in list_rules(db, "admin"))
+
+
+def test_templates_commands(tmp_path: Path, sqlite_url: str) -> None:
+    from cli import main
+
+    runner = CliRunner()
+    base = ["--db", sqlite_url, "--user", "admin"]
+    assert runner.invoke(main, ["--db", sqlite_url, "init", "--org", "УО"]).exit_code == 0
+    listed = runner.invoke(main, [*base, "templates", "list"])
+    assert "* order_start v1" in listed.output
+    shown = runner.invoke(main, [*base, "templates", "show", "order_start"])
+    assert "activity:" in shown.output and "responsible: список" in shown.output
+    assert "правило" in shown.output and "Фильтры:" in shown.output
+    broken = template_with(tmp_path, "{{ activity.titel }}")
+    checked = runner.invoke(main, [*base, "templates", "check", str(broken), "--kind",
+                                   "order_start"])
+    assert checked.exit_code == 1
+    assert checked.stderr.startswith("ошибка: шаблон «")
+    assert "поле «activity.titel» не существует" in checked.stderr
+    good = template_with(tmp_path, "{{ activity.title }}")
+    assert runner.invoke(main, [*base, "templates", "check", str(good), "--kind",
+                                "order_start"]).exit_code == 0
+    added = runner.invoke(main, [*base, "templates", "add", str(good), "--name", "order_start",
+                                 "--kind", "order_start", "--comment", "проще"])
+    assert "v2 зарегистрирован" in added.output and "templates activate order_start 2" in \
+        added.output
+    assert runner.invoke(main, [*base, "templates", "activate", "order_start", "2"]).exit_code \
+        == 0
+    rules = runner.invoke(main, [*base, "rules", "list", "--json"])
+    assert {r["template"] for r in json.loads(rules.output)} >= {"order_start", "report"}
