@@ -21,6 +21,7 @@ test: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_core.py
+	$(BIN)/python bench/bench_documents.py
 
 clean:
 	rm -rf $(VENV) karta-demo .pytest_cache .hypothesis

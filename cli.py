@@ -347,17 +347,9 @@ def show(ref: str, as_json: bool) -> None:
 
 
 def _echo_event(entry: dict[str, Any]) -> None:
-    from workflow.machine import state_label
+    from registry.history import describe_event
 
-    at = str(entry["at"]).replace("T", " ")[:16]
-    move = ""
-    if entry["from"] or entry["to"]:
-        source = state_label(entry["from"]) if entry["from"] else "—"
-        move = f" {source} → {state_label(entry['to']) if entry['to'] else '—'}"
-    comment = f": {entry['comment']}" if entry["comment"] else ""
-    files = "".join(f" [файл {f['name']}, SHA-256 {str(f['sha256'])[:12]}…]"
-                    for f in entry["files"])
-    click.echo(f"  {at} {entry['user']} {entry['event']}{move}{comment}{files}")
+    click.echo(f"  {describe_event(entry)}")
 
 
 # ----------------------------------------------------------------------------- transitions

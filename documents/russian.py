@@ -54,12 +54,20 @@ def as_date(value: date | str) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
+@lru_cache(maxsize=1)
+def _locale() -> Any:
+    from babel import Locale
+
+    return Locale.parse("ru")
+
+
+@lru_cache(maxsize=4096)
 def format_date(value: date | str, pattern: str = "dd.MM.y") -> str:
     """A date by an explicit Babel pattern: «dd.MM.y» → 14.12.2020,
     «d MMMM y 'г.'» → 14 декабря 2020 г., «LLLL y» → декабрь 2020."""
     from babel.dates import format_date as babel_format
 
-    return str(babel_format(as_date(value), pattern, locale="ru"))
+    return str(babel_format(as_date(value), pattern, locale=_locale()))
 
 
 def long_date(value: date | str) -> str:
@@ -67,6 +75,7 @@ def long_date(value: date | str) -> str:
     return format_date(value, "d MMMM y 'г.'")
 
 
+@lru_cache(maxsize=4096)
 def plural(number: int, word: str) -> str:
     """«1 мероприятие», «2 мероприятия», «5 мероприятий», «21 мероприятие»."""
     parsed = _best_parse(word, "nomn")
@@ -82,6 +91,7 @@ def _name_parts(full_name: str) -> list[str]:
     return [part for part in re.split(r"\s+", full_name.strip()) if part]
 
 
+@lru_cache(maxsize=4096)
 def decline_full_name(full_name: str, gender: str, case: str) -> str:
     """«Белокреницкая Елена Викторовна» → «Белокреницкой Елене Викторовне» (dative)."""
     tag = case_tag(case)
@@ -99,6 +109,7 @@ def decline_full_name(full_name: str, gender: str, case: str) -> str:
     return " ".join(declined + parts[3:])
 
 
+@lru_cache(maxsize=4096)
 def surname_with_initials(full_name: str, gender: str, case: str = "nominative") -> str:
     """«Белокреницкая Елена Викторовна» → «Белокреницкой Е.В.» (only the surname declines)."""
     parts = _name_parts(full_name)
@@ -141,6 +152,7 @@ def _decline_name_part(part: str, kind: Any, gender: str, tag: str) -> str:
 _TOKEN = re.compile(r"«[^»]*»|\"[^\"]*\"|[\w.\-]+|\s+|.", re.S)
 
 
+@lru_cache(maxsize=16384)
 def _best_parse(word: str, case: str = "nomn") -> Any:
     candidates = _morph().parse(word.lower())
     for parsed in candidates:
@@ -159,6 +171,7 @@ def _restore_case(original: str, word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=16384)
 def decline_phrase(text: str, case: str) -> str:
     """Decline a noun phrase in the nominative into ``case``: its leading adjectives and
     participles and its head noun; everything after the head noun stays as it is.
@@ -198,6 +211,7 @@ def decline_phrase(text: str, case: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)
 def about(title: str) -> str:
     """A title for «О …»: «Участие в семинарах» → «Об участии в семинарах»,
     «Проведение мониторинга» → «О проведении мониторинга»."""
@@ -222,6 +236,7 @@ def upper_first(text: str) -> str:
 
 # ----------------------------------------------------------------------------- agreement
 
+@lru_cache(maxsize=1024)
 def head_noun_phrase(title: str) -> str:
     """The leading adjectives and head noun of a title: «Дорожная карта по …» →
     «Дорожная карта»; used for «(далее – Дорожная карта)»."""
@@ -234,12 +249,13 @@ def head_noun_phrase(title: str) -> str:
     return " ".join(words) if words else title
 
 
-def _head_grammemes(title: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def _head_grammemes(title: str) -> frozenset[str]:
     for token in title.split():
         parsed = _best_parse(re.sub(r"[^\w-]", "", token), "nomn")
         if parsed is not None and "NOUN" in parsed.tag:
-            return set(parsed.tag.grammemes)
-    return {"femn", "sing"}
+            return frozenset(parsed.tag.grammemes)
+    return frozenset({"femn", "sing"})
 
 
 def agree(title: str, forms: dict[str, str]) -> str:
@@ -260,6 +276,7 @@ APPROVED = {"femn": "УТВЕРЖДЕНА", "masc": "УТВЕРЖДЕН", "neut"
 _ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
+@lru_cache(maxsize=4096)
 def period_text(label: str) -> str:
     """A period label in words for «за …»: «2022» → «2022 год», «2022-Q3» → «III квартал
     2022 года», «2022-05» → «май 2022 года», «2021/22» → «2021/22 учебный год»."""

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from registry.database import Database
+from registry.documents import approve_roadmap, export, list_documents, make_plan, sign
+from registry.history import describe_event
 from registry.occurrences import apply_event, history
 from registry.people import Profile, add_person, initialise
 from registry.roadmaps import import_roadmap, list_activities
@@ -39,7 +43,8 @@ def run_demo(out: Path) -> Iterator[str]:
     yield (f"1. Создана база {out / 'karta.db'} и профиль МКУ «Управление образования "
            "ЗАТО город Заозерск».")
     add_person(db, "admin", "clerk", "Белокреницкая Елена Викторовна", "f",
-               "специалист МКУ «Управление образования ЗАТО город Заозерск»", ["clerk"])
+               "специалист МКУ «Управление образования ЗАТО город Заозерск»", ["clerk"],
+               phone="8 (81556) 3-15-42")
     add_person(db, "admin", "head", "Андреева Светлана Леонидовна", "f",
                "начальник МКУ «Управление образования ЗАТО город Заозерск»", ["head"])
     yield "2. Добавлены пользователи: clerk (специалист), head (начальник)."
@@ -52,26 +57,48 @@ def run_demo(out: Path) -> Iterator[str]:
     for part in result.skipped:
         yield f"   пропущено: {part['title']} — {part['reason']}"
 
+    draft = approve_roadmap(db, "clerk", f"R{result.roadmap}")
+    approved = sign(db, "head", draft.id or 0, date(2020, 11, 30))
+    yield (f"   утверждена: приказ от 30.11.2020 № {approved.number_text} "
+           f"(документ {approved.id})")
+
     first = f"{result.roadmap}:1@2021"
     report = out / "отчёт_1_2021.txt"
     report.write_text("Специалисты приняли участие в 3 семинарах по подготовке к ОГЭ.\n",
                       encoding="utf-8")
-    steps = [
-        (first, "start", "clerk", "Организовано участие специалистов", []),
-        (first, "report", "clerk", "Участие в 3 семинарах, 12 слушателей", [report]),
-        (first, "return", "head", "Нет списка участников по ОО", []),
-        (first, "report", "clerk", "Приложен список участников по ОО", [report]),
+    analysis = {
+        "figures": [("Участников семинаров", "12"), ("Доля ОО, направивших специалистов",
+                                                      "100%")],
+        "decisions": ["Руководителям ОО включить участие в семинарах в планы методической "
+                      "работы на 2022 год."],
+        "recommendations": [("МБОУ СОШ № 1", "направить на семинары учителей математики")],
+    }
+    steps: list[tuple[str, str, str, str, list[Path], dict[str, Any]]] = [
+        (first, "start", "clerk", "Организовано участие специалистов", [], {"order": True}),
+        (first, "report", "clerk", "Участие в 3 семинарах, 12 слушателей", [report], {}),
+        (first, "return", "head", "Нет списка участников по ОО", [], {}),
+        (first, "report", "clerk", "Приложен список участников по ОО", [report], {}),
         (first, "analyse", "head", "Компетентность специалистов повышена; продолжить в 2022",
-         []),
-        (f"{result.roadmap}:5@2021", "start", "clerk", "", []),
+         [], analysis),
+        (f"{result.roadmap}:5@2021", "start", "clerk", "", [], {}),
         (f"{result.roadmap}:21@2023", "cancel", "head", "Мероприятие включено в план 2023 "
-                                                        "года другого проекта", []),
+                                                        "года другого проекта", [], {}),
     ]
-    yield "4. Исполнение мероприятий:"
-    for ref, event, user, comment, files in steps:
-        done = apply_event(db, ref, event, user, comment=comment or None, files=files)
+    yield "4. Исполнение мероприятий и документы:"
+    for ref, event, user, comment, files, options in steps:
+        done = apply_event(db, ref, event, user, comment=comment or None, files=files,
+                           **options)
         yield (f"   {done.ref}: {state_label(done.source)} → {state_label(done.dest)} "
                f"({user})")
+        for document in done.documents:
+            number = f"№ {document['number']}" if document["number"] else "проект приказа"
+            yield f"      документ {document['id']}: {document['title']} ({number})"
+    for row in list_documents(db, "admin"):
+        if row["status"] == "draft":
+            signed = sign(db, "head", int(str(row["id"])))
+            yield f"   подписан документ {signed.id}: № {signed.number_text}"
+    plan = make_plan(db, "clerk", f"R{result.roadmap}", 2022)
+    yield f"   сформирован документ {plan.id}: {plan.title}"
     try:
         apply_event(db, f"{result.roadmap}:2@2021", "analyse", "head", comment="выводы")
     except KartaError as error:
@@ -79,11 +106,15 @@ def run_demo(out: Path) -> Iterator[str]:
 
     yield f"5. История {first}:"
     for entry in history(db, first, "admin"):
-        move = f"{state_label(str(entry['from']))} → {state_label(str(entry['to']))}"
-        at = str(entry["at"])[:16].replace("T", " ")
-        yield f"   {at} {entry['user']}: {move}, {entry['comment']}"
+        yield f"   {describe_event(entry)}"
     in_progress = list_activities(db, "admin", result.roadmap, "in_progress")
     yield f"6. В работе сейчас: {', '.join(str(a['ref']) for a in in_progress)}."
+    folder = out / "documents"
+    exported = [path for row in list_documents(db, "admin")
+                for path in export(db, "admin", int(str(row["id"])), folder)]
+    yield f"7. Документы ({len(exported)}) выгружены в {folder}:"
+    for path in exported:
+        yield f"   {path.name}"
     yield (f"Готово. Продолжить: karta --db {out / 'karta.db'} --user admin activities "
            f"--roadmap {result.roadmap}")
     db.dispose()

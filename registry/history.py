@@ -110,3 +110,35 @@ def event_as_dict(entry: HistoryEvent, zone: str) -> dict[str, object]:
         "files": json.loads(entry.files or "[]"),
         "details": json.loads(entry.details or "{}"),
     }
+
+
+EVENT_LABELS = {
+    "init": "создание базы", "import": "импорт дорожной карты", "person_add": "новый пользователь",
+    "document_draft": "проект документа", "document_register": "документ зарегистрирован",
+    "sign": "подписание", "approve_draft": "проект приказа об утверждении",
+    "approved": "дорожная карта утверждена", "plan": "план на год",
+    "template_add": "новая версия шаблона", "template_activate": "активная версия шаблона",
+    "rule_add": "новое правило", "rule_remove": "правило удалено",
+}
+DOCUMENT_STATES = {"draft": "проект", "signed": "подписан", "registered": "зарегистрирован",
+                   "imported": "импортирована", "approved": "утверждена"}
+
+
+def describe_event(entry: dict[str, object]) -> str:
+    """One line of history for people: time, who, what, from → to, why, which files."""
+    from workflow.machine import EVENTS, event_label, state_label
+
+    def label(state: object) -> str:
+        return DOCUMENT_STATES.get(str(state)) or state_label(str(state))
+
+    event = str(entry["event"])
+    at = str(entry["at"]).replace("T", " ")[:16]
+    what = event_label(event) if event in EVENTS else EVENT_LABELS.get(event, event)
+    move = ""
+    if entry.get("from") or entry.get("to"):
+        source = label(entry["from"]) if entry.get("from") else "—"
+        move = f" ({source} → {label(entry['to']) if entry.get('to') else '—'})"
+    comment = f": {entry['comment']}" if entry.get("comment") else ""
+    files = "".join(f" [файл {f['name']}, SHA-256 {str(f['sha256'])[:12]}…]"  # type: ignore[index]
+                    for f in entry.get("files") or [])  # type: ignore[attr-defined]
+    return f"{at} {entry['user']} — {what}{move}{comment}{files}"

@@ -99,7 +99,7 @@ def test_cycle_through_the_cli(karta: Karta, tmp_path: Path) -> None:
     shown = karta("show", "1:5@2022")
     assert "проанализировано" in shown.output and "Допустимые действия: нет" in shown.output
     text = karta("history", "1:5@2022").output
-    assert "admin return отчёт представлен → выполняется: Нет данных" in text
+    assert "admin — вернуть на доработку (отчёт представлен → выполняется): Нет данных" in text
 
 
 @pytest.mark.parametrize("args,code,message", [

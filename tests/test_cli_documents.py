@@ -1,0 +1,96 @@
+"""Documents through the command line: approve, sign, list, export, regenerate."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ZAOZERSK, Karta
+from tests.docx_structure import structure
+
+
+@pytest.fixture
+def approved(karta: Karta) -> Karta:
+    assert karta("import", str(ZAOZERSK)).exit_code == 0
+    result = karta("approve", "R1")
+    assert result.exit_code == 0, result.stderr
+    assert "Подпишите приказ: karta sign 1" in result.output
+    signed = karta("sign", "1", "--date", "30.11.2020")
+    assert signed.exit_code == 0, signed.stderr
+    assert "Приказ подписан: от 30.11.2020 № 01-09/1" in signed.output
+    return karta
+
+
+def test_documents_listing_and_show(approved: Karta) -> None:
+    result = approved("start", "1:5@2021", "--order")
+    assert "документ 2: Об организации проведения проверки результатов ВПР" in result.output
+    assert "(проект, без номера)" in result.output
+    rows = json.loads(approved("documents", "--json").output)
+    assert [(r["id"], r["status"], r["number"]) for r in rows] == [
+        (1, "signed", "01-09/1"), (2, "draft", None)]
+    shown = json.loads(approved("documents", "show", "2", "--json").output)
+    assert shown["context"]["occurrence"]["ref"] == "1:5@2021"
+    assert shown["template"] == "order_start v1"
+    again = approved("sign", "1")
+    assert again.exit_code == 1
+    assert "подписанный приказ не изменяется — издайте новый" in again.stderr
+    assert approved("approve", "R1").stderr.strip() == \
+        "ошибка: R1 уже утверждена приказом № 01-09/1"
+
+
+def test_export_and_regenerate(approved: Karta, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = approved("documents", "export", "1", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    exported = Path(result.output.strip())
+    assert exported.name == "1_order_approve_01-09_1.docx"
+    assert "от 30.11.2020 № 01-09/1" in structure(exported)["paragraphs"]
+    result = approved("documents", "regenerate", "1")
+    assert result.exit_code == 0
+    assert "совпадает побайтно" in result.output
+    missing = approved("documents", "show", "99")
+    assert missing.exit_code == 4 and "нет такого документа" in missing.stderr
+
+
+def test_pdf_without_libreoffice_says_so(approved: Karta, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = approved("documents", "export", "1", "--pdf", "--out", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("ошибка: для --pdf нужен LibreOffice: apt-get install -y "
+                                     "libreoffice-writer fonts-liberation")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice is not installed here; the message is tested above")
+def test_pdf_with_libreoffice(approved: Karta, tmp_path: Path) -> None:
+    result = approved("documents", "export", "1", "--pdf", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    pdf = Path(result.output.strip().splitlines()[-1])
+    assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_analyse_with_decisions_and_recommendations(approved: Karta) -> None:
+    for args in (["start", "1:9@2022"], ["report", "1:9@2022", "-m", "Обсуждено на совещании"]):
+        assert approved(*args).exit_code == 0
+    result = approved("analyse", "1:9@2022", "-m", "Вопрос изучен",
+                      "--figure", "Совещаний=2", "--decision", "Руководителям ОО доложить.",
+                      "--recommend", "МБОУ СОШ № 3: провести педсовет", "--json")
+    assert result.exit_code == 0, result.stderr
+    kinds = [d["kind"] for d in json.loads(result.output)["documents"]]
+    assert kinds == ["analytic_note", "order_results", "recommendations"]
+    bad = approved("analyse", "1:10@2022", "-m", "x", "--figure", "без знака равно")
+    assert bad.exit_code == 1
+    assert "--figure ожидает «…=…», получено «без знака равно»" in bad.stderr
+
+
+def test_plan_command(approved: Karta) -> None:
+    result = approved("plan", "--roadmap", "1", "--year", "2022", "--json")
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.output)
+    assert plan["title"] == "План мероприятий на 2022 год" and plan["number"] is None
+    table = max(structure(Path(plan["file"]))["tables"], key=len)
+    assert len([row for row in table if len(row) == 5]) == 1 + 21
