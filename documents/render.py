@@ -49,27 +49,23 @@ class MissingTemplateVariable(KartaError):
 
 # ----------------------------------------------------------------------------- filters
 
-def _person_name(person: dict[str, Any], case: str = "nominative") -> str:
-    override = (person.get("overrides") or {}).get(f"name.{case}")
-    if override:
-        return str(override)
-    return russian.decline_full_name(str(person.get("full_name", "")),
-                                     str(person.get("gender", "")), case)
+def _person_filter(form: str, decline: Any) -> Any:
+    """A filter declining a person's name or position, unless the person has a manual
+    form for that case (``overrides["position.dative"]``)."""
+
+    def person_filter(person: dict[str, Any], case: str = "nominative") -> str:
+        override = (person.get("overrides") or {}).get(f"{form}.{case}")
+        return str(override) if override else decline(person, case)
+
+    return person_filter
 
 
-def _person_short(person: dict[str, Any], case: str = "nominative") -> str:
-    override = (person.get("overrides") or {}).get(f"short.{case}")
-    if override:
-        return str(override)
-    return russian.surname_with_initials(str(person.get("full_name", "")),
-                                         str(person.get("gender", "")), case)
-
-
-def _position(person: dict[str, Any], case: str = "nominative") -> str:
-    override = (person.get("overrides") or {}).get(f"position.{case}")
-    if override:
-        return str(override)
-    return russian.decline_phrase(str(person.get("position", "")), case)
+_person_name = _person_filter("name", lambda p, case: russian.decline_full_name(
+    str(p.get("full_name", "")), str(p.get("gender", "")), case))
+_person_short = _person_filter("short", lambda p, case: russian.surname_with_initials(
+    str(p.get("full_name", "")), str(p.get("gender", "")), case))
+_position = _person_filter("position", lambda p, case: russian.decline_phrase(
+    str(p.get("position", "")), case))
 
 
 def _date(value: Any, pattern: str = "dd.MM.y") -> str:

@@ -31,6 +31,7 @@ TEXT_WIDTH = Mm(210 - 30 - 15)
 DATE_LINE = ("{{ document.date | date if document.date else '«____» ____________ 20___ г.' }}"
              "\t№ {{ document.number if document.number else '________' }}")
 PERIOD = "{{ occurrence.period_text }}"
+RESULTS_OF = "по итогам {{ activity.title | case('genitive') | lower_first }} за " + PERIOD
 
 
 def new_document(landscape: bool = False) -> DocumentObject:
@@ -327,16 +328,23 @@ def order_start() -> DocumentObject:
     return document
 
 
-def report() -> DocumentObject:
-    document = new_document()
-    draft_mark(document)
+def note_heading(document: DocumentObject, kind: str, subject: str,
+                 dated: bool = True) -> None:
+    """The heading of a note (отчёт, справка, рекомендации, план): organisation, document
+    kind in capitals, what it is about, date and number."""
     para(document, "{{ organisation.full_name }}", align="center", bold=True)
     para(document)
-    para(document, "ОТЧЁТ", align="center", bold=True, size=16)
-    title(document, "об исполнении мероприятия {{ activity.code }} «{{ activity.title }}» за "
-                    + PERIOD)
-    date_line(document)
-    para(document)
+    para(document, kind, align="center", bold=True, size=16)
+    title(document, subject)
+    if dated:
+        date_line(document)
+        para(document)
+
+
+def report() -> DocumentObject:
+    document = new_document()
+    note_heading(document, "ОТЧЁТ", "об исполнении мероприятия {{ activity.code }} "
+                                    "«{{ activity.title }}» за " + PERIOD)
     facts = document.add_table(rows=0, cols=2)
     facts.style = document.styles["Table Grid"]
     fixed_widths(facts, [55, 110])
@@ -371,13 +379,7 @@ def report() -> DocumentObject:
 
 def analytic_note() -> DocumentObject:
     document = new_document()
-    para(document, "{{ organisation.full_name }}", align="center", bold=True)
-    para(document)
-    para(document, "АНАЛИТИЧЕСКАЯ СПРАВКА", align="center", bold=True, size=16)
-    title(document, "по итогам {{ activity.title | case('genitive') | lower_first }} за "
-                    + PERIOD)
-    date_line(document)
-    para(document)
+    note_heading(document, "АНАЛИТИЧЕСКАЯ СПРАВКА", RESULTS_OF)
     para(document, "Мероприятие {{ activity.code }} {{ roadmap.title | case('genitive') }}: "
                    "«{{ activity.title }}»; сроки: {{ activity.deadline_text | lower_first }}; "
                    "ответственные: {{ activity.responsible_text }}.", indent=True)
@@ -441,13 +443,7 @@ def order_results() -> DocumentObject:
 
 def recommendations() -> DocumentObject:
     document = new_document()
-    para(document, "{{ organisation.full_name }}", align="center", bold=True)
-    para(document)
-    para(document, "АДРЕСНЫЕ РЕКОМЕНДАЦИИ", align="center", bold=True, size=16)
-    title(document, "по итогам {{ activity.title | case('genitive') | lower_first }} за "
-                    + PERIOD)
-    date_line(document)
-    para(document)
+    note_heading(document, "АДРЕСНЫЕ РЕКОМЕНДАЦИИ", RESULTS_OF)
     table = grid(document, ["№ п/п", "Адресат", "Рекомендация"], [14, 55, 96])
     row(table, ["{%tr for r in analysis.recommendations %}", "", ""])
     row(table, ["{{ loop.index }}", "{{ r.addressee }}", "{{ r.text }}"],
@@ -461,11 +457,8 @@ def recommendations() -> DocumentObject:
 
 def plan() -> DocumentObject:
     document = new_document()
-    para(document, "{{ organisation.full_name }}", align="center", bold=True)
-    para(document)
-    para(document, "ПЛАН МЕРОПРИЯТИЙ", align="center", bold=True, size=16)
-    title(document, "на {{ year }} год по реализации {{ roadmap.title | case('genitive') | "
-                    "lower_first }}")
+    note_heading(document, "ПЛАН МЕРОПРИЯТИЙ", "на {{ year }} год по реализации "
+                 "{{ roadmap.title | case('genitive') | lower_first }}", dated=False)
     para(document, "Всего: {{ activities_count | plural('мероприятие') }}.", align="left",
          size=12, space_after=6)
     roadmap_table(document, plan=True)
