@@ -15,7 +15,7 @@ from registry.people import acting_person
 from registry.tables import Activity, Occurrence, Roadmap, Section
 from workflow.deadlines import expand
 from workflow.errors import KartaError, UnknownReference
-from workflow.importing import read_roadmap
+from workflow.importing import Period, read_roadmap
 from workflow.machine import occurrence_machine
 from workflow.refs import Ref, activity_ref, occurrence_ref, parse_ref, roadmap_ref
 from workflow.roadmap import RoadmapDraft
@@ -44,7 +44,7 @@ class ImportResult:
 
 
 def import_roadmap(db: Database, path: Path, login: str | None,
-                   period: tuple[int, int] | None = None, title: str | None = None) -> ImportResult:
+                   period: Period | None = None, title: str | None = None) -> ImportResult:
     """Read a roadmap file and store it in one transaction: whole or not at all."""
     with db.reading() as session:
         acting_person(session, login)  # refuse an unknown user before reading anything
@@ -59,7 +59,7 @@ def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path,
     roadmap = Roadmap(
         title=draft.title, first_year=draft.first_year, last_year=draft.last_year,
         source_name=draft.source_name, source_sha256=draft.source_sha256,
-        imported_at=utcnow(), imported_by=login,
+        imported_at=utcnow(), imported_by=login, school_years=draft.school_years,
     )
     session.add(roadmap)
     session.flush()
@@ -73,8 +73,11 @@ def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path,
         session.flush()
         assert section.id is not None
         section_ids[draft_section.code] = section.id
-    initial = occurrence_machine().initial
-    occurrence_rows: list[dict[str, object]] = []
+    from registry.people import organisation
+    from registry.schedule import occurrence_rows
+
+    shift = organisation(session).due_shift
+    rows: list[dict[str, object]] = []
     flagged: list[str] = []
     for draft_activity in draft.activities:
         schedule = draft_activity.schedule
@@ -90,25 +93,23 @@ def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path,
         session.add(activity)
         session.flush()
         if schedule.flagged:
-            flagged.append(activity_ref(roadmap.id, activity.code))
-        for spec in expand(schedule, draft.first_year, draft.last_year):
-            occurrence_rows.append({
-                "activity_id": activity.id, "period": spec.period,
-                "period_start": spec.start,
-                "due": spec.due, "state": initial, "version": 1,
-            })
-    if occurrence_rows:
-        session.execute(insert(Occurrence), occurrence_rows)
+            flagged.append(f"{activity_ref(roadmap.id, activity.code)}: «{activity.deadline_text}»"
+                           f" — {schedule.problem}")
+        specs = expand(schedule, draft.first_year, draft.last_year, draft.school_years)
+        rows.extend(occurrence_rows(activity, specs, shift))
+    if rows:
+        session.execute(insert(Occurrence), rows)
     source = store_file(db.files_dir, path, kind="sources")
     summary = (f"импорт «{draft.source_name}»: разделов {len(draft.sections)}, "
-               f"мероприятий {len(draft.activities)}, исполнений {len(occurrence_rows)}, "
+               f"мероприятий {len(draft.activities)}, исполнений {len(rows)}, "
                f"период {draft.first_year}–{draft.last_year}")
     record(session, login=login, object_ref=roadmap_ref(roadmap.id), event="import",
            roadmap_id=roadmap.id, to_state="imported", comment=summary, files=[source])
     return ImportResult(
-        roadmap=roadmap.id, title=draft.title, period=f"{draft.first_year}-{draft.last_year}",
+        roadmap=roadmap.id, title=draft.title,
+        period=Period(draft.first_year, draft.last_year, draft.school_years).label,
         sections=len(draft.sections), activities=len(draft.activities),
-        occurrences=len(occurrence_rows), flagged=flagged,
+        occurrences=len(rows), flagged=flagged,
         skipped=[part.as_dict() for part in draft.skipped],
     )
 
@@ -271,6 +272,7 @@ def occurrence_as_dict(activity: Activity, occurrence: Occurrence) -> dict[str, 
         "ref": occurrence_ref(activity.roadmap_id, activity.code, occurrence.period),
         "period": occurrence.period,
         "due": occurrence.due.isoformat() if occurrence.due else None,
+        "due_nominal": occurrence.due_nominal.isoformat() if occurrence.due_nominal else None,
         "state": occurrence.state,
         "version": occurrence.version,
     }

@@ -20,6 +20,7 @@ class Organisation(SQLModel, table=True):
     head_name: str = ""
     order_prefix: str = "01-09/"
     timezone: str = "Europe/Moscow"
+    due_shift: str = "previous"  # a due date on a day off moves: previous, none
 
 
 class Person(SQLModel, table=True):
@@ -47,6 +48,7 @@ class Roadmap(SQLModel, table=True):
     imported_at: datetime
     imported_by: str
     approved_document_id: int | None = None
+    school_years: bool = False
 
 
 class Section(SQLModel, table=True):
@@ -92,6 +94,7 @@ class Occurrence(SQLModel, table=True):
     period: str
     period_start: date
     due: date | None = None
+    due_nominal: date | None = None  # as the phrase says, before moving off holidays
     state: str
     version: int = 1
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from tests.conftest import SLAVGOROD, YENISEISK
 from workflow.errors import RoadmapFormatError
-from workflow.importing import read_roadmap
+from workflow.importing import Period, read_roadmap
 
 
 def _seed_rows(path: Path) -> list[list[str]]:
@@ -80,7 +80,7 @@ def _docx_from_rows(path: Path, rows: list[list[str]], *, intro: list[str],
     document.save(str(path))
 
 
-def _activities(path: Path, period: tuple[int, int] | None = None) -> list[tuple[str, str, str]]:
+def _activities(path: Path, period: Period | None = None) -> list[tuple[str, str, str]]:
     draft = read_roadmap(path, period)
     return [(a.code, a.title, a.deadline_text) for a in draft.activities]
 
@@ -92,7 +92,7 @@ def test_docx_with_merged_section_rows_reads_like_the_dump(tmp_path: Path) -> No
     draft = read_roadmap(target)
     assert (draft.first_year, draft.last_year) == (2021, 2023)
     assert len(draft.activities) == 57
-    assert _activities(target) == _activities(SLAVGOROD, (2021, 2023))
+    assert _activities(target) == _activities(SLAVGOROD, Period(2021, 2023))
     assert [part.kind for part in draft.skipped] == ["table"]
     assert "нет столбца" in draft.skipped[0].reason
 
@@ -146,7 +146,7 @@ def test_xlsx_with_merged_section_cells(tmp_path: Path) -> None:
                               end_row=sheet.max_row, end_column=4)
     target = tmp_path / "roadmap.xlsx"
     book.save(str(target))
-    assert _activities(target) == _activities(SLAVGOROD, (2021, 2023))
+    assert _activities(target) == _activities(SLAVGOROD, Period(2021, 2023))
     assert len(read_roadmap(target).sections) == 8
 
 
@@ -157,7 +157,7 @@ def test_csv_in_either_delimiter(tmp_path: Path, delimiter: str) -> None:
         writer = csv.writer(handle, delimiter=delimiter)
         for row in _seed_rows(YENISEISK):
             writer.writerow(row)
-    draft = read_roadmap(target, (2020, 2024))
+    draft = read_roadmap(target, Period(2020, 2024))
     assert len(draft.activities) == 64
     assert draft.activities[0].code == "0.1"
     assert [s.code for s in draft.sections] == ["0", "1", "2", "3", "4", "5"]
@@ -251,4 +251,4 @@ def test_unknown_file_type(tmp_path: Path) -> None:
 def test_cp1251_dump(tmp_path: Path) -> None:
     target = tmp_path / "old.txt"
     target.write_bytes(SLAVGOROD.read_text(encoding="utf-8").encode("cp1251"))
-    assert len(read_roadmap(target, (2020, 2022)).activities) == 57
+    assert len(read_roadmap(target, Period(2020, 2022)).activities) == 57

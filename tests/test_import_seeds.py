@@ -6,11 +6,11 @@ import pytest
 
 from tests.conftest import SLAVGOROD, YENISEISK, ZAOZERSK
 from workflow.errors import PeriodRequired
-from workflow.importing import read_roadmap
+from workflow.importing import Period, read_roadmap
 
 
 def test_slavgorod_has_8_sections_and_57_activities() -> None:
-    draft = read_roadmap(SLAVGOROD, (2020, 2022))
+    draft = read_roadmap(SLAVGOROD, Period(2020, 2022))
     assert len(draft.sections) == 8
     assert len(draft.activities) == 57
     codes = [a.code for a in draft.activities]
@@ -26,7 +26,7 @@ def test_slavgorod_has_8_sections_and_57_activities() -> None:
 
 
 def test_slavgorod_activity_fields() -> None:
-    draft = read_roadmap(SLAVGOROD, (2020, 2022))
+    draft = read_roadmap(SLAVGOROD, Period(2020, 2022))
     by_code = {a.code: a for a in draft.activities}
     assert by_code["2.6"].deadline_text == "Ежегодно, август"
     assert by_code["3.3"].executors == ["Комитет", "МУМО", "Руководители"]
@@ -102,7 +102,7 @@ def test_yeniseisk_cells_are_clean_and_continuations_kept() -> None:
 
 
 def test_explicit_period_overrides_the_document() -> None:
-    draft = read_roadmap(ZAOZERSK, (2022, 2024))
+    draft = read_roadmap(ZAOZERSK, Period(2022, 2024))
     assert (draft.first_year, draft.last_year) == (2022, 2024)
 
 

@@ -24,6 +24,7 @@ from workflow.errors import (
     UnknownReference,
     UnknownUser,
 )
+from workflow.importing import Period
 from workflow.machine import EVENTS
 
 
@@ -54,7 +55,7 @@ def test_import_stores_everything_with_its_history(db: Database) -> None:
 
 
 def test_occurrences_per_year_for_recurring_and_one_for_one_off(db: Database) -> None:
-    result = import_roadmap(db, SLAVGOROD, "clerk", period=(2020, 2022))
+    result = import_roadmap(db, SLAVGOROD, "clerk", period=Period(2020, 2022))
     rows = {a["code"]: a for a in list_activities(db, "admin", result.roadmap)}
     assert [o["period"] for o in rows["1.1"]["occurrences"]] == ["2020"]  # «2020 год»
     assert [o["period"] for o in rows["2.1"]["occurrences"]] == ["2020", "2021", "2022"]

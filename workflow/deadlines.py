@@ -1,9 +1,16 @@
 """Reading «Сроки» phrases into schedules and expanding them into occurrences.
 
-A phrase is read into a ``DeadlineSchedule``: a list of parts (one-off dates and windows,
-yearly windows, quarterly, monthly, continuous, on demand, external schedule, school years).
-The raw phrase is always kept; a phrase nobody can read is flagged, never guessed, and then
-treated as yearly so the clerk still sees it every year.
+A phrase is read into a ``DeadlineSchedule``: a list of parts — one-off dates and windows,
+yearly windows, quarterly, monthly, n times a year, once every n years, continuous, on
+demand, external schedule, school years — and any combination of them. The raw phrase is
+always kept. A phrase nobody can read is flagged with the reason, never guessed; it then
+yields one undated occurrence a year so the clerk still sees it.
+
+The grammar works on tokens: explicit dates («01.08.2021», «15 мая 2022»), months in any
+case, month windows («сентябрь - октябрь», «ноябрь 2021г.- январь 2022г.»), quarters and
+half-years, years and year ranges, school years («2021-2022 уч.год»), and keywords for the
+recurring kinds. Month groups bind to the years that follow them («Июнь - август 2021г.,
+2022 г.»); a month group with no year recurs every year («Ежегодно, август», «сентябрь»).
 """
 
 from __future__ import annotations
@@ -21,43 +28,67 @@ _MONTH = (
     r"(?:январ[а-я]*|феврал[а-я]*|март[а-я]*|апрел[а-я]*|ма[йяе]|июн[а-я]*|июл[а-я]*"
     r"|август[а-я]*|сентябр[а-я]*|октябр[а-я]*|ноябр[а-я]*|декабр[а-я]*)"
 )
+_ORDINAL = r"(?P<{name}>[1-4]|iv|i{{1,3}})\s*(?:-?(?:й|го|е|ое))?\s*"
 _TOKEN = re.compile(
-    rf"(?P<date>\b\d{{1,2}}\.\d{{1,2}}\.\d{{4}}\b)"
-    rf"|(?P<school>\b(?P<sy1>(?:19|20)\d\d)\s*[-/]\s*(?P<sy2>(?:19|20)?\d\d)\s*(?:уч|учеб))"
+    r"(?P<date>(?<![\d.])\d{1,2}\.\d{1,2}\.\d{4}(?![\d.]))"
+    rf"|(?P<daymonth>(?<![\d.])(?P<day>\d{{1,2}})\s+(?P<dmonth>{_MONTH})(?![а-я]))"
+    rf"|(?P<quarter>\b{_ORDINAL.format(name='q')}квартал[а-я]*)"
+    rf"|(?P<half>\b{_ORDINAL.format(name='h')}полугоди[а-я]*)"
+    r"|(?P<school>(?<!\d)(?P<sy1>(?:19|20)\d\d)\s*[-/]\s*(?P<sy2>(?:19|20)?\d\d)(?!\d)"
+    r"\s*(?:уч|учеб))"
     rf"|(?P<month>\b{_MONTH}(?![а-я]))"
-    rf"|(?P<year>\b(?:19|20)\d\d(?!\d))"
-    rf"|(?P<dash>-)"
+    r"|(?P<year>(?<!\d)(?:19|20)\d\d(?!\d))"
+    r"|(?P<dash>-)"
 )
-_TIMES_A_YEAR = re.compile(r"(\d+)\s*раз[а]?\s*в\s*год")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_TIMES_A_YEAR = re.compile(r"(\d+)\s*раз[а]?\s*в\s*(?:год|учебн)")
 _EVERY_N_YEARS = re.compile(r"(?:1|один)\s*раз\s*в\s*(\d+)\s*(?:год|лет)")
+_NEXT_YEAR = re.compile(r"следующ[а-я]*\s+за\s+отч[её]тн")
 
-KINDS = ("once", "yearly", "quarterly", "monthly", "continuous", "on_demand", "external",
-         "school_year", "every_n_years", "unparsed")
+KIND_LABELS = {
+    "once": "разово", "yearly": "ежегодно", "quarterly": "ежеквартально",
+    "monthly": "ежемесячно", "continuous": "постоянно (отчёт ежегодно)",
+    "on_demand": "по мере необходимости", "external": "по внешнему графику",
+    "school_year": "по учебным годам", "every_n_years": "раз в несколько лет",
+    "combined": "несколько правил", "unparsed": "не распознано",
+}
+
+
+@dataclass(frozen=True)
+class Window:
+    """Months from ``first`` to ``last``; ``day`` is the due day in ``last`` when given."""
+
+    first: int
+    last: int
+    day: int | None = None
 
 
 @dataclass(frozen=True)
 class DeadlinePart:
     """One rule inside a phrase.
 
-    ``kind`` is one of ``KINDS``. ``year``/``end_year`` bound a one-off part; ``months`` are
-    (first, last) month windows; ``step`` is the n of «1 раз в n года».
+    ``kind`` is a key of ``KIND_LABELS``. ``year``/``end_year`` bound a dated part;
+    ``windows`` say in which months; ``step`` is the n of «1 раз в n года»;
+    ``next_year`` moves the due date into the year after the reported one.
     """
 
     kind: str
     year: int | None = None
     end_year: int | None = None
-    months: tuple[tuple[int, int], ...] = ()
+    windows: tuple[Window, ...] = ()
     due: date | None = None
     step: int = 1
+    next_year: bool = False
 
 
 @dataclass(frozen=True)
 class DeadlineSchedule:
-    """How karta reads a deadline phrase; ``flagged`` when it could not read it."""
+    """How karta reads a deadline phrase; ``flagged`` with a ``problem`` when it cannot."""
 
     raw: str
     parts: tuple[DeadlinePart, ...] = field(default_factory=tuple)
     flagged: bool = False
+    problem: str = ""
 
     @property
     def kind(self) -> str:
@@ -92,135 +123,164 @@ def month_number(word: str) -> int:
     raise ValueError(word)
 
 
-def read_deadline(phrase: str) -> DeadlineSchedule:
-    """Read a «Сроки» phrase; never raises, flags what it cannot read."""
-    text = normalise_phrase(phrase)
-    parts: list[DeadlinePart] = []
-    recurring = _recurring_kind(text)
+def _ordinal(text: str) -> int:
+    return int(text) if text.isdigit() else _ROMAN[text]
 
-    # Dated parts: explicit dates, school years, and month groups bound to years.
-    pending_months: list[tuple[int, int]] = []
-    bound = False
-    last_year: int | None = None
+
+def _window_of(token: re.Match[str]) -> Window:
+    group = token.lastgroup
+    if group == "daymonth":
+        month = month_number(token.group("dmonth"))
+        return Window(month, month, int(token.group("day")))
+    if group == "quarter":
+        quarter = _ordinal(token.group("q"))
+        return Window(3 * quarter - 2, 3 * quarter)
+    if group == "half":
+        half = _ordinal(token.group("h"))
+        return Window(1, 6) if half == 1 else Window(7, 12)
+    month = month_number(token.group("month"))
+    return Window(month, month)
+
+
+_WINDOW_TOKENS = ("daymonth", "quarter", "half", "month")
+
+
+def read_deadline(phrase: str) -> DeadlineSchedule:
+    """Read a «Сроки» phrase; never raises, flags what it cannot read with the reason."""
+    text = normalise_phrase(phrase)
     tokens = list(_TOKEN.finditer(text))
+    parts: list[DeadlinePart] = []
+    pending: list[Window] = []  # month windows waiting for the years they belong to
+    bound = False  # the pending windows have met a year already
+    last_year: int | None = None
     i = 0
     while i < len(tokens):
-        tok = tokens[i]
-        kind = tok.lastgroup if tok.lastgroup in ("date", "month", "year", "dash") else "school"
-        if kind == "date":
-            due = _safe_date(tok.group("date"))
-            if due is None:
-                return DeadlineSchedule(raw=phrase, flagged=True)
-            parts.append(DeadlinePart("once", year=due.year, due=due))
-        elif kind == "school":
-            first = int(tok.group("sy1"))
+        token = tokens[i]
+        group = token.lastgroup
+        if group == "date":
+            day, month, year = (int(x) for x in token.group("date").split("."))
+            try:
+                due = date(year, month, day)
+            except ValueError:
+                return DeadlineSchedule(raw=phrase, flagged=True,
+                                        problem=f"дата {token.group('date')} не существует")
+            parts.append(DeadlinePart("once", year=year, due=due))
+        elif group == "school":
+            first = int(token.group("sy1"))
             parts.append(DeadlinePart("school_year", year=first, end_year=first + 1))
-        elif kind == "month":
+        elif group in _WINDOW_TOKENS:
             if bound:
-                pending_months, bound = [], False
-            first = month_number(tok.group("month"))
-            window = (first, first)
-            # «сентябрь - октябрь», «ноябрь-декабрь»
-            if i + 2 < len(tokens) and tokens[i + 1].lastgroup == "dash" \
-                    and tokens[i + 2].lastgroup == "month":
-                window = (first, month_number(tokens[i + 2].group("month")))
+                pending, bound = [], False
+            window = _window_of(token)
+            # «сентябрь - октябрь», «ноябрь-декабрь»: one window
+            if (i + 2 < len(tokens) and tokens[i + 1].lastgroup == "dash"
+                    and tokens[i + 2].lastgroup in _WINDOW_TOKENS):
+                end = _window_of(tokens[i + 2])
+                window = Window(window.first, end.last, end.day)
                 i += 2
-            pending_months.append(window)
-        elif kind == "year":
-            year = int(tok.group("year"))
-            # «ноябрь 2021г.- январь 2022г.»: a window across the new year
-            if (pending_months and not bound and i + 3 < len(tokens)
-                    and tokens[i + 1].lastgroup == "dash" and tokens[i + 2].lastgroup == "month"
-                    and tokens[i + 3].lastgroup == "year"):
-                start_month = pending_months[-1][0]
+            pending.append(window)
+        elif group == "year":
+            year = int(token.group("year"))
+            after = [t.lastgroup for t in tokens[i + 1: i + 4]]
+            if pending and not bound and after[:3] == ["dash", "month", "year"]:
+                # «ноябрь 2021г.- январь 2022г.»: a window across the new year
                 end_month = month_number(tokens[i + 2].group("month"))
                 end_year = int(tokens[i + 3].group("year"))
+                if end_year < year:
+                    return DeadlineSchedule(raw=phrase, flagged=True,
+                                            problem=f"окно сроков заканчивается ({end_year}) "
+                                                    f"раньше, чем начинается ({year})")
                 parts.append(DeadlinePart("once", year=year, end_year=end_year,
-                                          months=((start_month, end_month),)))
-                pending_months, bound = [], True
+                                          windows=(Window(pending[-1].first, end_month),)))
+                pending, bound = [], True
                 i += 4
                 continue
-            # «2020-2022 г.г.»: a window of whole years
-            if (not pending_months and i + 2 < len(tokens) and tokens[i + 1].lastgroup == "dash"
-                    and tokens[i + 2].lastgroup == "year"):
+            if not pending and after[:2] == ["dash", "year"]:
+                # «2020-2022 г.г.»: a window of whole years
                 end_year = int(tokens[i + 2].group("year"))
+                if end_year < year:
+                    return DeadlineSchedule(raw=phrase, flagged=True,
+                                            problem=f"период {year}-{end_year} заканчивается "
+                                                    "раньше, чем начинается")
                 parts.append(DeadlinePart("once", year=year, end_year=end_year))
                 i += 3
                 continue
-            if pending_months:
-                parts.append(DeadlinePart("once", year=year, months=tuple(pending_months)))
-                bound = True
-            else:
-                parts.append(DeadlinePart("once", year=year))
+            parts.append(DeadlinePart("once", year=year, windows=tuple(pending)))
+            bound = bool(pending)
             last_year = year
         i += 1
 
-    unbound_months = tuple(pending_months) if not bound else ()
+    unbound = tuple(pending) if not bound else ()
+    recurring = _recurring_kind(text)
+    next_year = bool(_NEXT_YEAR.search(text))
     if recurring is not None:
         kind, step, windows = recurring
-        windows = windows or unbound_months
-        dated_once = [p for p in parts if p.kind == "once"]
-        if kind == "yearly" and dated_once and not windows:
-            # «Ежегодно февраль 2021г., 2022г.» or «сентябрь - октябрь 2021 г. ежегодно»:
-            # the dated parts already say when; «ежегодно» only repeats them.
-            if all(p.months for p in dated_once) and len(dated_once) == 1:
-                only = dated_once[0]
-                parts = [p for p in parts if p is not only]
-                parts.append(DeadlinePart("yearly", year=only.year, months=only.months))
+        windows = windows or unbound
+        dated = [p for p in parts if p.kind == "once" and p.due is None]
+        if kind == "yearly" and not windows and len(dated) == 1 and dated[0].windows:
+            # «сентябрь - октябрь 2021 г. ежегодно»: yearly from that year in that window
+            only = dated[0]
+            parts = [p for p in parts if p is not only]
+            parts.append(DeadlinePart("yearly", year=only.year, windows=only.windows))
+        elif kind == "yearly" and not windows and dated and all(p.windows for p in dated):
+            pass  # «Ежегодно февраль 2021г., 2022г.»: the dates already say every year
         else:
-            parts.append(DeadlinePart(kind, months=windows, step=step, year=last_year
-                                      if kind == "every_n_years" else None))
-    elif unbound_months:
-        # «сентябрь», «Июнь»: a month with no year recurs every year
-        parts.append(DeadlinePart("yearly", months=unbound_months))
+            start_year = last_year if kind == "every_n_years" else None
+            if kind in ("monthly", "quarterly") and dated:
+                # «октябрь 2021г. Ежемесячно»: the repetition starts with the dated part
+                first = min(dated, key=lambda p: (p.year or 0, p.windows[0].first
+                                                  if p.windows else 1))
+                start_year = first.year
+                windows = (Window(first.windows[0].first if first.windows else 1, 12),)
+            parts.append(DeadlinePart(kind, windows=windows, step=step, next_year=next_year,
+                                      year=start_year))
+    elif unbound:
+        # «сентябрь», «Июнь», «до 25 января»: a month with no year recurs every year
+        parts.append(DeadlinePart("yearly", windows=unbound, next_year=next_year))
 
     if not parts:
-        return DeadlineSchedule(raw=phrase, flagged=True)
+        reason = ("в сроках нет ни даты, ни месяца, ни периодичности" if text
+                  else "сроки не указаны")
+        return DeadlineSchedule(raw=phrase, flagged=True, problem=reason)
     return DeadlineSchedule(raw=phrase, parts=tuple(parts))
 
 
-def _recurring_kind(text: str) -> tuple[str, int, tuple[tuple[int, int], ...]] | None:
+def _recurring_kind(text: str) -> tuple[str, int, tuple[Window, ...]] | None:
     """The recurring rule a phrase names, if any: (kind, step, month windows)."""
     match = _EVERY_N_YEARS.search(text)
     if match and int(match.group(1)) > 1:
         return "every_n_years", int(match.group(1)), ()
-    match = _TIMES_A_YEAR.search(text)
-    if match:
+    if _TIMES_A_YEAR.search(text):
         # «2 раза в год (декабрь, май)»: the windows in brackets say when
         return "yearly", 1, _windows_in_brackets(text)
     if "ежеквартальн" in text or "раз в квартал" in text:
         return "quarterly", 1, ()
     if "ежемесячн" in text or "раз в месяц" in text:
         return "monthly", 1, ()
-    if "ежегодн" in text or "каждый год" in text:
+    if "ежегодн" in text or "каждый год" in text or "раз в год" in text:
         return "yearly", 1, ()
-    if re.search(r"постоянн|в течение (?:всего |учебного )?(?:года|периода)|систематическ", text):
+    if re.search(r"постоянн|в течение (?:всего |учебного |календарного )?(?:года|периода)|"
+                 r"систематическ|в течение учебного|весь период", text):
         return "continuous", 1, ()
-    if re.search(r"по мере|по запрос|по необходимост|при необходимост|по требовани", text):
+    if re.search(r"по мере|по запрос|по необходимост|при необходимост|по требовани|"
+                 r"по факту|при выявлени", text):
         return "on_demand", 1, ()
-    if re.search(r"по графику|согласно|по плану|в соответствии с|по срокам", text):
+    if re.search(r"по графику|согласно|по плану|в соответствии с|по срокам|по итогам|"
+                 r"в сроки,? установленн|по расписанию", text):
         return "external", 1, ()
     return None
 
 
-def _windows_in_brackets(text: str) -> tuple[tuple[int, int], ...]:
+def _windows_in_brackets(text: str) -> tuple[Window, ...]:
     inner = re.search(r"\(([^)]*)\)", text)
     if not inner:
         return ()
-    windows: list[tuple[int, int]] = []
+    windows: list[Window] = []
     for chunk in re.split(r"[,;]", inner.group(1)):
         months = re.findall(_MONTH, chunk)
         if months:
-            windows.append((month_number(months[0]), month_number(months[-1])))
+            windows.append(Window(month_number(months[0]), month_number(months[-1])))
     return tuple(windows)
-
-
-def _safe_date(text: str) -> date | None:
-    day, month, year = (int(x) for x in text.split("."))
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def month_end(year: int, month: int) -> date:
@@ -228,89 +288,142 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def expand(schedule: DeadlineSchedule, first_year: int, last_year: int) -> list[OccurrenceSpec]:
+def _window_due(year: int, window: Window) -> date:
+    if window.day is not None:
+        return date(year, window.last, min(window.day, calendar.monthrange(year, window.last)[1]))
+    return month_end(year, window.last)
+
+
+def expand(schedule: DeadlineSchedule, first_year: int, last_year: int,
+           school_years: bool = False) -> list[OccurrenceSpec]:
     """The occurrences a schedule yields over a roadmap's period, one per distinct label.
 
-    A flagged phrase yields one occurrence a year with no due date, so that it still
-    appears in every year's work until the clerk sets it right.
+    With ``school_years`` the period's years are the first years of school years (2021 is
+    2021/22, September to August): «декабрь, май» means December 2021 and May 2022. On-demand
+    activities yield nothing (the clerk adds occurrences); a flagged phrase yields one
+    undated occurrence a year.
     """
     years = range(first_year, last_year + 1)
     specs: list[OccurrenceSpec] = []
     parts = schedule.parts or (DeadlinePart("unparsed"),)
+    dated = any(part.kind in ("once", "school_year") for part in parts)
     for part in parts:
-        specs.extend(_expand_part(part, years))
+        if part.kind == "external" and dated:
+            continue  # «По итогам ЕГЭ, июнь 2022»: the date says when; the rest says why
+        specs.extend(_expand_part(part, years, school_years))
     return _distinct(specs)
 
 
-def _expand_part(part: DeadlinePart, years: range) -> list[OccurrenceSpec]:
+def _school_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def _expand_part(part: DeadlinePart, years: range, school: bool) -> list[OccurrenceSpec]:
     kind = part.kind
     if kind == "once":
         assert part.year is not None
         if part.due is not None:
             return [OccurrenceSpec(str(part.year), date(part.year, 1, 1), part.due)]
-        end_year = part.end_year or part.year
-        if part.end_year and part.end_year != part.year and not part.months:
+        if part.end_year and not part.windows:
             label = f"{part.year}-{part.end_year}"
-            return [OccurrenceSpec(label, date(part.year, 1, 1), date(end_year, 12, 31))]
-        if part.months:
-            return [
-                OccurrenceSpec(str(part.year), date(part.year, first, 1),
-                               month_end(end_year if part.end_year else part.year, last))
-                for first, last in part.months
-            ]
+            return [OccurrenceSpec(label, date(part.year, 1, 1), date(part.end_year, 12, 31))]
+        if part.windows:
+            end_year = part.end_year or part.year
+            return [OccurrenceSpec(str(part.year), date(part.year, w.first, 1),
+                                   _window_due(end_year, w)) for w in part.windows]
         return [OccurrenceSpec(str(part.year), date(part.year, 1, 1), date(part.year, 12, 31))]
     if kind == "school_year":
         assert part.year is not None
-        label = f"{part.year}/{(part.year + 1) % 100:02d}"
-        return [OccurrenceSpec(label, date(part.year, 9, 1), date(part.year + 1, 8, 31))]
-    if kind == "quarterly":
-        return [
-            OccurrenceSpec(f"{year}-Q{q}", date(year, 3 * q - 2, 1), month_end(year, 3 * q))
-            for year in years for q in range(1, 5)
-        ]
-    if kind == "monthly":
-        return [
-            OccurrenceSpec(f"{year}-{month:02d}", date(year, month, 1), month_end(year, month))
-            for year in years for month in range(1, 13)
-        ]
+        return [OccurrenceSpec(_school_label(part.year), date(part.year, 9, 1),
+                               date(part.year + 1, 8, 31))]
+    if kind in ("quarterly", "monthly"):
+        months = _months(years, school)
+        if part.year is not None and part.windows:  # starts with a dated part
+            first = (part.year, part.windows[0].first)
+            months = [(y, m) for y, m in months if (y, m) >= first]
+        if kind == "monthly":
+            return [OccurrenceSpec(f"{y}-{m:02d}", date(y, m, 1), month_end(y, m))
+                    for y, m in months]
+        return [OccurrenceSpec(f"{y}-Q{(m - 1) // 3 + 1}", date(y, m, 1), month_end(y, m + 2))
+                for y, m in months if m % 3 == 1]
     if kind == "every_n_years":
         start = part.year or years.start
-        return [
-            OccurrenceSpec(str(year), date(year, 1, 1), date(year, 12, 31))
-            for year in range(start, years.stop, part.step)
-        ]
-    if kind == "yearly" and part.months:
+        return [OccurrenceSpec(str(y), date(y, 1, 1), date(y, 12, 31))
+                for y in range(start, years.stop, part.step)]
+    if kind == "yearly" and part.windows:
         start = part.year or years.start
-        several = len(part.months) > 1
-        return [
-            OccurrenceSpec(
-                f"{year}-{last:02d}" if several else str(year),
-                date(year, first, 1), month_end(year, last),
-            )
-            for year in years if year >= start
-            for first, last in part.months
-        ]
+        several = len(part.windows) > 1
+        specs = []
+        for year in years:
+            if year < start:
+                continue
+            for window in part.windows:
+                # in a school year, September to December fall in its first calendar year
+                actual = year if not school or window.first >= 9 else year + 1
+                due_year = actual + 1 if part.next_year else actual
+                label = _school_label(year) if school else str(year)
+                if several:
+                    label = f"{actual}-{window.last:02d}"
+                specs.append(OccurrenceSpec(label, date(actual, window.first, 1),
+                                            _window_due(due_year, window)))
+        return specs
     if kind in ("yearly", "continuous"):
+        if school:
+            return [OccurrenceSpec(_school_label(y), date(y, 9, 1), date(y + 1, 8, 31))
+                    for y in years]
         return [OccurrenceSpec(str(y), date(y, 1, 1), date(y, 12, 31)) for y in years]
-    # external schedule, on demand and unparsed: a yearly slot whose date is set later
+    if kind == "on_demand":
+        return []  # the clerk adds an occurrence when the need arises
+    # an external schedule or an unread phrase: a yearly slot whose date is set later
+    if school:
+        return [OccurrenceSpec(_school_label(y), date(y, 9, 1), None) for y in years]
     return [OccurrenceSpec(str(y), date(y, 1, 1), None) for y in years]
 
 
+def _months(years: range, school: bool) -> list[tuple[int, int]]:
+    if not school:
+        return [(y, m) for y in years for m in range(1, 13)]
+    return [(y if m >= 9 else y + 1, m) for y in years for m in (*range(9, 13), *range(1, 9))]
+
+
 def _distinct(specs: list[OccurrenceSpec]) -> list[OccurrenceSpec]:
-    """Keep one occurrence per label; when labels collide, label them by month instead."""
+    """Keep one occurrence per label; when dated labels collide, label them by month."""
     by_label: dict[str, list[OccurrenceSpec]] = {}
     for spec in specs:
         by_label.setdefault(spec.period, []).append(spec)
     result: list[OccurrenceSpec] = []
     for group in by_label.values():
-        if len(group) == 1 or any(spec.due is None for spec in group):
-            result.append(group[0])
+        dated = [spec for spec in group if spec.due is not None]
+        if len(dated) <= 1:
+            result.append(dated[0] if dated else group[0])
             continue
-        for spec in group:
+        for spec in dated:
             assert spec.due is not None
-            month_label = f"{spec.due.year}-{spec.due.month:02d}"
-            result.append(OccurrenceSpec(month_label, spec.start, spec.due))
+            result.append(OccurrenceSpec(f"{spec.due.year}-{spec.due.month:02d}", spec.start,
+                                         spec.due))
     unique: dict[str, OccurrenceSpec] = {}
     for spec in result:
         unique.setdefault(spec.period, spec)
     return sorted(unique.values(), key=lambda s: (s.start, s.period))
+
+
+def describe_part(part: DeadlinePart) -> str:
+    """A part in Russian words, for ``karta deadline``."""
+    windows = "; ".join(
+        (f"до {w.day:02d}.{w.last:02d}" if w.day else
+         f"месяцы {w.first:02d}–{w.last:02d}" if w.first != w.last else f"месяц {w.first:02d}")
+        for w in part.windows)
+    bits = [KIND_LABELS[part.kind]]
+    if part.year:
+        bits.append(f"с {part.year}" if part.kind != "once" else str(part.year))
+    if part.end_year and part.end_year != part.year:
+        bits.append(f"по {part.end_year}")
+    if part.due:
+        bits.append(f"срок {part.due:%d.%m.%Y}")
+    if windows:
+        bits.append(windows)
+    if part.step > 1:
+        bits.append(f"раз в {part.step} года")
+    if part.next_year:
+        bits.append("в следующем году")
+    return ", ".join(bits)

@@ -69,3 +69,4 @@ class RoadmapDraft:
     activities: list[ActivityDraft] = field(default_factory=list)
     skipped: list[SkippedPart] = field(default_factory=list)
     columns: tuple[str, ...] = ()
+    school_years: bool = False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from workflow.errors import InvalidPeriod, PeriodRequired, RoadmapFormatError
@@ -26,39 +27,72 @@ _YEAR_RANGE = re.compile(
 )
 _SINGLE_YEAR = re.compile(r"\bна\s+((?:19|20)\d\d)\s*(?:год|г\.)", re.I)
 _SCHOOL_YEARS = re.compile(rf"(?<!\d)((?:19|20)\d\d){_DASH}((?:19|20)\d\d)\s*учебн", re.I)
+_SCHOOL_RANGE = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)\s*/\s*(?:19|20)?\d\d"
+    rf"(?:{_DASH}((?:19|20)\d\d)\s*/\s*(?:19|20)?\d\d)?\s*(?:уч|учебн)", re.I)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A roadmap's years; with ``school_years`` each year is the first of a school year."""
+
+    first: int
+    last: int
+    school_years: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.school_years:
+            return (f"{self.first}/{(self.first + 1) % 100:02d}-"
+                    f"{self.last}/{(self.last + 1) % 100:02d}")
+        return f"{self.first}-{self.last}"
 _TITLE_START = re.compile(r"^(?:дорожная карта|план\b|план-график|комплекс мер|"
                           r"перечень мероприятий|программа)", re.I)
 _ORDER_MARK = re.compile(r"\bприказ\b|п\s*р\s*и\s*к\s*а\s*з|приказываю", re.I)
 
 
-def parse_period(text: str) -> tuple[int, int]:
-    """Read a period given by the user: «2021-2023», «2021–2023» or «2021»."""
-    match = re.fullmatch(rf"\s*((?:19|20)\d\d)(?:{_DASH}((?:19|20)\d\d))?\s*", text)
+_SCHOOL_YEAR = r"((?:19|20)\d\d)\s*/\s*(?:(?:19|20)?\d\d)"
+
+
+def parse_period(text: str, school_years: bool = False) -> Period:
+    """Read a period given by the user: «2021-2023», «2021» (calendar years), or
+    «2021/22-2023/24» (school years; with ``school_years`` plain years are the first years
+    of school years)."""
+    school = re.fullmatch(rf"\s*{_SCHOOL_YEAR}(?:{_DASH}{_SCHOOL_YEAR})?\s*", text)
+    match = school or re.fullmatch(rf"\s*((?:19|20)\d\d)(?:{_DASH}((?:19|20)\d\d))?\s*", text)
     if not match:
-        raise InvalidPeriod(text, "ожидается «ГГГГ-ГГГГ» или «ГГГГ», например 2021-2023")
+        raise InvalidPeriod(text, "ожидается «ГГГГ-ГГГГ», «ГГГГ» или «ГГГГ/ГГ-ГГГГ/ГГ», "
+                                  "например 2021-2023")
     first = int(match.group(1))
     last = int(match.group(2) or first)
     if last < first:
         raise InvalidPeriod(text, "период заканчивается раньше, чем начинается")
     if last - first > 20:
         raise InvalidPeriod(text, "период длиннее 20 лет")
-    return first, last
+    return Period(first, last, school_years or school is not None)
 
 
-def find_period(texts: list[str]) -> tuple[int, int] | None:
-    """The first period a text names («на 2021-2023 годы», «2020 — 2024 гг.», «2021 год»),
-    outside «quoted» names of other documents."""
+def find_period(texts: list[str]) -> Period | None:
+    """The first period a text names («на 2021-2023 годы», «2020 — 2024 гг.», «2021 год»,
+    «на 2021/2022 – 2023/2024 учебные годы»), outside «quoted» names of other documents."""
     for text in texts:
         own = re.sub(r"«[^»]*»", " ", text)
-        for pattern in (_YEAR_RANGE, _SCHOOL_YEARS):
-            match = pattern.search(own)
-            if match:
-                first, last = int(match.group(1)), int(match.group(2))
-                if first <= last <= first + 20:
-                    return first, last
+        match = _SCHOOL_RANGE.search(own)
+        if match:
+            return Period(int(match.group(1)), int(match.group(2) or match.group(1)), True)
+        match = _SCHOOL_YEARS.search(own)
+        if match:  # «2021-2024 учебные годы»: the school years that start 2021 … 2023
+            first, last = int(match.group(1)), int(match.group(2))
+            if first < last <= first + 20:
+                return Period(first, last - 1, True)
+        match = _YEAR_RANGE.search(own)
+        if match:
+            first, last = int(match.group(1)), int(match.group(2))
+            if first <= last <= first + 20:
+                return Period(first, last)
         match = _SINGLE_YEAR.search(own)
         if match:
-            return int(match.group(1)), int(match.group(1))
+            return Period(int(match.group(1)), int(match.group(1)))
     return None
 
 
@@ -80,7 +114,7 @@ def _paragraphs(items: list[Item]) -> list[str]:
     return paragraphs
 
 
-def read_roadmap(path: Path, period: tuple[int, int] | None = None,
+def read_roadmap(path: Path, period: Period | None = None,
                  title: str | None = None) -> RoadmapDraft:
     """Read a roadmap file into a draft; raise ``RoadmapFormatError`` or ``PeriodRequired``."""
     items = read_items(path)
@@ -132,7 +166,8 @@ def read_roadmap(path: Path, period: tuple[int, int] | None = None,
 
     data = path.read_bytes()
     draft = RoadmapDraft(
-        title=found_title, first_year=found_period[0], last_year=found_period[1],
+        title=found_title, first_year=found_period.first, last_year=found_period.last,
+        school_years=found_period.school_years,
         source_name=path.name, source_sha256=hashlib.sha256(data).hexdigest(),
         sections=sections, activities=activities, columns=columns.headers,
     )

@@ -1,0 +1,311 @@
+"""Occurrences from deadlines: expanding and re-expanding schedules, occurrences added on
+demand, what is overdue or due soon, and calendars."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, insert, update
+from sqlmodel import Session, col, select
+
+from registry.database import Database
+from registry.history import record
+from registry.people import acting_person, organisation
+from registry.roadmaps import resolve
+from registry.tables import Activity, HistoryEvent, Occurrence, Organisation, Roadmap, Section
+from workflow.deadlines import OccurrenceSpec, expand, read_deadline
+from workflow.errors import KartaError, UnknownReference
+from workflow.importing import Period
+from workflow.machine import occurrence_machine
+from workflow.refs import activity_ref, occurrence_ref, roadmap_ref
+from workflow.workdays import shift_due
+
+OPEN_STATES = ("planned", "in_progress")
+PERIOD_LABEL = re.compile(r"^(?:\d{4}(?:-Q[1-4]|-\d{2}|/\d{2}|-\d{4})?|\d{4}-\d{2}-\d{2})$")
+
+
+def occurrence_rows(activity: Activity, specs: list[OccurrenceSpec],
+                    shift: str) -> list[dict[str, Any]]:
+    """Rows for new occurrences, due dates moved off days off by the organisation's rule."""
+    initial = occurrence_machine().initial
+    return [{"activity_id": activity.id, "period": spec.period, "period_start": spec.start,
+             "due": shift_due(spec.due, shift), "due_nominal": spec.due, "state": initial,
+             "version": 1} for spec in specs]
+
+
+def specs_for(activity: Activity, roadmap: Roadmap) -> list[OccurrenceSpec]:
+    return expand(read_deadline(activity.deadline_text), roadmap.first_year, roadmap.last_year,
+                  roadmap.school_years)
+
+
+@dataclass
+class Reexpansion:
+    """What re-expanding changed: labels added, due dates moved, occurrences removed (never
+    started) and occurrences kept although the schedule no longer has them (they have a
+    history)."""
+
+    added: list[str]
+    moved: list[str]
+    removed: list[str]
+    kept: list[str]
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+    def merge(self, other: Reexpansion) -> None:
+        for name in ("added", "moved", "removed", "kept"):
+            getattr(self, name).extend(getattr(other, name))
+
+
+def reexpand(session: Session, activity: Activity, roadmap: Roadmap,
+             org: Organisation) -> Reexpansion:
+    """Bring an activity's occurrences in line with its phrase and the roadmap's period,
+    keeping the state, version and history of every occurrence that has any."""
+    specs = {spec.period: spec for spec in specs_for(activity, roadmap)}
+    existing = {o.period: o for o in session.exec(
+        select(Occurrence).where(Occurrence.activity_id == activity.id))}
+    result = Reexpansion([], [], [], [])
+    new = [spec for label, spec in specs.items() if label not in existing]
+    if new:
+        session.execute(insert(Occurrence), occurrence_rows(activity, new, org.due_shift))
+        result.added = [occurrence_ref(roadmap.id or 0, activity.code, s.period) for s in new]
+    for label, occurrence in existing.items():
+        ref = occurrence_ref(roadmap.id or 0, activity.code, label)
+        spec = specs.get(label)
+        if spec is not None:
+            due = shift_due(spec.due, org.due_shift)
+            if (occurrence.due, occurrence.due_nominal) != (due, spec.due):
+                session.execute(update(Occurrence).where(col(Occurrence.id) == occurrence.id)
+                                .values(due=due, due_nominal=spec.due,
+                                        period_start=spec.start))
+                result.moved.append(ref)
+            continue
+        touched = session.exec(select(HistoryEvent.id).where(
+            HistoryEvent.occurrence_id == occurrence.id)).first()
+        if occurrence.state == occurrence_machine().initial and touched is None:
+            session.execute(delete(Occurrence).where(col(Occurrence.id) == occurrence.id))
+            result.removed.append(ref)
+        else:
+            result.kept.append(ref)
+    return result
+
+
+def set_period(db: Database, login: str | None, ref: str, period: Period) -> Reexpansion:
+    """Change a roadmap's period and re-expand every activity, in one transaction."""
+    with db.transaction() as session:
+        person = acting_person(session, login)
+        roadmap = resolve(session, ref).roadmap
+        before = f"{roadmap.first_year}-{roadmap.last_year}"
+        roadmap.first_year, roadmap.last_year = period.first, period.last
+        roadmap.school_years = period.school_years
+        session.add(roadmap)
+        session.flush()
+        org = organisation(session)
+        total = Reexpansion([], [], [], [])
+        for activity in session.exec(select(Activity).where(Activity.roadmap_id == roadmap.id)):
+            total.merge(reexpand(session, activity, roadmap, org))
+        record(session, login=person.login, object_ref=roadmap_ref(roadmap.id or 0),
+               event="set_period", roadmap_id=roadmap.id,
+               comment=f"период {before} → {period.label}; " + _summary(total),
+               details={"before": before, "after": period.label, **total.as_dict()})
+        return total
+
+
+def set_deadline(db: Database, login: str | None, ref: str, phrase: str) -> Reexpansion:
+    """Edit an activity's deadline phrase and re-expand its occurrences."""
+    schedule = read_deadline(phrase)
+    if schedule.flagged:
+        raise KartaError(f"сроки «{phrase}» не распознаны: {schedule.problem}")
+    with db.transaction() as session:
+        person = acting_person(session, login)
+        found = resolve(session, ref)
+        if found.activity is None or found.occurrence is not None:
+            raise UnknownReference(ref, "нужна ссылка на мероприятие, например 1:2.4")
+        activity = found.activity
+        before = activity.deadline_text
+        activity.deadline_text = phrase
+        activity.deadline_kind, activity.deadline_flagged = schedule.kind, False
+        session.add(activity)
+        session.flush()
+        result = reexpand(session, activity, found.roadmap, organisation(session))
+        record(session, login=person.login, object_ref=found.ref, event="set_deadline",
+               roadmap_id=found.roadmap.id, activity_id=activity.id,
+               comment=f"сроки «{before}» → «{phrase}»; " + _summary(result),
+               details={"before": before, "after": phrase, **result.as_dict()})
+        return result
+
+
+def _summary(result: Reexpansion) -> str:
+    return (f"добавлено {len(result.added)}, сроки изменены у {len(result.moved)}, удалено "
+            f"{len(result.removed)}, сохранено с историей {len(result.kept)}")
+
+
+def add_occurrence(db: Database, login: str | None, ref: str, period: str,
+                   due: date | None = None, comment: str = "") -> str:
+    """Add an occurrence by hand (an on-demand activity, or a period the phrase misses)."""
+    if not PERIOD_LABEL.match(period):
+        raise KartaError(f"неверный период «{period}»: например 2022, 2022-Q3, 2022-05, "
+                         "2021/22 или дата 2022-05-14")
+    with db.transaction() as session:
+        person = acting_person(session, login)
+        found = resolve(session, ref)
+        if found.activity is None or found.occurrence is not None:
+            raise UnknownReference(ref, "нужна ссылка на мероприятие, например 1:2.4")
+        activity = found.activity
+        exists = session.exec(select(Occurrence.id).where(
+            Occurrence.activity_id == activity.id, Occurrence.period == period)).first()
+        new_ref = occurrence_ref(found.roadmap.id or 0, activity.code, period)
+        if exists is not None:
+            raise KartaError(f"исполнение {new_ref} уже есть")
+        start = _period_start(period)
+        org = organisation(session)
+        session.execute(insert(Occurrence), [{
+            "activity_id": activity.id, "period": period, "period_start": start,
+            "due": shift_due(due, org.due_shift), "due_nominal": due,
+            "state": occurrence_machine().initial, "version": 1}])
+        occurrence_id = session.exec(select(Occurrence.id).where(
+            Occurrence.activity_id == activity.id, Occurrence.period == period)).one()
+        record(session, login=person.login, object_ref=new_ref, event="occurrence_add",
+               roadmap_id=found.roadmap.id, activity_id=activity.id,
+               occurrence_id=occurrence_id, to_state=occurrence_machine().initial,
+               comment=comment or f"добавлено исполнение за {period}"
+                                  + (f", срок {due:%d.%m.%Y}" if due else ""))
+        return new_ref
+
+
+def _period_start(label: str) -> date:
+    year = int(label[:4])
+    if "-Q" in label:
+        return date(year, 3 * int(label[-1]) - 2, 1)
+    if "/" in label:
+        return date(year, 9, 1)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", label):
+        return date.fromisoformat(label)
+    if re.fullmatch(r"\d{4}-\d{2}", label):
+        return date(year, int(label[5:]), 1)
+    return date(year, 1, 1)
+
+
+# ----------------------------------------------------------------------------- what is due
+
+@dataclass(frozen=True)
+class DueItem:
+    """One open occurrence with a due date, for agendas and overdue lists."""
+
+    ref: str
+    activity_ref: str
+    code: str
+    title: str
+    period: str
+    due: date
+    state: str
+    responsible: tuple[str, ...]
+    section: str
+    days: int  # days left (negative: overdue)
+
+    def as_dict(self) -> dict[str, object]:
+        data = dict(self.__dict__)
+        data["due"] = self.due.isoformat()
+        data["responsible"] = list(self.responsible)
+        return data
+
+
+def open_items(session: Session, as_of: date, roadmap_id: int | None = None,
+               until: date | None = None) -> list[DueItem]:
+    """Open occurrences (planned or in progress) due before ``until`` (or any time)."""
+    query = (select(Occurrence, Activity, Section)
+             .join(Activity, col(Activity.id) == col(Occurrence.activity_id))
+             .join(Section, col(Section.id) == col(Activity.section_id), isouter=True)
+             .where(col(Occurrence.state).in_(OPEN_STATES), col(Occurrence.due).is_not(None)))
+    if roadmap_id is not None:
+        query = query.where(Activity.roadmap_id == roadmap_id)
+    if until is not None:
+        query = query.where(col(Occurrence.due) <= until)
+    items = []
+    for occurrence, activity, section in session.execute(
+            query.order_by(col(Occurrence.due), col(Activity.position))):
+        assert occurrence.due is not None
+        items.append(DueItem(
+            ref=occurrence_ref(activity.roadmap_id, activity.code, occurrence.period),
+            activity_ref=activity_ref(activity.roadmap_id, activity.code), code=activity.code,
+            title=activity.title, period=occurrence.period, due=occurrence.due,
+            state=occurrence.state, responsible=tuple(json.loads(activity.executors)),
+            section=section.heading if section else "", days=(occurrence.due - as_of).days))
+    return items
+
+
+def overdue(db: Database, login: str | None, as_of: date,
+            roadmap_id: int | None = None) -> list[DueItem]:
+    """Open occurrences whose due date has passed."""
+    with db.reading() as session:
+        acting_person(session, login)
+        return open_items(session, as_of, roadmap_id, as_of - timedelta(days=1))
+
+
+def agenda(db: Database, login: str | None, as_of: date, days: int,
+           executor: str | None = None) -> dict[str, list[DueItem]]:
+    """Overdue and due within ``days``, grouped by executor (an occurrence with several
+    executors is listed under each); ``executor`` keeps the groups whose name contains it."""
+    if days < 0:
+        raise KartaError("--days не может быть отрицательным")
+    with db.reading() as session:
+        acting_person(session, login)
+        items = open_items(session, as_of, until=as_of + timedelta(days=days))
+    groups: dict[str, list[DueItem]] = {}
+    for item in items:
+        for name in item.responsible or ("Ответственный не указан",):
+            if executor and executor.lower() not in name.lower():
+                continue
+            groups.setdefault(name, []).append(item)
+    return dict(sorted(groups.items()))
+
+
+# ----------------------------------------------------------------------------- calendar
+
+def calendar_ics(db: Database, login: str | None, ref: str) -> bytes:
+    """RFC 5545: one all-day event per dated occurrence, with reminders a week and a day
+    before; UIDs are stable so a re-import updates events instead of doubling them."""
+    from icalendar import Alarm, Calendar, Event
+
+    with db.reading() as session:
+        acting_person(session, login)
+        roadmap = resolve(session, ref).roadmap
+        org = organisation(session)
+        rows = list(session.execute(
+            select(Occurrence, Activity)
+            .join(Activity, col(Activity.id) == col(Occurrence.activity_id))
+            .where(Activity.roadmap_id == roadmap.id, col(Occurrence.due).is_not(None))
+            .order_by(col(Occurrence.due), col(Activity.position))))
+    calendar = Calendar()
+    calendar.add("prodid", "-//karta//дорожные карты//RU")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{roadmap_ref(roadmap.id or 0)}: {roadmap.title}"[:250])
+    calendar.add("x-wr-timezone", org.timezone)
+    stamp = datetime(2000, 1, 1)  # stable output: the file changes only when the data does
+    for occurrence, activity in rows:
+        ref_text = occurrence_ref(activity.roadmap_id, activity.code, occurrence.period)
+        event = Event()
+        event.add("uid", f"{ref_text}@karta-{org.id}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", occurrence.due)
+        event.add("dtend", occurrence.due + timedelta(days=1))
+        event.add("summary", f"{activity.code}. {activity.title}"[:250])
+        executors = ", ".join(json.loads(activity.executors))
+        event.add("description", f"Дорожная карта: {roadmap.title}\nИсполнение: {ref_text}\n"
+                                 f"Сроки: {activity.deadline_text}\nОтветственные: {executors}\n"
+                                 f"Состояние: {occurrence.state}")
+        event.add("categories", ["karta", roadmap_ref(roadmap.id or 0)])
+        event.add("transp", "TRANSPARENT")
+        for days, text in ((7, "через неделю"), (1, "завтра")):
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"Срок {text}: {activity.code}. {activity.title}"[:250])
+            alarm.add("trigger", timedelta(days=-days))
+            event.add_component(alarm)
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())

@@ -1,0 +1,42 @@
+"""Working days by the Russian production calendar (the maintained ``holidays`` package:
+public holidays, days off moved by government decree, and Saturdays made working days)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+SHIFTS = {"previous": "на предыдущий рабочий день", "none": "не переносить"}
+
+
+@lru_cache(maxsize=1)
+def _russia() -> Any:
+    import holidays
+
+    return holidays.country_holidays("RU", language="ru")
+
+
+def is_working_day(day: date) -> bool:
+    """A working day: not a weekend unless made a working day, not a holiday or day off."""
+    return bool(_russia().is_working_day(day))
+
+
+def holiday_name(day: date) -> str | None:
+    """The holiday or day off a date is, if any."""
+    name = _russia().get(day)
+    return str(name) if name else None
+
+
+def previous_working_day(day: date) -> date:
+    """The date itself when it is a working day, else the last working day before it."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def shift_due(day: date | None, shift: str) -> date | None:
+    """A due date moved by the organisation's rule (``previous`` or ``none``)."""
+    if day is None or shift == "none":
+        return day
+    return previous_working_day(day)
