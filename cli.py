@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -244,6 +245,27 @@ def import_(file: Path, period: str | None, title: str | None, as_json: bool) ->
                    f"{part['reason']}")
 
 
+def parse_date(value: str | None) -> date | None:
+    """A date typed by a user: ДД.ММ.ГГГГ or ГГГГ-ММ-ДД; a clear error otherwise."""
+    if value is None:
+        return None
+    from datetime import datetime
+
+    from workflow.errors import KartaError
+
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise KartaError(f"неверная дата «{value}»: ожидается ДД.ММ.ГГГГ (и такая дата должна "
+                     "существовать)")
+
+
+def today() -> date:
+    return date.today()
+
+
 def _roadmap_id(value: str | None) -> int | None:
     if value is None:
         return None
@@ -282,14 +304,21 @@ def roadmaps(as_json: bool) -> None:
 @click.option("--roadmap", "roadmap", metavar="ID", help="Только эта дорожная карта (1 или R1).")
 @click.option("--status", type=click.Choice(STATES), default=None,
               help="Только исполнения в этом состоянии.")
+@click.option("--overdue", is_flag=True,
+              help="Только просроченные исполнения (запланированные и выполняемые).")
+@click.option("--as-of", "as_of", metavar="ДД.ММ.ГГГГ",
+              help="На какую дату считать просрочку (по умолчанию сегодня).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
-def activities(roadmap: str | None, status: str | None, as_json: bool) -> None:
+def activities(roadmap: str | None, status: str | None, overdue: bool, as_of: str | None,
+               as_json: bool) -> None:
     """Показать мероприятия и их исполнения по периодам."""
     from registry.roadmaps import list_activities
     from workflow.machine import state_label
 
     settings = _settings()
-    rows = list_activities(settings.database(), settings.user, _roadmap_id(roadmap), status)
+    when = (parse_date(as_of) or today()) if overdue else None
+    rows = list_activities(settings.database(), settings.user, _roadmap_id(roadmap), status,
+                           when)
     if as_json:
         _print_json(rows)
         return
@@ -374,6 +403,9 @@ def _transition_command(event: str, summary: str, comment_help: str,
         from workflow.machine import state_label
 
         settings = _settings()
+        if event == "report" and ref == "annual":
+            _annual_report(settings, options, as_json)
+            return
         result = apply_event(
             settings.database(), ref, event, settings.user, comment=comment, files=list(files),
             order=options.get("order", False),
@@ -412,8 +444,32 @@ _transition_command("start", "Начать исполнение REF (запла�
                     [click.option("--order", is_flag=True,
                                   help="Подготовить проект приказа о проведении, даже если "
                                        "дорожная карта его не называет.")])
-_transition_command("report", "Представить отчёт по REF (выполняется → отчёт представлен); "
-                              "нужен текст отчёта или файл.", "Текст отчёта.")
+_transition_command(
+    "report", "Представить отчёт по REF (выполняется → отчёт представлен); нужен текст отчёта "
+              "или файл. «karta report annual --roadmap ID --year Г» формирует информацию о "
+              "реализации дорожной карты за год.", "Текст отчёта.",
+    [click.option("--roadmap", "roadmap", metavar="ID",
+                  help="Для «report annual»: дорожная карта (1 или R1)."),
+     click.option("--year", type=int, help="Для «report annual»: отчётный год."),
+     click.option("--as-of", "as_of", metavar="ДД.ММ.ГГГГ",
+                  help="Для «report annual»: дата подсчёта просрочки (по умолчанию конец года "
+                       "или сегодня).")])
+
+
+def _annual_report(settings: Settings, options: dict[str, Any], as_json: bool) -> None:
+    from registry.documents import document_as_dict, make_annual_report
+    from workflow.errors import KartaError
+
+    if not options.get("roadmap") or not options.get("year"):
+        raise KartaError("для «karta report annual» укажите --roadmap ID и --year ГОД")
+    document = make_annual_report(settings.database(), settings.user,
+                                  f"R{_roadmap_id(options['roadmap'])}", options["year"],
+                                  parse_date(options.get("as_of")))
+    data = document_as_dict(document)
+    if as_json:
+        _print_json(data)
+    else:
+        _echo_document(data)
 _transition_command("return", "Вернуть отчёт по REF на доработку (отчёт представлен → "
                               "выполняется); нужна причина.", "Причина возврата.")
 _transition_command(
@@ -487,8 +543,9 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
-# the commands about documents, templates and rules live in commands/ (cli.py grew too long)
+# the commands about documents, templates, rules and deadlines live in commands/
 import commands.documents  # noqa: E402, F401
+import commands.schedule  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

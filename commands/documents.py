@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from cli import _echo_document, _print_json, _roadmap_id, _settings, main
-
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    from workflow.errors import KartaError
-
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            from datetime import datetime
-
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise KartaError(f"неверная дата «{value}»: ожидается ДД.ММ.ГГГГ")
+from cli import _echo_document, _print_json, _roadmap_id, _settings, main, parse_date
 
 
 @main.command()
@@ -56,7 +40,7 @@ def sign(document_id: int, sign_date: str | None, as_json: bool) -> None:
 
     settings = _settings()
     document = sign_document(settings.database(), settings.user, document_id,
-                             _parse_date(sign_date))
+                             parse_date(sign_date))
     data = document_as_dict(document)
     if as_json:
         _print_json(data)

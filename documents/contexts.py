@@ -150,6 +150,32 @@ KINDS: dict[str, dict[str, Any]] = {
     },
 }
 
+SECTION_TOTALS: Schema = {
+    "name": "раздел", "total": "исполнений в году", "done": "проанализировано",
+    "reported": "отчёт представлен", "overdue": "просрочено", "cancelled": "отменено",
+    "percent": "доля выполненных, %",
+}
+ITEM: Schema = {
+    "ref": "ссылка на исполнение", "code": "код мероприятия", "title": "мероприятие",
+    "period": "период", "due": "срок (ISO) или пусто", "responsible_text": "ответственные",
+    "reason": "причина (для отменённых) или вывод (для выполненных)",
+}
+KINDS["annual_report"] = {
+    "label": "информация о реализации дорожной карты за год (с диаграммой)",
+    "journal": "notes",
+    "events": ("annual",),
+    "images": ("chart",),
+    "context": {
+        **COMMON, "roadmap": ROADMAP, "year": "отчётный год",
+        "as_of": "дата, на которую подсчитана просрочка (ISO)",
+        "totals": {**SECTION_TOTALS, "name": "«Всего»", "planned": "запланировано",
+                   "in_progress": "выполняется"},
+        "sections": [SECTION_TOTALS],
+        "done": [ITEM], "overdue": [ITEM], "cancelled": [ITEM],
+        "chart": {"title": "подпись диаграммы", "sections": [SECTION_TOTALS]},
+    },
+}
+
 JOURNALS = {
     "orders": "Журнал регистрации приказов",
     "notes": "Журнал аналитических справок и рекомендаций",
@@ -199,4 +225,8 @@ def document_title(kind: str, context: dict[str, Any]) -> str:
                f"{russian.decline_phrase(subject, 'genitive')} за {period}"
     if kind == "plan":
         return f"План мероприятий на {context.get('year')} год"
+    if kind == "annual_report":
+        return (f"Информация о реализации "
+                f"{russian.decline_phrase(context['roadmap']['title'], 'genitive')} "
+                f"за {context.get('year')} год")
     return KINDS[kind]["label"]

@@ -153,12 +153,32 @@ def template_sources(name: str, data: bytes) -> dict[str, str]:
     return sources
 
 
+_PICTURE = re.compile(
+    r'<wp:docPr\b[^>]*\bdescr="(?P<slot>[\w-]+)"[^>]*/>.*?r:embed="(?P<rid>[^"]+)"', re.S)
+
+
+def image_slots(data: bytes) -> dict[str, str]:
+    """Pictures a template marks as slots (alternative text = slot name) → their parts."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    document = archive.read("word/document.xml").decode("utf-8")
+    rels = archive.read("word/_rels/document.xml.rels").decode("utf-8")
+    slots: dict[str, str] = {}
+    for match in _PICTURE.finditer(document):
+        target = re.search(rf'Id="{re.escape(match.group("rid"))}"[^>]*Target="([^"]+)"', rels) \
+            or re.search(rf'Target="([^"]+)"[^>]*Id="{re.escape(match.group("rid"))}"', rels)
+        if target:
+            slots[match.group("slot")] = "word/" + target.group(1).lstrip("/").removeprefix(
+                "word/")
+    return slots
+
+
 class CompiledTemplate:
     """One template version, ready to render many times."""
 
     def __init__(self, name: str, data: bytes) -> None:
         self.name = name
         sources = template_sources(name, data)
+        self.slots = image_slots(data)
         env = environment()
         self.parts: list[tuple[str, JinjaTemplate]] = []
         for part, source in sources.items():
@@ -170,16 +190,21 @@ class CompiledTemplate:
         base = io.BytesIO()
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as out:
             for info in archive.infolist():
-                if info.filename not in sources:
+                if info.filename not in sources and info.filename not in self.slots.values():
                     out.writestr(_entry(info.filename), archive.read(info.filename))
+        self.placeholders = {part: archive.read(part) for part in self.slots.values()}
         self.base = base.getvalue()
 
-    def render(self, context: dict[str, Any]) -> bytes:
-        """The .docx bytes for a context; the same context gives the same bytes."""
+    def render(self, context: dict[str, Any], images: dict[str, bytes] | None = None) -> bytes:
+        """The .docx bytes for a context (and pictures for the template's slots); the same
+        context gives the same bytes."""
         rendered: list[tuple[str, str]] = []
         for part, template in self.parts:
             try:
-                rendered.append((part, _postprocess(template.render(context))))
+                xml = _postprocess(template.render(context))
+                for slot, picture in (images or {}).items():
+                    xml = _fit_picture(xml, slot, picture)
+                rendered.append((part, xml))
             except UndefinedError as error:
                 raise MissingTemplateVariable(self.name, _undefined_name(error)) from None
             except TemplateError as error:
@@ -188,7 +213,38 @@ class CompiledTemplate:
         with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as out:
             for part, xml in rendered:
                 out.writestr(_entry(part), xml.encode("utf-8"))
+            for slot, part in sorted(self.slots.items()):
+                picture = (images or {}).get(slot, self.placeholders[part])
+                out.writestr(_entry(part), picture)
         return buffer.getvalue()
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def _fit_picture(xml: str, slot: str, picture: bytes) -> str:
+    """Keep a slot's width and give it the height of the picture put into it (a chart with
+    more sections is taller than the placeholder)."""
+    size = _png_size(picture)
+    if size is None:
+        return xml
+
+    def refit(match: re.Match[str]) -> str:
+        drawing = match.group(0)
+        if f'descr="{slot}"' not in drawing:
+            return drawing
+        width = re.search(r'<wp:extent cx="(\d+)"', drawing)
+        if width is None:
+            return drawing
+        cx = int(width.group(1))
+        cy = cx * size[1] // size[0]
+        drawing = re.sub(r'(<wp:extent cx="\d+" cy=")\d+', rf"\g<1>{cy}", drawing)
+        return re.sub(r'(<a:ext cx="\d+" cy=")\d+', rf"\g<1>{cy}", drawing)
+
+    return re.sub(r"<w:drawing>.*?</w:drawing>", refit, xml, flags=re.S)
 
 
 def _entry(name: str) -> zipfile.ZipInfo:

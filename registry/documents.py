@@ -147,6 +147,18 @@ def store_bytes(store: Path, data: bytes, suffix: str = ".docx") -> tuple[str, P
 
 # ----------------------------------------------------------------------------- generation
 
+def render_document(template: TemplateVersion, context: dict[str, Any]) -> bytes:
+    """Render a template version; pictures its kind has (the completion chart) are drawn
+    from the context, so a snapshot rebuilds the same file."""
+    images: dict[str, bytes] = {}
+    if "chart" in KINDS[template.kind].get("images", ()):
+        from documents.charts import completion_chart
+
+        chart = context["chart"]
+        images["chart"] = completion_chart(chart["sections"], chart["title"])
+    return compiled(template.sha256, template.name, template.content).render(context, images)
+
+
 def create_document(session: Session, db: Database, *, kind: str, template: TemplateVersion,
                     context: dict[str, Any], person: Person, org: Organisation,
                     roadmap_id: int | None, occurrence_id: int | None,
@@ -166,7 +178,7 @@ def create_document(session: Session, db: Database, *, kind: str, template: Temp
             "journal": JOURNALS.get(journal or "", ""),
         },
     }
-    data = compiled(template.sha256, template.name, template.content).render(context)
+    data = render_document(template, context)
     sha, path = store_bytes(db.files_dir, data)
     document = Document(
         kind=kind, title=context["document"]["title"],
@@ -386,7 +398,7 @@ def sign(db: Database, login: str | None, document_id: int,
         template = session.exec(select(TemplateVersion).where(
             TemplateVersion.name == document.template_name,
             TemplateVersion.version == document.template_version)).one()
-        data = compiled(template.sha256, template.name, template.content).render(context)
+        data = render_document(template, context)
         sha, path = store_bytes(db.files_dir, data)
         document.draft_sha256 = document.file_sha256
         document.status, document.number, document.year = "signed", number, when.year
@@ -438,6 +450,99 @@ def make_plan(db: Database, login: str | None, ref: str, year: int) -> Document:
                                occurrence_id=None, history_id=entry.id)
 
 
+def make_annual_report(db: Database, login: str | None, ref: str, year: int,
+                       as_of: date | None = None) -> Document:
+    """«Информация о реализации дорожной карты за год»: counts by state and section, the
+    done, overdue and cancelled lists, and a chart of completion by section."""
+    from registry.roadmaps import resolve
+
+    with db.transaction() as session:
+        person = acting_person(session, login)
+        roadmap = resolve(session, ref).roadmap
+        if not roadmap.first_year <= year <= roadmap.last_year:
+            raise KartaError(f"{year} год вне периода дорожной карты "
+                             f"{roadmap.first_year}–{roadmap.last_year}")
+        org = organisation(session)
+        when = as_of or min(date(year, 12, 31), local_today(org))
+        context = {
+            "organisation": organisation_data(org), "executor": person_data(person),
+            "today": local_today(org).isoformat(), "roadmap": roadmap_data(session, roadmap),
+            "year": year, "as_of": when.isoformat(),
+            **_year_totals(session, roadmap, year, when),
+        }
+        entry = record(session, login=person.login, object_ref=roadmap_ref(roadmap.id or 0),
+                       event="annual_report", roadmap_id=roadmap.id,
+                       comment=f"информация о реализации за {year} год")
+        return create_document(session, db, kind="annual_report",
+                               template=active_version(session, "annual_report"),
+                               context=context, person=person, org=org,
+                               roadmap_id=roadmap.id, occurrence_id=None, history_id=entry.id)
+
+
+def _year_totals(session: Session, roadmap: Roadmap, year: int, as_of: date) -> dict[str, Any]:
+    sections = {s.id: s for s in session.exec(select(Section).where(
+        Section.roadmap_id == roadmap.id).order_by(col(Section.position)))}
+    rows = list(session.execute(
+        select(Occurrence, Activity)
+        .join(Activity, col(Activity.id) == col(Occurrence.activity_id))
+        .where(Activity.roadmap_id == roadmap.id)
+        .order_by(col(Activity.position), col(Occurrence.period_start))))
+    in_year = [(o, a) for o, a in rows
+               if o.period_start.year == year or (o.due is not None and o.due.year == year)]
+    last_comment: dict[tuple[int, str], str] = {}
+    ids = [o.id for o, _ in in_year]
+    if ids:
+        for entry in session.exec(select(HistoryEvent).where(
+                col(HistoryEvent.occurrence_id).in_(ids),
+                col(HistoryEvent.event).in_(("analyse", "cancel"))).order_by(
+                col(HistoryEvent.id))):
+            last_comment[(entry.occurrence_id or 0, entry.event)] = entry.comment
+
+    def blank(name: str) -> dict[str, Any]:
+        return {"name": name, "total": 0, "done": 0, "reported": 0, "overdue": 0,
+                "cancelled": 0, "planned": 0, "in_progress": 0, "percent": 0}
+
+    totals = blank("Всего")
+    by_section: dict[int | None, dict[str, Any]] = {}
+    lists: dict[str, list[dict[str, Any]]] = {"done": [], "overdue": [], "cancelled": []}
+    for occurrence, activity in in_year:
+        section = sections.get(activity.section_id)
+        group = by_section.setdefault(activity.section_id,
+                                      blank(section.heading if section else "Без раздела"))
+        is_overdue = (occurrence.state in ("planned", "in_progress")
+                      and occurrence.due is not None and occurrence.due <= as_of)
+        counts = {"done": occurrence.state == "analysed",
+                  "reported": occurrence.state == "reported",
+                  "cancelled": occurrence.state == "cancelled",
+                  "planned": occurrence.state == "planned",
+                  "in_progress": occurrence.state == "in_progress", "overdue": is_overdue}
+        for target in (group, totals):
+            target["total"] += 1
+            for key, hit in counts.items():
+                target[key] += int(hit)
+        item = {"ref": occurrence_ref(activity.roadmap_id, activity.code, occurrence.period),
+                "code": activity.code, "title": activity.title, "period": occurrence.period,
+                "due": occurrence.due.isoformat() if occurrence.due else None,
+                "responsible_text": activity.executors_text, "reason": ""}
+        if counts["done"]:
+            lists["done"].append({**item, "reason": last_comment.get(
+                (occurrence.id or 0, "analyse"), "")})
+        elif counts["cancelled"]:
+            lists["cancelled"].append({**item, "reason": last_comment.get(
+                (occurrence.id or 0, "cancel"), "")})
+        elif is_overdue:
+            lists["overdue"].append(item)
+    for group in [*by_section.values(), totals]:
+        countable = group["total"] - group["cancelled"]
+        group["percent"] = round(100 * group["done"] / countable) if countable else 0
+    ordered = [by_section[key] for key in [*sections, None] if key in by_section]
+    return {
+        "totals": totals, "sections": ordered, **lists,
+        "chart": {"title": f"Доля выполненных исполнений по разделам, {year} год",
+                  "sections": ordered},
+    }
+
+
 # ----------------------------------------------------------------------------- reading
 
 def document_as_dict(document: Document) -> dict[str, Any]:
@@ -485,8 +590,7 @@ def regenerate(db: Database, login: str | None, document_id: int) -> dict[str, A
     if template is None or template.sha256 != document.template_sha256:
         raise KartaError(f"документ {document_id}: версия шаблона {document.template_name} "
                          f"v{document.template_version} не найдена или изменена")
-    data = compiled(template.sha256, template.name, template.content).render(
-        json.loads(document.context))
+    data = render_document(template, json.loads(document.context))
     sha = hashlib.sha256(data).hexdigest()
     if sha != document.file_sha256:
         raise KartaError(f"документ {document_id}: пересобранный файл отличается "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import bindparam, insert
@@ -216,8 +217,10 @@ def list_roadmaps(db: Database, login: str | None) -> list[dict[str, object]]:
 
 
 def list_activities(db: Database, login: str | None, roadmap_id: int | None = None,
-                    state: str | None = None) -> list[dict[str, object]]:
-    """Activities with their occurrences, for ``karta activities``."""
+                    state: str | None = None,
+                    overdue_as_of: date | None = None) -> list[dict[str, object]]:
+    """Activities with their occurrences, for ``karta activities``; with a state or an
+    overdue date only the matching occurrences, and only activities that have some."""
     if state is not None and state not in occurrence_machine().states:
         raise KartaError(f"неизвестное состояние «{state}»; состояния: "
                          + ", ".join(occurrence_machine().states))
@@ -237,13 +240,16 @@ def list_activities(db: Database, login: str | None, roadmap_id: int | None = No
             occ_query = select(Occurrence).where(col(Occurrence.activity_id).in_(ids))
             if state is not None:
                 occ_query = occ_query.where(Occurrence.state == state)
+            if overdue_as_of is not None:
+                occ_query = occ_query.where(col(Occurrence.state).in_(("planned", "in_progress")),
+                                            col(Occurrence.due) < overdue_as_of)
             for occurrence in session.exec(occ_query.order_by(col(Occurrence.period_start),
                                                               col(Occurrence.period))):
                 occurrences.setdefault(occurrence.activity_id, []).append(occurrence)
         result: list[dict[str, object]] = []
         for activity, section in pairs:
             own = occurrences.get(activity.id or 0, [])
-            if state is not None and not own:
+            if (state is not None or overdue_as_of is not None) and not own:
                 continue
             result.append(activity_as_dict(activity, section, own))
         return result

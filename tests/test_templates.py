@@ -81,6 +81,16 @@ def sample_context(kind: str) -> dict[str, object]:
         "report": report, "analysis": analysis, "sections": sections, "activities_count": 1,
         "note": {"title": "Справка", "number": "3", "date": "2021-12-20"}, "year": 2021,
     }
+    if kind == "annual_report":
+        totals = {"name": "Всего", "total": 12, "done": 5, "reported": 2, "overdue": 3,
+                  "cancelled": 1, "planned": 2, "in_progress": 2, "percent": 45}
+        by_section = [{**totals, "name": "1. Нормативное обеспечение"}]
+        item = {"ref": "1:5@2021", "code": "5", "title": "Проверка ВПР", "period": "2021",
+                "due": "2021-12-30", "responsible_text": "МКУ «УО»", "reason": "выполнено"}
+        every.update({"as_of": "2021-12-31", "totals": totals, "sections": by_section,
+                      "done": [item], "overdue": [{**item, "reason": ""}], "cancelled": [],
+                      "chart": {"title": "Доля выполненных, 2021 год",
+                                "sections": by_section}})
     return {name: every[name] for name in KINDS[kind]["context"]}
 
 

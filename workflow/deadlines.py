@@ -228,10 +228,10 @@ def read_deadline(phrase: str) -> DeadlineSchedule:
             start_year = last_year if kind == "every_n_years" else None
             if kind in ("monthly", "quarterly") and dated:
                 # «октябрь 2021г. Ежемесячно»: the repetition starts with the dated part
-                first = min(dated, key=lambda p: (p.year or 0, p.windows[0].first
-                                                  if p.windows else 1))
-                start_year = first.year
-                windows = (Window(first.windows[0].first if first.windows else 1, 12),)
+                earliest = min(dated, key=lambda p: (p.year or 0, p.windows[0].first
+                                                     if p.windows else 1))
+                start_year = earliest.year
+                windows = (Window(earliest.windows[0].first if earliest.windows else 1, 12),)
             parts.append(DeadlinePart(kind, windows=windows, step=step, next_year=next_year,
                                       year=start_year))
     elif unbound:

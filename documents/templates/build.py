@@ -467,6 +467,73 @@ def plan() -> DocumentObject:
     return document
 
 
+def annual_report() -> DocumentObject:
+    document = new_document()
+    note_heading(document, "ИНФОРМАЦИЯ", "о реализации {{ roadmap.title | case('genitive') }} "
+                                         "за {{ year }} год")
+    para(document, "В {{ year }} году по дорожной карте {{ totals.total | plural('исполнение') }}"
+                   " мероприятий: проанализировано – {{ totals.done }}, отчёт представлен – "
+                   "{{ totals.reported }}, выполняется – {{ totals.in_progress }}, не начато – "
+                   "{{ totals.planned }}, отменено – {{ totals.cancelled }}. Просрочено на "
+                   "{{ as_of | date }} – {{ totals.overdue }}. Доля выполненных – "
+                   "{{ totals.percent }}%.", indent=True)
+    para(document, "1. Исполнение по разделам", align="left", bold=True, space_before=12,
+         keep=True)
+    table = grid(document, ["Раздел", "Всего", "Выполнено", "Отчёт", "Просрочено",
+                            "Отменено", "%"], [63, 16, 20, 16, 20, 18, 12])
+    width = len(table.columns)
+    row(table, ["{%tr for s in sections %}"] + [""] * (width - 1))
+    row(table, ["{{ s.name }}", "{{ s.total }}", "{{ s.done }}", "{{ s.reported }}",
+                "{{ s.overdue }}", "{{ s.cancelled }}", "{{ s.percent }}"],
+        align=["l", "c", "c", "c", "c", "c", "c"])
+    row(table, ["{%tr endfor %}"] + [""] * (width - 1))
+    row(table, ["Всего", "{{ totals.total }}", "{{ totals.done }}", "{{ totals.reported }}",
+                "{{ totals.overdue }}", "{{ totals.cancelled }}", "{{ totals.percent }}"],
+        bold=True, align=["l", "c", "c", "c", "c", "c", "c"])
+    para(document)
+    picture = para(document, align="center")
+    picture.add_run().add_picture(str(_placeholder_chart()), width=Mm(160))
+    picture.runs[-1]._r.xpath(".//wp:docPr")[0].set("descr", "chart")
+    para(document, "{{ chart.title }}", align="center", size=12)
+    for number, (heading, items, line) in enumerate((
+        ("Выполненные мероприятия", "done", "{{ i.code }}. {{ i.title }} ({{ i.period }})"
+                                            "{% if i.reason %}: {{ i.reason | sentence }}"
+                                            "{% endif %}"),
+        ("Просроченные мероприятия", "overdue", "{{ i.code }}. {{ i.title }} ({{ i.period }}, "
+                                                "срок {{ i.due | date }}; "
+                                                "{{ i.responsible_text }})"),
+        ("Отменённые мероприятия", "cancelled", "{{ i.code }}. {{ i.title }} ({{ i.period }})"
+                                                "{% if i.reason %}: {{ i.reason | sentence }}"
+                                                "{% endif %}"),
+    ), start=2):
+        para(document, f"{number}. {heading}", align="left", bold=True, space_before=12,
+             keep=True)
+        tag(document, f"{{%p for i in {items} %}}")
+        para(document, "– " + line, indent=True, size=12)
+        tag(document, "{%p endfor %}")
+        tag(document, f"{{%p if not {items} %}}")
+        para(document, "Нет.", indent=True)
+        tag(document, "{%p endif %}")
+    head_signature(document)
+    executor_mark(document)
+    return document
+
+
+def _placeholder_chart() -> Path:
+    """A neutral picture standing in for the chart until a document is rendered."""
+    from documents.charts import completion_chart
+
+    path = Path(tempfile_dir()) / "chart-placeholder.png"
+    path.write_bytes(completion_chart([], "Диаграмма выполнения по разделам"))
+    return path
+
+
+def tempfile_dir() -> str:
+    import tempfile
+
+    return tempfile.mkdtemp(prefix="karta-build-")
+
+
 TEMPLATES = {
     "order_approve": (order_approve, "Приказ об утверждении дорожной карты"),
     "order_start": (order_start, "Приказ о проведении мероприятия"),
@@ -475,6 +542,7 @@ TEMPLATES = {
     "order_results": (order_results, "Приказ об итогах"),
     "recommendations": (recommendations, "Адресные рекомендации"),
     "plan": (plan, "План мероприятий на год"),
+    "annual_report": (annual_report, "Информация о реализации дорожной карты за год"),
 }
 
 
