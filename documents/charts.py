@@ -15,8 +15,8 @@ def completion_chart(sections: list[dict[str, Any]], title: str) -> bytes:
     from matplotlib import pyplot as plt
     from matplotlib.figure import Figure
 
-    rcparams: dict[str, Any] = {"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "karta",
-                "path.simplify": True}
+    rcparams: dict[str, Any] = {"font.family": "DejaVu Sans", "font.size": 9,
+                                "svg.hashsalt": "karta", "path.simplify": True}
     with plt.rc_context(rcparams):  # type: ignore[arg-type]
         names = [_short(str(s["name"])) for s in sections] or ["—"]
         shares = [float(s["percent"]) for s in sections] or [0.0]
