@@ -150,19 +150,23 @@ def main(ctx: click.Context, db_url: str | None, user: str | None, files: str | 
               help="Индекс журнала приказов (по умолчанию «01-09/»).")
 @click.option("--tz", "timezone", default="Europe/Moscow",
               help="Часовой пояс для показа времени (по умолчанию Europe/Moscow).")
+@click.option("--due-shift", type=click.Choice(["previous", "none"]), default="previous",
+              help="Срок, выпавший на выходной или праздник: previous — на предыдущий рабочий "
+                   "день по производственному календарю (по умолчанию), none — не переносить.")
 @click.option("--admin", "admin_login", default="admin",
               help="Логин администратора (по умолчанию admin).")
 @click.option("--admin-name", default="", help="ФИО администратора.")
 def init(full_name: str, short_name: str, parent: str, place: str, head_name: str,
-         head_position: str, order_prefix: str, timezone: str, admin_login: str,
-         admin_name: str) -> None:
+         head_position: str, order_prefix: str, timezone: str, due_shift: str,
+         admin_login: str, admin_name: str) -> None:
     """Создать базу данных, профиль организации и администратора."""
     from registry.people import Profile, initialise
 
     db = _settings().database(initialised=False)
     initialise(db, Profile(full_name=full_name, short_name=short_name, parent_body=parent,
                            place=place, head_position=head_position, head_name=head_name,
-                           order_prefix=order_prefix, timezone=timezone),
+                           order_prefix=order_prefix, timezone=timezone,
+                           due_shift=due_shift),
                admin_login=admin_login, admin_name=admin_name)
     click.echo(f"База данных создана: {db.safe_url}; администратор «{admin_login}».")
 

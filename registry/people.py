@@ -30,6 +30,7 @@ class Profile:
     head_name: str = ""
     order_prefix: str = "01-09/"
     timezone: str = "Europe/Moscow"
+    due_shift: str = "previous"
 
 
 def initialise(db: Database, profile: Profile, admin_login: str = "admin",
@@ -37,6 +38,8 @@ def initialise(db: Database, profile: Profile, admin_login: str = "admin",
     """Create the schema, the profile and the administrator; refuse a second time."""
     if not profile.full_name.strip():
         raise ConfigurationError("укажите полное наименование организации: --org «…»")
+    if profile.due_shift not in ("previous", "none"):
+        raise ConfigurationError("--due-shift: previous (на предыдущий рабочий день) или none")
     try:
         ZoneInfo(profile.timezone)
     except (ZoneInfoNotFoundError, ValueError):
