@@ -14,9 +14,35 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, create_engine
 
 from registry import tables  # noqa: F401  (defines the tables on SQLModel.metadata)
-from workflow.errors import ConfigurationError
+from workflow.errors import ConfigurationError, PermissionDenied
 
 DEFAULT_URL = "sqlite:///karta.db"
+LOG_LOCK = 5_270_274  # the advisory lock every PostgreSQL writer takes first
+
+_REFUSE_LOG = "журнал решений неизменяем: изменение и удаление записей запрещены"
+_REFUSE_SIGNED = "подписанный приказ не изменяется: издайте новый приказ"
+SQLITE_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS historyevent_no_update BEFORE UPDATE ON historyevent "
+    f"BEGIN SELECT RAISE(ABORT, '{_REFUSE_LOG}'); END",
+    "CREATE TRIGGER IF NOT EXISTS historyevent_no_delete BEFORE DELETE ON historyevent "
+    f"BEGIN SELECT RAISE(ABORT, '{_REFUSE_LOG}'); END",
+    "CREATE TRIGGER IF NOT EXISTS document_signed_no_update BEFORE UPDATE ON document "
+    f"WHEN OLD.status = 'signed' BEGIN SELECT RAISE(ABORT, '{_REFUSE_SIGNED}'); END",
+    "CREATE TRIGGER IF NOT EXISTS document_signed_no_delete BEFORE DELETE ON document "
+    f"WHEN OLD.status = 'signed' BEGIN SELECT RAISE(ABORT, '{_REFUSE_SIGNED}'); END",
+)
+POSTGRES_TRIGGERS = (
+    "CREATE OR REPLACE FUNCTION karta_refuse_log_change() RETURNS trigger AS $$ BEGIN "
+    f"RAISE EXCEPTION '{_REFUSE_LOG}'; END $$ LANGUAGE plpgsql",
+    "CREATE OR REPLACE FUNCTION karta_refuse_signed_change() RETURNS trigger AS $$ BEGIN "
+    f"RAISE EXCEPTION '{_REFUSE_SIGNED}'; END $$ LANGUAGE plpgsql",
+    "DROP TRIGGER IF EXISTS historyevent_append_only ON historyevent",
+    "CREATE TRIGGER historyevent_append_only BEFORE UPDATE OR DELETE ON historyevent "
+    "FOR EACH ROW EXECUTE FUNCTION karta_refuse_log_change()",
+    "DROP TRIGGER IF EXISTS document_signed_frozen ON document",
+    "CREATE TRIGGER document_signed_frozen BEFORE UPDATE OR DELETE ON document "
+    "FOR EACH ROW WHEN (OLD.status = 'signed') EXECUTE FUNCTION karta_refuse_signed_change()",
+)
 
 
 def normalise_url(url: str | None) -> str:
@@ -50,9 +76,13 @@ class Database:
         return self.url.startswith("sqlite")
 
     def create_schema(self) -> None:
-        """Create every table that does not exist yet."""
+        """Create every table that does not exist yet, and the triggers that keep the log
+        append-only and signed orders unchangeable."""
         try:
             SQLModel.metadata.create_all(self.engine)
+            with self.engine.begin() as connection:
+                for statement in (SQLITE_TRIGGERS if self.is_sqlite else POSTGRES_TRIGGERS):
+                    connection.exec_driver_sql(statement)
         except OperationalError as error:
             raise ConfigurationError(f"база данных недоступна ({self.safe_url}): "
                                      f"{_first_line(error)}") from None
@@ -86,8 +116,16 @@ class Database:
             if self.is_sqlite else self.engine
         session = Session(engine, expire_on_commit=False)
         try:
+            if not self.is_sqlite:
+                # one writer at a time, as SQLite does: the hash chain needs the last event
+                # to stay last, and a fixed lock order rules out deadlocks
+                session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOG_LOCK})")
             yield session
             session.commit()
+        except PermissionDenied as denied:
+            session.rollback()
+            self._log_refusal(denied)
+            raise
         except SQLAlchemyError as error:
             session.rollback()
             if isinstance(error, OperationalError):
@@ -99,12 +137,25 @@ class Database:
         finally:
             session.close()
 
+    def _log_refusal(self, denied: PermissionDenied) -> None:
+        """A refused attempt is a decision too: log it in a transaction of its own."""
+        from registry.history import record
+
+        with self.transaction() as session:
+            record(session, login=denied.login, object_ref=f"действие {denied.action}",
+                   event="denied", comment=str(denied),
+                   details={"needed": list(denied.needed), "held": list(denied.held)})
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reading only."""
         session = Session(self.engine, expire_on_commit=False)
         try:
             yield session
+        except PermissionDenied as denied:
+            session.close()
+            self._log_refusal(denied)
+            raise
         except OperationalError as error:
             raise ConfigurationError(f"ошибка базы данных: {_first_line(error)}") from None
         finally:

@@ -302,7 +302,7 @@ def approve_roadmap(db: Database, login: str | None, ref: str) -> Document:
     from registry.roadmaps import resolve
 
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "approve")
         roadmap = resolve(session, ref).roadmap
         if roadmap.approved_document_id:
             approved = session.get(Document, roadmap.approved_document_id)
@@ -374,7 +374,7 @@ def sign(db: Database, login: str | None, document_id: int,
     """Sign a draft order: it gets its number and date, its final file is rendered and
     registered; signing the approval order approves the roadmap."""
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "sign")
         document = session.get(Document, document_id)
         if document is None:
             raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
@@ -431,7 +431,7 @@ def make_plan(db: Database, login: str | None, ref: str, year: int) -> Document:
     from registry.roadmaps import resolve
 
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "plan")
         roadmap = resolve(session, ref).roadmap
         if not roadmap.first_year <= year <= roadmap.last_year:
             raise KartaError(f"{year} год вне периода дорожной карты "
@@ -457,7 +457,7 @@ def make_annual_report(db: Database, login: str | None, ref: str, year: int,
     from registry.roadmaps import resolve
 
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "annual_report")
         roadmap = resolve(session, ref).roadmap
         if not roadmap.first_year <= year <= roadmap.last_year:
             raise KartaError(f"{year} год вне периода дорожной карты "

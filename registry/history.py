@@ -66,13 +66,41 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
         files=json.dumps([f.as_dict() for f in files or []], ensure_ascii=False),
         details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
     )
+    # the writer holds the log lock (BEGIN IMMEDIATE on SQLite, an advisory lock on
+    # PostgreSQL, see Database.transaction), so the last event cannot change under us
+    connection = session.connection()
+    last = connection.execute(_LAST_EVENT).first()
+    entry.seq = (last.seq + 1) if last else 1
+    entry.prev_hash = last.hash if last else GENESIS
+    values = entry.model_dump(exclude={"id", "hash"})
+    entry.hash = values["hash"] = event_hash(values)
     # a Core insert: the ORM's unit of work costs more than the whole statement here
-    values = entry.model_dump(exclude={"id"})
-    entry.id = session.connection().execute(_INSERT_EVENT, values).scalar_one()
+    entry.id = connection.execute(_INSERT_EVENT, values).scalar_one()
     return entry
 
 
+GENESIS = "0" * 64
 _INSERT_EVENT = insert(HistoryEvent).returning(col(HistoryEvent.id))
+_LAST_EVENT = (select(col(HistoryEvent.seq), col(HistoryEvent.hash))
+               .order_by(col(HistoryEvent.seq).desc()).limit(1))
+HASHED_FIELDS = ("seq", "at", "login", "roadmap_id", "activity_id", "occurrence_id",
+                 "object_ref", "event", "from_state", "to_state", "comment", "files", "details",
+                 "prev_hash")
+
+
+def canonical_time(at: datetime) -> str:
+    """A time as hashed: UTC, microseconds, whatever the database gives back."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_hash(values: dict[str, object]) -> str:
+    """SHA-256 of an event's canonical content (sorted JSON of its fields)."""
+    content = {name: values.get(name) for name in HASHED_FIELDS}
+    content["at"] = canonical_time(values["at"])  # type: ignore[arg-type]
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def local_time(at: datetime, zone: str) -> datetime:

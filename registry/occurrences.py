@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,10 +12,10 @@ from sqlmodel import col, select
 from registry.database import Database
 from registry.documents import document_as_dict, documents_for_transition
 from registry.history import event_as_dict, events_for, local_time, record, store_file
-from registry.people import acting_person, organisation, time_zone
+from registry.people import PERMISSIONS, acting_person, organisation, roles_of, time_zone
 from registry.roadmaps import activity_as_dict, occurrence_as_dict, resolve
-from registry.tables import Occurrence, Section
-from workflow.errors import ConcurrentUpdate, KartaError, UnknownReference
+from registry.tables import Activity, Occurrence, Person, Section
+from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, UnknownReference
 from workflow.machine import EVENTS, occurrence_machine, state_label
 from workflow.refs import roadmap_ref
 
@@ -61,12 +62,13 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
     files = files or []
     details = _details(event, comment, figures, decisions, recommendations)
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, event if event in PERMISSIONS else None)
         found = resolve(session, ref)
         if found.occurrence is None or found.activity is None:
             raise UnknownReference(ref, "нужна ссылка на исполнение за период, например "
                                         "1:2.4@2022 (см. karta activities)")
         occurrence = found.occurrence
+        _check_own_unit(person, event, found.activity, found.ref)
         version = expected_version if expected_version is not None else occurrence.version
         step = occurrence_machine().fire(found.ref, occurrence.state, event,
                                          comment=comment, has_files=bool(files))
@@ -90,6 +92,20 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
         at = local_time(entry.at, time_zone(db, session)).isoformat(timespec="seconds")
     return TransitionResult(found.ref, event, step.source, step.dest, version + 1, at,
                             documents)
+
+
+def _check_own_unit(person: Person, event: str, activity: Activity, ref: str) -> None:
+    """An executor (not a clerk) reports only on activities their unit is responsible for."""
+    roles = roles_of(person)
+    if event != "report" or "clerk" in roles:
+        return
+    unit = person.unit.strip().lower()
+    executors = [name.lower() for name in json.loads(activity.executors)]
+    if not unit or not any(unit in name or name in unit for name in executors):
+        raise PermissionDenied(
+            person.login, event, ("clerk",), roles,
+            reason=f"исполнитель «{person.unit or 'без подразделения'}» не указан среди "
+                   f"ответственных за {ref} ({activity.executors_text})")
 
 
 def _details(event: str, comment: str | None, figures: list[tuple[str, str]] | None,

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from registry.database import Database, utcnow
-from registry.tables import HistoryEvent, Organisation, Person
-from workflow.errors import ConfigurationError, KartaError, UnknownUser
+from registry.database import Database
+from registry.tables import Organisation, Person
+from workflow.errors import ConfigurationError, KartaError, PermissionDenied, UnknownUser
 
 ROLES = ("admin", "clerk", "head", "executor", "auditor")
 OVERRIDE_CASES = ("nominative", "genitive", "dative", "accusative", "instrumental",
@@ -52,12 +52,12 @@ def initialise(db: Database, profile: Profile, admin_login: str = "admin",
         session.add(organisation)
         session.add(Person(login=admin_login, full_name=admin_name or admin_login,
                            roles=",".join(ROLES)))
-        session.add(HistoryEvent(
-            at=utcnow(), login=admin_login, object_ref="профиль", event="init",
-            comment=f"создана база данных для «{profile.full_name}»",
-            files=json.dumps([]),
-        ))
         session.flush()
+        from registry.history import record
+
+        record(session, login=admin_login, object_ref="профиль", event="init",
+               comment=f"создана база данных для «{profile.full_name}»",
+               details={"after": {k: v for k, v in profile.__dict__.items()}})
         from registry.templates import install_defaults
 
         install_defaults(session, admin_login)
@@ -67,13 +67,34 @@ def initialise(db: Database, profile: Profile, admin_login: str = "admin",
 _PERSON_BY_LOGIN = select(Person).where(col(Person.login) == bindparam("login"))
 
 
-def acting_person(session: Session, login: str | None) -> Person:
-    """The known person behind ``--user``/``KARTA_USER``; refuse anyone else."""
+# who may do what (DOMAIN roles); reading needs no role beyond being a known person
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "import": ("clerk",), "start": ("clerk",), "report": ("executor", "clerk"),
+    "return": ("head",), "analyse": ("head",), "cancel": ("head",),
+    "approve": ("clerk",), "sign": ("head",), "plan": ("clerk",), "annual_report": ("clerk",),
+    "set_period": ("clerk",), "set_deadline": ("clerk",), "occurrence_add": ("clerk",),
+    "template_add": ("admin",), "template_activate": ("admin",), "rule_add": ("admin",),
+    "rule_remove": ("admin",), "person_add": ("admin",), "grant": ("admin",),
+    "revoke": ("admin",),
+}
+
+
+def roles_of(person: Person) -> list[str]:
+    return [role for role in person.roles.split(",") if role]
+
+
+def acting_person(session: Session, login: str | None, action: str | None = None) -> Person:
+    """The known person behind ``--user``/``KARTA_USER``; refuse anyone else, and refuse
+    an action their roles do not allow (``PermissionDenied``, logged by the transaction)."""
     if not login:
         raise ConfigurationError("укажите пользователя: --user ЛОГИН или переменная KARTA_USER")
     person = session.exec(_PERSON_BY_LOGIN, params={"login": login}).first()
     if person is None:
         raise UnknownUser(login)
+    if action is not None:
+        needed = PERMISSIONS[action]
+        if not set(needed) & set(roles_of(person)):
+            raise PermissionDenied(person.login, action, needed, roles_of(person))
     return person
 
 
@@ -94,7 +115,7 @@ def organisation(session: Session) -> Organisation:
 
 def add_person(db: Database, actor: str | None, login: str, full_name: str, gender: str,
                position: str, roles: list[str], phone: str = "",
-               overrides: dict[str, str] | None = None) -> Person:
+               overrides: dict[str, str] | None = None, unit: str = "") -> Person:
     """Add a person; the login must be new and the roles known."""
     for key in overrides or {}:
         field, _, case = key.partition(".")
@@ -109,18 +130,50 @@ def add_person(db: Database, actor: str | None, login: str, full_name: str, gend
     if gender not in ("m", "f", ""):
         raise ConfigurationError("пол: m (мужской) или f (женский)")
     with db.transaction() as session:
-        author = acting_person(session, actor)
+        author = acting_person(session, actor, "person_add")
         if session.exec(select(Person).where(Person.login == login)).first() is not None:
             raise KartaError(f"пользователь «{login}» уже есть")
         person = Person(login=login, full_name=full_name, gender=gender, position=position,
-                        roles=",".join(roles), phone=phone,
+                        roles=",".join(roles), phone=phone, unit=unit,
                         overrides=json.dumps(overrides or {}, ensure_ascii=False))
         session.add(person)
-        session.add(HistoryEvent(
-            at=utcnow(), login=author.login, object_ref=f"пользователь {login}",
-            event="person_add", comment=f"{full_name}, {position}; роли: {', '.join(roles)}",
-        ))
+        from registry.history import record
+
+        record(session, login=author.login, object_ref=f"пользователь {login}",
+               event="person_add", comment=f"{full_name}, {position}; роли: {', '.join(roles)}",
+               details={"after": {"login": login, "full_name": full_name, "gender": gender,
+                                  "position": position, "roles": roles, "phone": phone,
+                                  "unit": unit}})
     return person
+
+
+def change_roles(db: Database, actor: str | None, login: str, role: str,
+                 grant: bool) -> Person:
+    """Grant or revoke a role; the last administrator cannot lose the admin role."""
+    if role not in ROLES:
+        raise ConfigurationError(f"неизвестная роль «{role}»; роли: {', '.join(ROLES)}")
+    action = "grant" if grant else "revoke"
+    with db.transaction() as session:
+        author = acting_person(session, actor, action)
+        person = session.exec(select(Person).where(Person.login == login)).first()
+        if person is None:
+            raise UnknownUser(login)
+        before = roles_of(person)
+        if grant and role in before or not grant and role not in before:
+            raise KartaError(f"у пользователя «{login}» роль «{role}» "
+                             + ("уже есть" if grant else "и так отсутствует"))
+        if not grant and role == "admin":
+            admins = [p for p in session.exec(select(Person)) if "admin" in roles_of(p)]
+            if len(admins) == 1:
+                raise KartaError("нельзя отозвать роль admin у последнего администратора")
+        after = [*before, role] if grant else [r for r in before if r != role]
+        person.roles = ",".join(after)
+        session.add(person)
+        from registry.history import record
+
+        record(session, login=author.login, object_ref=f"пользователь {login}", event=action,
+               comment=f"роль {role}", details={"before": before, "after": after})
+        return person
 
 
 def list_people(db: Database, actor: str | None) -> list[Person]:

@@ -48,10 +48,10 @@ def import_roadmap(db: Database, path: Path, login: str | None,
                    period: Period | None = None, title: str | None = None) -> ImportResult:
     """Read a roadmap file and store it in one transaction: whole or not at all."""
     with db.reading() as session:
-        acting_person(session, login)  # refuse an unknown user before reading anything
+        acting_person(session, login, "import")  # refuse an unknown user before reading anything
     draft = read_roadmap(path, period, title)
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "import")
         return _store(session, db, draft, path, person.login)
 
 

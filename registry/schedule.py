@@ -97,7 +97,7 @@ def reexpand(session: Session, activity: Activity, roadmap: Roadmap,
 def set_period(db: Database, login: str | None, ref: str, period: Period) -> Reexpansion:
     """Change a roadmap's period and re-expand every activity, in one transaction."""
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "set_period")
         roadmap = resolve(session, ref).roadmap
         before = f"{roadmap.first_year}-{roadmap.last_year}"
         roadmap.first_year, roadmap.last_year = period.first, period.last
@@ -121,7 +121,7 @@ def set_deadline(db: Database, login: str | None, ref: str, phrase: str) -> Reex
     if schedule.flagged:
         raise KartaError(f"сроки «{phrase}» не распознаны: {schedule.problem}")
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "set_deadline")
         found = resolve(session, ref)
         if found.activity is None or found.occurrence is not None:
             raise UnknownReference(ref, "нужна ссылка на мероприятие, например 1:2.4")
@@ -151,7 +151,7 @@ def add_occurrence(db: Database, login: str | None, ref: str, period: str,
         raise KartaError(f"неверный период «{period}»: например 2022, 2022-Q3, 2022-05, "
                          "2021/22 или дата 2022-05-14")
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "occurrence_add")
         found = resolve(session, ref)
         if found.activity is None or found.occurrence is not None:
             raise UnknownReference(ref, "нужна ссылка на мероприятие, например 1:2.4")

@@ -32,6 +32,7 @@ class Person(SQLModel, table=True):
     gender: str = ""  # "m", "f" or "" when unknown
     position: str = ""
     phone: str = ""
+    unit: str = ""  # an executor's organisation or unit, as roadmaps name it
     roles: str = ""  # comma-separated: admin, clerk, head, executor, auditor
     overrides: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
@@ -100,9 +101,17 @@ class Occurrence(SQLModel, table=True):
 
 
 class HistoryEvent(SQLModel, table=True):
-    """One recorded decision: who, when (UTC), what, from → to, why, with which files."""
+    """One recorded decision: who, when (UTC), what, from → to, why, with which files.
+
+    The log is append-only (triggers refuse UPDATE and DELETE) and hash-chained: ``hash`` is
+    the SHA-256 of the event's canonical content, which includes ``seq`` and the previous
+    event's hash.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(default=0, sa_column_kwargs={"unique": True})
+    prev_hash: str = ""
+    hash: str = ""
     at: datetime = Field(index=True)
     login: str
     roadmap_id: int | None = Field(default=None, foreign_key="roadmap.id", index=True)

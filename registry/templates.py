@@ -104,7 +104,7 @@ def add_template(db: Database, login: str | None, path: Path, name: str, kind: s
         raise KartaError(f"файл «{path}» не найден")
     data = path.read_bytes()
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "template_add")
         previous = session.exec(select(TemplateVersion).where(TemplateVersion.name == name)
                                 .order_by(col(TemplateVersion.version).desc())).first()
         if previous is not None and previous.kind != kind:
@@ -161,7 +161,7 @@ def show_template(db: Database, login: str | None, name: str) -> dict[str, objec
 def activate(db: Database, login: str | None, name: str, version: int) -> TemplateInfo:
     """Make one version the active one."""
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "template_activate")
         row = session.exec(select(TemplateVersion).where(
             TemplateVersion.name == name, TemplateVersion.version == version)).first()
         if row is None:
@@ -211,7 +211,7 @@ def add_rule(db: Database, login: str | None, event: str, template: str,
     if condition not in CONDITIONS:
         raise KartaError(f"неизвестное условие «{condition}»; условия: {', '.join(CONDITIONS)}")
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "rule_add")
         row = session.exec(select(TemplateVersion).where(TemplateVersion.name == template)).first()
         if row is None:
             raise KartaError(f"правило ссылается на несуществующий шаблон «{template}»")
@@ -231,7 +231,7 @@ def add_rule(db: Database, login: str | None, event: str, template: str,
 
 def remove_rule(db: Database, login: str | None, rule_id: int) -> None:
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "rule_remove")
         rule = session.get(TemplateRule, rule_id)
         if rule is None:
             raise KartaError(f"нет правила {rule_id} (karta rules list)")

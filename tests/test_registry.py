@@ -184,7 +184,7 @@ def test_history_replays_to_the_stored_state(db: Database, events: list[str]) ->
     ref = f"{rid}:{activity.code}@{target.period}"  # type: ignore[union-attr]
     for event in events:
         try:
-            apply_event(db, ref, event, "head", comment="основание")
+            apply_event(db, ref, event, "admin", comment="основание")
         except TransitionNotAllowed:
             pass
     entries = transitions(db, ref)

@@ -131,3 +131,24 @@ class ConcurrentUpdate(KartaError):
 
 class MachineDefinitionError(KartaError):
     """The state machine definition is inconsistent (found when it is built)."""
+
+
+class PermissionDenied(KartaError):
+    """The acting person's roles do not allow the action (the attempt is logged)."""
+
+    exit_code = 7
+
+    def __init__(self, login: str, action: str, needed: Sequence[str], held: Sequence[str],
+                 reason: str = "") -> None:
+        if reason:
+            text = f"нет прав: {reason}"
+        else:
+            roles = " или ".join(f"«{role}»" for role in needed)
+            have = ", ".join(held) or "нет ролей"
+            text = (f"нет прав: для действия «{action}» нужна роль {roles} "
+                    f"(у пользователя «{login}»: {have})")
+        super().__init__(text)
+        self.login = login
+        self.action = action
+        self.needed = tuple(needed)
+        self.held = tuple(held)
