@@ -185,17 +185,20 @@ def people() -> None:
 @click.option("--role", "roles", multiple=True,
               help="Роль: admin, clerk, head, executor, auditor (можно несколько раз).")
 @click.option("--phone", default="", help="Телефон для отметки об исполнителе.")
+@click.option("--unit", default="", help="Организация или подразделение исполнителя, как в "
+                                         "дорожной карте («Руководители ОУ», «МБОУ СОШ № 1»).")
 @click.option("--override", "overrides", multiple=True, metavar="ПОЛЕ.ПАДЕЖ=ТЕКСТ",
               help="Ручная форма для документов, если склонение неверно: "
                    "position.dative=«главному специалисту …» (можно несколько раз).")
 def people_add(login: str, full_name: str, gender: str | None, position: str,
-               roles: tuple[str, ...], phone: str, overrides: tuple[str, ...]) -> None:
+               roles: tuple[str, ...], phone: str, unit: str,
+               overrides: tuple[str, ...]) -> None:
     """Добавить пользователя LOGIN."""
     from registry.people import add_person
 
     settings = _settings()
     add_person(settings.database(), settings.user, login, full_name, gender or "", position,
-               list(roles) or ["clerk"], phone=phone,
+               list(roles) or ["clerk"], phone=phone, unit=unit,
                overrides=dict(_pairs(overrides, "=", "--override")))
     click.echo(f"Пользователь «{login}» добавлен.")
 
@@ -548,6 +551,7 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 # the commands about documents, templates, rules and deadlines live in commands/
+import commands.audit  # noqa: E402, F401
 import commands.documents  # noqa: E402, F401
 import commands.schedule  # noqa: E402, F401
 

@@ -68,7 +68,7 @@ class Database:
     def __init__(self, url: str | None = None, files_dir: Path | None = None) -> None:
         self.url = normalise_url(url)
         self.engine: Engine = _make_engine(self.url)
-        self.files_dir = files_dir or _default_files_dir(self.url)
+        self.files_dir = (files_dir or _default_files_dir(self.url)).resolve()
         self.time_zone: str | None = None
 
     @property

@@ -1,0 +1,97 @@
+"""Commands for the audit and people's roles: parse → one call → print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli import _echo_event, _print_json, _settings, main, parse_date, people
+
+
+@main.group()
+def audit() -> None:
+    """Аудит: проверка целостности журнала и файлов, чтение и выгрузка журнала решений."""
+
+
+@audit.command("verify")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def audit_verify(as_json: bool) -> None:
+    """Пересчитать цепочку хешей журнала и SHA-256 каждого сохранённого файла."""
+    from registry.audit import verify
+    from workflow.errors import KartaError
+
+    settings = _settings()
+    result = verify(settings.database(), settings.user)
+    if as_json:
+        _print_json(result.as_dict())
+    if not result.ok:
+        raise KartaError("нарушена целостность: " + result.problems[0]
+                         + (f" (и ещё проблем: {len(result.problems) - 1})"
+                            if len(result.problems) > 1 else ""))
+    if not as_json:
+        click.echo(f"Целостность подтверждена: событий {result.events}, документов "
+                   f"{result.documents}, файлов {result.files}.")
+
+
+@audit.command("log")
+@click.option("--since", metavar="ДД.ММ.ГГГГ", help="С этой даты.")
+@click.option("--user", "user_filter", metavar="ЛОГИН", help="Только действия этого "
+                                                             "пользователя.")
+@click.option("--object", "object_ref", metavar="REF",
+              help="Только об этом объекте: R1, 1:2.4, 1:2.4@2022 или «документ 5».")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def audit_log(since: str | None, user_filter: str | None, object_ref: str | None,
+              as_json: bool) -> None:
+    """Показать журнал принятых решений."""
+    from registry.audit import read_log
+
+    settings = _settings()
+    entries = read_log(settings.database(), settings.user, parse_date(since), user_filter,
+                       object_ref)
+    if as_json:
+        _print_json(entries)
+        return
+    if not entries:
+        click.echo("Записей нет.")
+    for entry in entries:
+        _echo_event(entry)
+
+
+@audit.command("export")
+@click.option("--format", "fmt", type=click.Choice(["docx", "csv"]), default="docx",
+              help="Формат: docx (по умолчанию) или csv.")
+@click.option("--year", type=int, help="Только за этот год.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Файл (по умолчанию «Журнал_решений.docx» в текущей папке).")
+def audit_export(fmt: str, year: int | None, out: Path | None) -> None:
+    """Выгрузить «Журнал принятых решений»."""
+    from registry.audit import export_log
+
+    settings = _settings()
+    target = out or Path(f"Журнал_решений{'_' + str(year) if year else ''}.{fmt}")
+    click.echo(str(export_log(settings.database(), settings.user, fmt, target, year)))
+
+
+@people.command("grant")
+@click.argument("login")
+@click.argument("role", type=click.Choice(["admin", "clerk", "head", "executor", "auditor"]))
+def people_grant(login: str, role: str) -> None:
+    """Выдать пользователю LOGIN роль ROLE."""
+    from registry.people import change_roles
+
+    settings = _settings()
+    person = change_roles(settings.database(), settings.user, login, role, grant=True)
+    click.echo(f"Роли «{login}»: {person.roles.replace(',', ', ')}.")
+
+
+@people.command("revoke")
+@click.argument("login")
+@click.argument("role", type=click.Choice(["admin", "clerk", "head", "executor", "auditor"]))
+def people_revoke(login: str, role: str) -> None:
+    """Отозвать у пользователя LOGIN роль ROLE."""
+    from registry.people import change_roles
+
+    settings = _settings()
+    person = change_roles(settings.database(), settings.user, login, role, grant=False)
+    click.echo(f"Роли «{login}»: {person.roles.replace(',', ', ') or 'нет'}.")

@@ -1,0 +1,227 @@
+"""The audit: a tamper-evident log, verification of files, roles and permissions."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import select
+
+from registry.audit import read_log, verify
+from registry.database import Database
+from registry.documents import get_document, sign
+from registry.occurrences import apply_event, history
+from registry.people import add_person, change_roles
+from registry.roadmaps import import_roadmap, list_activities
+from registry.tables import Document
+from tests.conftest import ZAOZERSK, Karta
+from tests.docx_structure import structure
+from workflow.errors import KartaError, PermissionDenied
+
+
+@pytest.fixture
+def busy(db: Database, tmp_path: Path) -> Database:
+    """A database with an import, a full cycle, documents and an attachment."""
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    attachment = tmp_path / "протокол.txt"
+    attachment.write_text("протокол совещания", encoding="utf-8")
+    apply_event(db, f"{rid}:5@2021", "start", "clerk", order=True)
+    apply_event(db, f"{rid}:5@2021", "report", "clerk", files=[attachment])
+    apply_event(db, f"{rid}:5@2021", "analyse", "head", comment="выводы",
+                decisions=["Руководителям ОО доложить."])
+    sign(db, "head", 1)
+    return db
+
+
+def _sql(db: Database, *statements: str) -> None:
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+
+
+def _without_log_triggers(db: Database, *statements: str) -> None:
+    """Tamper as somebody with direct database access would: drop the guard first."""
+    if db.is_sqlite:
+        _sql(db, "DROP TRIGGER historyevent_no_update", "DROP TRIGGER historyevent_no_delete",
+             *statements)
+    else:
+        _sql(db, "ALTER TABLE historyevent DISABLE TRIGGER historyevent_append_only",
+             *statements)
+
+
+def _problem(db: Database) -> str:
+    result = verify(db, "admin")
+    assert not result.ok
+    return result.problems[0]
+
+
+def test_a_clean_database_verifies(busy: Database) -> None:
+    result = verify(busy, "admin")
+    assert result.ok, result.problems
+    assert result.events == 20 and result.documents == 4
+    assert result.files >= result.documents + 2  # the imported roadmap and the attachment
+
+
+def test_the_log_refuses_update_and_delete(busy: Database) -> None:
+    for statement in ("UPDATE historyevent SET comment = 'подделка' WHERE seq = 3",
+                      "DELETE FROM historyevent WHERE seq = 3"):
+        with pytest.raises(DBAPIError, match="журнал решений неизменяем"):
+            _sql(busy, statement)
+    with pytest.raises(DBAPIError, match="подписанный приказ не изменяется"):
+        _sql(busy, "UPDATE document SET number_text = '01-09/999' WHERE id = 1")
+    assert verify(busy, "admin").ok
+
+
+def test_an_edited_event_is_named(busy: Database) -> None:
+    _without_log_triggers(busy, "UPDATE historyevent SET comment = 'иначе' WHERE seq = 7")
+    assert "событие № 7" in _problem(busy) and "содержимое изменено" in _problem(busy)
+
+
+def test_a_deleted_event_is_named(busy: Database) -> None:
+    _without_log_triggers(busy, "DELETE FROM historyevent WHERE seq = 12")
+    assert _problem(busy) == "после события № 11 пропущены события № 12–12: записи удалены"
+
+
+def test_reordered_events_are_named(busy: Database) -> None:
+    _without_log_triggers(
+        busy, "UPDATE historyevent SET seq = -1 WHERE seq = 15",
+        "UPDATE historyevent SET seq = 15 WHERE seq = 16",
+        "UPDATE historyevent SET seq = 16 WHERE seq = -1")
+    problem = _problem(busy)
+    assert problem.startswith("событие № 15") and "предыдущее событие" in problem
+
+
+def test_a_replaced_document_file_is_named(busy: Database) -> None:
+    document = get_document(busy, "admin", 2)
+    Path(document.file_path).write_bytes(b"PK forged")
+    problem = _problem(busy)
+    assert problem.startswith("документ 2 (") and "изменён (SHA-256" in problem
+
+
+def test_a_deleted_file_is_named(busy: Database) -> None:
+    attachment = next(f for e in history(busy, "1:5@2021", "admin") for f in e["files"]  # type: ignore[attr-defined]
+                      if f["name"] == "протокол.txt")
+    Path(attachment["path"]).unlink()
+    assert _problem(busy).startswith("файл ") and "отсутствует" in _problem(busy)
+
+
+def test_a_document_row_changed_behind_the_log_is_named(busy: Database) -> None:
+    with busy.reading() as session:
+        draft = session.exec(select(Document).where(Document.status == "draft")).first()
+    assert draft is not None
+    _sql(busy, f"UPDATE document SET file_sha256 = '{'0' * 64}' WHERE id = {draft.id}")
+    assert "запись в базе не совпадает с журналом" in _problem(busy)
+
+
+# ----------------------------------------------------------------------------- roles
+
+def test_roles_are_checked_before_any_change_and_refusals_logged(db: Database) -> None:
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    apply_event(db, f"{rid}:1@2021", "start", "clerk")
+    apply_event(db, f"{rid}:1@2021", "report", "clerk", comment="отчёт")
+    with pytest.raises(PermissionDenied) as error:
+        apply_event(db, f"{rid}:1@2021", "analyse", "clerk", comment="выводы")
+    assert str(error.value) == ("нет прав: для действия «analyse» нужна роль «head» "
+                                "(у пользователя «clerk»: clerk)")
+    assert list_activities(db, "clerk", rid, "reported")  # nothing changed
+    denied = read_log(db, "admin", user="clerk")[-1]
+    assert denied["event"] == "denied" and "нужна роль «head»" in str(denied["comment"])
+    with pytest.raises(PermissionDenied, match="«import» нужна роль «clerk»"):
+        import_roadmap(db, ZAOZERSK, "head")
+    with pytest.raises(PermissionDenied, match="«person_add» нужна роль «admin»"):
+        add_person(db, "clerk", "x", "Икс", "", "", ["clerk"])
+    assert verify(db, "admin").ok  # refusals are chained like everything else
+
+
+def test_only_a_head_signs(db: Database) -> None:
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    [draft] = apply_event(db, f"{rid}:2@2021", "start", "clerk", order=True).documents
+    with pytest.raises(PermissionDenied, match="«sign» нужна роль «head»"):
+        sign(db, "clerk", int(str(draft["id"])))
+    assert sign(db, "head", int(str(draft["id"]))).status == "signed"
+
+
+def test_executors_report_only_for_their_own_unit(db: Database) -> None:
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    add_person(db, "admin", "school", "Петров Пётр Петрович", "m", "директор", ["executor"],
+               unit="ОО")
+    add_person(db, "admin", "other", "Сидоров Сидор Сидорович", "m", "директор", ["executor"],
+               unit="МБОУ СОШ № 9 г. Энска")
+    apply_event(db, f"{rid}:4@2021", "start", "clerk")
+    with pytest.raises(PermissionDenied, match="«МБОУ СОШ № 9 г. Энска» не указан среди "
+                                               "ответственных"):
+        apply_event(db, f"{rid}:4@2021", "report", "other", comment="отчёт")
+    assert apply_event(db, f"{rid}:4@2021", "report", "school",
+                       comment="отчёт").dest == "reported"
+    with pytest.raises(PermissionDenied):
+        apply_event(db, f"{rid}:5@2021", "start", "school")
+
+
+def test_an_auditor_reads_but_changes_nothing(db: Database) -> None:
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    add_person(db, "admin", "audit", "Аудитова Анна Сергеевна", "f", "аудитор", ["auditor"])
+    assert len(list_activities(db, "audit", rid)) == 21
+    assert verify(db, "audit").ok
+    with pytest.raises(PermissionDenied):
+        apply_event(db, f"{rid}:1@2021", "start", "audit")
+
+
+def test_grant_and_revoke(db: Database) -> None:
+    change_roles(db, "admin", "clerk", "head", grant=True)
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    apply_event(db, f"{rid}:1@2021", "cancel", "clerk", comment="не требуется")
+    change_roles(db, "admin", "clerk", "head", grant=False)
+    with pytest.raises(PermissionDenied):
+        apply_event(db, f"{rid}:2@2021", "cancel", "clerk", comment="не требуется")
+    with pytest.raises(KartaError, match="последнего администратора"):
+        change_roles(db, "admin", "admin", "admin", grant=False)
+    changes = [e for e in read_log(db, "admin") if e["event"] in ("grant", "revoke")]
+    assert [(e["event"], e["details"]["after"]) for e in changes] == [  # type: ignore[index]
+        ("grant", ["clerk", "head"]), ("revoke", ["clerk"])]
+
+
+# ----------------------------------------------------------------------------- CLI
+
+def test_audit_commands(karta: Karta, tmp_path: Path) -> None:
+    assert karta("import", str(ZAOZERSK)).exit_code == 0
+    assert karta("start", "1:3@2022").exit_code == 0
+    result = karta("audit", "verify")
+    assert result.exit_code == 0
+    assert result.output.startswith("Целостность подтверждена: событий ")
+    logged = json.loads(karta("audit", "log", "--object", "1:3@2022", "--json").output)
+    assert [e["event"] for e in logged] == ["start"]
+    everything = json.loads(karta("audit", "log", "--json").output)
+    assert [e["seq"] for e in everything] == list(range(1, len(everything) + 1))
+    out = tmp_path / "журнал.csv"
+    assert karta("audit", "export", "--format", "csv", "--out", str(out)).exit_code == 0
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[0][0] == "№" and len(rows) == len(everything) + 1
+    assert rows[-1][3] == "начать исполнение" and len(rows[-1][-1]) == 64
+    docx_out = tmp_path / "журнал.docx"
+    assert karta("audit", "export", "--out", str(docx_out), "--year", "2026").exit_code == 0
+    shape = structure(docx_out)
+    assert "ЖУРНАЛ ПРИНЯТЫХ РЕШЕНИЙ" in shape["paragraphs"]
+    assert len(shape["tables"][0]) == len(everything) + 1
+    stored = next(Path(f["path"]) for e in everything for f in e["files"])
+    stored.write_bytes(b"tampered")
+    result = karta("audit", "verify")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("ошибка: нарушена целостность: файл ")
+    denied = karta("people", "add", "x", "--name", "Икс", user="nobody")
+    assert denied.exit_code == 3
+
+
+def test_people_grant_revoke_commands(karta: Karta) -> None:
+    assert karta("people", "add", "ivanova", "--name", "Иванова Мария Петровна",
+                 "--role", "executor", "--unit", "ОО").exit_code == 0
+    assert karta("people", "grant", "ivanova", "clerk").output.strip() == \
+        "Роли «ivanova»: executor, clerk."
+    assert karta("people", "revoke", "ivanova", "executor").output.strip() == \
+        "Роли «ivanova»: clerk."
+    refused = karta("import", str(ZAOZERSK), user="ivanova")
+    assert refused.exit_code == 0
+    refused = karta("sign", "1", user="ivanova")
+    assert refused.exit_code == 7 and "нужна роль «head»" in refused.stderr
