@@ -22,6 +22,7 @@ test: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_documents.py
+	$(BIN)/python bench/bench_audit.py
 
 clean:
 	rm -rf $(VENV) karta-demo .pytest_cache .hypothesis
