@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -257,12 +258,13 @@ def _entry(name: str) -> zipfile.ZipInfo:
 _COMPILED: dict[str, CompiledTemplate] = {}
 
 
-def compiled(sha256: str, name: str, data: bytes) -> CompiledTemplate:
+def compiled(sha256: str, name: str, data: bytes | Callable[[], bytes]) -> CompiledTemplate:
     """The compiled template for a version, compiled once per process (versions are
-    immutable, so the SHA-256 is a safe key)."""
+    immutable, so the SHA-256 is a safe key); ``data`` may be a loader, called only when
+    the version is not compiled yet."""
     found = _COMPILED.get(sha256)
     if found is None:
-        found = _COMPILED[sha256] = CompiledTemplate(name, data)
+        found = _COMPILED[sha256] = CompiledTemplate(name, data() if callable(data) else data)
     return found
 
 

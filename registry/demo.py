@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from registry.audit import verify
 from registry.database import Database
 from registry.documents import approve_roadmap, export, list_documents, make_plan, sign
 from registry.history import describe_event
@@ -115,6 +116,10 @@ def run_demo(out: Path) -> Iterator[str]:
     yield f"7. Документы ({len(exported)}) выгружены в {folder}:"
     for path in exported:
         yield f"   {path.name}"
+    checked = verify(db, "admin")
+    yield (f"8. Журнал решений: целостность {'подтверждена' if checked.ok else 'НАРУШЕНА'} "
+           f"(событий {checked.events}, документов {checked.documents}, файлов "
+           f"{checked.files}).")
     yield (f"Готово. Продолжить: karta --db {out / 'karta.db'} --user admin activities "
            f"--roadmap {result.roadmap}")
     db.dispose()

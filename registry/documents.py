@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from documents import russian
 from documents.contexts import JOURNALS, KINDS, document_title
 from documents.render import compiled
 from registry.database import Database, utcnow
-from registry.history import record
+from registry.history import LoggedEvent, record
 from registry.people import acting_person, organisation
 from registry.tables import (
     Activity,
@@ -156,7 +156,8 @@ def render_document(template: TemplateVersion, context: dict[str, Any]) -> bytes
 
         chart = context["chart"]
         images["chart"] = completion_chart(chart["sections"], chart["title"])
-    return compiled(template.sha256, template.name, template.content).render(context, images)
+    return compiled(template.sha256, template.name, lambda: template.content).render(context,
+                                                                                     images)
 
 
 def create_document(session: Session, db: Database, *, kind: str, template: TemplateVersion,
@@ -193,8 +194,9 @@ def create_document(session: Session, db: Database, *, kind: str, template: Temp
         file_sha256=sha, file_path=str(path), file_size=len(data), created_at=utcnow(),
         created_by=person.login,
     )
-    session.add(document)
-    session.flush()
+    # a Core insert: the ORM's unit of work costs more than the statement on this path
+    values = document.model_dump(exclude={"id"})
+    document.id = session.connection().execute(_INSERT_DOCUMENT, values).scalar_one()
     what = "проект приказа" if is_order else f"№ {document.number_text}" if number else ""
     record(session, login=person.login, object_ref=f"документ {document.id}",
            event="document_draft" if is_order else "document_register",
@@ -202,6 +204,9 @@ def create_document(session: Session, db: Database, *, kind: str, template: Temp
            comment=f"{document.title} {what}".strip(),
            files=[_stored(document)])
     return document
+
+
+_INSERT_DOCUMENT = insert(Document).returning(col(Document.id))
 
 
 def _stored(document: Document) -> Any:
@@ -228,7 +233,7 @@ def _condition_holds(condition: str, activity: Activity, details: dict[str, Any]
 
 def documents_for_transition(session: Session, db: Database, *, event: str, roadmap: Roadmap,
                              activity: Activity, occurrence: Occurrence, person: Person,
-                             entry: HistoryEvent, details: dict[str, Any],
+                             entry: LoggedEvent, details: dict[str, Any],
                              order_requested: bool) -> list[Document]:
     """The documents the rules give for a transition, made in its transaction."""
     rules = [rule for rule in rules_for(session, event)
@@ -272,10 +277,10 @@ def documents_for_transition(session: Session, db: Database, *, event: str, road
     return made
 
 
-def _last_report(session: Session, occurrence: Occurrence, entry: HistoryEvent,
+def _last_report(session: Session, occurrence: Occurrence, entry: LoggedEvent,
                  details: dict[str, Any], person: Person) -> dict[str, Any]:
     """The executor's report: the one being made now, or the last one recorded."""
-    source: HistoryEvent | None
+    source: HistoryEvent | LoggedEvent | None
     author: Person | None
     if entry.event == "report":
         source, author = entry, person

@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
@@ -53,30 +54,54 @@ def store_file(store: Path, source: Path, kind: str = "attachments") -> StoredFi
     return StoredFile(source.name, sha, source.stat().st_size, str(target))
 
 
+@dataclass
+class LoggedEvent:
+    """An event as just written by ``record`` (the columns of ``HistoryEvent``)."""
+
+    id: int
+    seq: int
+    at: datetime
+    login: str
+    roadmap_id: int | None
+    activity_id: int | None
+    occurrence_id: int | None
+    object_ref: str
+    event: str
+    from_state: str
+    to_state: str
+    comment: str
+    files: str
+    details: str
+    prev_hash: str
+    hash: str
+
+
 def record(session: Session, *, login: str, object_ref: str, event: str,
            roadmap_id: int | None = None, activity_id: int | None = None,
            occurrence_id: int | None = None, from_state: str = "", to_state: str = "",
            comment: str = "", files: list[StoredFile] | None = None,
-           details: dict[str, object] | None = None) -> HistoryEvent:
-    """Add an event to the session; it lands with the caller's transaction."""
-    entry = HistoryEvent(
-        at=utcnow(), login=login, roadmap_id=roadmap_id, activity_id=activity_id,
-        occurrence_id=occurrence_id, object_ref=object_ref, event=event,
-        from_state=from_state, to_state=to_state, comment=comment or "",
-        files=json.dumps([f.as_dict() for f in files or []], ensure_ascii=False),
-        details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
-    )
-    # the writer holds the log lock (BEGIN IMMEDIATE on SQLite, an advisory lock on
-    # PostgreSQL, see Database.transaction), so the last event cannot change under us
+           details: dict[str, object] | None = None) -> LoggedEvent:
+    """Append an event to the hash-chained log; it lands with the caller's transaction.
+
+    The writer holds the log lock (BEGIN IMMEDIATE on SQLite, an advisory lock on
+    PostgreSQL, see ``Database.transaction``), so the last event cannot change under us.
+    """
     connection = session.connection()
     last = connection.execute(_LAST_EVENT).first()
-    entry.seq = (last.seq + 1) if last else 1
-    entry.prev_hash = last.hash if last else GENESIS
-    values = entry.model_dump(exclude={"id", "hash"})
-    entry.hash = values["hash"] = event_hash(values)
+    values: dict[str, Any] = {
+        "seq": (last.seq + 1) if last else 1, "at": utcnow(), "login": login,
+        "roadmap_id": roadmap_id, "activity_id": activity_id, "occurrence_id": occurrence_id,
+        "object_ref": object_ref, "event": event, "from_state": from_state,
+        "to_state": to_state, "comment": comment or "",
+        "files": json.dumps([f.as_dict() for f in files or []], ensure_ascii=False),
+        "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
+        "prev_hash": last.hash if last else GENESIS,
+    }
+    values["hash"] = event_hash(values)
     # a Core insert: the ORM's unit of work costs more than the whole statement here
-    entry.id = connection.execute(_INSERT_EVENT, values).scalar_one()
-    return entry
+    new_id = connection.execute(_INSERT_EVENT, values).scalar_one()
+    assert new_id is not None
+    return LoggedEvent(id=new_id, **values)
 
 
 GENESIS = "0" * 64

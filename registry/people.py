@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import bindparam
@@ -64,7 +66,8 @@ def initialise(db: Database, profile: Profile, admin_login: str = "admin",
     return organisation
 
 
-_PERSON_BY_LOGIN = select(Person).where(col(Person.login) == bindparam("login"))
+_PERSON_BY_LOGIN = select(Person.__table__).where(  # type: ignore[attr-defined]
+    col(Person.login) == bindparam("login"))
 
 
 # who may do what (DOMAIN roles); reading needs no role beyond being a known person
@@ -88,9 +91,10 @@ def acting_person(session: Session, login: str | None, action: str | None = None
     an action their roles do not allow (``PermissionDenied``, logged by the transaction)."""
     if not login:
         raise ConfigurationError("укажите пользователя: --user ЛОГИН или переменная KARTA_USER")
-    person = session.exec(_PERSON_BY_LOGIN, params={"login": login}).first()
-    if person is None:
+    row = session.connection().execute(_PERSON_BY_LOGIN, {"login": login}).first()
+    if row is None:
         raise UnknownUser(login)
+    person = Person(**row._mapping)  # a transient copy for reading: never added back
     if action is not None:
         needed = PERMISSIONS[action]
         if not set(needed) & set(roles_of(person)):
@@ -105,11 +109,20 @@ def time_zone(db: Database, session: Session) -> str:
     return db.time_zone
 
 
+_PROFILES: WeakKeyDictionary[Any, Organisation] = WeakKeyDictionary()
+
+
 def organisation(session: Session) -> Organisation:
-    """The profile created by ``karta init``."""
-    found = session.exec(select(Organisation)).first()
+    """The profile created by ``karta init`` (no command changes it afterwards, so it is
+    read once per engine)."""
+    engine = session.get_bind()
+    found = _PROFILES.get(engine)
     if found is None:
-        raise ConfigurationError("профиль организации не создан: выполните «karta init --org …»")
+        found = session.exec(select(Organisation)).first()
+        if found is None:
+            raise ConfigurationError("профиль организации не создан: выполните «karta init "
+                                     "--org …»")
+        _PROFILES[engine] = found
     return found
 
 

@@ -6,7 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from documents.check import check_template
@@ -179,8 +180,10 @@ def activate(db: Database, login: str | None, name: str, version: int) -> Templa
 
 def active_version(session: Session, name: str) -> TemplateVersion:
     """The active version of a template; a clear error when there is none."""
-    row = session.exec(select(TemplateVersion).where(
-        TemplateVersion.name == name, col(TemplateVersion.active).is_(True))).first()
+    # the bytes are loaded only if this version is not compiled in this process yet
+    row = session.exec(select(TemplateVersion).options(defer(TemplateVersion.content))  # type: ignore[arg-type]
+                       .where(TemplateVersion.name == name,
+                              col(TemplateVersion.active).is_(True))).first()
     if row is None:
         raise KartaError(f"у шаблона «{name}» нет активной версии (karta templates activate)")
     return row
@@ -188,9 +191,16 @@ def active_version(session: Session, name: str) -> TemplateVersion:
 
 # ----------------------------------------------------------------------------- rules
 
+_RULES_FOR = (select(TemplateRule.__table__)  # type: ignore[attr-defined]
+              .where(col(TemplateRule.event) == bindparam("event"))
+              .order_by(col(TemplateRule.position), col(TemplateRule.id)))
+
+
 def rules_for(session: Session, event: str) -> list[TemplateRule]:
-    return list(session.exec(select(TemplateRule).where(TemplateRule.event == event)
-                             .order_by(col(TemplateRule.position), col(TemplateRule.id))))
+    """The rules of an event, in order (a prepared Core query: it runs on every
+    transition)."""
+    rows = session.connection().execute(_RULES_FOR, {"event": event})
+    return [TemplateRule.model_construct(**row._mapping) for row in rows]
 
 
 def list_rules(db: Database, login: str | None) -> list[dict[str, object]]:

@@ -10,11 +10,12 @@ from typing import Any
 SHIFTS = {"previous": "на предыдущий рабочий день", "none": "не переносить"}
 
 
-@lru_cache(maxsize=1)
-def _russia() -> Any:
+@lru_cache(maxsize=2)
+def _russia(named: bool = False) -> Any:
     import holidays
 
-    return holidays.country_holidays("RU", language="ru")
+    # names in Russian load translations: only when a name is asked for
+    return holidays.country_holidays("RU", language="ru" if named else None)
 
 
 def is_working_day(day: date) -> bool:
@@ -24,7 +25,7 @@ def is_working_day(day: date) -> bool:
 
 def holiday_name(day: date) -> str | None:
     """The holiday or day off a date is, if any."""
-    name = _russia().get(day)
+    name = _russia(named=True).get(day)
     return str(name) if name else None
 
 
