@@ -144,6 +144,20 @@ def documents_export(document_id: int, pdf: bool, out: Path) -> None:
         click.echo(str(path))
 
 
+@documents.command("correct")
+@click.argument("document_id", metavar="N", type=int)
+@click.option("--reason", required=True, help="Что и почему исправляется.")
+def documents_correct(document_id: int, reason: str) -> None:
+    """Подготовить проект приказа, исправляющего подписанный приказ N (сам приказ N не
+    меняется)."""
+    from registry.documents import correct, document_as_dict
+
+    settings = _settings()
+    document = correct(settings.database(), settings.user, document_id, reason)
+    _echo_document(document_as_dict(document))
+    click.echo(f"Подпишите приказ: karta sign {document.id}")
+
+
 @documents.command("regenerate")
 @click.argument("document_id", metavar="N", type=int)
 def documents_regenerate(document_id: int) -> None:

@@ -91,6 +91,11 @@ ANALYSIS: Schema = {
 }
 NOTE: Schema = {"title": "заголовок справки", "number": "номер справки", "date": "дата (ISO)"}
 
+CORRECTS: Schema = {
+    "number": "номер исправляемого приказа", "date": "его дата (ISO)",
+    "title": "его заголовок", "reason": "причина исправления",
+}
+
 COMMON: Schema = {
     "organisation": ORGANISATION,
     "document": DOCUMENT,
@@ -103,14 +108,14 @@ KINDS: dict[str, dict[str, Any]] = {
         "label": "приказ об утверждении дорожной карты (с приложением)",
         "journal": "orders",
         "events": ("approve",),
-        "context": {**COMMON, "roadmap": ROADMAP, "sections": [SECTION],
+        "context": {**COMMON, "corrects": CORRECTS, "roadmap": ROADMAP, "sections": [SECTION],
                     "activities_count": "число мероприятий"},
     },
     "order_start": {
         "label": "приказ о проведении (об организации) мероприятия",
         "journal": "orders",
         "events": ("start",),
-        "context": {**COMMON, "roadmap": ROADMAP, "activity": ACTIVITY,
+        "context": {**COMMON, "corrects": CORRECTS, "roadmap": ROADMAP, "activity": ACTIVITY,
                     "occurrence": OCCURRENCE, "report_due": "срок отчёта (ISO) или пусто"},
     },
     "report": {
@@ -131,7 +136,7 @@ KINDS: dict[str, dict[str, Any]] = {
         "label": "приказ об итогах с управленческими решениями",
         "journal": "orders",
         "events": ("analyse",),
-        "context": {**COMMON, "roadmap": ROADMAP, "activity": ACTIVITY,
+        "context": {**COMMON, "corrects": CORRECTS, "roadmap": ROADMAP, "activity": ACTIVITY,
                     "occurrence": OCCURRENCE, "analysis": ANALYSIS, "note": NOTE},
     },
     "recommendations": {
@@ -206,6 +211,10 @@ def document_title(kind: str, context: dict[str, Any]) -> str:
     """The title a document of a kind is registered under."""
     from documents import russian
 
+    corrects = context.get("corrects")
+    if corrects:
+        return (f"О внесении изменений в приказ от {russian.format_date(corrects['date'])} "
+                f"№ {corrects['number']}")
     activity = context.get("activity") or {}
     period = (context.get("occurrence") or {}).get("period_text", "")
     subject = russian.lower_first(str(activity.get("title", "")))

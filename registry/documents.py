@@ -246,7 +246,7 @@ def documents_for_transition(session: Session, db: Database, *, event: str, road
         "organisation": organisation_data(org), "executor": person_data(person),
         "today": local_today(org).isoformat(), "roadmap": roadmap_data(session, roadmap),
         "activity": activity_data(activity, section),
-        "occurrence": occurrence_data(activity, occurrence),
+        "occurrence": occurrence_data(activity, occurrence), "corrects": None,
     }
     if event == "start":
         base["report_due"] = occurrence.due.isoformat() if occurrence.due else None
@@ -327,7 +327,7 @@ def approve_roadmap(db: Database, login: str | None, ref: str) -> Document:
         context = {
             "organisation": organisation_data(org), "executor": person_data(person),
             "today": local_today(org).isoformat(), "roadmap": roadmap_data(session, roadmap),
-            **_sections_context(session, roadmap),
+            "corrects": None, **_sections_context(session, roadmap),
         }
         entry = record(session, login=person.login, object_ref=roadmap_ref(roadmap.id or 0),
                        event="approve_draft", roadmap_id=roadmap.id,
@@ -429,6 +429,41 @@ def sign(db: Database, login: str | None, document_id: int,
                            f"№ {document.number_text}")
         session.flush()
         return document
+
+
+def correct(db: Database, login: str | None, document_id: int, reason: str) -> Document:
+    """Draft a new order correcting a signed one: the signed order and its number never
+    change; the new order cites it and, once signed, has a number of its own."""
+    if not reason.strip():
+        raise KartaError("укажите причину исправления: --reason «…»")
+    with db.transaction() as session:
+        person = acting_person(session, login, "correct")
+        original = session.get(Document, document_id)
+        if original is None:
+            raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
+        if original.status != "signed" or original.journal != "orders":
+            raise KartaError(f"исправить можно только подписанный приказ; документ "
+                             f"{document_id} — {original.status}")
+        template = active_version(session, original.template_name)
+        if "corrects" not in KINDS[template.kind]["context"]:
+            raise KartaError(f"шаблон «{template.name}» не умеет ссылаться на исправляемый "
+                             "приказ")
+        context = json.loads(original.context)
+        context.pop("document", None)
+        org = organisation(session)
+        context.update({
+            "executor": person_data(person), "today": local_today(org).isoformat(),
+            "corrects": {"number": original.number_text,
+                         "date": original.doc_date.isoformat() if original.doc_date else None,
+                         "title": original.title, "reason": reason.strip()},
+        })
+        entry = record(session, login=person.login, object_ref=f"документ {original.id}",
+                       event="correct_draft", roadmap_id=original.roadmap_id,
+                       occurrence_id=original.occurrence_id, comment=reason.strip())
+        return create_document(session, db, kind=template.kind, template=template,
+                               context=context, person=person, org=org,
+                               roadmap_id=original.roadmap_id,
+                               occurrence_id=original.occurrence_id, history_id=entry.id)
 
 
 def make_plan(db: Database, login: str | None, ref: str, year: int) -> Document:

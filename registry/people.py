@@ -74,7 +74,8 @@ _PERSON_BY_LOGIN = select(Person.__table__).where(  # type: ignore[attr-defined]
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "import": ("clerk",), "start": ("clerk",), "report": ("executor", "clerk"),
     "return": ("head",), "analyse": ("head",), "cancel": ("head",),
-    "approve": ("clerk",), "sign": ("head",), "plan": ("clerk",), "annual_report": ("clerk",),
+    "approve": ("clerk",), "correct": ("clerk",), "sign": ("head",), "plan": ("clerk",),
+    "annual_report": ("clerk",),
     "set_period": ("clerk",), "set_deadline": ("clerk",), "occurrence_add": ("clerk",),
     "template_add": ("admin",), "template_activate": ("admin",), "rule_add": ("admin",),
     "rule_remove": ("admin",), "person_add": ("admin",), "grant": ("admin",),

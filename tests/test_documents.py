@@ -272,3 +272,33 @@ def test_document_records_keep_template_and_snapshot(db: Database, zaozersk: int
     entries = [e for e in history(db, f"{zaozersk}:4@2021", "admin")
                if e["event"] == "document_draft"]
     assert entries[0]["files"][0]["sha256"] == document.file_sha256  # type: ignore[index]
+
+
+def test_a_signed_order_is_corrected_by_a_new_order_citing_it(db: Database,
+                                                             zaozersk: int) -> None:
+    from datetime import date
+
+    from registry.documents import correct
+
+    draft = apply_event(db, f"{zaozersk}:6@2021", "start", "bel", order=True).documents[0]
+    original = sign(db, "head", int(str(draft["id"])), date(2021, 2, 1))
+    with pytest.raises(KartaError, match="только подписанный приказ"):
+        correct(db, "clerk", _a_draft(db, zaozersk), "опечатка")
+    fixed = correct(db, "clerk", original.id or 0, "Неверно указан срок исполнения")
+    assert fixed.status == "draft" and fixed.title == \
+        "О внесении изменений в приказ от 01.02.2021 № 01-09/1"
+    paragraphs = structure(Path(fixed.file_path))["paragraphs"]
+    assert "О внесении изменений в приказ от 01.02.2021 № 01-09/1" in paragraphs
+    assert any(p.startswith("В связи с необходимостью исправления приказа от 01.02.2021 "
+                            "№ 01-09/1 «Об организации независимого наблюдения")
+               and "(неверно указан срок исполнения) и в соответствии с" in p
+               for p in paragraphs)
+    signed = sign(db, "head", fixed.id or 0, date(2021, 2, 3))
+    assert signed.number_text == "01-09/2"
+    unchanged = get_document(db, "admin", original.id or 0)
+    assert (unchanged.number_text, unchanged.file_sha256) == ("01-09/1", original.file_sha256)
+
+
+def _a_draft(db: Database, rid: int) -> int:
+    return int(str(apply_event(db, f"{rid}:7@2021", "start", "bel",
+                               order=True).documents[0]["id"]))

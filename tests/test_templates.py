@@ -80,6 +80,7 @@ def sample_context(kind: str) -> dict[str, object]:
         "activity": activity, "occurrence": occurrence, "report_due": "2021-12-31",
         "report": report, "analysis": analysis, "sections": sections, "activities_count": 1,
         "note": {"title": "Справка", "number": "3", "date": "2021-12-20"}, "year": 2021,
+        "corrects": None,
     }
     if kind == "annual_report":
         totals = {"name": "Всего", "total": 12, "done": 5, "reported": 2, "overdue": 3,

@@ -31,6 +31,13 @@ TEXT_WIDTH = Mm(210 - 30 - 15)
 DATE_LINE = ("{{ document.date | date if document.date else '«____» ____________ 20___ г.' }}"
              "\t№ {{ document.number if document.number else '________' }}")
 PERIOD = "{{ occurrence.period_text }}"
+# a correction is a new order citing the one it corrects (a signed order never changes)
+CORRECTION_TITLE = ("{% if corrects %}О внесении изменений в приказ от "
+                    "{{ corrects.date | date }} № {{ corrects.number }}{% else %}")
+CORRECTION_PREAMBLE = ("{% if corrects %}В связи с необходимостью исправления приказа от "
+                       "{{ corrects.date | date }} № {{ corrects.number }} "
+                       "«{{ corrects.title }}» ({{ corrects.reason | lower_first }}) и "
+                       "{% endif %}")
 RESULTS_OF = "по итогам {{ activity.title | case('genitive') | lower_first }} за " + PERIOD
 
 
@@ -264,8 +271,10 @@ def roadmap_table(document: DocumentObject, plan: bool = False) -> None:
 def order_approve() -> DocumentObject:
     document = new_document()
     requisites(document)
-    title(document, "Об утверждении {{ roadmap.title | case('genitive') }}")
-    para(document, "В целях организации и контроля исполнения мероприятий "
+    title(document, CORRECTION_TITLE + "Об утверждении {{ roadmap.title | case('genitive') }}"
+                    "{% endif %}")
+    para(document, CORRECTION_PREAMBLE + "{{ 'в' if corrects else 'В' }} целях организации и "
+                   "контроля исполнения мероприятий "
                    "{{ roadmap.title | case('genitive') }} "
                    "({{ activities_count | plural('мероприятие') }}),", indent=True)
     para(document)
@@ -301,8 +310,9 @@ def order_approve() -> DocumentObject:
 def order_start() -> DocumentObject:
     document = new_document()
     requisites(document)
-    title(document, "{{ activity.title | about }}")
-    para(document, "В соответствии с {{ roadmap.title | case('instrumental') }}"
+    title(document, CORRECTION_TITLE + "{{ activity.title | about }}{% endif %}")
+    para(document, CORRECTION_PREAMBLE + "{{ 'в' if corrects else 'В' }} соответствии с "
+                   "{{ roadmap.title | case('instrumental') }}"
                    "{% if roadmap.approval %} (приказ от {{ roadmap.approval.date | date }} "
                    "№ {{ roadmap.approval.number }}){% endif %}, в целях исполнения мероприятия "
                    "{{ activity.code }} «{{ activity.title }}» за " + PERIOD + ",",
@@ -421,9 +431,10 @@ def analytic_note() -> DocumentObject:
 def order_results() -> DocumentObject:
     document = new_document()
     requisites(document)
-    title(document, "Об итогах {{ activity.title | case('genitive') | lower_first }} за "
-                    + PERIOD)
-    para(document, "По результатам анализа исполнения мероприятия {{ activity.code }} "
+    title(document, CORRECTION_TITLE + "Об итогах {{ activity.title | case('genitive') | "
+                    "lower_first }} за " + PERIOD + "{% endif %}")
+    para(document, CORRECTION_PREAMBLE + "{{ 'по' if corrects else 'По' }} результатам анализа "
+                   "исполнения мероприятия {{ activity.code }} "
                    "{{ roadmap.title | case('genitive') }} (аналитическая справка от "
                    "{{ note.date | date }} № {{ note.number }}),", indent=True)
     para(document)
