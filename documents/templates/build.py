@@ -282,7 +282,8 @@ def order_approve() -> DocumentObject:
     para(document)
     para(document, "1. Утвердить {{ roadmap.attached }} {{ roadmap.title | case('accusative') }}"
                    " (далее – {{ roadmap.short_title }}) (приложение № 1).", indent=True)
-    para(document, "2. {{ executor | short_name('dative') }}, {{ executor | position('dative') }}"
+    para(document, "2. {{ executor | short_name('dative') }}{% if executor.position %}, "
+                   "{{ executor | position('dative') }}{% endif %}"
                    ", организовать работу по реализации мероприятий и информационное "
                    "сопровождение {{ roadmap.short_title | case('genitive') }}.", indent=True)
     para(document, "3. Ответственным исполнителям представлять отчёты об исполнении "
@@ -327,7 +328,8 @@ def order_start() -> DocumentObject:
                    "{{ occurrence.due | date }}{% endif %}"
                    "{% if activity.planned_result %}; планируемый результат: "
                    "{{ activity.planned_result | lower_first }}{% endif %}.", indent=True)
-    para(document, "2. {{ executor | short_name('dative') }}, {{ executor | position('dative') }}"
+    para(document, "2. {{ executor | short_name('dative') }}{% if executor.position %}, "
+                   "{{ executor | position('dative') }}{% endif %}"
                    ", обобщить информацию об исполнении мероприятия и представить отчёт"
                    "{% if report_due %} в срок до {{ report_due | date }}{% endif %}.",
          indent=True)
