@@ -73,25 +73,18 @@ def audit_export(fmt: str, year: int | None, out: Path | None) -> None:
     click.echo(str(export_log(settings.database(), settings.user, fmt, target, year)))
 
 
-@people.command("grant")
-@click.argument("login")
-@click.argument("role", type=click.Choice(["admin", "clerk", "head", "executor", "auditor"]))
-def people_grant(login: str, role: str) -> None:
-    """Выдать пользователю LOGIN роль ROLE."""
-    from registry.people import change_roles
+def _roles_command(name: str, grant: bool, summary: str) -> None:
+    @people.command(name, help=summary)
+    @click.argument("login")
+    @click.argument("role", type=click.Choice(["admin", "clerk", "head", "executor",
+                                               "auditor"]))
+    def command(login: str, role: str) -> None:
+        from registry.people import change_roles
 
-    settings = _settings()
-    person = change_roles(settings.database(), settings.user, login, role, grant=True)
-    click.echo(f"Роли «{login}»: {person.roles.replace(',', ', ')}.")
+        settings = _settings()
+        person = change_roles(settings.database(), settings.user, login, role, grant=grant)
+        click.echo(f"Роли «{login}»: {person.roles.replace(',', ', ') or 'нет'}.")
 
 
-@people.command("revoke")
-@click.argument("login")
-@click.argument("role", type=click.Choice(["admin", "clerk", "head", "executor", "auditor"]))
-def people_revoke(login: str, role: str) -> None:
-    """Отозвать у пользователя LOGIN роль ROLE."""
-    from registry.people import change_roles
-
-    settings = _settings()
-    person = change_roles(settings.database(), settings.user, login, role, grant=False)
-    click.echo(f"Роли «{login}»: {person.roles.replace(',', ', ') or 'нет'}.")
+_roles_command("grant", True, "Выдать пользователю LOGIN роль ROLE.")
+_roles_command("revoke", False, "Отозвать у пользователя LOGIN роль ROLE.")

@@ -466,22 +466,31 @@ def correct(db: Database, login: str | None, document_id: int, reason: str) -> D
                                occurrence_id=original.occurrence_id, history_id=entry.id)
 
 
-def make_plan(db: Database, login: str | None, ref: str, year: int) -> Document:
-    """«План мероприятий на Y год»: the roadmap's occurrences of that year, by section."""
+def _roadmap_year(session: Session, login: str | None, action: str, ref: str,
+                  year: int) -> tuple[Person, Roadmap, Organisation, dict[str, Any]]:
+    """The acting person, the roadmap (its period must hold the year), the profile and the
+    context every roadmap document of a year starts from."""
     from registry.roadmaps import resolve
 
+    person = acting_person(session, login, action)
+    roadmap = resolve(session, ref).roadmap
+    if not roadmap.first_year <= year <= roadmap.last_year:
+        raise KartaError(f"{year} год вне периода дорожной карты "
+                         f"{roadmap.first_year}–{roadmap.last_year}")
+    org = organisation(session)
+    context = {
+        "organisation": organisation_data(org), "executor": person_data(person),
+        "today": local_today(org).isoformat(), "roadmap": roadmap_data(session, roadmap),
+        "year": year,
+    }
+    return person, roadmap, org, context
+
+
+def make_plan(db: Database, login: str | None, ref: str, year: int) -> Document:
+    """«План мероприятий на Y год»: the roadmap's occurrences of that year, by section."""
     with db.transaction() as session:
-        person = acting_person(session, login, "plan")
-        roadmap = resolve(session, ref).roadmap
-        if not roadmap.first_year <= year <= roadmap.last_year:
-            raise KartaError(f"{year} год вне периода дорожной карты "
-                             f"{roadmap.first_year}–{roadmap.last_year}")
-        org = organisation(session)
-        context = {
-            "organisation": organisation_data(org), "executor": person_data(person),
-            "today": local_today(org).isoformat(), "roadmap": roadmap_data(session, roadmap),
-            "year": year, **_sections_context(session, roadmap, year),
-        }
+        person, roadmap, org, context = _roadmap_year(session, login, "plan", ref, year)
+        context.update(_sections_context(session, roadmap, year))
         entry = record(session, login=person.login, object_ref=roadmap_ref(roadmap.id or 0),
                        event="plan", roadmap_id=roadmap.id, comment=f"план на {year} год")
         return create_document(session, db, kind="plan",
@@ -494,22 +503,11 @@ def make_annual_report(db: Database, login: str | None, ref: str, year: int,
                        as_of: date | None = None) -> Document:
     """«Информация о реализации дорожной карты за год»: counts by state and section, the
     done, overdue and cancelled lists, and a chart of completion by section."""
-    from registry.roadmaps import resolve
-
     with db.transaction() as session:
-        person = acting_person(session, login, "annual_report")
-        roadmap = resolve(session, ref).roadmap
-        if not roadmap.first_year <= year <= roadmap.last_year:
-            raise KartaError(f"{year} год вне периода дорожной карты "
-                             f"{roadmap.first_year}–{roadmap.last_year}")
-        org = organisation(session)
+        person, roadmap, org, context = _roadmap_year(session, login, "annual_report", ref,
+                                                      year)
         when = as_of or min(date(year, 12, 31), local_today(org))
-        context = {
-            "organisation": organisation_data(org), "executor": person_data(person),
-            "today": local_today(org).isoformat(), "roadmap": roadmap_data(session, roadmap),
-            "year": year, "as_of": when.isoformat(),
-            **_year_totals(session, roadmap, year, when),
-        }
+        context.update({"as_of": when.isoformat(), **_year_totals(session, roadmap, year, when)})
         entry = record(session, login=person.login, object_ref=roadmap_ref(roadmap.id or 0),
                        event="annual_report", roadmap_id=roadmap.id,
                        comment=f"информация о реализации за {year} год")

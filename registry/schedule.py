@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from registry.database import Database
 from registry.history import record
 from registry.people import acting_person, organisation
-from registry.roadmaps import resolve
+from registry.roadmaps import Resolved, resolve
 from registry.tables import Activity, HistoryEvent, Occurrence, Organisation, Roadmap, Section
 from workflow.deadlines import OccurrenceSpec, expand, read_deadline
 from workflow.errors import KartaError, UnknownReference
@@ -122,10 +122,7 @@ def set_deadline(db: Database, login: str | None, ref: str, phrase: str) -> Reex
         raise KartaError(f"сроки «{phrase}» не распознаны: {schedule.problem}")
     with db.transaction() as session:
         person = acting_person(session, login, "set_deadline")
-        found = resolve(session, ref)
-        if found.activity is None or found.occurrence is not None:
-            raise UnknownReference(ref, "нужна ссылка на мероприятие, например 1:2.4")
-        activity = found.activity
+        found, activity = _activity(session, ref)
         before = activity.deadline_text
         activity.deadline_text = phrase
         activity.deadline_kind, activity.deadline_flagged = schedule.kind, False
@@ -137,6 +134,14 @@ def set_deadline(db: Database, login: str | None, ref: str, phrase: str) -> Reex
                comment=f"сроки «{before}» → «{phrase}»; " + _summary(result),
                details={"before": before, "after": phrase, **result.as_dict()})
         return result
+
+
+def _activity(session: Session, ref: str) -> tuple[Resolved, Activity]:
+    """An activity reference (not a roadmap or an occurrence), resolved."""
+    found = resolve(session, ref)
+    if found.activity is None or found.occurrence is not None:
+        raise UnknownReference(ref, "нужна ссылка на мероприятие, например 1:2.4")
+    return found, found.activity
 
 
 def _summary(result: Reexpansion) -> str:
@@ -152,10 +157,7 @@ def add_occurrence(db: Database, login: str | None, ref: str, period: str,
                          "2021/22 или дата 2022-05-14")
     with db.transaction() as session:
         person = acting_person(session, login, "occurrence_add")
-        found = resolve(session, ref)
-        if found.activity is None or found.occurrence is not None:
-            raise UnknownReference(ref, "нужна ссылка на мероприятие, например 1:2.4")
-        activity = found.activity
+        found, activity = _activity(session, ref)
         exists = session.exec(select(Occurrence.id).where(
             Occurrence.activity_id == activity.id, Occurrence.period == period)).first()
         new_ref = occurrence_ref(found.roadmap.id or 0, activity.code, period)

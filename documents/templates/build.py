@@ -170,6 +170,14 @@ def signature(document: DocumentObject, position: str, name: str) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
 
 
+def author_signature(document: DocumentObject, source: str) -> None:
+    """The signature of whoever wrote a note (``report`` or ``analysis`` in the context),
+    with the date under it."""
+    signature(document, f"{{{{ {source}.author.position | upper_first }}}}",
+              f"{{{{ {source}.author | signature }}}}")
+    para(document, f"{{{{ {source}.date | date }}}}", align="left")
+
+
 def head_signature(document: DocumentObject) -> None:
     signature(document, "{{ organisation.head_position }}", "{{ organisation.head_name }}")
 
@@ -383,9 +391,7 @@ def report() -> DocumentObject:
                    "{{ file.sha256[:16] }}…)", align="left", size=12)
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
-    signature(document, "{{ report.author.position | upper_first }}",
-              "{{ report.author | signature }}")
-    para(document, "{{ report.date | date }}", align="left")
+    author_signature(document, "report")
     return document
 
 
@@ -424,9 +430,7 @@ def analytic_note() -> DocumentObject:
     para(document, "{{ loop.index }}) {{ d }}", indent=True)
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
-    signature(document, "{{ analysis.author.position | upper_first }}",
-              "{{ analysis.author | signature }}")
-    para(document, "{{ analysis.date | date }}", align="left")
+    author_signature(document, "analysis")
     return document
 
 
@@ -462,9 +466,7 @@ def recommendations() -> DocumentObject:
     row(table, ["{{ loop.index }}", "{{ r.addressee }}", "{{ r.text }}"],
         align=["c", "l", "l"])
     row(table, ["{%tr endfor %}", "", ""])
-    signature(document, "{{ analysis.author.position | upper_first }}",
-              "{{ analysis.author | signature }}")
-    para(document, "{{ analysis.date | date }}", align="left")
+    author_signature(document, "analysis")
     return document
 
 
