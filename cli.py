@@ -63,6 +63,7 @@ class KartaGroup(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
     def command(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
         decorator = super().command(*args, **kwargs)
 
         def wrap(f: Any) -> Any:
@@ -72,6 +73,8 @@ class KartaGroup(click.Group):
 
     def group(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("cls", KartaGroup)
+        kwargs.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
+        kwargs.setdefault("subcommand_metavar", "КОМАНДА [АРГУМЕНТЫ]...")
         decorator = super().group(*args, **kwargs)
 
         def wrap(f: Any) -> Any:
@@ -113,7 +116,8 @@ def _console() -> Any:
     return Console(highlight=False, soft_wrap=False)
 
 
-@click.group(cls=KartaGroup, context_settings=CONTEXT)
+@click.group(cls=KartaGroup, context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]",
+             subcommand_metavar="КОМАНДА [АРГУМЕНТЫ]...")
 @_help_option
 @click.option("--db", "db_url", metavar="URL",
               help="База данных: адрес SQLAlchemy (sqlite:///…, postgresql://…) или путь к "

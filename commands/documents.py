@@ -120,7 +120,7 @@ def documents_open(document_id: int) -> None:
 
     settings = _settings()
     document = get_document(settings.database(), settings.user, document_id)
-    path = Path(document.file_path)
+    path = settings.database().locate(document.file_path)
     if not path.exists():
         raise KartaError(f"файл документа {document_id} не найден; восстановите его: "
                          f"karta documents regenerate {document_id}")

@@ -80,13 +80,13 @@ def verify(db: Database, login: str | None) -> Verification:
             result.problems.append(f"{name}: запись в базе не совпадает с журналом (файл "
                                    f"SHA-256 {document.file_sha256[:16]}… не зарегистрирован)")
             continue
-        problem = _check_file(Path(document.file_path), document.file_sha256)
+        problem = _check_file(db.locate(document.file_path), document.file_sha256)
         if problem:
             result.problems.append(f"{name}: {problem}")
         files.pop(document.file_path, None)
     for path, sha in sorted(files.items()):
         result.files += 1
-        problem = _check_file(Path(path), sha)
+        problem = _check_file(db.locate(path), sha)
         if problem:
             result.problems.append(f"файл {Path(path).name}: {problem}")
     result.files += result.documents

@@ -71,6 +71,14 @@ class Database:
         self.files_dir = (files_dir or _default_files_dir(self.url)).resolve()
         self.time_zone: str | None = None
 
+    def locate(self, path: str) -> Path:
+        """A stored file: where it was written, or, when the store has been moved or copied,
+        the same content-addressed place (kind/xx/sha.ext) under this store."""
+        recorded = Path(path)
+        if recorded.exists():
+            return recorded
+        return self.files_dir.joinpath(*recorded.parts[-3:])
+
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")

@@ -633,7 +633,7 @@ def regenerate(db: Database, login: str | None, document_id: int) -> dict[str, A
     if sha != document.file_sha256:
         raise KartaError(f"документ {document_id}: пересобранный файл отличается "
                          f"(SHA-256 {sha[:16]}… вместо {document.file_sha256[:16]}…)")
-    path = Path(document.file_path)
+    path = db.locate(document.file_path)
     restored = not path.exists()
     if restored:
         store_bytes(db.files_dir, data)
@@ -645,7 +645,7 @@ def export(db: Database, login: str | None, document_id: int, out: Path,
            pdf: bool = False) -> list[Path]:
     """Copy a document out under a readable name, and convert it to PDF when asked."""
     document = get_document(db, login, document_id)
-    source = Path(document.file_path)
+    source = db.locate(document.file_path)
     if not source.exists():
         raise KartaError(f"файл документа {document_id} не найден в хранилище; восстановите "
                          f"его: karta documents regenerate {document_id}")

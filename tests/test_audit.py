@@ -225,3 +225,17 @@ def test_people_grant_revoke_commands(karta: Karta) -> None:
     assert refused.exit_code == 0
     refused = karta("sign", "1", user="ivanova")
     assert refused.exit_code == 7 and "нужна роль «head»" in refused.stderr
+
+
+def test_a_moved_store_still_verifies(busy: Database, tmp_path: Path) -> None:
+    """Files are content-addressed: a store copied elsewhere is found by its layout."""
+    import shutil
+
+    moved = tmp_path / "elsewhere"
+    shutil.move(str(busy.files_dir), str(moved))
+    again = Database(busy.url, moved)
+    try:
+        assert verify(again, "admin").ok
+        assert not verify(busy, "admin").ok  # the old place is empty now
+    finally:
+        again.dispose()
