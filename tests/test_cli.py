@@ -148,7 +148,7 @@ def test_bad_files_are_refused_and_nothing_is_stored(karta: Karta, tmp_path: Pat
     cases = [
         (not_zip, "ошибка: roadmap.docx: файл .docx повреждён или не является документом Word"),
         (pdf, "ошибка: roadmap.pdf: неизвестный тип файла «.pdf»; поддерживаются .docx, "
-              ".xlsx, .csv, .txt, .tsv"),
+              ".xlsx, .csv, .txt, .tsv, .md"),
         (no_table, "ошибка: letter.txt: не найдена таблица дорожной карты: нужны столбцы "
                    "мероприятий и сроков («Мероприятие», «Сроки»)"),
         (dup, "ошибка: dup.txt, строка 5: код мероприятия «1.1» повторяется (впервые в "

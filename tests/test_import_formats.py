@@ -252,3 +252,27 @@ def test_cp1251_dump(tmp_path: Path) -> None:
     target = tmp_path / "old.txt"
     target.write_bytes(SLAVGOROD.read_text(encoding="utf-8").encode("cp1251"))
     assert len(read_roadmap(target, Period(2020, 2022)).activities) == 57
+
+
+def test_markdown_pipe_table_with_a_header_broken_in_two(tmp_path: Path) -> None:
+    dump = (
+        "# План мероприятий на 2023 год\n\n"
+        "| № | Наименование | Срок | Ответственный | Ожидаемый |\n"
+        "| п/п | мероприятия | исполнения | исполнитель | результат |\n"
+        "|---|---|---|---|---|\n"
+        "| I. | **Организационные мероприятия** | | | |\n"
+        "| 1. | Совещание руководителей ОО | Январь 2023 | Отдел образования | Протокол |\n"
+        "| 2. | Мониторинг сайтов ОО | Ежеквартально | Методический кабинет | Справка |\n"
+        "| II. | **Оценка качества** | | | |\n"
+        "| 1. | Проведение ВПР | Апрель - май 2023 | Руководители ОО | Отчёт |\n"
+    )
+    target = tmp_path / "plan.md"
+    target.write_text(dump, encoding="utf-8")
+    draft = read_roadmap(target)
+    assert (draft.first_year, draft.last_year) == (2023, 2023)
+    assert [s.code for s in draft.sections] == ["1", "2"]
+    assert [(a.code, a.title, a.deadline_text, a.planned_result) for a in draft.activities] == [
+        ("1.1", "Совещание руководителей ОО", "Январь 2023", "Протокол"),
+        ("1.2", "Мониторинг сайтов ОО", "Ежеквартально", "Справка"),
+        ("2.1", "Проведение ВПР", "Апрель - май 2023", "Отчёт"),
+    ]

@@ -12,7 +12,8 @@ from workflow.importing.text import clean, single_line
 # «Планируемый результат (документы …)» is a result although it names documents.
 FIELD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("code", re.compile(r"^(?:№|n|no|nn|№№)\s*(?:п\s*/\s*п|пп)?\.?$|^номер|^код$")),
-    ("deadline", re.compile(r"срок|период реализации|дата|когда|время (?:проведения|исполн)")),
+    ("deadline", re.compile(r"срок|^период|период реализации|дата|когда|"
+                            r"время (?:проведения|исполн)")),
     ("executors", re.compile(r"ответствен|исполнител|кто\b")),
     ("result", re.compile(r"результат|итог|документ|показател[ья] (?:результ|выполн)|"
                           r"форма (?:отчет|заверш)|выход")),
@@ -55,6 +56,15 @@ def is_header(cells: list[str]) -> bool:
     named = sum(1 for text in texts if len(text) < 90 and (field_of(text) or
                                                           _OTHER_HEADER_WORDS.search(text)))
     return named >= 2 and named >= len(texts) - 1
+
+
+def is_header_tail(cells: list[str]) -> bool:
+    """The second line of a header broken in two («п/п | мероприятия | исполнения»): short
+    cells in small letters, none of them a number."""
+    texts = [single_line(clean(cell)).strip(" :.") for cell in cells if cell.strip()]
+    return len(texts) >= 2 and all(
+        0 < len(text) <= 40 and (text[0].islower() or text in ("п/п", "пп"))
+        for text in texts)
 
 
 def is_numbering_row(cells: list[str]) -> bool:

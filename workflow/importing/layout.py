@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workflow.importing.columns import is_header, is_numbering_row
+from workflow.importing.columns import is_header, is_header_tail, is_numbering_row
 from workflow.importing.sources import Item
 
 
@@ -86,7 +86,7 @@ def segment(items: list[Item]) -> list[Table | TextRegion]:
         new_docx_table = item.table is not None and item.table != current_docx_table
         header_continues = (
             current is not None and not current.body and not new_docx_table and not pending
-            and (is_header(cells) or is_numbering_row(cells))
+            and (is_header(cells) or is_numbering_row(cells) or is_header_tail(cells))
         )
         if header_continues:
             assert current is not None

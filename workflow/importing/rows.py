@@ -131,10 +131,18 @@ def read_rows(table: Table, columns: ColumnMap, file: str) -> tuple[
                          or (own_column and not entries))):
                 open_section(text, item.line)
                 continue
-        if code_like and fields.title and others_empty:
+        if fields.title and others_empty and fields.code:
             code = fields.code.rstrip(". ")
-            if code in dotted_prefixes:  # «2. | Система оценки… | | |» then «2.1 …»
-                open_section(f"{code}. {single_line(fields.title)}", item.line)
+            title_cell = cells[columns.title] if columns.title < len(cells) else ""
+            numbered_section = (
+                (code_like and code in dotted_prefixes)  # «2. | Система… | | |» then «2.1 …»
+                or roman_to_int(code) is not None  # «I. | Организационные мероприятия»
+                or (code_like and is_emphasised(title_cell))  # «1. | **Раздел** | | |»
+                or bool(_SECTION_HEAD.match(fields.code))  # «Раздел 2 | Оценка качества»
+            )
+            if numbered_section:
+                separator = " " if _SECTION_HEAD.match(fields.code) else ". "
+                open_section(f"{code}{separator}{single_line(fields.title)}", item.line)
                 continue
         if columns.code is not None:
             starts_activity = code_like

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from workflow.errors import RoadmapFormatError
 
-SUPPORTED = (".docx", ".xlsx", ".csv", ".txt", ".tsv")
+SUPPORTED = (".docx", ".xlsx", ".csv", ".txt", ".tsv", ".md")
 
 
 @dataclass
@@ -65,11 +66,18 @@ def _decode(name: str, data: bytes) -> str:
     raise RoadmapFormatError(name, None, "файл не в кодировке UTF-8 или Windows-1251")
 
 
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
 def _read_dump(text: str) -> list[Item]:
+    """Tab-separated rows, or Markdown-style «| a | b |» rows (converters leave both)."""
     items: list[Item] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if "\t" in line:
             items.append(Item(line=number, cells=line.split("\t")))
+        elif _PIPE_ROW.match(line):
+            cells = [cell.strip() for cell in line.strip()[1:-1].split("|")]
+            items.append(Item(line=number, cells=cells))
         else:
             items.append(Item(line=number, text=line))
     return items
