@@ -276,3 +276,25 @@ def test_markdown_pipe_table_with_a_header_broken_in_two(tmp_path: Path) -> None
         ("1.2", "Мониторинг сайтов ОО", "Ежеквартально", "Справка"),
         ("2.1", "Проведение ВПР", "Апрель - май 2023", "Отчёт"),
     ]
+
+
+def test_category_column_and_plain_section_rows(tmp_path: Path) -> None:
+    dump = (
+        "Дорожная карта на 2022-2024 годы\n"
+        "№\tНаправление\tМероприятие\tСрок\tОтветственные\n"
+        "\t\tНормативное обеспечение\t\t\n"
+        "1\tМСОКО\tУтверждение положения о МСОКО\tДекабрь 2022\tУО\n"
+        "2\tМСОКО\tКорректировка показателей по итогам мониторинга и\tЕжегодно\tУО\n"
+        "\t\tВПР\t\t\n"
+        "\t\tОценка качества\t\t\n"
+        "1\tВПР\tПроведение ВПР\tАпрель\tОО\n"
+    )
+    target = tmp_path / "other.txt"
+    target.write_text(dump, encoding="utf-8")
+    draft = read_roadmap(target)
+    assert [s.title for s in draft.sections] == ["Нормативное обеспечение", "Оценка качества"]
+    assert [(a.code, a.title) for a in draft.activities] == [
+        ("1.1", "Утверждение положения о МСОКО"),
+        ("1.2", "Корректировка показателей по итогам мониторинга и ВПР"),
+        ("2.1", "Проведение ВПР"),
+    ]

@@ -20,6 +20,7 @@ FIELD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("title", re.compile(r"мероприят|наименование|направлени|содержание|действ|вид работ|"
                          r"задач|работ[аы]")),
 )
+_TITLE_FIRST = re.compile(r"мероприят|наименование")
 FIELD_LABELS = {
     "code": "№", "title": "Мероприятие", "deadline": "Сроки",
     "executors": "Ответственный", "result": "Планируемый результат",
@@ -104,6 +105,10 @@ def map_columns(header_rows: list[list[str]]) -> ColumnMap | None:
         name = field_of(cell)
         if name and name not in found:
             found[name] = index
+        elif name == "title" and _TITLE_FIRST.search(_normalise(cell)) \
+                and not _TITLE_FIRST.search(_normalise(merged[found["title"]])):
+            # «Направление | Мероприятие»: the activity column wins over a category column
+            found["title"] = index
     if "title" not in found:
         return None
     return ColumnMap(

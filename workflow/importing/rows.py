@@ -126,9 +126,12 @@ def read_rows(table: Table, columns: ColumnMap, file: str) -> tuple[
             text = distinct.pop()
             emphasised = any(is_emphasised(cell) for cell in cells if cell.strip())
             own_column = filled[0] in (columns.code, columns.title)
+            previous = entries[-1][0].title if entries else ""
+            broken_off = previous.endswith((",", "-", "(", ":")) or bool(
+                re.search(r"\s(?:и|в|во|на|по|с|со|для|о|об|от|к|за|из|при)$", previous))
             if (not code_like and not text[0].islower()
                     and (fields.code or emphasised or _SECTION_HEAD.match(text)
-                         or (own_column and not entries))):
+                         or (own_column and not broken_off))):
                 open_section(text, item.line)
                 continue
         if fields.title and others_empty and fields.code:
