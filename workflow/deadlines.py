@@ -45,6 +45,10 @@ _TIMES_A_YEAR = re.compile(r"(\d+)\s*раз[а]?\s*в\s*(?:год|учебн)")
 _EVERY_N_YEARS = re.compile(r"(?:1|один)\s*раз\s*в\s*(\d+)\s*(?:год|лет)")
 _NEXT_YEAR = re.compile(r"следующ[а-я]*\s+за\s+отч[её]тн")
 
+MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+          "октябрь", "ноябрь", "декабрь")
+MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+                   "сентября", "октября", "ноября", "декабря")
 KIND_LABELS = {
     "once": "разово", "yearly": "ежегодно", "quarterly": "ежеквартально",
     "monthly": "ежемесячно", "continuous": "постоянно (отчёт ежегодно)",
@@ -409,9 +413,10 @@ def _distinct(specs: list[OccurrenceSpec]) -> list[OccurrenceSpec]:
 
 def describe_part(part: DeadlinePart) -> str:
     """A part in Russian words, for ``karta deadline``."""
-    windows = "; ".join(
-        (f"до {w.day:02d}.{w.last:02d}" if w.day else
-         f"месяцы {w.first:02d}–{w.last:02d}" if w.first != w.last else f"месяц {w.first:02d}")
+    windows = ", ".join(
+        (f"до {w.day} {MONTHS_GENITIVE[w.last - 1]}" if w.day else
+         f"{MONTHS[w.first - 1]}–{MONTHS[w.last - 1]}" if w.first != w.last
+         else MONTHS[w.first - 1])
         for w in part.windows)
     bits = [KIND_LABELS[part.kind]]
     if part.year:
