@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -147,6 +148,20 @@ def store_bytes(store: Path, data: bytes, suffix: str = ".docx") -> tuple[str, P
 
 # ----------------------------------------------------------------------------- generation
 
+@lru_cache(maxsize=1)
+def renderer_version() -> str:
+    """What made a file: regenerate is byte-identical for the same versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for package in ("karta", "docxtpl", "matplotlib"):
+        try:
+            parts.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package} ?")
+    return ", ".join(parts)
+
+
 def render_document(template: TemplateVersion, context: dict[str, Any]) -> bytes:
     """Render a template version; pictures its kind has (the completion chart) are drawn
     from the context, so a snapshot rebuilds the same file."""
@@ -192,7 +207,7 @@ def create_document(session: Session, db: Database, *, kind: str, template: Temp
         template_sha256=template.sha256,
         context=json.dumps(context, ensure_ascii=False, sort_keys=True),
         file_sha256=sha, file_path=str(path), file_size=len(data), created_at=utcnow(),
-        created_by=person.login,
+        created_by=person.login, renderer=renderer_version(),
     )
     # a Core insert: the ORM's unit of work costs more than the statement on this path
     values = document.model_dump(exclude={"id"})
@@ -412,6 +427,7 @@ def sign(db: Database, login: str | None, document_id: int,
         document.context = json.dumps(context, ensure_ascii=False, sort_keys=True)
         document.file_sha256, document.file_path, document.file_size = sha, str(path), len(data)
         document.signed_at, document.signed_by = utcnow(), person.login
+        document.renderer = renderer_version()
         session.add(document)
         record(session, login=person.login, object_ref=f"документ {document.id}", event="sign",
                roadmap_id=document.roadmap_id, occurrence_id=document.occurrence_id,
@@ -592,7 +608,7 @@ def document_as_dict(document: Document) -> dict[str, Any]:
         "template": f"{document.template_name} v{document.template_version}",
         "template_sha256": document.template_sha256,
         "file_sha256": document.file_sha256, "file": document.file_path,
-        "created_by": document.created_by,
+        "created_by": document.created_by, "renderer": document.renderer,
         "created_at": document.created_at.isoformat(timespec="seconds"),
         "signed_by": document.signed_by or None,
     }
@@ -631,8 +647,11 @@ def regenerate(db: Database, login: str | None, document_id: int) -> dict[str, A
     data = render_document(template, json.loads(document.context))
     sha = hashlib.sha256(data).hexdigest()
     if sha != document.file_sha256:
+        now = renderer_version()
+        changed = "" if now == document.renderer else \
+            f"; файл сделан версией «{document.renderer}», сейчас «{now}»"
         raise KartaError(f"документ {document_id}: пересобранный файл отличается "
-                         f"(SHA-256 {sha[:16]}… вместо {document.file_sha256[:16]}…)")
+                         f"(SHA-256 {sha[:16]}… вместо {document.file_sha256[:16]}…){changed}")
     path = db.locate(document.file_path)
     restored = not path.exists()
     if restored:
