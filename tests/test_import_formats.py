@@ -298,3 +298,34 @@ def test_category_column_and_plain_section_rows(tmp_path: Path) -> None:
         ("1.2", "Корректировка показателей по итогам мониторинга и ВПР"),
         ("2.1", "Проведение ВПР"),
     ]
+
+
+def test_docx_header_over_two_rows_with_merged_cells(tmp_path: Path) -> None:
+    """A Word header whose «№ п/п» and «Мероприятие» cells span two rows and whose «Сроки»
+    is split into «начало | окончание» under a merged cell."""
+    document = docx.Document()
+    document.add_paragraph("Дорожная карта на 2023-2024 годы")
+    table = document.add_table(rows=4, cols=5)
+    for column, text in enumerate(["№ п/п", "Мероприятие", "Сроки", "", "Ответственный"]):
+        table.cell(0, column).text = text
+    table.cell(1, 2).text = "начало"
+    table.cell(1, 3).text = "окончание"
+    table.cell(0, 0).merge(table.cell(1, 0))
+    table.cell(0, 1).merge(table.cell(1, 1))
+    table.cell(0, 4).merge(table.cell(1, 4))
+    table.cell(0, 2).merge(table.cell(0, 3))
+    for row, values in ((2, ["1.", "Семинар", "Январь 2023", "Февраль 2023", "УО"]),
+                        (3, ["2.", "Конкурс", "Март 2024", "Апрель 2024", "ОО"])):
+        for column, text in enumerate(values):
+            table.cell(row, column).text = text
+    target = tmp_path / "two_rows.docx"
+    document.save(str(target))
+    draft = read_roadmap(target)
+    assert [(a.code, a.title, a.deadline_text, a.executors) for a in draft.activities] == [
+        ("1", "Семинар", "Январь 2023 - Февраль 2023", ["УО"]),
+        ("2", "Конкурс", "Март 2024 - Апрель 2024", ["ОО"])]
+    from workflow.deadlines import expand
+
+    [spec] = expand(draft.activities[0].schedule, 2023, 2024)
+    assert (spec.start.isoformat(), spec.due.isoformat() if spec.due else None) == \
+        ("2023-01-01", "2023-02-28")

@@ -84,6 +84,7 @@ class ColumnMap:
     executors: int | None
     result: int | None
     headers: tuple[str, ...]
+    deadline_end: int | None = None  # «Сроки: начало | окончание» under one merged cell
 
     def missing_reason(self) -> str | None:
         """Why this table is not a roadmap, or None when it is."""
@@ -96,10 +97,14 @@ def map_columns(header_rows: list[list[str]]) -> ColumnMap | None:
     """Map fields to columns from one or more header rows; None without an activity column."""
     header_rows = [row for row in header_rows if not is_numbering_row(row)] or header_rows
     width = max(len(row) for row in header_rows)
-    merged = [
-        " ".join(row[i] for row in header_rows if i < len(row) and row[i].strip())
-        for i in range(width)
-    ]
+    merged = []
+    for i in range(width):
+        parts: list[str] = []
+        for row in header_rows:
+            text = row[i].strip() if i < len(row) else ""
+            if text and (not parts or parts[-1] != text):  # a vertical merge repeats its text
+                parts.append(text)
+        merged.append(" ".join(parts))
     found: dict[str, int] = {}
     for index, cell in enumerate(merged):
         name = field_of(cell)
@@ -111,11 +116,20 @@ def map_columns(header_rows: list[list[str]]) -> ColumnMap | None:
             found["title"] = index
     if "title" not in found:
         return None
+    deadline = found.get("deadline")
+    deadline_end = None
+    if deadline is not None and deadline + 1 < width and len(header_rows) > 1:
+        top = header_rows[0]
+        lower = _normalise(merged[deadline + 1])
+        if (deadline + 1 >= len(top) or not top[deadline + 1].strip()) and \
+                re.match(r"^(?:оконч|заверш|конец|по\b|до\b)", lower):
+            deadline_end = deadline + 1
     return ColumnMap(
         code=found.get("code"),
         title=found["title"],
-        deadline=found.get("deadline"),
+        deadline=deadline,
         executors=found.get("executors"),
         result=found.get("result"),
         headers=tuple(single_line(clean(cell)) for cell in merged),
+        deadline_end=deadline_end,
     )

@@ -60,9 +60,13 @@ def _fields(cells: list[str], columns: ColumnMap) -> _Fields:
     def take(index: int | None) -> str:
         return clean(cells[index]) if index is not None and index < len(cells) else ""
 
+    deadline = take(columns.deadline)
+    end = take(columns.deadline_end)
+    if end and end != deadline:
+        deadline = f"{deadline} - {end}" if deadline else end
     return _Fields(
         code=single_line(take(columns.code)), title=take(columns.title),
-        deadline=take(columns.deadline), executors=take(columns.executors),
+        deadline=deadline, executors=take(columns.executors),
         result=take(columns.result),
     )
 
