@@ -233,15 +233,23 @@ def people_list(as_json: bool) -> None:
 @click.option("--period", metavar="ГГГГ-ГГГГ",
               help="Период дорожной карты, если в документе он не указан.")
 @click.option("--title", default=None, help="Название дорожной карты вместо найденного.")
+@click.option("--school-years", is_flag=True,
+              help="Период по учебным годам (сентябрь–август): 2021-2023 — это 2021/22–2023/24.")
+@click.option("--again", is_flag=True, help="Импортировать файл, даже если он уже импортирован.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
-def import_(file: Path, period: str | None, title: str | None, as_json: bool) -> None:
+def import_(file: Path, period: str | None, title: str | None, school_years: bool,
+            again: bool, as_json: bool) -> None:
     """Импортировать дорожную карту из FILE (.docx, .xlsx, .csv, .txt)."""
     from registry.roadmaps import import_roadmap
     from workflow.importing import parse_period
 
     settings = _settings()
-    years = parse_period(period) if period else None
-    result = import_roadmap(settings.database(), file, settings.user, years, title)
+    if school_years and not period:
+        from workflow.errors import KartaError
+
+        raise KartaError("укажите период вместе с --school-years, например --period 2021-2023")
+    years = parse_period(period, school_years) if period else None
+    result = import_roadmap(settings.database(), file, settings.user, years, title, again)
     if as_json:
         _print_json(result.as_dict())
         return

@@ -94,7 +94,7 @@ def bench_transitions(folder: Path, count: int = 1000) -> tuple[float, float, fl
         apply_event(db, ref, "cancel", "admin", comment="отменено")
     karta_time = time.perf_counter() - started
     # start then report: every report also renders and registers the executor's report
-    second = import_roadmap(db, roadmap, "admin").roadmap
+    second = import_roadmap(db, roadmap, "admin", again=True).roadmap
     more = [str(o["ref"]) for a in list_activities(db, "admin", second)
             for o in a["occurrences"]][: count // 2]
     started = time.perf_counter()

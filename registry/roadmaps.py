@@ -45,13 +45,22 @@ class ImportResult:
 
 
 def import_roadmap(db: Database, path: Path, login: str | None,
-                   period: Period | None = None, title: str | None = None) -> ImportResult:
-    """Read a roadmap file and store it in one transaction: whole or not at all."""
+                   period: Period | None = None, title: str | None = None,
+                   again: bool = False) -> ImportResult:
+    """Read a roadmap file and store it in one transaction: whole or not at all. The same
+    file twice is refused unless ``again`` (a second roadmap from it is then wanted)."""
     with db.reading() as session:
         acting_person(session, login, "import")  # refuse an unknown user before reading anything
     draft = read_roadmap(path, period, title)
     with db.transaction() as session:
         person = acting_person(session, login, "import")
+        if not again:
+            same = session.exec(select(Roadmap).where(
+                Roadmap.source_sha256 == draft.source_sha256)).first()
+            if same is not None:
+                raise KartaError(f"{path.name}: этот файл уже импортирован как "
+                                 f"{roadmap_ref(same.id or 0)} ({same.imported_at:%d.%m.%Y}); "
+                                 "чтобы импортировать ещё раз, добавьте --again")
         return _store(session, db, draft, path, person.login)
 
 

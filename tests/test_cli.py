@@ -242,3 +242,18 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert (tmp_path / "demo" / "karta.db").exists()
     again = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
     assert again.exit_code == 0  # a demo folder is rebuilt, not refused
+
+
+def test_the_same_file_twice_is_refused_unless_asked(karta: Karta) -> None:
+    assert karta("import", str(ZAOZERSK)).exit_code == 0
+    again = karta("import", str(ZAOZERSK))
+    assert again.exit_code == 1
+    assert "уже импортирован как R1" in again.stderr and "--again" in again.stderr
+    assert karta("import", str(ZAOZERSK), "--again", "--json").exit_code == 0
+    school = karta("import", str(SLAVGOROD), "--period", "2021-2022", "--school-years",
+                   "--json")
+    data = json.loads(school.output)
+    assert data["period"] == "2021/22-2022/23"
+    rows = json.loads(karta("activities", "--roadmap", "R3", "--json").output)
+    [constant] = [r for r in rows if r["code"] == "2.1"]  # «Постоянно»
+    assert [o["period"] for o in constant["occurrences"]] == ["2021/22", "2022/23"]

@@ -18,6 +18,7 @@ from registry.tables import Activity, HistoryEvent, Occurrence, Roadmap, Section
 from tests.conftest import SLAVGOROD, YENISEISK, ZAOZERSK
 from workflow.errors import (
     ConcurrentUpdate,
+    KartaError,
     MissingRequirement,
     RoadmapFormatError,
     TransitionNotAllowed,
@@ -127,7 +128,9 @@ def test_refused_transition_changes_nothing(db: Database) -> None:
 def test_short_refs_resolve_when_unambiguous(db: Database) -> None:
     first = import_roadmap(db, ZAOZERSK, "clerk").roadmap
     assert apply_event(db, "4@2021", "start", "clerk").ref == f"{first}:4@2021"
-    import_roadmap(db, ZAOZERSK, "clerk")
+    with pytest.raises(KartaError, match="уже импортирован как R1"):
+        import_roadmap(db, ZAOZERSK, "clerk")
+    import_roadmap(db, ZAOZERSK, "clerk", again=True)
     with pytest.raises(UnknownReference, match="неоднозначно"):
         apply_event(db, "5@2021", "start", "clerk")
     assert len(list_roadmaps(db, "admin")) == 2
