@@ -288,14 +288,3 @@ def describe_syntax_error(error: TemplateError, source: str) -> str:
         near = re.sub(r"\s+", " ", near)[:120]
     message = getattr(error, "message", None) or str(error)
     return f"ошибка синтаксиса Jinja: {message}" + (f" (рядом с текстом «{near}»)" if near else "")
-
-
-def normalise_docx(data: bytes) -> bytes:
-    """Rewrite any .docx with fixed timestamps and the same part order (used for files
-    produced by other tools, e.g. a plain docxtpl render in tests)."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    out_buffer = io.BytesIO()
-    with zipfile.ZipFile(out_buffer, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in archive.infolist():
-            out.writestr(_entry(info.filename), archive.read(info.filename))
-    return out_buffer.getvalue()

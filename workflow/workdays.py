@@ -7,8 +7,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-SHIFTS = {"previous": "на предыдущий рабочий день", "none": "не переносить"}
-
 
 @lru_cache(maxsize=2)
 def _russia(named: bool = False) -> Any:
