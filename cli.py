@@ -370,6 +370,18 @@ def show(ref: str, as_json: bool) -> None:
         return
     roadmap: dict[str, Any] = data["roadmap"]  # type: ignore[assignment]
     click.echo(f"Дорожная карта {roadmap['ref']}: {roadmap['title']} ({roadmap['period']})")
+    if "states" in roadmap:
+        approval = roadmap["approval"]
+        click.echo("Утверждена приказом от " + date.fromisoformat(approval["date"]).strftime(
+            "%d.%m.%Y") + " № " + approval["number"]
+                   if approval else "Не утверждена (karta approve " + roadmap["ref"] + ")")
+        click.echo(f"Файл: {roadmap['source']} (SHA-256 {roadmap['sha256'][:16]}…), импорт "
+                   f"{roadmap['imported']}")
+        from workflow.machine import state_label
+
+        click.echo("Исполнения: " + (", ".join(
+            f"{state_label(state)} — {count}" for state, count in roadmap["states"].items())
+            or "нет"))
     activity: dict[str, Any] | None = data.get("activity")  # type: ignore[assignment]
     if activity:
         click.echo(f"Мероприятие {activity['ref']}: {activity['title']}")

@@ -140,6 +140,18 @@ def show(db: Database, ref: str, login: str | None) -> dict[str, object]:
                         "source": roadmap.source_name, "sha256": roadmap.source_sha256},
         }
         if found.activity is None:
+            from registry.documents import roadmap_data
+
+            summary = roadmap_data(session, roadmap)
+            states: dict[str, int] = {}
+            for (state,) in session.execute(
+                    select(Occurrence.state).join(Activity, col(Activity.id) == col(
+                        Occurrence.activity_id)).where(Activity.roadmap_id == roadmap.id)):
+                states[state] = states.get(state, 0) + 1
+            result["roadmap"].update({  # type: ignore[attr-defined]
+                "approval": summary["approval"], "states": states,
+                "school_years": roadmap.school_years,
+                "imported": f"{roadmap.imported_at:%d.%m.%Y} {roadmap.imported_by}"})
             return result
         activity = found.activity
         section = session.get(Section, activity.section_id) if activity.section_id else None

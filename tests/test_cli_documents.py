@@ -24,6 +24,12 @@ def approved(karta: Karta) -> Karta:
     return karta
 
 
+def test_show_roadmap_summary(approved: Karta) -> None:
+    shown = approved("show", "R1").output
+    assert "Утверждена приказом от 30.11.2020 № 01-09/1" in shown
+    assert "Исполнения: запланировано — 63" in shown
+
+
 def test_documents_listing_and_show(approved: Karta) -> None:
     result = approved("start", "1:5@2021", "--order")
     assert "документ 2: Об организации проведения проверки результатов ВПР" in result.output
