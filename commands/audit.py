@@ -88,3 +88,46 @@ def _roles_command(name: str, grant: bool, summary: str) -> None:
 
 _roles_command("grant", True, "Выдать пользователю LOGIN роль ROLE.")
 _roles_command("revoke", False, "Отозвать у пользователя LOGIN роль ROLE.")
+
+
+@main.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+@click.pass_context
+def profile(ctx: click.Context, as_json: bool) -> None:
+    """Профиль организации: показать; изменить — «karta profile set»."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from registry.people import PROFILE_FIELDS, acting_person, organisation
+
+    settings = _settings()
+    db = settings.database()
+    with db.reading() as session:
+        acting_person(session, settings.user)
+        current = organisation(session)
+        data = {name: getattr(current, name) for name in PROFILE_FIELDS}
+    if as_json:
+        _print_json(data)
+        return
+    for name, value in data.items():
+        click.echo(f"{name}: {value}")
+
+
+@profile.command("set")
+@click.option("--org", "full_name", help="Полное наименование организации.")
+@click.option("--short-name", help="Сокращённое наименование.")
+@click.option("--parent", "parent_body", help="Вышестоящий орган.")
+@click.option("--place", help="Место составления документов.")
+@click.option("--head-name", help="Руководитель: «И.О. Фамилия».")
+@click.option("--head-position", help="Должность руководителя.")
+@click.option("--prefix", "order_prefix", help="Индекс журнала приказов («01-09/»).")
+@click.option("--tz", "timezone", help="Часовой пояс (Europe/Moscow).")
+@click.option("--due-shift", type=click.Choice(["previous", "none"]),
+              help="Перенос сроков с выходных: previous или none (новые исполнения).")
+def profile_set(**values: str | None) -> None:
+    """Изменить профиль организации (например, при смене руководителя)."""
+    from registry.people import update_profile
+
+    settings = _settings()
+    changes = {name: value for name, value in values.items() if value is not None}
+    update_profile(settings.database(), settings.user, changes)
+    click.echo("Профиль изменён: " + ", ".join(changes) + ".")

@@ -79,6 +79,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "set_period": ("clerk",), "set_deadline": ("clerk",), "occurrence_add": ("clerk",),
     "template_add": ("admin",), "template_activate": ("admin",), "rule_add": ("admin",),
     "rule_remove": ("admin",), "person_add": ("admin",), "grant": ("admin",),
+    "profile": ("admin",),
     "revoke": ("admin",),
 }
 
@@ -159,6 +160,48 @@ def add_person(db: Database, actor: str | None, login: str, full_name: str, gend
                                   "position": position, "roles": roles, "phone": phone,
                                   "unit": unit}})
     return person
+
+
+PROFILE_FIELDS = ("full_name", "short_name", "parent_body", "place", "head_position",
+                  "head_name", "order_prefix", "timezone", "due_shift")
+
+
+def update_profile(db: Database, actor: str | None, changes: dict[str, str]) -> Organisation:
+    """Change the organisation's profile (a new head, a new journal index); logged with the
+    values before and after. Documents already made keep what they said."""
+    unknown = [name for name in changes if name not in PROFILE_FIELDS]
+    if unknown:
+        raise ConfigurationError(f"неизвестное поле профиля «{unknown[0]}»")
+    if not changes:
+        raise ConfigurationError("укажите, что изменить (karta profile set --help)")
+    if "due_shift" in changes and changes["due_shift"] not in ("previous", "none"):
+        raise ConfigurationError("--due-shift: previous или none")
+    if "timezone" in changes:
+        try:
+            ZoneInfo(changes["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigurationError(f"неизвестный часовой пояс «{changes['timezone']}»") \
+                from None
+    if "full_name" in changes and not changes["full_name"].strip():
+        raise ConfigurationError("полное наименование не может быть пустым")
+    with db.transaction() as session:
+        author = acting_person(session, actor, "profile")
+        profile = session.exec(select(Organisation)).first()
+        if profile is None:
+            raise ConfigurationError("профиль организации не создан: выполните «karta init»")
+        before = {name: getattr(profile, name) for name in changes}
+        for name, value in changes.items():
+            setattr(profile, name, value)
+        session.add(profile)
+        from registry.history import record
+
+        record(session, login=author.login, object_ref="профиль", event="profile",
+               comment=", ".join(f"{name}: «{before[name]}» → «{value}»"
+                                 for name, value in changes.items()),
+               details={"before": before, "after": changes})
+    _PROFILES.pop(db.engine, None)  # this process reads the new profile from now on
+    db.time_zone = None
+    return profile
 
 
 def change_roles(db: Database, actor: str | None, login: str, role: str,

@@ -239,3 +239,20 @@ def test_a_moved_store_still_verifies(busy: Database, tmp_path: Path) -> None:
         assert not verify(busy, "admin").ok  # the old place is empty now
     finally:
         again.dispose()
+
+
+def test_profile_changes_are_logged_and_used(karta: Karta) -> None:
+    result = karta("profile", "set", "--head-name", "И.И. Новикова", "--head-position",
+                   "Начальник управления образования")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(karta("profile", "--json").output)["head_name"] == "И.И. Новикова"
+    [entry] = [e for e in json.loads(karta("audit", "log", "--json").output)
+               if e["event"] == "profile"]
+    assert entry["details"]["after"]["head_name"] == "И.И. Новикова"
+    assert karta("import", str(ZAOZERSK)).exit_code == 0
+    assert karta("approve", "R1").exit_code == 0
+    [document] = json.loads(karta("documents", "--json").output)
+    signature = structure(Path(document["file"]))["tables"][0]
+    assert signature == [["Начальник управления образования", "И.И. Новикова"]]
+    bad = karta("profile", "set", "--tz", "Марс/Олимп")
+    assert bad.exit_code == 2 and "неизвестный часовой пояс" in bad.stderr
