@@ -24,28 +24,10 @@ from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 from jinja2 import Template as JinjaTemplate
 
 from documents import russian
-from workflow.errors import KartaError
+from workflow.errors import MissingTemplateVariable, TemplateProblem
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
-
-
-class TemplateProblem(KartaError):
-    """A template is not a valid .docx template (raised when it is checked or rendered)."""
-
-    def __init__(self, template: str, reason: str) -> None:
-        super().__init__(f"шаблон «{template}»: {reason}")
-        self.template = template
-        self.reason = reason
-
-
-class MissingTemplateVariable(KartaError):
-    """Rendering needed a value the context does not have."""
-
-    def __init__(self, template: str, name: str) -> None:
-        super().__init__(f"шаблон «{template}»: в данных документа нет значения «{name}»")
-        self.template = template
-        self.name = name
 
 
 # ----------------------------------------------------------------------------- filters

@@ -152,3 +152,21 @@ class PermissionDenied(KartaError):
         self.action = action
         self.needed = tuple(needed)
         self.held = tuple(held)
+
+
+class TemplateProblem(KartaError):
+    """A template is not a valid .docx template (raised when it is checked or rendered)."""
+
+    def __init__(self, template: str, reason: str) -> None:
+        super().__init__(f"шаблон «{template}»: {reason}")
+        self.template = template
+        self.reason = reason
+
+
+class MissingTemplateVariable(KartaError):
+    """Rendering needed a value the context does not have."""
+
+    def __init__(self, template: str, name: str) -> None:
+        super().__init__(f"шаблон «{template}»: в данных документа нет значения «{name}»")
+        self.template = template
+        self.name = name
