@@ -12,12 +12,11 @@ from sqlmodel import Session, col, select
 
 from documents.check import check_template
 from documents.contexts import KINDS
-from documents.render import TemplateProblem
 from registry.database import Database, utcnow
 from registry.history import record
 from registry.people import acting_person
 from registry.tables import TemplateRule, TemplateVersion
-from workflow.errors import KartaError
+from workflow.errors import KartaError, TemplateProblem
 
 SHIPPED = Path(__file__).resolve().parents[1] / "documents" / "templates"
 

@@ -13,7 +13,7 @@ from docxtpl import DocxTemplate
 
 from documents.check import check_template
 from documents.contexts import KINDS
-from documents.render import CompiledTemplate, MissingTemplateVariable, environment
+from documents.render import CompiledTemplate, environment
 from documents.templates.build import TEMPLATES
 from registry.database import Database
 from registry.templates import (
@@ -26,7 +26,7 @@ from registry.templates import (
     remove_rule,
 )
 from tests.docx_structure import structure
-from workflow.errors import KartaError
+from workflow.errors import KartaError, MissingTemplateVariable
 
 GOLDEN = Path(__file__).parent / "golden"
 
