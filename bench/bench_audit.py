@@ -54,6 +54,7 @@ def build(folder: Path) -> tuple[object, list[Path]]:
         seq += 1
         is_document = index % spacing == 0 and len(documents) < DOCUMENTS
         files = "[]"
+        details = "{}"
         object_ref = f"1:{index % 50}@2024"
         if is_document:
             number = len(documents) + 1
@@ -72,6 +73,11 @@ def build(folder: Path) -> tuple[object, list[Path]]:
                 "template_sha256": "0" * 64, "context": "{}", "file_sha256": sha,
                 "file_path": str(path), "file_size": len(data), "created_at": started,
                 "created_by": "admin"})
+            details = json.dumps({  # what karta logs for a registration (verify compares it)
+                "status": "registered", "number": str(number), "date": None,
+                "template": "report v1", "template_sha256": "0" * 64,
+                "context_sha256": hashlib.sha256(b"{}").hexdigest(), "file_sha256": sha},
+                sort_keys=True)
         values: dict[str, object] = {
             "seq": seq, "at": started + timedelta(seconds=index), "login": "admin",
             "roadmap_id": None, "activity_id": None, "occurrence_id": None,
@@ -80,7 +86,7 @@ def build(folder: Path) -> tuple[object, list[Path]]:
             "from_state": "" if is_document else "planned",
             "to_state": "" if is_document else "in_progress",
             "comment": "Проведено совещание руководителей ОО по итогам ВПР",
-            "files": files, "details": "{}", "prev_hash": previous,
+            "files": files, "details": details, "prev_hash": previous,
         }
         values["hash"] = previous = event_hash(values)
         events.append(values)

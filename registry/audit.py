@@ -49,7 +49,7 @@ def verify(db: Database, login: str | None) -> Verification:
         acting_person(session, login)
     result = Verification()
     files: dict[str, str] = {}  # path → SHA-256 as the log recorded it
-    last_file_event: dict[str, tuple[int, str]] = {}  # "документ N" → (seq, SHA-256)
+    vouched: dict[str, dict[str, Any]] = {}  # "документ N" → what its last event recorded
     with db.engine.connect() as connection:
         rows = connection.execution_options(yield_per=5000).execute(
             select(_EVENTS).order_by(_EVENTS.c.seq))
@@ -65,20 +65,17 @@ def verify(db: Database, login: str | None) -> Verification:
             if values["files"] not in ("", "[]"):
                 for stored in json.loads(values["files"]):
                     files[stored["path"]] = stored["sha256"]
-                    if str(values["object_ref"]).startswith("документ "):
-                        last_file_event[values["object_ref"]] = (values["seq"], stored["sha256"])
-        documents = list(connection.execute(
-            select(_DOCUMENTS.c.id, _DOCUMENTS.c.title, _DOCUMENTS.c.number_text,
-                   _DOCUMENTS.c.file_path, _DOCUMENTS.c.file_sha256)
-            .order_by(_DOCUMENTS.c.id)))
+            if str(values["object_ref"]).startswith("документ ") and \
+                    values["event"] in ("document_draft", "document_register", "sign"):
+                vouched[values["object_ref"]] = json.loads(values["details"] or "{}")
+        documents = list(connection.execute(select(_DOCUMENTS).order_by(_DOCUMENTS.c.id)))
     for document in documents:
         result.documents += 1
         name = f"документ {document.id} («{document.title[:60]}»" + (
             f", № {document.number_text})" if document.number_text else ")")
-        logged = last_file_event.get(f"документ {document.id}")
-        if logged is None or logged[1] != document.file_sha256:
-            result.problems.append(f"{name}: запись в базе не совпадает с журналом (файл "
-                                   f"SHA-256 {document.file_sha256[:16]}… не зарегистрирован)")
+        mismatch = _differs_from_log(document, vouched.get(f"документ {document.id}"))
+        if mismatch:
+            result.problems.append(f"{name}: запись в базе не совпадает с журналом ({mismatch})")
             continue
         problem = _check_file(db.locate(document.file_path), document.file_sha256)
         if problem:
@@ -91,6 +88,27 @@ def verify(db: Database, login: str | None) -> Verification:
             result.problems.append(f"файл {Path(path).name}: {problem}")
     result.files += result.documents
     return result
+
+
+def _differs_from_log(document: Any, logged: dict[str, Any] | None) -> str | None:
+    """Which field of a document row differs from what the log recorded, if any."""
+    if logged is None:
+        return "в журнале нет его регистрации"
+    row = {
+        "status": document.status, "number": document.number_text,
+        "date": document.doc_date.isoformat() if document.doc_date else None,
+        "template": f"{document.template_name} v{document.template_version}",
+        "template_sha256": document.template_sha256,
+        "context_sha256": hashlib.sha256(document.context.encode("utf-8")).hexdigest(),
+        "file_sha256": document.file_sha256,
+    }
+    labels = {"status": "состояние", "number": "номер", "date": "дата", "template": "шаблон",
+              "template_sha256": "SHA-256 шаблона", "context_sha256": "данные документа",
+              "file_sha256": "SHA-256 файла"}
+    for key, label in labels.items():
+        if key in logged and logged[key] != row[key]:
+            return f"{label}: в базе «{str(row[key])[:20]}», в журнале «{str(logged[key])[:20]}»"
+    return None
 
 
 def _check_event(values: Any, previous_seq: int, previous_hash: str) -> str | None:

@@ -217,8 +217,20 @@ def create_document(session: Session, db: Database, *, kind: str, template: Temp
            event="document_draft" if is_order else "document_register",
            roadmap_id=roadmap_id, occurrence_id=occurrence_id,
            comment=f"{document.title} {what}".strip(),
-           files=[_stored(document)])
+           files=[_stored(document)], details=registration(document))
     return document
+
+
+def registration(document: Document) -> dict[str, object]:
+    """What the log vouches for about a document: verify compares the row with it."""
+    return {
+        "status": document.status, "number": document.number_text,
+        "date": document.doc_date.isoformat() if document.doc_date else None,
+        "template": f"{document.template_name} v{document.template_version}",
+        "template_sha256": document.template_sha256,
+        "context_sha256": hashlib.sha256(document.context.encode("utf-8")).hexdigest(),
+        "file_sha256": document.file_sha256,
+    }
 
 
 _INSERT_DOCUMENT = insert(Document).returning(col(Document.id))
@@ -433,7 +445,8 @@ def sign(db: Database, login: str | None, document_id: int,
                roadmap_id=document.roadmap_id, occurrence_id=document.occurrence_id,
                from_state="draft", to_state="signed",
                comment=f"{document.title} от {russian.format_date(when)} "
-                       f"№ {document.number_text}", files=[_stored(document)])
+                       f"№ {document.number_text}", files=[_stored(document)],
+               details=registration(document))
         if document.kind == "order_approve" and document.roadmap_id:
             roadmap = session.get(Roadmap, document.roadmap_id)
             assert roadmap is not None

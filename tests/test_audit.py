@@ -256,3 +256,16 @@ def test_profile_changes_are_logged_and_used(karta: Karta) -> None:
     assert signature == [["Начальник управления образования", "И.И. Новикова"]]
     bad = karta("profile", "set", "--tz", "Марс/Олимп")
     assert bad.exit_code == 2 and "неизвестный часовой пояс" in bad.stderr
+
+
+def test_a_changed_document_snapshot_is_named(busy: Database) -> None:
+    """The data a document was made from is vouched for by the log too."""
+    with busy.reading() as session:
+        report = session.exec(select(Document).where(Document.kind == "report")).first()
+    assert report is not None
+    forged = report.context.replace("Белокреницкая", "Иванова")
+    forged = forged if forged != report.context else report.context.replace("}", ', "x": 1}', 1)
+    _sql(busy, "UPDATE document SET context = '" + forged.replace("'", "''")
+         + f"' WHERE id = {report.id}")
+    problem = _problem(busy)
+    assert problem.startswith(f"документ {report.id} (") and "данные документа" in problem
