@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from registry.database import Database
+from registry.documents import registration
 from registry.history import GENESIS, HASHED_FIELDS, event_as_dict, event_hash
 from registry.people import acting_person, organisation
 from registry.tables import Document, HistoryEvent
@@ -94,14 +95,7 @@ def _differs_from_log(document: Any, logged: dict[str, Any] | None) -> str | Non
     """Which field of a document row differs from what the log recorded, if any."""
     if logged is None:
         return "в журнале нет его регистрации"
-    row = {
-        "status": document.status, "number": document.number_text,
-        "date": document.doc_date.isoformat() if document.doc_date else None,
-        "template": f"{document.template_name} v{document.template_version}",
-        "template_sha256": document.template_sha256,
-        "context_sha256": hashlib.sha256(document.context.encode("utf-8")).hexdigest(),
-        "file_sha256": document.file_sha256,
-    }
+    row = registration(document)
     labels = {"status": "состояние", "number": "номер", "date": "дата", "template": "шаблон",
               "template_sha256": "SHA-256 шаблона", "context_sha256": "данные документа",
               "file_sha256": "SHA-256 файла"}

@@ -276,18 +276,25 @@ def roadmap_table(document: DocumentObject, plan: bool = False) -> None:
 
 # ----------------------------------------------------------------------------- templates
 
-def order_approve() -> DocumentObject:
+def order_opening(subject: str, preamble: str) -> DocumentObject:
+    """An order up to «ПРИКАЗЫВАЮ:»: requisites, the title (or «О внесении изменений …» for
+    a correction) and the preamble (citing the corrected order for a correction)."""
     document = new_document()
     requisites(document)
-    title(document, CORRECTION_TITLE + "Об утверждении {{ roadmap.title | case('genitive') }}"
-                    "{% endif %}")
-    para(document, CORRECTION_PREAMBLE + "{{ 'в' if corrects else 'В' }} целях организации и "
-                   "контроля исполнения мероприятий "
-                   "{{ roadmap.title | case('genitive') }} "
-                   "({{ activities_count | plural('мероприятие') }}),", indent=True)
+    title(document, CORRECTION_TITLE + subject + "{% endif %}")
+    para(document, CORRECTION_PREAMBLE + preamble, indent=True)
     para(document)
     para(document, "ПРИКАЗЫВАЮ:", align="left")
     para(document)
+    return document
+
+
+def order_approve() -> DocumentObject:
+    document = order_opening(
+        "Об утверждении {{ roadmap.title | case('genitive') }}",
+        "{{ 'в' if corrects else 'В' }} целях организации и контроля исполнения мероприятий "
+        "{{ roadmap.title | case('genitive') }} "
+        "({{ activities_count | plural('мероприятие') }}),")
     para(document, "1. Утвердить {{ roadmap.attached }} {{ roadmap.title | case('accusative') }}"
                    " (далее – {{ roadmap.short_title }}) (приложение № 1).", indent=True)
     para(document, "2. {{ executor | short_name('dative') }}{% if executor.position %}, "
@@ -317,18 +324,12 @@ def order_approve() -> DocumentObject:
 
 
 def order_start() -> DocumentObject:
-    document = new_document()
-    requisites(document)
-    title(document, CORRECTION_TITLE + "{{ activity.title | about }}{% endif %}")
-    para(document, CORRECTION_PREAMBLE + "{{ 'в' if corrects else 'В' }} соответствии с "
-                   "{{ roadmap.title | case('instrumental') }}"
-                   "{% if roadmap.approval %} (приказ от {{ roadmap.approval.date | date }} "
-                   "№ {{ roadmap.approval.number }}){% endif %}, в целях исполнения мероприятия "
-                   "{{ activity.code }} «{{ activity.title }}» за " + PERIOD + ",",
-         indent=True)
-    para(document)
-    para(document, "ПРИКАЗЫВАЮ:", align="left")
-    para(document)
+    document = order_opening(
+        "{{ activity.title | about }}",
+        "{{ 'в' if corrects else 'В' }} соответствии с {{ roadmap.title | case('instrumental') }}"
+        "{% if roadmap.approval %} (приказ от {{ roadmap.approval.date | date }} "
+        "№ {{ roadmap.approval.number }}){% endif %}, в целях исполнения мероприятия "
+        "{{ activity.code }} «{{ activity.title }}» за " + PERIOD + ",")
     para(document, "1. {% if activity.responsible %}{{ activity.responsible | map('case', "
                    "'dative') | enumeration | upper_first }}{% else %}Ответственным "
                    "исполнителям{% endif %} обеспечить исполнение мероприятия "
@@ -435,17 +436,11 @@ def analytic_note() -> DocumentObject:
 
 
 def order_results() -> DocumentObject:
-    document = new_document()
-    requisites(document)
-    title(document, CORRECTION_TITLE + "Об итогах {{ activity.title | case('genitive') | "
-                    "lower_first }} за " + PERIOD + "{% endif %}")
-    para(document, CORRECTION_PREAMBLE + "{{ 'по' if corrects else 'По' }} результатам анализа "
-                   "исполнения мероприятия {{ activity.code }} "
-                   "{{ roadmap.title | case('genitive') }} (аналитическая справка от "
-                   "{{ note.date | date }} № {{ note.number }}),", indent=True)
-    para(document)
-    para(document, "ПРИКАЗЫВАЮ:", align="left")
-    para(document)
+    document = order_opening(
+        "Об итогах {{ activity.title | case('genitive') | lower_first }} за " + PERIOD,
+        "{{ 'по' if corrects else 'По' }} результатам анализа исполнения мероприятия "
+        "{{ activity.code }} {{ roadmap.title | case('genitive') }} (аналитическая справка от "
+        "{{ note.date | date }} № {{ note.number }}),")
     para(document, "1. Принять к сведению выводы аналитической справки: "
                    "{{ analysis.conclusions | lower_first | sentence }}", indent=True)
     tag(document, "{%p for d in analysis.decisions %}")
