@@ -525,12 +525,16 @@ def history(ref: str, as_json: bool) -> None:
     from registry.occurrences import history as read_history
 
     settings = _settings()
-    entries = read_history(settings.database(), ref, settings.user)
+    _echo_events(read_history(settings.database(), ref, settings.user), as_json)
+
+
+def _echo_events(entries: list[dict[str, Any]], as_json: bool) -> None:
+    """A history or a log: JSON, or one line per event for people."""
     if as_json:
         _print_json(entries)
         return
     if not entries:
-        click.echo("История пуста.")
+        click.echo("Записей нет.")
     for entry in entries:
         _echo_event(entry)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cli import _echo_event, _print_json, _settings, main, parse_date, people
+from cli import _echo_events, _print_json, _settings, main, parse_date, people
 
 
 @main.group()
@@ -47,15 +47,8 @@ def audit_log(since: str | None, user_filter: str | None, object_ref: str | None
     from registry.audit import read_log
 
     settings = _settings()
-    entries = read_log(settings.database(), settings.user, parse_date(since), user_filter,
-                       object_ref)
-    if as_json:
-        _print_json(entries)
-        return
-    if not entries:
-        click.echo("Записей нет.")
-    for entry in entries:
-        _echo_event(entry)
+    _echo_events(read_log(settings.database(), settings.user, parse_date(since), user_filter,
+                          object_ref), as_json)
 
 
 @audit.command("export")

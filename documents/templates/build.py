@@ -252,26 +252,36 @@ def row(table: Table, texts: list[str], *, merge: bool = False, bold: bool = Fal
             }[align[index]]
 
 
+def tag_row(table: Table, text: str) -> None:
+    """A row holding only a docxtpl row tag ({%tr … %}): removed when rendered."""
+    row(table, [text] + [""] * (len(table.columns) - 1))
+
+
+def looped_row(table: Table, loop: str, texts: list[str], align: list[str]) -> None:
+    """One table row repeated for every item of ``loop`` («r in analysis.recommendations»)."""
+    tag_row(table, f"{{%tr for {loop} %}}")
+    row(table, texts, align=align)
+    tag_row(table, "{%tr endfor %}")
+
+
 def roadmap_table(document: DocumentObject, plan: bool = False) -> None:
     """The roadmap as a table by section; section rows span the table."""
     third = "Срок" if plan else "Срок реализации"
     table = grid(document, ["№ п/п", "Наименование мероприятия", third,
                             "Ответственные исполнители", "Планируемые результаты"],
                  [12, 53, 27, 35, 38])
-    width = len(table.columns)
-    row(table, ["{%tr for section in sections %}"] + [""] * (width - 1))
-    row(table, ["{%tr if section.heading %}"] + [""] * (width - 1))
+    tag_row(table, "{%tr for section in sections %}")
+    tag_row(table, "{%tr if section.heading %}")
     row(table, ["{{ section.heading }}"], merge=True, bold=True)
-    row(table, ["{%tr endif %}"] + [""] * (width - 1))
-    row(table, ["{%tr for a in section.activities %}"] + [""] * (width - 1))
+    tag_row(table, "{%tr endif %}")
     deadline = ("{% for o in a.occurrences %}{{ o.due | date if o.due else a.deadline_text }}"
                 "{% if not loop.last %}{{ '\\n' }}{% endif %}{% endfor %}") if plan \
         else "{{ a.deadline_text }}"
-    row(table, ["{{ a.code }}", "{{ a.title }}", deadline,
+    looped_row(table, "a in section.activities",
+               ["{{ a.code }}", "{{ a.title }}", deadline,
                 "{{ a.responsible | join(',\\n') }}", "{{ a.planned_result }}"],
-        align=["c", "l", "c", "l", "l"])
-    row(table, ["{%tr endfor %}"] + [""] * (width - 1))
-    row(table, ["{%tr endfor %}"] + [""] * (width - 1))
+               ["c", "l", "c", "l", "l"])
+    tag_row(table, "{%tr endfor %}")
 
 
 # ----------------------------------------------------------------------------- templates
@@ -408,10 +418,8 @@ def analytic_note() -> DocumentObject:
     para(document, "2. Показатели", align="left", bold=True, space_before=12)
     tag(document, "{%p if analysis.figures %}")
     table = grid(document, ["№", "Показатель", "Значение"], [14, 111, 40])
-    row(table, ["{%tr for figure in analysis.figures %}", "", ""])
-    row(table, ["{{ loop.index }}", "{{ figure.name }}", "{{ figure.value }}"],
-        align=["c", "l", "c"])
-    row(table, ["{%tr endfor %}", "", ""])
+    looped_row(table, "figure in analysis.figures",
+               ["{{ loop.index }}", "{{ figure.name }}", "{{ figure.value }}"], ["c", "l", "c"])
     tag(document, "{%p else %}")
     para(document, "Количественные показатели в отчёте не приведены.", indent=True)
     tag(document, "{%p endif %}")
@@ -457,10 +465,8 @@ def recommendations() -> DocumentObject:
     document = new_document()
     note_heading(document, "АДРЕСНЫЕ РЕКОМЕНДАЦИИ", RESULTS_OF)
     table = grid(document, ["№ п/п", "Адресат", "Рекомендация"], [14, 55, 96])
-    row(table, ["{%tr for r in analysis.recommendations %}", "", ""])
-    row(table, ["{{ loop.index }}", "{{ r.addressee }}", "{{ r.text }}"],
-        align=["c", "l", "l"])
-    row(table, ["{%tr endfor %}", "", ""])
+    looped_row(table, "r in analysis.recommendations",
+               ["{{ loop.index }}", "{{ r.addressee }}", "{{ r.text }}"], ["c", "l", "l"])
     author_signature(document, "analysis")
     return document
 
@@ -491,12 +497,10 @@ def annual_report() -> DocumentObject:
          keep=True)
     table = grid(document, ["Раздел", "Всего", "Выполнено", "Отчёт", "Просрочено",
                             "Отменено", "%"], [63, 16, 20, 16, 20, 18, 12])
-    width = len(table.columns)
-    row(table, ["{%tr for s in sections %}"] + [""] * (width - 1))
-    row(table, ["{{ s.name }}", "{{ s.total }}", "{{ s.done }}", "{{ s.reported }}",
+    looped_row(table, "s in sections",
+               ["{{ s.name }}", "{{ s.total }}", "{{ s.done }}", "{{ s.reported }}",
                 "{{ s.overdue }}", "{{ s.cancelled }}", "{{ s.percent }}"],
-        align=["l", "c", "c", "c", "c", "c", "c"])
-    row(table, ["{%tr endfor %}"] + [""] * (width - 1))
+               ["l", "c", "c", "c", "c", "c", "c"])
     row(table, ["Всего", "{{ totals.total }}", "{{ totals.done }}", "{{ totals.reported }}",
                 "{{ totals.overdue }}", "{{ totals.cancelled }}", "{{ totals.percent }}"],
         bold=True, align=["l", "c", "c", "c", "c", "c", "c"])
