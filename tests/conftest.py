@@ -14,17 +14,12 @@ from registry.database import Database
 from registry.people import Profile, add_person, initialise
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "data"  # copies of ../shared/seeds (public documents)
 PG_URL = os.environ.get("KARTA_TEST_PG_URL")
 
 SLAVGOROD = SEEDS / "slavgorod_roadmap.txt"
 ZAOZERSK = SEEDS / "zaozersk_order_and_roadmap.txt"
 YENISEISK = SEEDS / "yeniseisk_roadmap.txt"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    if not SEEDS.is_dir():
-        raise pytest.UsageError(f"seeds not found at {SEEDS}: shared/ must lie beside the repo")
 
 
 def _pg_schema_url() -> Iterator[str]:

@@ -1,4 +1,4 @@
-"""The importer on the three real roadmaps in shared/seeds."""
+"""The importer on the three real roadmaps in shared/seeds (copied to tests/data)."""
 
 from __future__ import annotations
 
