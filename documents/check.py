@@ -23,8 +23,11 @@ LOOP: Schema = {
     "previtem": "предыдущий", "nextitem": "следующий", "cycle": "чередование",
     "changed": "изменилось", "depth": "глубина", "depth0": "глубина с 0",
 }
-_BUILTIN_GLOBALS = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "true",
-                    "false", "none", "True", "False", "None"}
+_BUILTIN_GLOBALS = {"range", "dict", "namespace", "loop", "true", "false", "none", "True",
+                    "False", "None"}
+# what the sandbox refuses at render time, refused at registration instead
+_MUTATING = {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault",
+             "popitem", "sort", "reverse", "add", "discard"}
 
 
 def check_template(name: str, kind: str, data: bytes) -> list[str]:
@@ -38,7 +41,10 @@ def check_template(name: str, kind: str, data: bytes) -> list[str]:
     problems: list[str] = []
     for part, source in sources.items():
         try:
-            tree = env.parse(source)
+            tree = env.parse_plain(source)
+        except TemplateProblem as problem:
+            problems.append(problem.reason)
+            continue
         except Exception as error:  # TemplateSyntaxError, with the text near it
             problems.append(describe_syntax_error(error, source))  # type: ignore[arg-type]
             continue
@@ -144,7 +150,11 @@ class _Checker:
             return base[0] if isinstance(base, list) else ANY
         if isinstance(node, nodes.Filter):
             if node.name not in FILTERS and node.name not in environment().filters:
-                self.problems.append(f"неизвестный фильтр «{node.name}»")
+                from jinja2.filters import FILTERS as JINJA_FILTERS
+
+                self.problems.append(
+                    f"фильтр «{node.name}» запрещён в шаблонах" if node.name in JINJA_FILTERS
+                    else f"неизвестный фильтр «{node.name}»")
             base = self.expr(node.node, scopes) if node.node is not None else ANY
             self._args(node, scopes)
             if node.name in ("first", "last", "random") and isinstance(base, list):
@@ -161,6 +171,9 @@ class _Checker:
             self.expr(node.node, scopes)
             self._args(node, scopes)
             return ANY
+        if isinstance(node, nodes.Mod) and not (isinstance(node.left, nodes.Const)
+                                                and isinstance(node.left.value, (int, float))):
+            self.problems.append("форматирование строк «%» запрещено в шаблонах")
         if isinstance(node, nodes.CondExpr):
             self.expr(node.test, scopes)
             value = self.expr(node.expr1, scopes)
@@ -181,6 +194,15 @@ class _Checker:
                 self.expr(extra, scopes)
 
     def _field(self, node: nodes.Node, base: Any, attr: str) -> Any:
+        if attr.startswith("_") or attr in ("mro", "func_globals", "gi_frame", "gi_code",
+                                            "cr_frame", "f_globals", "f_locals"):
+            self.problems.append(f"обращение к служебному атрибуту «{attr}» запрещено "
+                                 f"(«{_text(node)}»)")
+            return ANY
+        if attr in _MUTATING:
+            self.problems.append(f"метод «{attr}» изменяет данные и запрещён в шаблонах "
+                                 f"(«{_text(node)}»)")
+            return ANY
         if base is ANY:
             return ANY
         if isinstance(base, dict):
@@ -192,7 +214,7 @@ class _Checker:
             return ANY
         if isinstance(base, str) and hasattr(str, attr):
             return ANY  # a string method: {{ activity.title.upper() }}
-        if isinstance(base, list) and attr in ("append", "count", "index"):
+        if isinstance(base, list) and attr in ("count", "index"):
             return ANY
         self.problems.append(f"поле «{_text(node)}» не существует: «{_text(node.node)}» — "  # type: ignore[attr-defined]
                              "значение, а не запись")

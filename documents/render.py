@@ -8,7 +8,8 @@ the base archive. Every entry has a fixed timestamp and a fixed place, so the sa
 and template version give the same bytes, years later (``karta documents regenerate``).
 
 Values are escaped (a title with «<», «&», «{{» or «%}» is text, never markup or a tag) and
-undefined values are errors that name them (StrictUndefined).
+undefined values are errors that name them (StrictUndefined). Templates run in the sandbox of
+``documents.sandbox``: they are data, not code, and every render has a time and size budget.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 from jinja2 import Template as JinjaTemplate
+from jinja2 import TemplateError, UndefinedError
+from jinja2.exceptions import SecurityError
 
 from documents import russian
+from documents.sandbox import RENDER_CHARACTERS, TemplateSandbox, budget, checked_size, tick
 from workflow.errors import MissingTemplateVariable, TemplateProblem
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -94,11 +97,10 @@ FILTER_HELP = {
 
 
 @lru_cache(maxsize=1)
-def environment() -> Environment:
-    """The Jinja environment of every template: escaping, StrictUndefined, Russian filters."""
-    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
-    env.filters.update(FILTERS)
-    return env
+def environment() -> TemplateSandbox:
+    """The Jinja environment of every template: the sandbox, escaping, StrictUndefined,
+    Russian filters."""
+    return TemplateSandbox(FILTERS)
 
 
 # ----------------------------------------------------------------------------- compiling
@@ -167,6 +169,8 @@ class CompiledTemplate:
         for part, source in sources.items():
             try:
                 self.parts.append((part, env.from_string(source)))
+            except TemplateProblem as problem:
+                raise TemplateProblem(name, problem.reason) from None
             except TemplateError as error:
                 raise TemplateProblem(name, describe_syntax_error(error, source)) from None
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -182,16 +186,12 @@ class CompiledTemplate:
         """The .docx bytes for a context (and pictures for the template's slots); the same
         context gives the same bytes."""
         rendered: list[tuple[str, str]] = []
-        for part, template in self.parts:
-            try:
-                xml = _postprocess(template.render(context))
+        with budget(self.name):
+            for part, template in self.parts:
+                xml = _postprocess(self._fill(template, context))
                 for slot, picture in (images or {}).items():
                     xml = _fit_picture(xml, slot, picture)
                 rendered.append((part, xml))
-            except UndefinedError as error:
-                raise MissingTemplateVariable(self.name, _undefined_name(error)) from None
-            except TemplateError as error:
-                raise TemplateProblem(self.name, f"ошибка при заполнении: {error}") from None
         buffer = io.BytesIO(self.base)
         with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as out:
             for part, xml in rendered:
@@ -200,6 +200,36 @@ class CompiledTemplate:
                 picture = (images or {}).get(slot, self.placeholders[part])
                 out.writestr(_entry(part), picture)
         return buffer.getvalue()
+
+
+    def _fill(self, template: JinjaTemplate, context: dict[str, Any]) -> str:
+        """One part's XML, within the render's budget; any failure is a ``TemplateProblem``
+        naming the template."""
+        chunks: list[str] = []
+        size = 0
+        try:
+            for chunk in template.generate(context):
+                size += len(chunk)
+                if size > RENDER_CHARACTERS:
+                    checked_size(range(RENDER_CHARACTERS + 1))
+                chunks.append(chunk)
+                tick()
+        except TemplateProblem as problem:
+            raise TemplateProblem(self.name, problem.reason) from None
+        except UndefinedError as error:
+            raise MissingTemplateVariable(self.name, _undefined_name(error)) from None
+        except SecurityError as error:
+            raise TemplateProblem(self.name, "шаблон обращается к тому, что шаблонам "
+                                             f"недоступно: {error}") from None
+        except TemplateError as error:
+            raise TemplateProblem(self.name, f"ошибка при заполнении: {error}") from None
+        except RecursionError:
+            raise TemplateProblem(self.name, "слишком глубокая рекурсия макросов") from None
+        except MemoryError:
+            raise TemplateProblem(self.name, "не хватило памяти при заполнении") from None
+        except (ArithmeticError, LookupError, TypeError, ValueError) as error:
+            raise TemplateProblem(self.name, f"ошибка при заполнении: {error}") from None
+        return "".join(chunks)
 
 
 def _png_size(data: bytes) -> tuple[int, int] | None:

@@ -163,6 +163,10 @@ class TemplateProblem(KartaError):
         self.reason = reason
 
 
+class TemplateLimitExceeded(TemplateProblem):
+    """A template tried what templates may not do, or ran past its time or size budget."""
+
+
 class MissingTemplateVariable(KartaError):
     """Rendering needed a value the context does not have."""
 
