@@ -212,11 +212,12 @@ class _Bounded(NodeTransformer):
         return _call("karta_join", node.nodes, node.lineno)
 
 
-def _call(name: str, args: list[nodes.Expr], lineno: int) -> nodes.Call:
+def _call(name: str, args: list[Any], lineno: int) -> nodes.Call:
     return nodes.Call(nodes.Name(name, "load", lineno=lineno), args, [], None, None,
                       lineno=lineno)
 
 
 def _tag(node: nodes.Node) -> str:
-    return {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from … import",
-            nodes.Extends: "extends"}.get(type(node), type(node).__name__)
+    names: dict[type, str] = {nodes.Include: "include", nodes.Import: "import",
+                              nodes.FromImport: "from … import", nodes.Extends: "extends"}
+    return names.get(type(node), type(node).__name__)
