@@ -488,7 +488,8 @@ _transition_command(
 
 
 def _annual_report(settings: Settings, options: dict[str, Any], as_json: bool) -> None:
-    from registry.documents import document_as_dict, make_annual_report
+    from registry.documents import document_as_dict
+    from registry.orders import make_annual_report
     from workflow.errors import KartaError
 
     if not options.get("roadmap") or not options.get("year"):

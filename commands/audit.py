@@ -15,23 +15,50 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--checkpoint", "checkpoints", multiple=True, type=click.Path(path_type=Path),
+              metavar="ФАЙЛ", help="Сверить с контрольными точками из файла (можно несколько "
+                                   "раз); файл karta-checkpoints.jsonl рядом с базой "
+                                   "сверяется всегда.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
-def audit_verify(as_json: bool) -> None:
-    """Пересчитать цепочку хешей журнала и SHA-256 каждого сохранённого файла."""
-    from registry.audit import verify
+def audit_verify(checkpoints: tuple[Path, ...], as_json: bool) -> None:
+    """Проверить журнал: цепочку хешей, обрыв, восстановление состояния по журналу, защиту
+    таблиц и SHA-256 каждого сохранённого файла."""
+    from registry.verify import verify
     from workflow.errors import KartaError
 
     settings = _settings()
-    result = verify(settings.database(), settings.user)
+    result = verify(settings.database(), settings.user, list(checkpoints))
     if as_json:
         _print_json(result.as_dict())
+    elif not result.ok:
+        for problem in result.problems[1:20]:
+            click.echo(f"  {problem}", err=True)
+    if not as_json:
+        for warning in result.warnings:
+            click.echo(f"Предупреждение: {warning}", err=True)
     if not result.ok:
         raise KartaError("нарушена целостность: " + result.problems[0]
                          + (f" (и ещё проблем: {len(result.problems) - 1})"
                             if len(result.problems) > 1 else ""))
     if not as_json:
-        click.echo(f"Целостность подтверждена: событий {result.events}, документов "
-                   f"{result.documents}, файлов {result.files}.")
+        click.echo(f"Целостность подтверждена: событий {result.events}, записей "
+                   f"{result.rows}, документов {result.documents}, файлов {result.files}"
+                   + (f", контрольных точек {result.checkpoints}" if result.checkpoints
+                      else "") + ".")
+
+
+@audit.command("checkpoint")
+@click.option("--out", type=click.Path(path_type=Path), default=None, metavar="ФАЙЛ",
+              help="Файл контрольных точек (по умолчанию karta-checkpoints.jsonl рядом с "
+                   "базой); храните его вне сервера базы данных.")
+def audit_checkpoint(out: Path | None) -> None:
+    """Зафиксировать вершину журнала (номер и хеш последнего события) вне базы данных."""
+    from registry.verify import take_checkpoint
+
+    settings = _settings()
+    mark = take_checkpoint(settings.database(), settings.user, out)
+    click.echo(f"Контрольная точка: событие № {mark['seq']}, хеш {mark['hash']}")
+    click.echo(f"Записана в {mark['file']}; сохраните её копию у аудитора.")
 
 
 @audit.command("log")
@@ -56,14 +83,15 @@ def audit_log(since: str | None, user_filter: str | None, object_ref: str | None
               help="Формат: docx (по умолчанию) или csv.")
 @click.option("--year", type=int, help="Только за этот год.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Файл (по умолчанию «Журнал_решений.docx» в текущей папке).")
-def audit_export(fmt: str, year: int | None, out: Path | None) -> None:
+              help="Файл (по умолчанию «Журнал решений.docx» в текущей папке).")
+@click.option("--force", is_flag=True, help="Заменить существующий файл.")
+def audit_export(fmt: str, year: int | None, out: Path | None, force: bool) -> None:
     """Выгрузить «Журнал принятых решений»."""
     from registry.audit import export_log
 
     settings = _settings()
-    target = out or Path(f"Журнал_решений{'_' + str(year) if year else ''}.{fmt}")
-    click.echo(str(export_log(settings.database(), settings.user, fmt, target, year)))
+    target = out or Path(f"Журнал решений{' за ' + str(year) if year else ''}.{fmt}")
+    click.echo(str(export_log(settings.database(), settings.user, fmt, target, year, force)))
 
 
 def _roles_command(name: str, grant: bool, summary: str) -> None:

@@ -16,7 +16,8 @@ from cli import _echo_document, _print_json, _roadmap_id, _settings, main, parse
 def approve(roadmap: str, as_json: bool) -> None:
     """Подготовить проект приказа об утверждении дорожной карты ROADMAP (R1) с картой в
     приложении; подписание приказа (karta sign) утверждает карту."""
-    from registry.documents import approve_roadmap, document_as_dict
+    from registry.documents import document_as_dict
+    from registry.orders import approve_roadmap
 
     settings = _settings()
     document = approve_roadmap(settings.database(), settings.user, roadmap)
@@ -36,7 +37,7 @@ def approve(roadmap: str, as_json: bool) -> None:
 def sign(document_id: int, sign_date: str | None, as_json: bool) -> None:
     """Подписать проект приказа N: присвоить номер и дату по журналу приказов."""
     from registry.documents import document_as_dict
-    from registry.documents import sign as sign_document
+    from registry.orders import sign as sign_document
 
     settings = _settings()
     document = sign_document(settings.database(), settings.user, document_id,
@@ -56,7 +57,8 @@ def sign(document_id: int, sign_date: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
 def plan(roadmap: str, year: int, as_json: bool) -> None:
     """Сформировать «План мероприятий на год» по дорожной карте."""
-    from registry.documents import document_as_dict, make_plan
+    from registry.documents import document_as_dict
+    from registry.orders import make_plan
 
     settings = _settings()
     document = make_plan(settings.database(), settings.user, f"R{_roadmap_id(roadmap)}", year)
@@ -115,18 +117,20 @@ def documents_show(document_id: int, as_json: bool) -> None:
 @click.argument("document_id", metavar="N", type=int)
 def documents_open(document_id: int) -> None:
     """Открыть файл документа N в программе по умолчанию."""
-    from registry.documents import get_document
+    import tempfile
+
+    from registry.documents import document_bytes, get_document
+    from registry.exports import office_name, write_new
     from workflow.errors import KartaError
 
     settings = _settings()
-    document = get_document(settings.database(), settings.user, document_id)
-    path = settings.database().locate(document.file_path)
-    if not path.exists():
-        raise KartaError(f"файл документа {document_id} не найден; восстановите его: "
-                         f"karta documents regenerate {document_id}")
+    db = settings.database()
+    document = get_document(db, settings.user, document_id)
+    data = document_bytes(db, document)  # refuses a missing or changed file
+    path = write_new(Path(tempfile.mkdtemp(prefix="karta-")) / office_name(document), data)
     click.echo(str(path))
     if click.launch(str(path)) != 0:
-        raise KartaError(f"не удалось открыть {path}: нет программы для .docx; "
+        raise KartaError(f"не удалось открыть {path.name}: нет программы для .docx; "
                          f"выгрузите его: karta documents export {document_id}")
 
 
@@ -135,12 +139,13 @@ def documents_open(document_id: int) -> None:
 @click.option("--pdf", is_flag=True, help="Также преобразовать в PDF (нужен LibreOffice).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("."),
               help="Папка для файлов (по умолчанию текущая).")
-def documents_export(document_id: int, pdf: bool, out: Path) -> None:
+@click.option("--force", is_flag=True, help="Заменить файлы с такими же именами.")
+def documents_export(document_id: int, pdf: bool, out: Path, force: bool) -> None:
     """Выгрузить документ N в папку под понятным именем."""
-    from registry.documents import export
+    from registry.exports import export
 
     settings = _settings()
-    for path in export(settings.database(), settings.user, document_id, out, pdf):
+    for path in export(settings.database(), settings.user, document_id, out, pdf, force):
         click.echo(str(path))
 
 
@@ -150,7 +155,8 @@ def documents_export(document_id: int, pdf: bool, out: Path) -> None:
 def documents_correct(document_id: int, reason: str) -> None:
     """Подготовить проект приказа, исправляющего подписанный приказ N (сам приказ N не
     меняется)."""
-    from registry.documents import correct, document_as_dict
+    from registry.documents import document_as_dict
+    from registry.orders import correct
 
     settings = _settings()
     document = correct(settings.database(), settings.user, document_id, reason)

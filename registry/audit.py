@@ -1,12 +1,10 @@
-"""The audit: verifying the hash chain and every stored file, reading and exporting the log."""
+"""The audit log for people: reading it with filters and exporting «Журнал принятых решений»
+(verification is in ``registry.verify``)."""
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import json
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -15,120 +13,13 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from registry.database import Database
-from registry.documents import registration
-from registry.history import GENESIS, HASHED_FIELDS, event_as_dict, event_hash
+from registry.history import event_as_dict
 from registry.people import acting_person, organisation
 from registry.tables import Document, HistoryEvent
 from workflow.errors import KartaError
 
 _EVENTS = HistoryEvent.__table__  # type: ignore[attr-defined]
 _DOCUMENTS = Document.__table__  # type: ignore[attr-defined]
-
-
-@dataclass
-class Verification:
-    """What ``karta audit verify`` found: counts, and the first problem when there is one."""
-
-    events: int = 0
-    documents: int = 0
-    files: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def as_dict(self) -> dict[str, object]:
-        return {"ok": self.ok, "events": self.events, "documents": self.documents,
-                "files": self.files, "problems": self.problems}
-
-
-def verify(db: Database, login: str | None) -> Verification:
-    """Recompute the chain and every stored file's SHA-256; stop at the first problem of
-    each kind (the chain after a break proves nothing more)."""
-    with db.reading() as session:
-        acting_person(session, login)
-    result = Verification()
-    files: dict[str, str] = {}  # path → SHA-256 as the log recorded it
-    vouched: dict[str, dict[str, Any]] = {}  # "документ N" → what its last event recorded
-    with db.engine.connect() as connection:
-        rows = connection.execution_options(yield_per=5000).execute(
-            select(_EVENTS).order_by(_EVENTS.c.seq))
-        previous_seq, previous_hash = 0, GENESIS
-        for row in rows:
-            values = row._mapping
-            result.events += 1
-            if not result.problems:
-                problem = _check_event(values, previous_seq, previous_hash)
-                if problem:
-                    result.problems.append(problem)
-            previous_seq, previous_hash = values["seq"], values["hash"]
-            if values["files"] not in ("", "[]"):
-                for stored in json.loads(values["files"]):
-                    files[stored["path"]] = stored["sha256"]
-            if str(values["object_ref"]).startswith("документ ") and \
-                    values["event"] in ("document_draft", "document_register", "sign"):
-                vouched[values["object_ref"]] = json.loads(values["details"] or "{}")
-        documents = list(connection.execute(select(_DOCUMENTS).order_by(_DOCUMENTS.c.id)))
-    for document in documents:
-        result.documents += 1
-        name = f"документ {document.id} («{document.title[:60]}»" + (
-            f", № {document.number_text})" if document.number_text else ")")
-        mismatch = _differs_from_log(document, vouched.get(f"документ {document.id}"))
-        if mismatch:
-            result.problems.append(f"{name}: запись в базе не совпадает с журналом ({mismatch})")
-            continue
-        problem = _check_file(db.locate(document.file_path), document.file_sha256)
-        if problem:
-            result.problems.append(f"{name}: {problem}")
-        files.pop(document.file_path, None)
-    for path, sha in sorted(files.items()):
-        result.files += 1
-        problem = _check_file(db.locate(path), sha)
-        if problem:
-            result.problems.append(f"файл {Path(path).name}: {problem}")
-    result.files += result.documents
-    return result
-
-
-def _differs_from_log(document: Any, logged: dict[str, Any] | None) -> str | None:
-    """Which field of a document row differs from what the log recorded, if any."""
-    if logged is None:
-        return "в журнале нет его регистрации"
-    row = registration(document)
-    labels = {"status": "состояние", "number": "номер", "date": "дата", "template": "шаблон",
-              "template_sha256": "SHA-256 шаблона", "context_sha256": "данные документа",
-              "file_sha256": "SHA-256 файла"}
-    for key, label in labels.items():
-        if key in logged and logged[key] != row[key]:
-            return f"{label}: в базе «{str(row[key])[:20]}», в журнале «{str(logged[key])[:20]}»"
-    return None
-
-
-def _check_event(values: Any, previous_seq: int, previous_hash: str) -> str | None:
-    seq = values["seq"]
-    what = f"событие № {seq} ({values['event']}, {values['object_ref']}, {values['login']})"
-    if seq != previous_seq + 1:
-        if seq > previous_seq + 1:
-            return (f"после события № {previous_seq} пропущены события № {previous_seq + 1}"
-                    f"–{seq - 1}: записи удалены")
-        return f"{what}: нарушен порядок номеров"
-    if values["prev_hash"] != previous_hash:
-        return f"{what}: не совпадает ссылка на предыдущее событие (записи удалены или " \
-               "переставлены)"
-    if event_hash({name: values[name] for name in HASHED_FIELDS}) != values["hash"]:
-        return f"{what}: содержимое изменено (хеш не совпадает)"
-    return None
-
-
-def _check_file(path: Path, sha: str) -> str | None:
-    if not path.exists():
-        return f"файл {path} отсутствует"
-    with path.open("rb") as handle:
-        actual = hashlib.file_digest(handle, "sha256").hexdigest()
-    if actual != sha:
-        return f"файл {path} изменён (SHA-256 {actual[:16]}… вместо {sha[:16]}…)"
-    return None
 
 
 # ----------------------------------------------------------------------------- reading
@@ -195,30 +86,37 @@ def _row(entry: dict[str, Any]) -> list[str]:
             str(entry.get("object", "")), move, str(entry.get("comment") or ""), files]
 
 
+def neutralise(cell: str) -> str:
+    """A CSV cell a spreadsheet will not run: «=», «+», «-», «@» (and tab, CR) at the start
+    would make Excel or LibreOffice read it as a formula, so it gets a leading apostrophe."""
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
 def export_log(db: Database, login: str | None, fmt: str, out: Path,
-               year: int | None = None) -> Path:
+               year: int | None = None, force: bool = False) -> Path:
     """«Журнал принятых решений» as .docx (a table for people) or .csv (for tools)."""
     entries = read_log(db, login, year=year)
     with db.reading() as session:
         org = organisation(session)
         org_name = org.full_name
-    out.parent.mkdir(parents=True, exist_ok=True)
+    from registry.exports import output_folder, write_new
+
+    output_folder(out.parent)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
         writer.writerow([*EXPORT_COLUMNS, "Хеш записи"])
         for entry in entries:
-            writer.writerow([*_row(entry), entry.get("hash", "")])
-        out.write_text(buffer.getvalue(), encoding="utf-8-sig")  # Excel opens it in Cyrillic
-        return out
+            writer.writerow([neutralise(cell) for cell in [*_row(entry), entry.get("hash", "")]])
+        # with a byte order mark, so that Excel opens it in Cyrillic
+        return write_new(out, buffer.getvalue().encode("utf-8-sig"), force)
     if fmt != "docx":
         raise KartaError(f"неизвестный формат «{fmt}»: docx или csv")
-    _decision_log_docx(out, org_name, entries, year)
-    return out
+    return write_new(out, _decision_log_docx(org_name, entries, year), force)
 
 
-def _decision_log_docx(out: Path, org_name: str, entries: list[dict[str, Any]],
-                       year: int | None) -> None:
+def _decision_log_docx(org_name: str, entries: list[dict[str, Any]],
+                       year: int | None) -> bytes:
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -253,4 +151,6 @@ def _decision_log_docx(out: Path, org_name: str, entries: list[dict[str, Any]],
         cells = table.add_row().cells
         for cell, text in zip(cells, _row(entry), strict=True):
             cell.text = text
-    document.save(str(out))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -18,30 +18,62 @@ from workflow.errors import ConfigurationError, PermissionDenied
 
 DEFAULT_URL = "sqlite:///karta.db"
 LOG_LOCK = 5_270_274  # the advisory lock every PostgreSQL writer takes first
+LOCK_SECONDS = 10  # how long a writer waits for another before giving up with a clear message
 
 _REFUSE_LOG = "журнал решений неизменяем: изменение и удаление записей запрещены"
 _REFUSE_SIGNED = "подписанный приказ не изменяется: издайте новый приказ"
+_REFUSE_TEMPLATE = "версия шаблона неизменяема: зарегистрируйте новую версию"
+# name → what it guards; verify reports a missing one
+TRIGGERS = {
+    "historyevent_no_update": "журнал решений (изменение)",
+    "historyevent_no_delete": "журнал решений (удаление)",
+    "document_signed_no_update": "подписанные приказы (изменение)",
+    "document_signed_no_delete": "подписанные приказы (удаление)",
+    "templateversion_frozen": "версии шаблонов (изменение)",
+}
+POSTGRES_TRIGGER_NAMES = {
+    "historyevent_append_only": "журнал решений (изменение и удаление)",
+    "historyevent_no_truncate": "журнал решений (TRUNCATE)",
+    "document_signed_frozen": "подписанные приказы",
+    "templateversion_frozen": "версии шаблонов",
+}
+# a signed order's columns are frozen; only ``last_event`` (the log's stamp) may be written
+_DOCUMENT_COLUMNS = ", ".join(column.name for column in tables.Document.__table__.columns  # type: ignore[attr-defined]
+                              if column.name not in ("id", "last_event"))
 SQLITE_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS historyevent_no_update BEFORE UPDATE ON historyevent "
     f"BEGIN SELECT RAISE(ABORT, '{_REFUSE_LOG}'); END",
     "CREATE TRIGGER IF NOT EXISTS historyevent_no_delete BEFORE DELETE ON historyevent "
     f"BEGIN SELECT RAISE(ABORT, '{_REFUSE_LOG}'); END",
-    "CREATE TRIGGER IF NOT EXISTS document_signed_no_update BEFORE UPDATE ON document "
+    f"CREATE TRIGGER IF NOT EXISTS document_signed_no_update BEFORE UPDATE OF "
+    f"{_DOCUMENT_COLUMNS} ON document "
     f"WHEN OLD.status = 'signed' BEGIN SELECT RAISE(ABORT, '{_REFUSE_SIGNED}'); END",
     "CREATE TRIGGER IF NOT EXISTS document_signed_no_delete BEFORE DELETE ON document "
     f"WHEN OLD.status = 'signed' BEGIN SELECT RAISE(ABORT, '{_REFUSE_SIGNED}'); END",
+    "CREATE TRIGGER IF NOT EXISTS templateversion_frozen BEFORE UPDATE OF name, kind, version, "
+    f"sha256, content ON templateversion BEGIN SELECT RAISE(ABORT, '{_REFUSE_TEMPLATE}'); END",
 )
 POSTGRES_TRIGGERS = (
     "CREATE OR REPLACE FUNCTION karta_refuse_log_change() RETURNS trigger AS $$ BEGIN "
     f"RAISE EXCEPTION '{_REFUSE_LOG}'; END $$ LANGUAGE plpgsql",
     "CREATE OR REPLACE FUNCTION karta_refuse_signed_change() RETURNS trigger AS $$ BEGIN "
     f"RAISE EXCEPTION '{_REFUSE_SIGNED}'; END $$ LANGUAGE plpgsql",
+    "CREATE OR REPLACE FUNCTION karta_refuse_template_change() RETURNS trigger AS $$ BEGIN "
+    f"RAISE EXCEPTION '{_REFUSE_TEMPLATE}'; END $$ LANGUAGE plpgsql",
     "DROP TRIGGER IF EXISTS historyevent_append_only ON historyevent",
     "CREATE TRIGGER historyevent_append_only BEFORE UPDATE OR DELETE ON historyevent "
     "FOR EACH ROW EXECUTE FUNCTION karta_refuse_log_change()",
+    # row triggers do not fire on TRUNCATE: a statement trigger does
+    "DROP TRIGGER IF EXISTS historyevent_no_truncate ON historyevent",
+    "CREATE TRIGGER historyevent_no_truncate BEFORE TRUNCATE ON historyevent "
+    "FOR EACH STATEMENT EXECUTE FUNCTION karta_refuse_log_change()",
+    "DROP TRIGGER IF EXISTS templateversion_frozen ON templateversion",
+    "CREATE TRIGGER templateversion_frozen BEFORE UPDATE OF name, kind, version, sha256, "
+    "content ON templateversion FOR EACH ROW EXECUTE FUNCTION karta_refuse_template_change()",
     "DROP TRIGGER IF EXISTS document_signed_frozen ON document",
-    "CREATE TRIGGER document_signed_frozen BEFORE UPDATE OR DELETE ON document "
-    "FOR EACH ROW WHEN (OLD.status = 'signed') EXECUTE FUNCTION karta_refuse_signed_change()",
+    f"CREATE TRIGGER document_signed_frozen BEFORE UPDATE OF {_DOCUMENT_COLUMNS} OR DELETE "
+    "ON document FOR EACH ROW WHEN (OLD.status = 'signed') "
+    "EXECUTE FUNCTION karta_refuse_signed_change()",
 )
 
 
@@ -66,18 +98,25 @@ class Database:
     """One database reached by URL; every change goes through ``transaction()``."""
 
     def __init__(self, url: str | None = None, files_dir: Path | None = None) -> None:
+        from registry.files import DatabaseStore, FileStore, FolderStore
+
         self.url = normalise_url(url)
         self.engine: Engine = _make_engine(self.url)
-        self.files_dir = (files_dir or _default_files_dir(self.url)).resolve()
         self.time_zone: str | None = None
+        self.store: FileStore
+        if self.is_sqlite:
+            self.files_dir: Path | None = (files_dir or _default_files_dir(self.url)).resolve()
+            self.store = FolderStore(self.files_dir)
+        else:  # a shared server: the files live in the database, not on one machine
+            self.files_dir = None
+            self.store = DatabaseStore(self.engine, self.safe_url)
 
-    def locate(self, path: str) -> Path:
-        """A stored file: where it was written, or, when the store has been moved or copied,
-        the same content-addressed place (kind/xx/sha.ext) under this store."""
-        recorded = Path(path)
-        if recorded.exists():
-            return recorded
-        return self.files_dir.joinpath(*recorded.parts[-3:])
+    @property
+    def folder(self) -> Path | None:
+        """The folder of a SQLite database file (for its error log and checkpoints)."""
+        if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
+            return Path(self.url[len("sqlite:///"):]).resolve().parent
+        return None
 
     @property
     def is_sqlite(self) -> bool:
@@ -127,7 +166,9 @@ class Database:
             if not self.is_sqlite:
                 # one writer at a time, as SQLite does: the hash chain needs the last event
                 # to stay last, and a fixed lock order rules out deadlocks
-                session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOG_LOCK})")
+                connection = session.connection()
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_SECONDS}s'")
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOG_LOCK})")
             yield session
             session.commit()
         except PermissionDenied as denied:
@@ -137,7 +178,7 @@ class Database:
         except SQLAlchemyError as error:
             session.rollback()
             if isinstance(error, OperationalError):
-                raise ConfigurationError(f"ошибка базы данных: {_first_line(error)}") from None
+                raise database_error(error) from None
             raise
         except BaseException:
             session.rollback()
@@ -165,12 +206,22 @@ class Database:
             self._log_refusal(denied)
             raise
         except OperationalError as error:
-            raise ConfigurationError(f"ошибка базы данных: {_first_line(error)}") from None
+            raise database_error(error) from None
         finally:
             session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def database_error(error: Exception) -> ConfigurationError:
+    """A database failure as one Russian line; a lock held too long says so."""
+    text = _first_line(error)
+    if "locked" in text or "lock timeout" in text or "busy" in text:
+        return ConfigurationError(
+            f"база данных занята другим пользователем дольше {LOCK_SECONDS} с; повторите "
+            "действие чуть позже")
+    return ConfigurationError(f"ошибка базы данных: {text}")
 
 
 def _first_line(error: Exception) -> str:
@@ -189,7 +240,8 @@ def _default_files_dir(url: str) -> Path:
 
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
+        engine = create_engine(url, connect_args={"timeout": LOCK_SECONDS,
+                                                  "isolation_level": None})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]

@@ -9,13 +9,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from registry.audit import verify
 from registry.database import Database
-from registry.documents import approve_roadmap, export, list_documents, make_plan, sign
+from registry.documents import list_documents
+from registry.exports import export
 from registry.history import describe_event
 from registry.occurrences import apply_event, history
+from registry.orders import approve_roadmap, make_plan, sign
 from registry.people import Profile, add_person, initialise
 from registry.roadmaps import import_roadmap, list_activities
+from registry.verify import verify
 from workflow.errors import KartaError
 from workflow.machine import state_label
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,41 +14,9 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, or_, select
 
 from registry.database import utcnow
+from registry.files import StoredFile
+from registry.state import Touch, vouch
 from registry.tables import HistoryEvent
-from workflow.errors import KartaError
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """A file attached to an event, kept in the store under its SHA-256."""
-
-    name: str
-    sha256: str
-    size: int
-    path: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {"name": self.name, "sha256": self.sha256, "size": self.size, "path": self.path}
-
-
-def store_file(store: Path, source: Path, kind: str = "attachments") -> StoredFile:
-    """Copy a file into the content-addressed store (write to a temporary name, then rename)."""
-    if not source.is_file():
-        raise KartaError(f"файл «{source}» не найден")
-    digest = hashlib.sha256()
-    with source.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    sha = digest.hexdigest()
-    folder = store / kind / sha[:2]
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{sha}{source.suffix.lower()}"
-    if not target.exists():
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".incoming-")
-        os.close(fd)
-        shutil.copyfile(source, temporary)
-        os.replace(temporary, target)
-    return StoredFile(source.name, sha, source.stat().st_size, str(target))
 
 
 @dataclass
@@ -80,21 +45,31 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
            roadmap_id: int | None = None, activity_id: int | None = None,
            occurrence_id: int | None = None, from_state: str = "", to_state: str = "",
            comment: str = "", files: list[StoredFile] | None = None,
-           details: dict[str, object] | None = None) -> LoggedEvent:
+           details: dict[str, object] | None = None,
+           touches: Iterable[Touch] = ()) -> LoggedEvent:
     """Append an event to the hash-chained log; it lands with the caller's transaction.
 
+    ``touches`` names the state-bearing rows the event changed (call ``record`` after the
+    last change to them): each gets the event's ``seq`` as ``last_event`` and the event
+    records their digests, so ``audit verify`` can replay the log against the tables.
     The writer holds the log lock (BEGIN IMMEDIATE on SQLite, an advisory lock on
     PostgreSQL, see ``Database.transaction``), so the last event cannot change under us.
     """
+    session.flush()
     connection = session.connection()
     last = connection.execute(_LAST_EVENT).first()
+    seq = (last.seq + 1) if last else 1
+    details = dict(details or {})
+    touched = list(touches)
+    if touched:
+        details["state"] = vouch(connection, touched, seq)
     values: dict[str, Any] = {
-        "seq": (last.seq + 1) if last else 1, "at": utcnow(), "login": login,
+        "seq": seq, "at": utcnow(), "login": login,
         "roadmap_id": roadmap_id, "activity_id": activity_id, "occurrence_id": occurrence_id,
         "object_ref": object_ref, "event": event, "from_state": from_state,
         "to_state": to_state, "comment": comment or "",
         "files": json.dumps([f.as_dict() for f in files or []], ensure_ascii=False),
-        "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
+        "details": json.dumps(details, ensure_ascii=False, sort_keys=True, default=str),
         "prev_hash": last.hash if last else GENESIS,
     }
     values["hash"] = event_hash(values)
@@ -161,7 +136,8 @@ def event_as_dict(entry: HistoryEvent, zone: str) -> dict[str, object]:
         "to": entry.to_state or None,
         "comment": entry.comment or None,
         "files": json.loads(entry.files or "[]"),
-        "details": json.loads(entry.details or "{}"),
+        "details": {key: value for key, value in json.loads(entry.details or "{}").items()
+                    if key != "state"},
     }
 
 

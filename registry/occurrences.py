@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-import json
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import bindparam, update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from registry.database import Database
-from registry.documents import document_as_dict, documents_for_transition
-from registry.history import event_as_dict, events_for, local_time, record, store_file
+from registry.documents import (
+    DocumentDraft,
+    PreparedDocument,
+    document_as_dict,
+    local_today,
+    person_data,
+    register,
+    report_data,
+    run_with_documents,
+    transition_drafts,
+)
+from registry.files import read_limited
+from registry.history import event_as_dict, events_for, local_time, record
 from registry.people import PERMISSIONS, acting_person, organisation, roles_of, time_zone
-from registry.roadmaps import activity_as_dict, occurrence_as_dict, resolve
-from registry.tables import Activity, Occurrence, Person, Section
+from registry.roadmaps import Resolved, activity_as_dict, occurrence_as_dict, resolve
+from registry.tables import Activity, Occurrence, Person, Section, Unit
+from registry.units import may_report
 from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, UnknownReference
 from workflow.machine import EVENTS, occurrence_machine, state_label
 from workflow.refs import roadmap_ref
@@ -51,61 +64,92 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
                 expected_version: int | None = None, order: bool = False,
                 figures: list[tuple[str, str]] | None = None,
                 decisions: list[str] | None = None,
-                recommendations: list[tuple[str, str]] | None = None) -> TransitionResult:
-    """Fire ``event`` on the occurrence ``ref`` in one transaction.
+                recommendations: list[tuple[str, str]] | None = None,
+                attachments: list[tuple[str, bytes]] | None = None) -> TransitionResult:
+    """Fire ``event`` on the occurrence ``ref``.
 
-    The update is a compare-and-set on state and version: when somebody else changed the
-    occurrence since it was read (or since ``expected_version``), nothing is written and
-    ``ConcurrentUpdate`` is raised. The history record and the documents the rules give
-    (orders as drafts, reports and notes numbered) land in the same transaction.
+    The occurrence is read and the documents the rules give are drafted and rendered first,
+    with no lock held; then one short transaction makes a compare-and-set on the
+    occurrence's state and version (when somebody else changed it since it was read, or
+    since ``expected_version``, nothing is written and ``ConcurrentUpdate`` is raised), claims
+    the journal numbers, and writes the history record and the documents together.
+    ``files`` are paths (command line), ``attachments`` names and bytes (web uploads).
     """
-    files = files or []
     details = _details(event, comment, figures, decisions, recommendations)
-    with db.transaction() as session:
-        person = acting_person(session, login, event if event in PERMISSIONS else None)
-        found = resolve(session, ref)
-        if found.occurrence is None or found.activity is None:
-            raise UnknownReference(ref, "нужна ссылка на исполнение за период, например "
-                                        "1:2.4@2022 (см. karta activities)")
+    incoming = [(path.name, read_limited(path)) for path in files or []]
+    incoming += list(attachments or [])
+    action = event if event in PERMISSIONS else None
+
+    def read(session: Session) -> tuple[tuple[Any, ...], list[DocumentDraft]]:
+        person = acting_person(session, login, action)
+        found = _occurrence(session, ref)
+        assert found.occurrence is not None and found.activity is not None
         occurrence = found.occurrence
-        _check_own_unit(person, event, found.activity, found.ref)
+        _check_own_unit(session, person, event, found.activity, found.ref)
         version = expected_version if expected_version is not None else occurrence.version
         step = occurrence_machine().fire(found.ref, occurrence.state, event,
-                                         comment=comment, has_files=bool(files))
-        stored = [store_file(db.files_dir, path) for path in files]
+                                         comment=comment, has_files=bool(incoming))
+        today = local_today(organisation(session))
+        report = None
+        if event == "report":
+            report = {"text": (comment or "").strip(), "author": person_data(person),
+                      "date": today.isoformat(),
+                      "files": [{"name": name, "sha256": hashlib.sha256(data).hexdigest(),
+                                 "size": len(data)} for name, data in incoming]}
+        elif event == "analyse":
+            report = report_data(session, occurrence, person, None)
+        drafts = transition_drafts(
+            session, event=event, roadmap=found.roadmap, activity=found.activity,
+            occurrence=occurrence, person=person, report=report, details=details,
+            order_requested=order)
+        return (found, step, version), drafts
+
+    def write(session: Session, state: tuple[Any, ...],
+              prepared: list[PreparedDocument]) -> TransitionResult:
+        found, step, version = state
+        person = acting_person(session, login, action)  # roles may have changed meanwhile
+        occurrence = found.occurrence
         changed = session.connection().execute(_COMPARE_AND_SET, {
             "occurrence": occurrence.id, "source": step.source, "version": version,
             "dest": step.dest, "next_version": version + 1,
         })
         if changed.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(found.ref)
+        stored = [db.store.put(data, "attachments", Path(name).suffix, name, session=session)
+                  for name, data in incoming]
         entry = record(session, login=person.login, object_ref=found.ref, event=event,
                        roadmap_id=found.roadmap.id, activity_id=found.activity.id,
                        occurrence_id=occurrence.id, from_state=step.source,
                        to_state=step.dest, comment=(comment or "").strip(), files=stored,
-                       details=details)
-        made = documents_for_transition(
-            session, db, event=event, roadmap=found.roadmap, activity=found.activity,
-            occurrence=occurrence, person=person, entry=entry, details=details,
-            order_requested=order)
-        documents = tuple(document_as_dict(d) for d in made)
+                       details=details, touches=[("occurrence", occurrence.id)])
+        made = [register(session, db, document, person, entry.id) for document in prepared]
         at = local_time(entry.at, time_zone(db, session)).isoformat(timespec="seconds")
-    return TransitionResult(found.ref, event, step.source, step.dest, version + 1, at,
-                            documents)
+        return TransitionResult(found.ref, event, step.source, step.dest, version + 1, at,
+                                tuple(document_as_dict(d) for d in made))
+
+    return run_with_documents(db, read, write, cite_note=True)
 
 
-def _check_own_unit(person: Person, event: str, activity: Activity, ref: str) -> None:
-    """An executor (not a clerk) reports only on activities their unit is responsible for."""
+def _occurrence(session: Session, ref: str) -> Resolved:
+    found = resolve(session, ref)
+    if found.occurrence is None or found.activity is None:
+        raise UnknownReference(ref, "нужна ссылка на исполнение за период, например "
+                                    "1:2.4@2022 (см. karta activities)")
+    return found
+
+
+def _check_own_unit(session: Session, person: Person, event: str, activity: Activity,
+                    ref: str) -> None:
+    """An executor (not a clerk) reports only on activities their unit is linked to."""
     roles = roles_of(person)
     if event != "report" or "clerk" in roles:
         return
-    unit = person.unit.strip().lower()
-    executors = [name.lower() for name in json.loads(activity.executors)]
-    if not unit or not any(unit in name or name in unit for name in executors):
+    if not may_report(session, person, activity):
+        unit = session.get(Unit, person.unit_id) if person.unit_id else None
         raise PermissionDenied(
             person.login, event, ("clerk",), roles,
-            reason=f"исполнитель «{person.unit or 'без подразделения'}» не указан среди "
-                   f"ответственных за {ref} ({activity.executors_text})")
+            reason=f"исполнитель «{unit.name if unit else 'без подразделения'}» не указан "
+                   f"среди ответственных за {ref} ({activity.executors_text})")
 
 
 def _details(event: str, comment: str | None, figures: list[tuple[str, str]] | None,

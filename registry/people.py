@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -52,17 +53,19 @@ def initialise(db: Database, profile: Profile, admin_login: str = "admin",
             raise KartaError(f"база данных {db.safe_url} уже создана; профиль не изменён")
         organisation = Organisation(**profile.__dict__)
         session.add(organisation)
-        session.add(Person(login=admin_login, full_name=admin_name or admin_login,
-                           roles=",".join(ROLES)))
+        admin = Person(login=admin_login, full_name=admin_name or admin_login,
+                       roles=",".join(ROLES))
+        session.add(admin)
         session.flush()
         from registry.history import record
-
-        record(session, login=admin_login, object_ref="профиль", event="init",
-               comment=f"создана база данных для «{profile.full_name}»",
-               details={"after": {k: v for k, v in profile.__dict__.items()}})
         from registry.templates import install_defaults
 
-        install_defaults(session, admin_login)
+        rules = install_defaults(session, admin_login)
+        record(session, login=admin_login, object_ref="профиль", event="init",
+               comment=f"создана база данных для «{profile.full_name}»",
+               details={"after": {k: v for k, v in profile.__dict__.items()}},
+               touches=[("organisation", organisation.id or 0), ("person", admin.id or 0),
+                        *(("rule", rule_id) for rule_id in rules)])
     return organisation
 
 
@@ -79,8 +82,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "set_period": ("clerk",), "set_deadline": ("clerk",), "occurrence_add": ("clerk",),
     "template_add": ("admin",), "template_activate": ("admin",), "rule_add": ("admin",),
     "rule_remove": ("admin",), "person_add": ("admin",), "grant": ("admin",),
-    "profile": ("admin",),
-    "revoke": ("admin",),
+    "profile": ("admin",), "revoke": ("admin",), "person_edit": ("admin",),
+    "passwd": ("admin",), "unit_add": ("admin", "clerk"), "unit_map": ("clerk", "admin"),
 }
 
 
@@ -144,22 +147,43 @@ def add_person(db: Database, actor: str | None, login: str, full_name: str, gend
             f"неизвестная роль «{unknown[0]}»; роли: {', '.join(ROLES)}")
     if gender not in ("m", "f", ""):
         raise ConfigurationError("пол: m (мужской) или f (женский)")
+    check_login(login)
     with db.transaction() as session:
         author = acting_person(session, actor, "person_add")
         if session.exec(select(Person).where(Person.login == login)).first() is not None:
             raise KartaError(f"пользователь «{login}» уже есть")
+        from registry.units import unit_for_person
+
+        found, new_unit = unit_for_person(session, unit)
         person = Person(login=login, full_name=full_name, gender=gender, position=position,
-                        roles=",".join(roles), phone=phone, unit=unit,
+                        roles=",".join(roles), phone=phone,
+                        unit_id=found.id if found else None,
                         overrides=json.dumps(overrides or {}, ensure_ascii=False))
         session.add(person)
+        session.flush()
         from registry.history import record
 
+        where = f"; подразделение: {found.name}" + (" (новое)" if new_unit else "") \
+            if found else ""
         record(session, login=author.login, object_ref=f"пользователь {login}",
-               event="person_add", comment=f"{full_name}, {position}; роли: {', '.join(roles)}",
+               event="person_add",
+               comment=f"{full_name}, {position}; роли: {', '.join(roles)}{where}",
                details={"after": {"login": login, "full_name": full_name, "gender": gender,
                                   "position": position, "roles": roles, "phone": phone,
-                                  "unit": unit}})
+                                  "unit": found.name if found else ""}},
+               touches=[("person", person.id or 0)]
+               + ([("unit", found.id or 0)] if new_unit and found else []))
     return person
+
+
+_LOGIN = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+
+
+def check_login(login: str) -> None:
+    """A login is a short word of Latin letters, digits and «._@-» (it appears in URLs)."""
+    if not _LOGIN.match(login):
+        raise ConfigurationError(f"неверный логин «{login[:40]}»: латинские буквы, цифры и "
+                                 "знаки «._@-», не длиннее 64")
 
 
 PROFILE_FIELDS = ("full_name", "short_name", "parent_body", "place", "head_position",
@@ -198,7 +222,8 @@ def update_profile(db: Database, actor: str | None, changes: dict[str, str]) -> 
         record(session, login=author.login, object_ref="профиль", event="profile",
                comment=", ".join(f"{name}: «{before[name]}» → «{value}»"
                                  for name, value in changes.items()),
-               details={"before": before, "after": changes})
+               details={"before": before, "after": changes},
+               touches=[("organisation", profile.id or 0)])
     _PROFILES.pop(db.engine, None)  # this process reads the new profile from now on
     db.time_zone = None
     return profile
@@ -229,7 +254,8 @@ def change_roles(db: Database, actor: str | None, login: str, role: str,
         from registry.history import record
 
         record(session, login=author.login, object_ref=f"пользователь {login}", event=action,
-               comment=f"роль {role}", details={"before": before, "after": after})
+               comment=f"роль {role}", details={"before": before, "after": after},
+               touches=[("person", person.id or 0)])
         return person
 
 

@@ -11,9 +11,12 @@ from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, select
 
 from registry.database import Database, utcnow
-from registry.history import record, store_file
+from registry.files import read_limited
+from registry.history import record
 from registry.people import acting_person
+from registry.state import Touch
 from registry.tables import Activity, Occurrence, Roadmap, Section
+from registry.units import link_activities
 from workflow.deadlines import expand
 from workflow.errors import KartaError, UnknownReference
 from workflow.importing import Period, read_roadmap
@@ -52,6 +55,7 @@ def import_roadmap(db: Database, path: Path, login: str | None,
     with db.reading() as session:
         acting_person(session, login, "import")  # refuse an unknown user before reading anything
     draft = read_roadmap(path, period, title)
+    data = read_limited(path)
     with db.transaction() as session:
         person = acting_person(session, login, "import")
         if not again:
@@ -61,10 +65,10 @@ def import_roadmap(db: Database, path: Path, login: str | None,
                 raise KartaError(f"{path.name}: этот файл уже импортирован как "
                                  f"{roadmap_ref(same.id or 0)} ({same.imported_at:%d.%m.%Y}); "
                                  "чтобы импортировать ещё раз, добавьте --again")
-        return _store(session, db, draft, path, person.login)
+        return _store(session, db, draft, path, data, person.login)
 
 
-def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path,
+def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path, data: bytes,
            login: str) -> ImportResult:
     roadmap = Roadmap(
         title=draft.title, first_year=draft.first_year, last_year=draft.last_year,
@@ -89,6 +93,7 @@ def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path,
     shift = organisation(session).due_shift
     rows: list[dict[str, object]] = []
     flagged: list[str] = []
+    activities: list[Activity] = []
     for draft_activity in draft.activities:
         schedule = draft_activity.schedule
         activity = Activity(
@@ -102,6 +107,7 @@ def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path,
         )
         session.add(activity)
         session.flush()
+        activities.append(activity)
         if schedule.flagged:
             flagged.append(f"{activity_ref(roadmap.id, activity.code)}: «{activity.deadline_text}»"
                            f" — {schedule.problem}")
@@ -109,12 +115,21 @@ def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path,
         rows.extend(occurrence_rows(activity, specs, shift))
     if rows:
         session.execute(insert(Occurrence), rows)
-    source = store_file(db.files_dir, path, kind="sources")
+    activity_ids = [(a.id or 0, json.loads(a.executors)) for a in activities]
+    touches: list[Touch] = [("roadmap", roadmap.id)]
+    touches += [("section", section_id) for section_id in section_ids.values()]
+    touches += [("activity", activity_id) for activity_id, _ in activity_ids]
+    touches += [("occurrence", occurrence_id or 0) for occurrence_id in session.exec(
+        select(Occurrence.id).where(col(Occurrence.activity_id).in_(
+            [activity_id for activity_id, _ in activity_ids])))]
+    touches += link_activities(session, activity_ids)
+    source = db.store.put(data, "sources", path.suffix, path.name, session=session)
     summary = (f"импорт «{draft.source_name}»: разделов {len(draft.sections)}, "
                f"мероприятий {len(draft.activities)}, исполнений {len(rows)}, "
                f"период {draft.first_year}–{draft.last_year}")
     record(session, login=login, object_ref=roadmap_ref(roadmap.id), event="import",
-           roadmap_id=roadmap.id, to_state="imported", comment=summary, files=[source])
+           roadmap_id=roadmap.id, to_state="imported", comment=summary, files=[source],
+           touches=touches)
     return ImportResult(
         roadmap=roadmap.id, title=draft.title,
         period=Period(draft.first_year, draft.last_year, draft.school_years).label,

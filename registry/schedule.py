@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from registry.database import Database
 from registry.history import record
 from registry.people import acting_person, organisation
 from registry.roadmaps import Resolved, resolve
+from registry.state import Touch
 from registry.tables import Activity, HistoryEvent, Occurrence, Organisation, Roadmap, Section
 from workflow.deadlines import OccurrenceSpec, expand, read_deadline
 from workflow.errors import KartaError, UnknownReference
@@ -52,13 +53,17 @@ class Reexpansion:
     moved: list[str]
     removed: list[str]
     kept: list[str]
+    changed_ids: list[int] = field(default_factory=list)  # occurrences added, moved, removed
 
     def as_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
+        return {name: getattr(self, name) for name in ("added", "moved", "removed", "kept")}
 
     def merge(self, other: Reexpansion) -> None:
-        for name in ("added", "moved", "removed", "kept"):
+        for name in ("added", "moved", "removed", "kept", "changed_ids"):
             getattr(self, name).extend(getattr(other, name))
+
+    def touches(self) -> list[Touch]:
+        return [("occurrence", occurrence_id) for occurrence_id in self.changed_ids]
 
 
 def reexpand(session: Session, activity: Activity, roadmap: Roadmap,
@@ -73,6 +78,9 @@ def reexpand(session: Session, activity: Activity, roadmap: Roadmap,
     if new:
         session.execute(insert(Occurrence), occurrence_rows(activity, new, org.due_shift))
         result.added = [occurrence_ref(roadmap.id or 0, activity.code, s.period) for s in new]
+        result.changed_ids += [i or 0 for i in session.exec(select(Occurrence.id).where(
+            Occurrence.activity_id == activity.id,
+            col(Occurrence.period).in_([s.period for s in new])))]
     for label, occurrence in existing.items():
         ref = occurrence_ref(roadmap.id or 0, activity.code, label)
         spec = specs.get(label)
@@ -83,12 +91,14 @@ def reexpand(session: Session, activity: Activity, roadmap: Roadmap,
                                 .values(due=due, due_nominal=spec.due,
                                         period_start=spec.start))
                 result.moved.append(ref)
+                result.changed_ids.append(occurrence.id or 0)
             continue
         touched = session.exec(select(HistoryEvent.id).where(
             HistoryEvent.occurrence_id == occurrence.id)).first()
         if occurrence.state == occurrence_machine().initial and touched is None:
             session.execute(delete(Occurrence).where(col(Occurrence.id) == occurrence.id))
             result.removed.append(ref)
+            result.changed_ids.append(occurrence.id or 0)
         else:
             result.kept.append(ref)
     return result
@@ -111,7 +121,8 @@ def set_period(db: Database, login: str | None, ref: str, period: Period) -> Ree
         record(session, login=person.login, object_ref=roadmap_ref(roadmap.id or 0),
                event="set_period", roadmap_id=roadmap.id,
                comment=f"период {before} → {period.label}; " + _summary(total),
-               details={"before": before, "after": period.label, **total.as_dict()})
+               details={"before": before, "after": period.label, **total.as_dict()},
+               touches=[("roadmap", roadmap.id or 0), *total.touches()])
         return total
 
 
@@ -132,7 +143,8 @@ def set_deadline(db: Database, login: str | None, ref: str, phrase: str) -> Reex
         record(session, login=person.login, object_ref=found.ref, event="set_deadline",
                roadmap_id=found.roadmap.id, activity_id=activity.id,
                comment=f"сроки «{before}» → «{phrase}»; " + _summary(result),
-               details={"before": before, "after": phrase, **result.as_dict()})
+               details={"before": before, "after": phrase, **result.as_dict()},
+               touches=[("activity", activity.id or 0), *result.touches()])
         return result
 
 
@@ -175,7 +187,8 @@ def add_occurrence(db: Database, login: str | None, ref: str, period: str,
                roadmap_id=found.roadmap.id, activity_id=activity.id,
                occurrence_id=occurrence_id, to_state=occurrence_machine().initial,
                comment=comment or f"добавлено исполнение за {period}"
-                                  + (f", срок {due:%d.%m.%Y}" if due else ""))
+                                  + (f", срок {due:%d.%m.%Y}" if due else ""),
+               touches=[("occurrence", occurrence_id or 0)])
         return new_ref
 
 

@@ -1,4 +1,8 @@
-"""The database schema (SQLModel): profile, people, roadmaps, activities, occurrences, history."""
+"""The database schema (SQLModel): profile, people, roadmaps, activities, occurrences, history.
+
+Every state-bearing row carries ``last_event``: the ``seq`` of the log event that last changed
+it. A row naming an event beyond the log's end proves the log was cut (``audit verify``).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,17 @@ class Organisation(SQLModel, table=True):
     order_prefix: str = "01-09/"
     timezone: str = "Europe/Moscow"
     due_shift: str = "previous"  # a due date on a day off moves: previous, none
+    last_event: int = 0
+
+
+class Unit(SQLModel, table=True):
+    """A school, kindergarten or department that executes activities («МБОУ СОШ № 1»)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    key: str = Field(index=True, unique=True)  # the normalised name
+    kind: str = "other"  # general, preschool, additional, department, other
+    last_event: int = 0
 
 
 class Person(SQLModel, table=True):
@@ -32,9 +47,46 @@ class Person(SQLModel, table=True):
     gender: str = ""  # "m", "f" or "" when unknown
     position: str = ""
     phone: str = ""
-    unit: str = ""  # an executor's organisation or unit, as roadmaps name it
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
     roles: str = ""  # comma-separated: admin, clerk, head, executor, auditor
     overrides: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    password_hash: str = ""  # Argon2; empty: no password set (cannot log in)
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    calendar_token_hash: str = ""  # SHA-256 of the personal calendar subscription token
+    last_event: int = 0
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal token for the command line against a shared database (stored hashed)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    token_hash: str = Field(index=True, unique=True)  # SHA-256 of the token
+    label: str = ""
+    created_at: datetime
+    revoked: bool = False
+    last_event: int = 0
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds a random token, the row its SHA-256."""
+
+    id: str = Field(primary_key=True)  # SHA-256 of the session token
+    person_id: int = Field(foreign_key="person.id", index=True)
+    csrf: str
+    created_at: datetime
+    expires_at: datetime
+    client: str = ""
+
+
+class StoredBlob(SQLModel, table=True):
+    """A stored file's bytes, for deployments that keep files in the database."""
+
+    address: str = Field(primary_key=True)  # documents/ab/ab12….docx
+    sha256: str = Field(index=True)
+    size: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class Roadmap(SQLModel, table=True):
@@ -50,6 +102,7 @@ class Roadmap(SQLModel, table=True):
     imported_by: str
     approved_document_id: int | None = None
     school_years: bool = False
+    last_event: int = 0
 
 
 class Section(SQLModel, table=True):
@@ -61,6 +114,7 @@ class Section(SQLModel, table=True):
     title: str = Field(sa_column=Column(Text, nullable=False))
     heading: str = Field(sa_column=Column(Text, nullable=False))
     position: int
+    last_event: int = 0
 
 
 class Activity(SQLModel, table=True):
@@ -80,6 +134,29 @@ class Activity(SQLModel, table=True):
     executors: str = Field(sa_column=Column(Text, nullable=False))  # JSON list
     planned_result: str = Field(sa_column=Column(Text, nullable=False))
     position: int
+    last_event: int = 0
+
+
+class ActivityUnit(SQLModel, table=True):
+    """One executor named by an activity, linked to a unit or a group of units (all
+    general-education schools for «ОО»); unlinked while a clerk has not confirmed it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    name: str = Field(sa_column=Column(Text, nullable=False))  # as the roadmap names it
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    unit_group: str = ""  # general, preschool, additional, department, or "" for one unit
+    last_event: int = 0
+
+
+class UnitAlias(SQLModel, table=True):
+    """A clerk's confirmation: this executor text means that unit (or group, or nobody)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, unique=True)  # the normalised executor text
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    unit_group: str = ""  # as ActivityUnit; "none" when it names no executor unit
+    last_event: int = 0
 
 
 class Occurrence(SQLModel, table=True):
@@ -98,6 +175,7 @@ class Occurrence(SQLModel, table=True):
     due_nominal: date | None = None  # as the phrase says, before moving off holidays
     state: str
     version: int = 1
+    last_event: int = 0
 
 
 class HistoryEvent(SQLModel, table=True):
@@ -141,6 +219,7 @@ class TemplateVersion(SQLModel, table=True):
     created_by: str
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     active: bool = False
+    last_event: int = 0
 
 
 class TemplateRule(SQLModel, table=True):
@@ -151,6 +230,7 @@ class TemplateRule(SQLModel, table=True):
     template_name: str
     condition: str = "always"
     position: int = 0
+    last_event: int = 0
 
 
 class JournalCounter(SQLModel, table=True):
@@ -191,3 +271,4 @@ class Document(SQLModel, table=True):
     created_by: str
     signed_at: datetime | None = None
     signed_by: str = ""
+    last_event: int = 0

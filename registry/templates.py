@@ -13,12 +13,14 @@ from sqlmodel import Session, col, select
 from documents.check import check_template
 from documents.contexts import KINDS
 from registry.database import Database, utcnow
+from registry.files import read_limited
 from registry.history import record
 from registry.people import acting_person
 from registry.tables import TemplateRule, TemplateVersion
 from workflow.errors import KartaError, TemplateProblem
 
 SHIPPED = Path(__file__).resolve().parents[1] / "documents" / "templates"
+TEMPLATE_BYTES = 10 * 1024 * 1024
 
 # DOMAIN.md §6: the default rules; the registry may change them
 CONDITIONS = {
@@ -62,18 +64,23 @@ def _info(row: TemplateVersion) -> TemplateInfo:
                         row.comment)
 
 
-def install_defaults(session: Session, login: str) -> None:
-    """Register the shipped templates (version 1) and the default rules, where missing."""
+def install_defaults(session: Session, login: str) -> list[int]:
+    """Register the shipped templates (version 1) and the default rules, where missing;
+    the ids of the rules added (the caller's event vouches for them)."""
     for path in sorted(SHIPPED.glob("*.docx")):
         exists = session.exec(select(TemplateVersion.id)
                               .where(TemplateVersion.name == path.stem)).first()
         if exists is None:
             _store_version(session, login, path.stem, path.stem, path.read_bytes(),
                            "шаблон из поставки karta", active=True)
+    added: list[TemplateRule] = []
     if session.exec(select(TemplateRule.id)).first() is None:
         for position, (event, template, condition) in enumerate(DEFAULT_RULES, 1):
-            session.add(TemplateRule(event=event, template_name=template,
-                                     condition=condition, position=position))
+            added.append(TemplateRule(event=event, template_name=template,
+                                      condition=condition, position=position))
+            session.add(added[-1])
+        session.flush()
+    return [rule.id or 0 for rule in added]
 
 
 def _store_version(session: Session, login: str, name: str, kind: str, data: bytes,
@@ -92,7 +99,8 @@ def _store_version(session: Session, login: str, name: str, kind: str, data: byt
     session.flush()
     record(session, login=login, object_ref=f"шаблон {name} v{row.version}",
            event="template_add", comment=f"{KINDS[kind]['label']}; SHA-256 {row.sha256}; "
-                                         f"{comment}".strip("; "))
+                                         f"{comment}".strip("; "),
+           details={"sha256": row.sha256}, touches=[("template", row.id or 0)])
     return row
 
 
@@ -100,9 +108,7 @@ def add_template(db: Database, login: str | None, path: Path, name: str, kind: s
                  comment: str = "") -> TemplateInfo:
     """Register a new immutable version; the first version of a name becomes active,
     later ones wait for ``activate``."""
-    if not path.is_file():
-        raise KartaError(f"файл «{path}» не найден")
-    data = path.read_bytes()
+    data = read_limited(path, TEMPLATE_BYTES)
     with db.transaction() as session:
         person = acting_person(session, login, "template_add")
         previous = session.exec(select(TemplateVersion).where(TemplateVersion.name == name)
@@ -119,9 +125,7 @@ def add_template(db: Database, login: str | None, path: Path, name: str, kind: s
 
 def check_file(path: Path, kind: str) -> list[str]:
     """Check a template file without registering it."""
-    if not path.is_file():
-        raise KartaError(f"файл «{path}» не найден")
-    return check_template(path.stem, kind, path.read_bytes())
+    return check_template(path.stem, kind, read_limited(path, TEMPLATE_BYTES))
 
 
 def list_templates(db: Database, login: str | None) -> list[TemplateInfo]:
@@ -167,12 +171,15 @@ def activate(db: Database, login: str | None, name: str, version: int) -> Templa
         if row is None:
             raise KartaError(f"нет версии {version} шаблона «{name}» (karta templates show "
                              f"{name})")
+        versions = list(session.exec(select(TemplateVersion.id).where(
+            TemplateVersion.name == name)))
         session.execute(update(TemplateVersion).where(col(TemplateVersion.name) == name)
                         .values(active=False))
         session.execute(update(TemplateVersion).where(col(TemplateVersion.id) == row.id)
                         .values(active=True))
         record(session, login=person.login, object_ref=f"шаблон {name} v{version}",
-               event="template_activate", comment=f"SHA-256 {row.sha256}")
+               event="template_activate", comment=f"SHA-256 {row.sha256}",
+               touches=[("template", version_id or 0) for version_id in versions])
         row.active = True
         return _info(row)
 
@@ -234,7 +241,8 @@ def add_rule(db: Database, login: str | None, event: str, template: str,
         session.add(rule)
         session.flush()
         record(session, login=person.login, object_ref=f"правило {rule.id}", event="rule_add",
-               comment=f"{event} → {template} ({CONDITIONS[condition]})")
+               comment=f"{event} → {template} ({CONDITIONS[condition]})",
+               touches=[("rule", rule.id or 0)])
         return {"id": rule.id, "event": event, "template": template, "when": condition}
 
 
@@ -246,4 +254,5 @@ def remove_rule(db: Database, login: str | None, rule_id: int) -> None:
             raise KartaError(f"нет правила {rule_id} (karta rules list)")
         session.delete(rule)
         record(session, login=person.login, object_ref=f"правило {rule_id}",
-               event="rule_remove", comment=f"{rule.event} → {rule.template_name}")
+               event="rule_remove", comment=f"{rule.event} → {rule.template_name}",
+               touches=[("rule", rule_id)])

@@ -93,6 +93,24 @@ class Karta:
         self.folder = folder
         self.runner = CliRunner()
 
+    def database(self) -> Database:
+        return Database(self.url, self.folder / "files")
+
+    def read(self, address: str) -> bytes:
+        """A stored file's bytes (the store is a folder or a database table)."""
+        db = self.database()
+        try:
+            return db.store.read(address)
+        finally:
+            db.dispose()
+
+    def tamper(self, address: str, data: bytes) -> None:
+        db = self.database()
+        try:
+            replace_stored(db, address, data)
+        finally:
+            db.dispose()
+
     def __call__(self, *args: str, user: str | None = "admin") -> Result:
         from cli import main
 
@@ -109,3 +127,27 @@ def karta(db_url: str, tmp_path: Path) -> Karta:
     result = runner("init", "--org", PROFILE.full_name, "--place", "г. Заозерск", user=None)
     assert result.exit_code == 0, result.output
     return runner
+
+
+def replace_stored(db: Database, address: str, data: bytes) -> None:
+    """Tamper with a stored file as somebody with access to the store would."""
+    from registry.files import FolderStore, normalise_address
+
+    if isinstance(db.store, FolderStore):
+        db.store.local_path(address).write_bytes(data)
+        return
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE storedblob SET data = %(data)s WHERE address = "
+                                   "%(address)s", {"data": data,
+                                                   "address": normalise_address(address)})
+
+
+def remove_stored(db: Database, address: str) -> None:
+    from registry.files import FolderStore, normalise_address
+
+    if isinstance(db.store, FolderStore):
+        db.store.local_path(address).unlink()
+        return
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM storedblob WHERE address = %(address)s",
+                                   {"address": normalise_address(address)})

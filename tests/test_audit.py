@@ -10,14 +10,16 @@ import pytest
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from registry.audit import read_log, verify
+from registry.audit import read_log
 from registry.database import Database
-from registry.documents import get_document, sign
+from registry.documents import get_document
 from registry.occurrences import apply_event, history
+from registry.orders import sign
 from registry.people import add_person, change_roles
 from registry.roadmaps import import_roadmap, list_activities
 from registry.tables import Document
-from tests.conftest import ZAOZERSK, Karta
+from registry.verify import verify
+from tests.conftest import ZAOZERSK, Karta, remove_stored, replace_stored
 from tests.docx_structure import structure
 from workflow.errors import KartaError, PermissionDenied
 
@@ -96,15 +98,15 @@ def test_reordered_events_are_named(busy: Database) -> None:
 
 def test_a_replaced_document_file_is_named(busy: Database) -> None:
     document = get_document(busy, "admin", 2)
-    Path(document.file_path).write_bytes(b"PK forged")
+    replace_stored(busy, document.file_path, b"PK forged")
     problem = _problem(busy)
-    assert problem.startswith("документ 2 (") and "изменён (SHA-256" in problem
+    assert problem.startswith("документ 2 (") and "файл изменён: SHA-256" in problem
 
 
 def test_a_deleted_file_is_named(busy: Database) -> None:
     attachment = next(f for e in history(busy, "1:5@2021", "admin") for f in e["files"]  # type: ignore[attr-defined]
                       if f["name"] == "протокол.txt")
-    Path(attachment["path"]).unlink()
+    remove_stored(busy, attachment["path"])
     assert _problem(busy).startswith("файл ") and "отсутствует" in _problem(busy)
 
 
@@ -113,7 +115,8 @@ def test_a_document_row_changed_behind_the_log_is_named(busy: Database) -> None:
         draft = session.exec(select(Document).where(Document.status == "draft")).first()
     assert draft is not None
     _sql(busy, f"UPDATE document SET file_sha256 = '{'0' * 64}' WHERE id = {draft.id}")
-    assert "запись в базе не совпадает с журналом" in _problem(busy)
+    assert f"документ {draft.id} (" in _problem(busy)
+    assert "изменена в обход журнала (SHA-256 файла: в базе «0000" in _problem(busy)
 
 
 # ----------------------------------------------------------------------------- roles
@@ -147,11 +150,11 @@ def test_only_a_head_signs(db: Database) -> None:
 def test_executors_report_only_for_their_own_unit(db: Database) -> None:
     rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
     add_person(db, "admin", "school", "Петров Пётр Петрович", "m", "директор", ["executor"],
-               unit="ОО")
-    add_person(db, "admin", "other", "Сидоров Сидор Сидорович", "m", "директор", ["executor"],
-               unit="МБОУ СОШ № 9 г. Энска")
+               unit="МБОУ СОШ № 1")  # a school: «ОО» in the roadmap names it
+    add_person(db, "admin", "other", "Сидоров Сидор Сидорович", "m", "заведующий",
+               ["executor"], unit="МБДОУ детский сад № 9")  # a kindergarten: not «ОО»
     apply_event(db, f"{rid}:4@2021", "start", "clerk")
-    with pytest.raises(PermissionDenied, match="«МБОУ СОШ № 9 г. Энска» не указан среди "
+    with pytest.raises(PermissionDenied, match="«МБДОУ детский сад № 9» не указан среди "
                                                "ответственных"):
         apply_event(db, f"{rid}:4@2021", "report", "other", comment="отчёт")
     assert apply_event(db, f"{rid}:4@2021", "report", "school",
@@ -190,7 +193,7 @@ def test_audit_commands(karta: Karta, tmp_path: Path) -> None:
     assert karta("start", "1:3@2022").exit_code == 0
     result = karta("audit", "verify")
     assert result.exit_code == 0
-    assert result.output.startswith("Целостность подтверждена: событий ")
+    assert result.stdout.startswith("Целостность подтверждена: событий ")
     logged = json.loads(karta("audit", "log", "--object", "1:3@2022", "--json").output)
     assert [e["event"] for e in logged] == ["start"]
     everything = json.loads(karta("audit", "log", "--json").output)
@@ -205,11 +208,11 @@ def test_audit_commands(karta: Karta, tmp_path: Path) -> None:
     shape = structure(docx_out)
     assert "ЖУРНАЛ ПРИНЯТЫХ РЕШЕНИЙ" in shape["paragraphs"]
     assert len(shape["tables"][0]) == len(everything) + 1
-    stored = next(Path(f["path"]) for e in everything for f in e["files"])
-    stored.write_bytes(b"tampered")
+    stored = next(f["path"] for e in everything for f in e["files"])
+    karta.tamper(stored, b"tampered")
     result = karta("audit", "verify")
     assert result.exit_code == 1
-    assert result.stderr.startswith("ошибка: нарушена целостность: файл ")
+    assert result.stderr.splitlines()[-1].startswith("ошибка: нарушена целостность: файл ")
     denied = karta("people", "add", "x", "--name", "Икс", user="nobody")
     assert denied.exit_code == 3
 
@@ -228,9 +231,16 @@ def test_people_grant_revoke_commands(karta: Karta) -> None:
 
 
 def test_a_moved_store_still_verifies(busy: Database, tmp_path: Path) -> None:
-    """Files are content-addressed: a store copied elsewhere is found by its layout."""
+    """Files are content-addressed: a store copied elsewhere is found by its layout. With
+    PostgreSQL there is no folder to move: the files are in the database."""
     import shutil
 
+    if not busy.is_sqlite:
+        assert busy.files_dir is None and not (tmp_path / "files").exists()
+        with busy.engine.connect() as connection:
+            count = connection.exec_driver_sql("SELECT count(*) FROM storedblob").scalar()
+        assert count == 7  # the roadmap, the attachment, four documents and one signed copy
+        return
     moved = tmp_path / "elsewhere"
     shutil.move(str(busy.files_dir), str(moved))
     again = Database(busy.url, moved)
@@ -252,7 +262,7 @@ def test_profile_changes_are_logged_and_used(karta: Karta) -> None:
     assert karta("import", str(ZAOZERSK)).exit_code == 0
     assert karta("approve", "R1").exit_code == 0
     [document] = json.loads(karta("documents", "--json").output)
-    signature = structure(Path(document["file"]))["tables"][0]
+    signature = structure(karta.read(document["file"]))["tables"][0]
     assert signature == [["Начальник управления образования", "И.И. Новикова"]]
     bad = karta("profile", "set", "--tz", "Марс/Олимп")
     assert bad.exit_code == 2 and "неизвестный часовой пояс" in bad.stderr
@@ -268,4 +278,4 @@ def test_a_changed_document_snapshot_is_named(busy: Database) -> None:
     _sql(busy, "UPDATE document SET context = '" + forged.replace("'", "''")
          + f"' WHERE id = {report.id}")
     problem = _problem(busy)
-    assert problem.startswith(f"документ {report.id} (") and "данные документа" in problem
+    assert problem.startswith(f"документ {report.id} (") and "(данные документа:" in problem

@@ -52,8 +52,19 @@ def test_export_and_regenerate(approved: Karta, tmp_path: Path) -> None:
     result = approved("documents", "export", "1", "--out", str(out))
     assert result.exit_code == 0, result.stderr
     exported = Path(result.output.strip())
-    assert exported.name == "1_order_approve_01-09_1.docx"
+    assert exported.name.startswith("Приказ 01-09-1 от 30.11.2020 Об утверждении ")
+    assert exported.name.endswith("….docx") and len(exported.name) <= 125
     assert "от 30.11.2020 № 01-09/1" in structure(exported)["paragraphs"]
+    again = approved("documents", "export", "1", "--out", str(out))
+    assert again.exit_code == 1 and "уже есть; чтобы заменить его, добавьте --force" in \
+        again.stderr
+    assert approved("documents", "export", "1", "--out", str(out), "--force").exit_code == 0
+    link = tmp_path / "link"
+    link.symlink_to(out)
+    refused = approved("documents", "export", "1", "--out", str(link))
+    assert refused.exit_code == 1 and "символическая ссылка" in refused.stderr
+    at_file = approved("documents", "export", "1", "--out", str(exported))
+    assert at_file.exit_code == 1 and "— файл, а нужна папка" in at_file.stderr
     result = approved("documents", "regenerate", "1")
     assert result.exit_code == 0
     assert "совпадает побайтно" in result.output
@@ -66,7 +77,7 @@ def test_pdf_without_libreoffice_says_so(approved: Karta, tmp_path: Path,
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     result = approved("documents", "export", "1", "--pdf", "--out", str(tmp_path))
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("ошибка: для --pdf нужен LibreOffice: apt-get install -y "
+    assert result.stderr.strip() == ("ошибка: для PDF нужен LibreOffice: apt-get install -y "
                                      "libreoffice-writer fonts-liberation")
 
 
@@ -98,5 +109,5 @@ def test_plan_command(approved: Karta) -> None:
     assert result.exit_code == 0, result.stderr
     plan = json.loads(result.output)
     assert plan["title"] == "План мероприятий на 2022 год" and plan["number"] is None
-    table = max(structure(Path(plan["file"]))["tables"], key=len)
+    table = max(structure(approved.read(plan["file"]))["tables"], key=len)
     assert len([row for row in table if len(row) == 5]) == 1 + 21

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from pathlib import Path
@@ -11,20 +12,14 @@ import pytest
 from sqlmodel import func, select
 
 from registry.database import Database
-from registry.documents import (
-    approve_roadmap,
-    get_document,
-    list_documents,
-    make_plan,
-    regenerate,
-    sign,
-)
+from registry.documents import get_document, list_documents, regenerate
 from registry.occurrences import apply_event, history
+from registry.orders import approve_roadmap, make_plan, sign
 from registry.people import add_person
 from registry.roadmaps import import_roadmap
 from registry.tables import Document, HistoryEvent, JournalCounter, Occurrence
 from registry.templates import activate, add_template
-from tests.conftest import YENISEISK, ZAOZERSK
+from tests.conftest import YENISEISK, ZAOZERSK, remove_stored
 from tests.docx_structure import structure, text_of
 from workflow.errors import KartaError
 
@@ -48,7 +43,7 @@ def test_start_makes_a_draft_order_only_when_needed(db: Database, zaozersk: int)
     done = apply_event(db, f"{zaozersk}:5@2021", "start", "bel", order=True)
     [draft] = done.documents
     assert draft["status"] == "draft" and draft["number"] is None
-    shape = structure(Path(str(draft["file"])))
+    shape = structure(db.store.read(draft["file"]))
     paragraphs = shape["paragraphs"]
     assert paragraphs[0] == "ПРОЕКТ"
     assert "П Р И К А З" in paragraphs
@@ -87,7 +82,7 @@ def test_signing_numbers_the_order_and_renders_the_final_file(db: Database,
     assert (signed.status, signed.number_text, signed.doc_date) == \
         ("signed", "01-09/1", date(2021, 3, 15))
     assert signed.draft_sha256 == draft["file_sha256"]
-    paragraphs = structure(Path(signed.file_path))["paragraphs"]
+    paragraphs = structure(db.store.read(signed.file_path))["paragraphs"]
     assert "ПРОЕКТ" not in paragraphs
     assert "15.03.2021\t№ 01-09/1" in paragraphs
     with pytest.raises(KartaError, match="подписанный приказ не изменяется"):
@@ -103,7 +98,7 @@ def test_report_and_analysis_documents(db: Database, zaozersk: int, tmp_path: Pa
                          files=[attachment]).documents
     assert [(d["kind"], d["status"], d["number"]) for d in report] == \
         [("report", "registered", "1")]
-    text = text_of(Path(str(report[0]["file"])))
+    text = text_of(db.store.read(report[0]["file"]))
     assert "Проведено 4 вебинара, 37 участников" in text
     assert "1. список.xlsx (12 байт, SHA-256" in text
     assert "Е.В. Белокреницкая" in text
@@ -117,16 +112,16 @@ def test_report_and_analysis_documents(db: Database, zaozersk: int, tmp_path: Pa
         ("analytic_note", "registered"), ("order_results", "draft"),
         ("recommendations", "registered")]
     assert [d["number"] for d in made] == ["1", None, "2"]  # notes and recommendations share
-    note = structure(Path(str(made[0]["file"])))
+    note = structure(db.store.read(made[0]["file"]))
     assert ["1", "Доля обученных специалистов", "85%"] in note["tables"][0]
     assert "Компетентность специалистов повышена." in note["paragraphs"]
-    order = structure(Path(str(made[1]["file"])))["paragraphs"]
+    order = structure(db.store.read(made[1]["file"]))["paragraphs"]
     assert order[order.index("ПРИКАЗЫВАЮ:") + 1].startswith(
         "1. Принять к сведению выводы аналитической справки")
     assert "2. Руководителям ОО направить специалистов на вебинары в 2023 году." in order
     assert "3. Контроль за исполнением настоящего приказа оставляю за собой." in order
     assert any("аналитическая справка от" in p and "№ 1" in p for p in order)
-    recommendations = structure(Path(str(made[2]["file"])))["tables"][0]
+    recommendations = structure(db.store.read(made[2]["file"]))["tables"][0]
     assert recommendations[1] == ["1", "МБОУ СОШ № 1",
                                   "включить вебинары в план методической работы"]
 
@@ -134,7 +129,7 @@ def test_report_and_analysis_documents(db: Database, zaozersk: int, tmp_path: Pa
 def test_approval_order_has_the_roadmap_as_appendix(db: Database) -> None:
     rid = import_roadmap(db, YENISEISK, "clerk").roadmap
     draft = approve_roadmap(db, "clerk", f"R{rid}")
-    shape = structure(Path(draft.file_path))
+    shape = structure(db.store.read(draft.file_path))
     assert shape["paragraphs"][0] == "ПРОЕКТ"
     title = "Об утверждении Дорожной карты по реализации муниципальной программы повышения " \
             "качества образования и поддержки школ с низкими результатами обучения"
@@ -154,17 +149,17 @@ def test_approval_order_has_the_roadmap_as_appendix(db: Database) -> None:
                                            "поддержке и координации работы по повышению "
                                            "качества", "Сентябрь - октябрь 2021 г."]
     assert shape["headers"] == ["{PAGE}"]  # page numbers, on pages after the first
-    first_page = docx.Document(draft.file_path).sections[0]
+    first_page = docx.Document(io.BytesIO(db.store.read(draft.file_path))).sections[0]
     assert first_page.different_first_page_header_footer
     from datetime import date
 
     signed = sign(db, "head", draft.id or 0, date(2020, 11, 30))
-    assert "от 30.11.2020 № 01-09/1" in structure(Path(signed.file_path))["paragraphs"]
+    assert "от 30.11.2020 № 01-09/1" in structure(db.store.read(signed.file_path))["paragraphs"]
     with pytest.raises(KartaError, match="уже утверждена приказом № 01-09/1"):
         approve_roadmap(db, "clerk", f"R{rid}")
     # later orders cite the approval
     order = apply_event(db, f"{rid}:0.1@2021", "start", "clerk").documents[0]
-    assert "(приказ от 30.11.2020 № 01-09/1)" in text_of(Path(str(order["file"])))
+    assert "(приказ от 30.11.2020 № 01-09/1)" in text_of(db.store.read(order["file"]))
 
 
 def test_regenerate_gives_the_same_bytes_and_restores_a_lost_file(db: Database,
@@ -176,9 +171,10 @@ def test_regenerate_gives_the_same_bytes_and_restores_a_lost_file(db: Database,
         result = regenerate(db, "admin", document.id or 0)
         assert result["identical"] and not result["restored"]
     lost = get_document(db, "admin", 1)
-    Path(lost.file_path).unlink()
+    remove_stored(db, lost.file_path)
+    assert not db.store.exists(lost.file_path)
     assert regenerate(db, "admin", 1)["restored"] is True
-    assert Path(lost.file_path).exists()
+    assert db.store.exists(lost.file_path)
 
 
 def test_journals_number_per_year_without_gaps_under_concurrency(db: Database) -> None:
@@ -237,7 +233,7 @@ def test_values_are_escaped_never_markup_or_tags(db: Database, tmp_path: Path) -
                        f"1\t{dangerous}\tЕжегодно\tОтдел & Co\tПриказ\n", encoding="utf-8")
     rid = import_roadmap(db, roadmap, "clerk").roadmap
     [order] = apply_event(db, f"{rid}:1@2022", "start", "clerk").documents
-    text = text_of(Path(str(order["file"])))
+    text = text_of(db.store.read(order["file"]))
     assert "«A & B»" in text and "{{ organisation.full_name }}" in text
     assert "{% if x %} %}" in text and "Отделу & Co" in text
     assert "Муниципальное казенное учреждение" not in text.split("В соответствии")[1]
@@ -246,7 +242,7 @@ def test_values_are_escaped_never_markup_or_tags(db: Database, tmp_path: Path) -
 def test_plan_for_a_year(db: Database) -> None:
     rid = import_roadmap(db, YENISEISK, "clerk").roadmap
     plan = make_plan(db, "clerk", f"R{rid}", 2022)
-    shape = structure(Path(plan.file_path))
+    shape = structure(db.store.read(plan.file_path))
     assert "ПЛАН МЕРОПРИЯТИЙ" in shape["paragraphs"]
     assert plan.title == "План мероприятий на 2022 год"
     rows = [row for row in max(shape["tables"], key=len) if len(row) == 5][1:]
@@ -278,7 +274,7 @@ def test_a_signed_order_is_corrected_by_a_new_order_citing_it(db: Database,
                                                              zaozersk: int) -> None:
     from datetime import date
 
-    from registry.documents import correct
+    from registry.orders import correct
 
     draft = apply_event(db, f"{zaozersk}:6@2021", "start", "bel", order=True).documents[0]
     original = sign(db, "head", int(str(draft["id"])), date(2021, 2, 1))
@@ -287,7 +283,7 @@ def test_a_signed_order_is_corrected_by_a_new_order_citing_it(db: Database,
     fixed = correct(db, "clerk", original.id or 0, "Неверно указан срок исполнения")
     assert fixed.status == "draft" and fixed.title == \
         "О внесении изменений в приказ от 01.02.2021 № 01-09/1"
-    paragraphs = structure(Path(fixed.file_path))["paragraphs"]
+    paragraphs = structure(db.store.read(fixed.file_path))["paragraphs"]
     assert "О внесении изменений в приказ от 01.02.2021 № 01-09/1" in paragraphs
     assert any(p.startswith("В связи с необходимостью исправления приказа от 01.02.2021 "
                             "№ 01-09/1 «Об организации независимого наблюдения")

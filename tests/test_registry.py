@@ -52,7 +52,7 @@ def test_import_stores_everything_with_its_history(db: Database) -> None:
     assert entry["event"] == "import" and entry["user"] == "clerk"
     [source] = entry["files"]  # type: ignore[misc]
     assert source["sha256"] == hashlib.sha256(YENISEISK.read_bytes()).hexdigest()
-    assert Path(source["path"]).read_bytes() == YENISEISK.read_bytes()
+    assert db.store.read(source["path"]) == YENISEISK.read_bytes()
 
 
 def test_occurrences_per_year_for_recurring_and_one_for_one_off(db: Database) -> None:

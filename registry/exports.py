@@ -1,0 +1,120 @@
+"""Handing files out: under the names an office gives them, never through a symlink, never
+over an existing file unless asked, and only the file that was registered."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from registry.database import Database
+from registry.documents import document_bytes, get_document
+from registry.tables import Document
+from workflow.errors import KartaError
+
+NAME_CHARACTERS = 120  # a file name an office's file server and Windows accept
+_KIND_WORDS = {"order_approve": "Приказ", "order_start": "Приказ", "order_results": "Приказ",
+               "report": "Отчёт", "analytic_note": "Аналитическая справка",
+               "recommendations": "Рекомендации", "plan": "План",
+               "annual_report": "Информация"}
+
+
+def office_name(document: Document, suffix: str = ".docx") -> str:
+    """«Приказ 01-09-64 от 30.11.2020 Об утверждении дорожной карты….docx», «Проект приказа
+    Об итогах….docx»: what a clerk would name it, safely shortened."""
+    word = _KIND_WORDS.get(document.kind, "Документ")
+    if document.status == "draft":
+        head = f"Проект {word.lower().replace('приказ', 'приказа')}"
+    else:
+        head = word
+        if document.number_text:
+            head += " " + document.number_text.replace("/", "-")
+        if document.doc_date:
+            head += f" от {document.doc_date:%d.%m.%Y}"
+    title = document.title
+    for prefix in ("Приказ ", "Отчёт ", "Аналитическая справка "):
+        title = title.removeprefix(prefix)
+    name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]+", " ", f"{head} {title}")
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    if len(name) > NAME_CHARACTERS:
+        name = name[:NAME_CHARACTERS - 1].rstrip(" .,;«") + "…"
+    return name + suffix
+
+
+def write_new(target: Path, data: bytes, force: bool = False) -> Path:
+    """Write a file the user asked for: refuse a symlink, and an existing file without
+    ``force``; the folder must exist and be a folder."""
+    if target.is_symlink():
+        raise KartaError(f"«{target}» — символическая ссылка: karta не пишет через ссылки")
+    if target.is_dir():
+        raise KartaError(f"«{target}» — папка, а нужен файл")
+    if target.exists() and not force:
+        raise KartaError(f"файл «{target}» уже есть; чтобы заменить его, добавьте --force")
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | (
+        os.O_TRUNC if force else os.O_EXCL)
+    try:
+        fd = os.open(target, flags, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        raise KartaError(f"файл «{target}» уже есть; чтобы заменить его, добавьте "
+                         "--force") from None
+    except OSError as error:
+        raise KartaError(f"не удалось записать «{target}»: {error.strerror or error}") from None
+    return target
+
+
+def output_folder(out: Path) -> Path:
+    """The folder files go to: created when missing, refused when it is a file or a link."""
+    if out.is_symlink():
+        raise KartaError(f"«{out}» — символическая ссылка: укажите настоящую папку")
+    if out.exists() and not out.is_dir():
+        raise KartaError(f"«{out}» — файл, а нужна папка для выгрузки")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise KartaError(f"не удалось создать папку «{out}»: {error.strerror or error}") \
+            from None
+    return out
+
+
+def export(db: Database, login: str | None, document_id: int, out: Path,
+           pdf: bool = False, force: bool = False) -> list[Path]:
+    """Copy a document out under its office name (after checking it is the registered
+    file), and convert it to PDF when asked."""
+    document = get_document(db, login, document_id)
+    data = document_bytes(db, document)
+    folder = output_folder(out)
+    target = write_new(folder / office_name(document), data, force)
+    written = [target]
+    if pdf:
+        written.append(to_pdf(target, folder, force))
+    return written
+
+
+def to_pdf(source: Path, out: Path, force: bool = False) -> Path:
+    """Convert with LibreOffice in a private folder; say clearly when it is not installed."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise KartaError("для PDF нужен LibreOffice: apt-get install -y libreoffice-writer "
+                         "fonts-liberation")
+    with tempfile.TemporaryDirectory() as work:
+        profile = Path(work) / "profile"
+        copy = Path(work) / "document.docx"
+        shutil.copyfile(source, copy)
+        try:
+            result = subprocess.run(
+                [office, f"-env:UserInstallation=file://{profile}", "--headless",
+                 "--convert-to", "pdf", "--outdir", work, str(copy)],
+                capture_output=True, text=True, timeout=180)
+        except subprocess.TimeoutExpired:
+            raise KartaError(f"LibreOffice не преобразовал {source.name} в PDF за 180 с") \
+                from None
+        made = Path(work) / "document.pdf"
+        if result.returncode != 0 or not made.exists():
+            raise KartaError(f"LibreOffice не смог преобразовать {source.name} в PDF: "
+                             f"{(result.stderr or result.stdout).strip()[:200]}")
+        return write_new(out / f"{source.stem}.pdf", made.read_bytes(), force)

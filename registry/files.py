@@ -1,0 +1,230 @@
+"""The file store: imported sources, attachments and generated documents, kept by SHA-256.
+
+A file is addressed by its content: ``documents/ab/ab12….docx``. With SQLite the store is a
+folder beside the database; with PostgreSQL the files live in the database itself (table
+``storedblob``), so every machine of an office sees the same files — never one machine's
+working folder. Records keep the address, never a path on some machine; addresses of older
+records (absolute paths) are read by their last three parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from registry.tables import StoredBlob
+from workflow.errors import KartaError
+
+ATTACHMENT_BYTES = 50 * 1024 * 1024  # one attached or imported file
+STALE_SECONDS = 3600  # a temporary file older than this was left by a killed process
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file in the store, with the name it had when it came in."""
+
+    name: str
+    sha256: str
+    size: int
+    path: str  # the store address, «documents/ab/ab12….docx»
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "sha256": self.sha256, "size": self.size, "path": self.path}
+
+
+def address(kind: str, sha: str, suffix: str) -> str:
+    """Where content lives in any store."""
+    return f"{kind}/{sha[:2]}/{sha}{suffix.lower()}"
+
+
+def normalise_address(recorded: str) -> str:
+    """The address of a record, also for records that kept an absolute path."""
+    parts = Path(recorded).parts
+    return "/".join(parts[-3:])
+
+
+def sha_of(recorded: str) -> str:
+    """The SHA-256 in an address."""
+    return Path(recorded).name.split(".")[0]
+
+
+def read_limited(source: Path, limit: int = ATTACHMENT_BYTES) -> bytes:
+    """A user's file, refused when it is not a regular file or larger than the limit."""
+    if source.is_symlink() or not source.is_file():
+        raise KartaError(f"файл «{source}» не найден или не является обычным файлом")
+    size = source.stat().st_size
+    if size > limit:
+        raise KartaError(f"файл «{source.name}» больше допустимого размера "
+                         f"{limit // (1024 * 1024)} МБ")
+    with source.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise KartaError(f"файл «{source.name}» больше допустимого размера "
+                         f"{limit // (1024 * 1024)} МБ")
+    return data
+
+
+class FileStore:
+    """What every store does; see ``FolderStore`` and ``DatabaseStore``."""
+
+    where: str = ""
+
+    def put(self, data: bytes, kind: str, suffix: str, name: str = "",
+            session: Session | None = None, force: bool = False) -> StoredFile:
+        """Store bytes under their SHA-256; ``force`` rewrites a damaged copy."""
+        raise NotImplementedError
+
+    def read(self, recorded: str) -> bytes:
+        raise NotImplementedError
+
+    def exists(self, recorded: str) -> bool:
+        raise NotImplementedError
+
+    def addresses(self) -> Iterator[str]:
+        """Every stored address (for ``karta store check``)."""
+        raise NotImplementedError
+
+    def leftovers(self) -> list[str]:
+        """Temporary files a killed process left behind."""
+        return []
+
+    def remove_leftovers(self) -> int:
+        return 0
+
+    def put_file(self, source: Path, kind: str = "attachments",
+                 session: Session | None = None) -> StoredFile:
+        """Store a user's file (size-limited, never followed through a symlink)."""
+        data = read_limited(source)
+        return self.put(data, kind, source.suffix, source.name, session)
+
+    def check(self, recorded: str, sha: str) -> str | None:
+        """None when the file is there with that SHA-256; else what is wrong, in Russian."""
+        if not self.exists(recorded):
+            return f"файл отсутствует в хранилище ({normalise_address(recorded)})"
+        digest = hashlib.sha256(self.read(recorded)).hexdigest()
+        if digest != sha:
+            return f"файл изменён: SHA-256 {digest[:16]}… вместо {sha[:16]}…"
+        return None
+
+
+class FolderStore(FileStore):
+    """Files under a folder: written under a temporary name, synced, then renamed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.where = str(self.root)
+
+    def _path(self, recorded: str) -> Path:
+        relative = normalise_address(recorded)
+        path = (self.root / relative).resolve()
+        if self.root not in path.parents:
+            raise KartaError(f"неверный адрес файла в хранилище «{recorded}»")
+        return path
+
+    def put(self, data: bytes, kind: str, suffix: str, name: str = "",
+            session: Session | None = None, force: bool = False) -> StoredFile:
+        sha = hashlib.sha256(data).hexdigest()
+        where = address(kind, sha, suffix)
+        target = self.root / where
+        if force or not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temporary, target)
+            except OSError as error:
+                Path(temporary).unlink(missing_ok=True)
+                raise KartaError(f"не удалось записать файл в хранилище {self.root}: "
+                                 f"{error.strerror or error}") from None
+        return StoredFile(name or Path(where).name, sha, len(data), where)
+
+    def read(self, recorded: str) -> bytes:
+        return self._path(recorded).read_bytes()
+
+    def exists(self, recorded: str) -> bool:
+        path = self._path(recorded)
+        return path.is_file() and not path.is_symlink()
+
+    def local_path(self, recorded: str) -> Path:
+        return self._path(recorded)
+
+    def addresses(self) -> Iterator[str]:
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.glob("*/*/*")):
+            if path.is_file() and not path.name.startswith(".incoming-"):
+                yield "/".join(path.relative_to(self.root).parts)
+
+    def leftovers(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        now = time.time()
+        return sorted(str(path.relative_to(self.root)) for path in
+                      self.root.glob("*/*/.incoming-*")
+                      if now - path.stat().st_mtime > STALE_SECONDS)
+
+    def remove_leftovers(self) -> int:
+        found = self.leftovers()
+        for relative in found:
+            (self.root / relative).unlink(missing_ok=True)
+        return len(found)
+
+
+_BLOBS = StoredBlob.__table__  # type: ignore[attr-defined]
+
+
+class DatabaseStore(FileStore):
+    """Files in the database (PostgreSQL deployments): one row per content."""
+
+    def __init__(self, engine: Engine, label: str) -> None:
+        self.engine = engine
+        self.where = f"таблица storedblob базы {label}"
+
+    def put(self, data: bytes, kind: str, suffix: str, name: str = "",
+            session: Session | None = None, force: bool = False) -> StoredFile:
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        sha = hashlib.sha256(data).hexdigest()
+        where = address(kind, sha, suffix)
+        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        values = {"address": where, "sha256": sha, "size": len(data), "data": data}
+        statement = insert(_BLOBS).values(**values)
+        statement = statement.on_conflict_do_update(index_elements=["address"], set_=values) \
+            if force else statement.on_conflict_do_nothing()
+        if session is not None:  # lands with the caller's transaction
+            session.connection().execute(statement)
+        else:
+            with self.engine.begin() as connection:
+                connection.execute(statement)
+        return StoredFile(name or Path(where).name, sha, len(data), where)
+
+    def read(self, recorded: str) -> bytes:
+        with self.engine.connect() as connection:
+            data = connection.execute(select(_BLOBS.c.data).where(
+                _BLOBS.c.address == normalise_address(recorded))).scalar()
+        if data is None:
+            raise KartaError(f"файл отсутствует в хранилище ({normalise_address(recorded)})")
+        return bytes(data)
+
+    def exists(self, recorded: str) -> bool:
+        with self.engine.connect() as connection:
+            return connection.execute(select(_BLOBS.c.address).where(
+                _BLOBS.c.address == normalise_address(recorded))).first() is not None
+
+    def addresses(self) -> Iterator[str]:
+        with self.engine.connect() as connection:
+            yield from connection.execute(select(_BLOBS.c.address).order_by(_BLOBS.c.address)
+                                          ).scalars()

@@ -1,0 +1,370 @@
+"""Orders and roadmap documents: approving a roadmap, signing, correcting, the year's plan and
+the annual report. Every command drafts from a snapshot, renders outside the write lock and
+registers in one short transaction (``registry.documents.run_with_documents``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from documents import russian
+from registry.database import Database, utcnow
+from registry.documents import (
+    DocumentDraft,
+    PreparedDocument,
+    activity_data,
+    draft_for,
+    file_of,
+    local_today,
+    occurrence_data,
+    organisation_data,
+    person_data,
+    register,
+    renderer_version,
+    roadmap_data,
+    run_with_documents,
+    stored_in,
+)
+from registry.history import record
+from registry.people import acting_person, organisation
+from registry.tables import (
+    Activity,
+    Document,
+    HistoryEvent,
+    Occurrence,
+    Organisation,
+    Person,
+    Roadmap,
+    Section,
+    TemplateVersion,
+)
+from registry.templates import active_version, rules_for
+from workflow.errors import KartaError, UnknownReference
+from workflow.refs import occurrence_ref, roadmap_ref
+
+
+def approve_roadmap(db: Database, login: str | None, ref: str) -> Document:
+    """Draft the order approving a roadmap, with the roadmap as its appendix."""
+
+    def read(session: Session) -> tuple[Person, list[DocumentDraft]]:
+        person = acting_person(session, login, "approve")
+        roadmap = _unapproved(session, ref)
+        rules = rules_for(session, "approve")
+        if not rules:
+            raise KartaError("нет правила для утверждения дорожной карты (karta rules add "
+                             "approve ШАБЛОН)")
+        org = organisation(session)
+        context = {
+            "organisation": organisation_data(org), "executor": person_data(person),
+            "today": local_today(org).isoformat(), "roadmap": roadmap_data(session, roadmap),
+            "corrects": None, **_sections_context(session, roadmap),
+        }
+        return person, [draft_for("order_approve", active_version(session, rule.template_name),
+                                  context, local_today(org), roadmap.id, None)
+                        for rule in rules]
+
+    def write(session: Session, person: Person, prepared: list[PreparedDocument]) -> Document:
+        person = acting_person(session, login, "approve")
+        roadmap = _unapproved(session, ref)
+        entry = record(session, login=person.login, object_ref=roadmap_ref(roadmap.id or 0),
+                       event="approve_draft", roadmap_id=roadmap.id,
+                       comment="подготовлен проект приказа об утверждении")
+        return [register(session, db, document, person, entry.id) for document in prepared][0]
+
+    return run_with_documents(db, read, write)
+
+
+def _unapproved(session: Session, ref: str) -> Roadmap:
+    from registry.roadmaps import resolve
+
+    roadmap = resolve(session, ref).roadmap
+    if roadmap.approved_document_id:
+        approved = session.get(Document, roadmap.approved_document_id)
+        raise KartaError(f"{roadmap_ref(roadmap.id or 0)} уже утверждена приказом "
+                         f"№ {approved.number_text if approved else '?'}")
+    pending = session.exec(select(Document).where(
+        Document.roadmap_id == roadmap.id, Document.kind == "order_approve",
+        Document.status == "draft")).first()
+    if pending is not None:
+        raise KartaError(f"проект приказа об утверждении уже есть: документ {pending.id} "
+                         f"(karta sign {pending.id})")
+    return roadmap
+
+
+def _sections_context(session: Session, roadmap: Roadmap, year: int | None = None
+                      ) -> dict[str, Any]:
+    sections = list(session.exec(select(Section).where(Section.roadmap_id == roadmap.id)
+                                 .order_by(col(Section.position))))
+    activities = list(session.exec(select(Activity).where(Activity.roadmap_id == roadmap.id)
+                                   .order_by(col(Activity.position))))
+    occurrences: dict[int, list[Occurrence]] = {}
+    if year is not None:
+        for occurrence in session.exec(select(Occurrence).where(
+                col(Occurrence.activity_id).in_([a.id for a in activities]))
+                .order_by(col(Occurrence.period_start))):
+            if occurrence.period_start.year == year or (
+                    occurrence.due is not None and occurrence.due.year == year):
+                occurrences.setdefault(occurrence.activity_id, []).append(occurrence)
+    by_section: dict[int | None, list[dict[str, Any]]] = {}
+    by_id = {s.id: s for s in sections}
+    count = 0
+    for activity in activities:
+        item = activity_data(activity, by_id.get(activity.section_id))
+        if year is not None:
+            own = occurrences.get(activity.id or 0, [])
+            if not own:
+                continue
+            item["occurrences"] = [occurrence_data(activity, o) for o in own]
+        by_section.setdefault(activity.section_id, []).append(item)
+        count += 1
+    groups = [{"code": "", "title": "", "heading": "", "activities": by_section.get(None, [])}] \
+        if by_section.get(None) else []
+    groups += [{"code": s.code, "title": s.title, "heading": s.heading,
+                "activities": by_section.get(s.id, [])} for s in sections
+               if by_section.get(s.id)]
+    return {"sections": groups, "activities_count": count}
+
+
+def sign(db: Database, login: str | None, document_id: int,
+         sign_date: date | None = None) -> Document:
+    """Sign a draft order: it gets its number and date, its final file is rendered and
+    registered; signing the approval order approves the roadmap."""
+
+    def read(session: Session) -> tuple[Document, list[DocumentDraft]]:
+        acting_person(session, login, "sign")
+        document = _draft_order(session, document_id)
+        when = sign_date or local_today(organisation(session))
+        template = session.exec(select(TemplateVersion).where(
+            TemplateVersion.name == document.template_name,
+            TemplateVersion.version == document.template_version)).one()
+        context = json.loads(document.context)
+        context.pop("document", None)
+        return document, [DocumentDraft(document.kind, template, context, document.roadmap_id,
+                                        document.occurrence_id, status="signed", doc_date=when,
+                                        replaces=document.id)]
+
+    def write(session: Session, draft: Document, prepared: list[PreparedDocument]) -> Document:
+        person = acting_person(session, login, "sign")
+        (signed,) = prepared
+        stored = stored_in(session, db, signed)
+        when = signed.draft.doc_date
+        assert when is not None
+        values = {
+            "status": "signed", "number": signed.number, "year": signed.year,
+            "number_text": signed.number_text, "doc_date": when,
+            "context": json.dumps(signed.context, ensure_ascii=False, sort_keys=True),
+            "draft_sha256": draft.file_sha256, "file_sha256": stored.sha256,
+            "file_path": stored.path, "file_size": stored.size, "signed_at": utcnow(),
+            "signed_by": person.login, "renderer": renderer_version(),
+        }
+        changed = session.execute(update(Document).where(
+            col(Document.id) == document_id, col(Document.status) == "draft",
+            col(Document.file_sha256) == draft.file_sha256).values(**values))
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            raise KartaError(f"документ {document_id} уже подписан или изменён другим "
+                             "пользователем; обновите данные (karta documents)")
+        document = session.get(Document, document_id)
+        assert document is not None
+        session.refresh(document)
+        touches = [("document", document_id)]
+        if document.kind == "order_approve" and document.roadmap_id:
+            session.execute(update(Roadmap).where(col(Roadmap.id) == document.roadmap_id)
+                            .values(approved_document_id=document_id))
+            touches.append(("roadmap", document.roadmap_id))
+        record(session, login=person.login, object_ref=f"документ {document.id}", event="sign",
+               roadmap_id=document.roadmap_id, occurrence_id=document.occurrence_id,
+               from_state="draft", to_state="signed",
+               comment=f"{document.title} от {russian.format_date(when)} "
+                       f"№ {document.number_text}", files=[file_of(document)],
+               touches=touches)
+        if document.kind == "order_approve" and document.roadmap_id:
+            record(session, login=person.login, object_ref=roadmap_ref(document.roadmap_id),
+                   event="approved", roadmap_id=document.roadmap_id, to_state="approved",
+                   comment=f"утверждена приказом от {russian.format_date(when)} "
+                           f"№ {document.number_text}")
+        return document
+
+    return run_with_documents(db, read, write)
+
+
+def _draft_order(session: Session, document_id: int) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
+    if document.status != "draft":
+        raise KartaError(f"документ {document_id} не проект приказа (состояние "
+                         f"«{document.status}», № {document.number_text or '—'}); "
+                         "подписанный приказ не изменяется — издайте новый")
+    return document
+
+
+def correct(db: Database, login: str | None, document_id: int, reason: str) -> Document:
+    """Draft a new order correcting a signed one: the signed order and its number never
+    change; the new order cites it and, once signed, has a number of its own."""
+    if not reason.strip():
+        raise KartaError("укажите причину исправления: --reason «…»")
+
+    def read(session: Session) -> tuple[Document, list[DocumentDraft]]:
+        from documents.contexts import KINDS
+
+        person = acting_person(session, login, "correct")
+        original = session.get(Document, document_id)
+        if original is None:
+            raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
+        if original.status != "signed" or original.journal != "orders":
+            raise KartaError(f"исправить можно только подписанный приказ; документ "
+                             f"{document_id} — {original.status}")
+        template = active_version(session, original.template_name)
+        if "corrects" not in KINDS[template.kind]["context"]:
+            raise KartaError(f"шаблон «{template.name}» не умеет ссылаться на исправляемый "
+                             "приказ")
+        context = json.loads(original.context)
+        context.pop("document", None)
+        org = organisation(session)
+        context.update({
+            "executor": person_data(person), "today": local_today(org).isoformat(),
+            "corrects": {"number": original.number_text,
+                         "date": original.doc_date.isoformat() if original.doc_date else None,
+                         "title": original.title, "reason": reason.strip()},
+        })
+        return original, [draft_for(template.kind, template, context, local_today(org),
+                                    original.roadmap_id, original.occurrence_id)]
+
+    def write(session: Session, original: Document,
+              prepared: list[PreparedDocument]) -> Document:
+        person = acting_person(session, login, "correct")
+        entry = record(session, login=person.login, object_ref=f"документ {original.id}",
+                       event="correct_draft", roadmap_id=original.roadmap_id,
+                       occurrence_id=original.occurrence_id, comment=reason.strip())
+        return register(session, db, prepared[0], person, entry.id)
+
+    return run_with_documents(db, read, write)
+
+
+def _roadmap_year(session: Session, login: str | None, action: str, ref: str,
+                  year: int) -> tuple[Person, Roadmap, Organisation, dict[str, Any]]:
+    """The acting person, the roadmap (its period must hold the year), the profile and the
+    context every roadmap document of a year starts from."""
+    from registry.roadmaps import resolve
+
+    person = acting_person(session, login, action)
+    roadmap = resolve(session, ref).roadmap
+    if not roadmap.first_year <= year <= roadmap.last_year:
+        raise KartaError(f"{year} год вне периода дорожной карты "
+                         f"{roadmap.first_year}–{roadmap.last_year}")
+    org = organisation(session)
+    context = {
+        "organisation": organisation_data(org), "executor": person_data(person),
+        "today": local_today(org).isoformat(), "roadmap": roadmap_data(session, roadmap),
+        "year": year,
+    }
+    return person, roadmap, org, context
+
+
+def _roadmap_document(db: Database, login: str | None, action: str, ref: str, year: int,
+                      kind: str, extra: Any, comment: str) -> Document:
+    """A document about a roadmap's year (plan, annual report): ``extra(session, roadmap)``
+    adds what the kind needs to the context."""
+
+    def read(session: Session) -> tuple[int, list[DocumentDraft]]:
+        _, roadmap, org, context = _roadmap_year(session, login, action, ref, year)
+        context.update(extra(session, roadmap, org))
+        return roadmap.id or 0, [draft_for(kind, active_version(session, kind), context,
+                                           local_today(org), roadmap.id, None)]
+
+    def write(session: Session, roadmap_id: int, prepared: list[PreparedDocument]) -> Document:
+        person = acting_person(session, login, action)
+        entry = record(session, login=person.login, object_ref=roadmap_ref(roadmap_id),
+                       event=action, roadmap_id=roadmap_id, comment=comment)
+        return register(session, db, prepared[0], person, entry.id)
+
+    return run_with_documents(db, read, write)
+
+
+def make_plan(db: Database, login: str | None, ref: str, year: int) -> Document:
+    """«План мероприятий на Y год»: the roadmap's occurrences of that year, by section."""
+    return _roadmap_document(
+        db, login, "plan", ref, year, "plan",
+        lambda session, roadmap, org: _sections_context(session, roadmap, year),
+        f"план на {year} год")
+
+
+def make_annual_report(db: Database, login: str | None, ref: str, year: int,
+                       as_of: date | None = None) -> Document:
+    """«Информация о реализации дорожной карты за год»: counts by state and section, the
+    done, overdue and cancelled lists, and a chart of completion by section."""
+
+    def totals(session: Session, roadmap: Roadmap, org: Organisation) -> dict[str, Any]:
+        when = as_of or min(date(year, 12, 31), local_today(org))
+        return {"as_of": when.isoformat(), **_year_totals(session, roadmap, year, when)}
+
+    return _roadmap_document(db, login, "annual_report", ref, year, "annual_report", totals,
+                             f"информация о реализации за {year} год")
+
+
+def _year_totals(session: Session, roadmap: Roadmap, year: int, as_of: date) -> dict[str, Any]:
+    sections = {s.id: s for s in session.exec(select(Section).where(
+        Section.roadmap_id == roadmap.id).order_by(col(Section.position)))}
+    rows = list(session.execute(
+        select(Occurrence, Activity)
+        .join(Activity, col(Activity.id) == col(Occurrence.activity_id))
+        .where(Activity.roadmap_id == roadmap.id)
+        .order_by(col(Activity.position), col(Occurrence.period_start))))
+    in_year = [(o, a) for o, a in rows
+               if o.period_start.year == year or (o.due is not None and o.due.year == year)]
+    last_comment: dict[tuple[int, str], str] = {}
+    ids = [o.id for o, _ in in_year]
+    if ids:
+        for entry in session.exec(select(HistoryEvent).where(
+                col(HistoryEvent.occurrence_id).in_(ids),
+                col(HistoryEvent.event).in_(("analyse", "cancel"))).order_by(
+                col(HistoryEvent.id))):
+            last_comment[(entry.occurrence_id or 0, entry.event)] = entry.comment
+
+    def blank(name: str) -> dict[str, Any]:
+        return {"name": name, "total": 0, "done": 0, "reported": 0, "overdue": 0,
+                "cancelled": 0, "planned": 0, "in_progress": 0, "percent": 0}
+
+    totals = blank("Всего")
+    by_section: dict[int | None, dict[str, Any]] = {}
+    lists: dict[str, list[dict[str, Any]]] = {"done": [], "overdue": [], "cancelled": []}
+    for occurrence, activity in in_year:
+        section = sections.get(activity.section_id)
+        group = by_section.setdefault(activity.section_id,
+                                      blank(section.heading if section else "Без раздела"))
+        is_overdue = (occurrence.state in ("planned", "in_progress")
+                      and occurrence.due is not None and occurrence.due <= as_of)
+        counts = {"done": occurrence.state == "analysed",
+                  "reported": occurrence.state == "reported",
+                  "cancelled": occurrence.state == "cancelled",
+                  "planned": occurrence.state == "planned",
+                  "in_progress": occurrence.state == "in_progress", "overdue": is_overdue}
+        for target in (group, totals):
+            target["total"] += 1
+            for key, hit in counts.items():
+                target[key] += int(hit)
+        item = {"ref": occurrence_ref(activity.roadmap_id, activity.code, occurrence.period),
+                "code": activity.code, "title": activity.title, "period": occurrence.period,
+                "due": occurrence.due.isoformat() if occurrence.due else None,
+                "responsible_text": activity.executors_text, "reason": ""}
+        if counts["done"]:
+            lists["done"].append({**item, "reason": last_comment.get(
+                (occurrence.id or 0, "analyse"), "")})
+        elif counts["cancelled"]:
+            lists["cancelled"].append({**item, "reason": last_comment.get(
+                (occurrence.id or 0, "cancel"), "")})
+        elif is_overdue:
+            lists["overdue"].append(item)
+    for group in [*by_section.values(), totals]:
+        countable = group["total"] - group["cancelled"]
+        group["percent"] = round(100 * group["done"] / countable) if countable else 0
+    ordered = [by_section[key] for key in [*sections, None] if key in by_section]
+    return {
+        "totals": totals, "sections": ordered, **lists,
+        "chart": {"title": f"Доля выполненных исполнений по разделам, {year} год",
+                  "sections": ordered},
+    }

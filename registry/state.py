@@ -1,0 +1,177 @@
+"""What the log vouches for: the state of every state-bearing row.
+
+Each event names the rows it changed and records a digest of each row as it left the
+transaction (``details["state"]``: ``{"occurrence:17": "<sha256>", "document:5": …}``; None for a
+deleted row), and each such row gets the event's ``seq`` in ``last_event``. Replaying the log
+therefore gives the state every row must have now; ``audit verify`` compares it with the
+tables and names each difference — a row edited behind karta's back, a row added or deleted
+without an event, a row changed by an event that is no longer in the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.engine import Connection
+
+from registry.tables import (
+    Activity,
+    ActivityUnit,
+    ApiToken,
+    Document,
+    Occurrence,
+    Organisation,
+    Person,
+    Roadmap,
+    Section,
+    TemplateRule,
+    TemplateVersion,
+    Unit,
+    UnitAlias,
+)
+
+TRACKED: dict[str, Any] = {
+    "organisation": Organisation, "person": Person, "unit": Unit, "unit_alias": UnitAlias,
+    "roadmap": Roadmap, "section": Section, "activity": Activity,
+    "activity_unit": ActivityUnit, "occurrence": Occurrence, "document": Document,
+    "template": TemplateVersion, "rule": TemplateRule, "token": ApiToken,
+}
+# columns that are not decisions: the bytes of a template (its SHA-256 is vouched and checked
+# against them), and the counters of failed log-ins
+UNVOUCHED = {"template": {"content"}, "person": {"failed_logins", "locked_until"}}
+LABELS = {
+    "organisation": "профиль организации", "person": "пользователь", "unit": "подразделение",
+    "unit_alias": "сопоставление исполнителя", "roadmap": "дорожная карта",
+    "section": "раздел", "activity": "мероприятие", "activity_unit": "исполнитель мероприятия",
+    "occurrence": "исполнение", "document": "документ", "template": "шаблон",
+    "rule": "правило", "token": "токен доступа",
+}
+# columns recorded in full beside the digest, so that verify can say what changed
+SHOWN = {
+    "document": {"status": "состояние", "number_text": "номер", "doc_date": "дата",
+                 "template_sha256": "SHA-256 шаблона", "context": "данные документа",
+                 "file_sha256": "SHA-256 файла"},
+    "occurrence": {"state": "состояние", "version": "версия", "due": "срок"},
+    "person": {"roles": "роли", "full_name": "ФИО", "unit_id": "подразделение",
+               "password_hash": "пароль"},
+    "template": {"sha256": "SHA-256", "active": "активна"},
+    "roadmap": {"title": "название", "first_year": "начало периода",
+                "last_year": "конец периода", "approved_document_id": "приказ об утверждении"},
+    "activity": {"title": "наименование", "deadline_text": "сроки",
+                 "executors_text": "ответственные"},
+    "organisation": {"full_name": "наименование", "head_name": "руководитель"},
+}
+_HASHED = {"context", "password_hash"}  # long or secret: shown by their SHA-256
+_CHUNK = 500
+
+Vouched = str | dict[str, Any] | None
+
+Touch = tuple[str, int]
+
+
+def table_of(kind: str) -> Table:
+    return TRACKED[kind].__table__  # type: ignore[no-any-return]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        from registry.history import canonical_time
+
+        return canonical_time(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def canonical(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The vouched columns of a row, as plain JSON values."""
+    skip = UNVOUCHED.get(kind, set())
+    return {name: _plain(value) for name, value in row.items() if name not in skip}
+
+
+def digest(kind: str, row: Mapping[str, Any]) -> str:
+    text = json.dumps(canonical(kind, row), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
+
+
+def summary(kind: str, row: Mapping[str, Any]) -> Vouched:
+    """What the log records of a row: its digest, with its shown columns for some kinds."""
+    sha = digest(kind, row)
+    shown = SHOWN.get(kind)
+    if not shown:
+        return sha
+    fields = {}
+    for name in shown:
+        value = _plain(row[name])
+        if name in _HASHED and value is not None:
+            value = hashlib.sha256(str(value).encode("utf-8")).hexdigest()[:16]
+        fields[name] = value
+    return {"sha": sha, "f": fields}
+
+
+def vouched_digest(value: Vouched) -> str | None:
+    return value.get("sha") if isinstance(value, dict) else value
+
+
+def difference(kind: str, row: Mapping[str, Any], value: Vouched) -> str:
+    """Which shown column of a row differs from what the log recorded, in Russian."""
+    if not isinstance(value, dict):
+        return ""
+    now = summary(kind, row)
+    assert isinstance(now, dict)
+    for name, label in SHOWN.get(kind, {}).items():
+        before, after = value["f"].get(name), now["f"].get(name)
+        if before != after:
+            return f" ({label}: в базе «{str(after)[:40]}», по журналу «{str(before)[:40]}»)"
+    return ""
+
+
+def vouch(connection: Connection, touches: Iterable[Touch], seq: int) -> dict[str, Vouched]:
+    """Stamp the touched rows with the event's ``seq`` and return what the log records of
+    each (None for a row that no longer exists), in the caller's transaction."""
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for kind, row_id in touches:
+        if kind not in TRACKED:
+            raise ValueError(f"unknown state kind {kind}")
+        by_kind[kind].add(int(row_id))
+    state: dict[str, Vouched] = {}
+    for kind, ids in sorted(by_kind.items()):
+        table = table_of(kind)
+        for chunk in _chunks(sorted(ids)):
+            connection.execute(update(table).where(table.c.id.in_(chunk)).values(last_event=seq))
+            found = {row.id: summary(kind, dict(row._mapping)) for row in
+                     connection.execute(select(table).where(table.c.id.in_(chunk)))}
+            for row_id in chunk:
+                state[f"{kind}:{row_id}"] = found.get(row_id)
+    return state
+
+
+def all_rows(connection: Connection, kind: str) -> Iterator[Mapping[str, Any]]:
+    """Every row of a tracked table, streamed."""
+    table = table_of(kind)
+    result = connection.execution_options(yield_per=5000).execute(
+        select(table).order_by(table.c.id))
+    for row in result:
+        yield dict(row._mapping)
+
+
+def every_row(connection: Connection) -> list[Touch]:
+    """Every tracked row (the baseline an upgrade vouches for)."""
+    touches: list[Touch] = []
+    for kind in TRACKED:
+        table = table_of(kind)
+        touches.extend((kind, row_id) for row_id in connection.execute(
+            select(table.c.id)).scalars())
+    return touches
