@@ -88,9 +88,17 @@ class Settings:
 
     def __init__(self, db_url: str | None, user: str | None, files: str | None) -> None:
         self.db_url = db_url or os.environ.get("KARTA_DB")
-        self.user = user or os.environ.get("KARTA_USER")
+        self.claimed = user or os.environ.get("KARTA_USER")
         self.files = Path(files) if files else None
         self._db: Database | None = None
+        self._login: str | None = None
+
+    @property
+    def user(self) -> str | None:
+        """The acting person, authenticated once per command (see ``authenticate``)."""
+        if self._login is None:
+            self._login = authenticate(self.database(), self.claimed)
+        return self._login
 
     def database(self, *, initialised: bool = True) -> Database:
         if self._db is None:
@@ -100,6 +108,45 @@ class Settings:
             if initialised:
                 self._db.require_initialised()
         return self._db
+
+
+def authenticate(db: Database, claimed: str | None) -> str | None:
+    """Who runs this command. A personal token (KARTA_TOKEN) names its owner. A SQLite file
+    that belongs to the operating-system user trusts KARTA_USER/--user, as the file itself
+    does. Anything else — a shared PostgreSQL server, somebody else's file — needs the
+    person's password (asked at the terminal, or KARTA_PASSWORD for scripts)."""
+    from registry.accounts import check_password, person_for_token
+    from workflow.errors import ConfigurationError
+
+    token = os.environ.get("KARTA_TOKEN")
+    if token:
+        login = person_for_token(db, token)
+        if claimed and claimed != login:
+            raise ConfigurationError(f"токен принадлежит «{login}», а указан пользователь "
+                                     f"«{claimed}»")
+        return login
+    if claimed is None or _own_sqlite_file(db):
+        return claimed
+    password = os.environ.get("KARTA_PASSWORD")
+    if password is None and sys.stdin.isatty():
+        password = click.prompt(f"Пароль пользователя {claimed}", hide_input=True,
+                                err=True, default="", show_default=False)
+    if not password:
+        raise ConfigurationError(
+            "общая база данных: нужен вход — персональный токен в KARTA_TOKEN (karta token "
+            "create) или пароль (karta people passwd)")
+    return check_password(db, claimed, password, client="командная строка").login
+
+
+def _own_sqlite_file(db: Database) -> bool:
+    """True for a local SQLite file that belongs to the user running karta."""
+    if not db.is_sqlite or db.folder is None:
+        return False
+    path = Path(db.url[len("sqlite:///"):])
+    try:
+        return path.stat().st_uid == os.getuid()
+    except OSError:
+        return True  # not created yet: `init` makes it this user's, 0600
 
 
 def _settings() -> Settings:
@@ -173,11 +220,19 @@ def init(full_name: str, short_name: str, parent: str, place: str, head_name: st
                            due_shift=due_shift),
                admin_login=admin_login, admin_name=admin_name)
     click.echo(f"База данных создана: {db.safe_url}; администратор «{admin_login}».")
+    if not _own_sqlite_file(db):  # a shared database: the administrator needs a way in
+        from registry.accounts import issue_token
+
+        _, token = issue_token(db, admin_login, label="выдан при создании базы")
+        click.echo("Персональный токен администратора (показывается один раз, храните как "
+                   f"пароль):\n{token}")
+        click.echo("Команды от имени администратора: export KARTA_TOKEN=…; пароль для "
+                   f"веб-интерфейса: karta people passwd {admin_login}")
 
 
 @main.group()
 def people() -> None:
-    """Пользователи: добавить, показать список."""
+    """Пользователи: добавить, показать список, роли, пароли."""
 
 
 @people.command("add")
@@ -580,6 +635,7 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 # the commands about documents, templates, rules and deadlines live in commands/
+import commands.accounts  # noqa: E402, F401
 import commands.audit  # noqa: E402, F401
 import commands.documents  # noqa: E402, F401
 import commands.schedule  # noqa: E402, F401

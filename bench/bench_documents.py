@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT))
 
 def main(count: int = 60) -> None:
     from docxtpl import DocxTemplate
-
     from jinja2 import Environment
 
     from documents.render import FILTERS

@@ -130,6 +130,8 @@ class Database:
             with self.engine.begin() as connection:
                 for statement in (SQLITE_TRIGGERS if self.is_sqlite else POSTGRES_TRIGGERS):
                     connection.exec_driver_sql(statement)
+            if self.folder is not None:  # the file is its owner's alone
+                os.chmod(self.url[len("sqlite:///"):], 0o600)
         except OperationalError as error:
             raise ConfigurationError(f"база данных недоступна ({self.safe_url}): "
                                      f"{_first_line(error)}") from None

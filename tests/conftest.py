@@ -92,6 +92,7 @@ class Karta:
         self.url = url
         self.folder = folder
         self.runner = CliRunner()
+        self.tokens: dict[str, str] = {}
 
     def database(self) -> Database:
         return Database(self.url, self.folder / "files")
@@ -111,13 +112,31 @@ class Karta:
         finally:
             db.dispose()
 
+    def token(self, user: str) -> str | None:
+        """A personal token for a known user (a shared database needs one), else None."""
+        from registry.accounts import issue_token
+        from workflow.errors import KartaError
+
+        if user not in self.tokens:
+            db = self.database()
+            try:
+                self.tokens[user] = issue_token(db, "admin", user, label="тесты")[1]
+            except KartaError:
+                return None
+            finally:
+                db.dispose()
+        return self.tokens[user]
+
     def __call__(self, *args: str, user: str | None = "admin") -> Result:
         from cli import main
 
         base = ["--db", self.url, "--files", str(self.folder / "files")]
+        env = {"KARTA_TOKEN": None, "KARTA_USER": None, "KARTA_PASSWORD": None}
         if user:
             base += ["--user", user]
-        return self.runner.invoke(main, [*base, *args], catch_exceptions=False)
+            if not self.url.startswith("sqlite") and args[:1] != ("init",):
+                env["KARTA_TOKEN"] = self.token(user)
+        return self.runner.invoke(main, [*base, *args], catch_exceptions=False, env=env)
 
 
 @pytest.fixture

@@ -168,9 +168,12 @@ def test_bad_files_are_refused_and_nothing_is_stored(karta: Karta, tmp_path: Pat
 
 def test_unknown_or_missing_user_is_refused(karta: Karta) -> None:
     result = karta("import", str(ZAOZERSK), user="intruder")
-    assert result.exit_code == 3
-    assert result.stderr.strip() == ("ошибка: неизвестный пользователь «intruder»: добавьте "
-                                     "его или укажите --user")
+    if karta.url.startswith("sqlite"):
+        assert result.exit_code == 3
+        assert result.stderr.strip() == ("ошибка: неизвестный пользователь «intruder»: "
+                                         "добавьте его или укажите --user")
+    else:  # a shared database never takes a name on trust
+        assert result.exit_code == 2 and "нужен вход" in result.stderr
     result = karta("roadmaps", user=None)
     assert result.exit_code == 2
     assert "укажите пользователя" in result.stderr
@@ -257,3 +260,41 @@ def test_the_same_file_twice_is_refused_unless_asked(karta: Karta) -> None:
     rows = json.loads(karta("activities", "--roadmap", "R3", "--json").output)
     [constant] = [r for r in rows if r["code"] == "2.1"]  # «Постоянно»
     assert [o["period"] for o in constant["occurrences"]] == ["2021/22", "2022/23"]
+
+
+def test_karta_user_alone_is_not_enough_for_a_shared_database(
+        karta: Karta, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`KARTA_USER=admin karta people add intruder --role admin` worked for anyone who could
+    reach the database. Now a shared database (or a SQLite file of another OS user) needs a
+    token or the password, and a wrong one is refused and logged."""
+    from cli import main
+
+    if karta.url.startswith("sqlite"):  # the file is ours: pretend it is somebody else's
+        monkeypatch.setattr("cli.os.getuid", lambda: 424242)
+    base = ["--db", karta.url, "--files", str(karta.folder / "files")]
+    attack = [*base, "people", "add", "intruder", "--name", "Взломщик", "--role", "admin"]
+    alone = karta.runner.invoke(main, attack, env={"KARTA_USER": "admin", "KARTA_TOKEN": None,
+                                                   "KARTA_PASSWORD": None})
+    assert alone.exit_code == 2 and "нужен вход" in alone.stderr
+    forged = karta.runner.invoke(main, attack, env={"KARTA_TOKEN": "karta_forged"})
+    assert forged.exit_code == 3 and "токен неизвестен или отозван" in forged.stderr
+    wrong = karta.runner.invoke(main, attack, env={"KARTA_USER": "admin", "KARTA_TOKEN": None,
+                                                   "KARTA_PASSWORD": "не тот пароль"})
+    assert wrong.exit_code == 3 and "неверный логин или пароль" in wrong.stderr
+    from registry.accounts import set_password
+
+    db = karta.database()
+    set_password(db, "admin", "admin", "верный-пароль-1")
+    db.dispose()
+    right = karta.runner.invoke(main, attack, env={"KARTA_USER": "admin", "KARTA_TOKEN": None,
+                                                   "KARTA_PASSWORD": "верный-пароль-1"})
+    assert right.exit_code == 0, right.stderr
+    token = karta.token("intruder")
+    assert token is not None
+    as_owner = karta.runner.invoke(main, [*base, "--user", "admin", "roadmaps"],
+                                   env={"KARTA_TOKEN": token})
+    assert as_owner.exit_code == 2 and "токен принадлежит «intruder»" in as_owner.stderr
+    monkeypatch.undo()
+    log = karta("audit", "log", "--json")
+    failures = [e for e in json.loads(log.stdout) if e["event"] == "login_failed"]
+    assert len(failures) == 2

@@ -1,0 +1,270 @@
+"""Who is acting: passwords (Argon2), personal tokens for the command line, browser sessions.
+
+The service layer takes the acting login from its front end; the front ends establish it
+here. The web workspace signs people in with a password and keeps a server-side session.
+The command line against a shared database (PostgreSQL) acts only for a person who presents
+a personal token (``KARTA_TOKEN``) or a password; ``KARTA_USER`` alone is enough only for a
+local SQLite file that belongs to the operating-system user running karta.
+
+Five wrong passwords in a row lock a login for 15 minutes; every refusal is logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from registry.database import Database, utcnow
+from registry.history import record
+from registry.people import acting_person, roles_of
+from registry.tables import ApiToken, Person, WebSession
+from workflow.errors import KartaError, PermissionDenied, UnknownUser
+
+LOCK_AFTER = 5
+LOCK_MINUTES = 15
+SESSION_HOURS = 10  # a working day; then the browser asks for the password again
+MIN_PASSWORD = 8
+TOKEN_PREFIX = "karta_"
+
+_HASHER = PasswordHasher()
+_DUMMY = _HASHER.hash("karta: a password nobody has")  # equal work for unknown logins
+
+
+class LoginRefused(KartaError):
+    """A wrong password, a locked login, an unknown or revoked token."""
+
+    exit_code = 3
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+# ----------------------------------------------------------------------------- passwords
+
+def check_strength(login: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise KartaError(f"пароль короче {MIN_PASSWORD} знаков")
+    if password.strip().lower() in (login.lower(), "password", "пароль", "12345678",
+                                    "qwertyui"):
+        raise KartaError("пароль слишком простой: не используйте логин и очевидные слова")
+
+
+def set_password(db: Database, actor: str | None, login: str, password: str,
+                 client: str = "") -> None:
+    """Set a person's password: an administrator for anyone, a person for themselves."""
+    check_strength(login, password)
+    digest = _HASHER.hash(password)
+    with db.transaction() as session:
+        author = acting_person(session, actor)
+        if author.login != login and "admin" not in roles_of(author):
+            raise PermissionDenied(author.login, "passwd", ("admin",), roles_of(author),
+                                   reason="сменить чужой пароль может только администратор")
+        person = session.exec(select(Person).where(Person.login == login)).first()
+        if person is None:
+            raise UnknownUser(login)
+        person.password_hash, person.failed_logins, person.locked_until = digest, 0, None
+        session.add(person)
+        end_sessions_of(session, person.id or 0)
+        record(session, login=author.login, object_ref=f"пользователь {login}",
+               event="passwd", comment="пароль задан" + (f" ({client})" if client else ""),
+               touches=[("person", person.id or 0)])
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    person: Person | None
+    refusal: str = ""
+
+
+def check_password(db: Database, login: str, password: str, client: str = "") -> Person:
+    """The person, when the password is theirs and the login is not locked; otherwise
+    ``LoginRefused``, with the refusal logged (the lock counts wrong passwords)."""
+    where = f" (адрес {client})" if client else ""
+    with db.transaction() as session:
+        outcome = _attempt(session, login, password)
+        if outcome.refusal:
+            record(session, login=login[:64] or "?", object_ref=f"вход {login[:64]}",
+                   event="login_failed", comment=outcome.refusal + where)
+    if outcome.refusal or outcome.person is None:
+        raise LoginRefused(outcome.refusal or "неверный логин или пароль")
+    return outcome.person
+
+
+def _attempt(session: Session, login: str, password: str) -> _Outcome:
+    person = session.exec(select(Person).where(Person.login == login)).first()
+    now = utcnow()
+    if person is None or not person.password_hash:
+        _verify(_DUMMY, password)
+        return _Outcome(None, "неверный логин или пароль")
+    locked = _aware(person.locked_until)
+    if locked is not None and locked > now:
+        minutes = max(1, int((locked - now).total_seconds() // 60) + 1)
+        return _Outcome(None, f"вход заблокирован после {LOCK_AFTER} неверных паролей; "
+                              f"повторите через {minutes} мин.")
+    if not _verify(person.password_hash, password):
+        person.failed_logins += 1
+        if person.failed_logins >= LOCK_AFTER:
+            person.locked_until, person.failed_logins = now + timedelta(minutes=LOCK_MINUTES), 0
+            refusal = (f"неверный пароль; вход заблокирован на {LOCK_MINUTES} мин. после "
+                       f"{LOCK_AFTER} неверных паролей")
+        else:
+            refusal = "неверный логин или пароль"
+        session.add(person)
+        return _Outcome(None, refusal)
+    if person.failed_logins or person.locked_until:
+        person.failed_logins, person.locked_until = 0, None
+        session.add(person)
+    return _Outcome(person)
+
+
+def _verify(digest: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(digest, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# ----------------------------------------------------------------------------- tokens
+
+def issue_token(db: Database, actor: str | None, login: str | None = None,
+                label: str = "") -> tuple[int, str]:
+    """A new personal token (shown once; only its SHA-256 is kept): for yourself, or by an
+    administrator for somebody else. Returns (id, token)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with db.transaction() as session:
+        author = acting_person(session, actor)
+        owner = author
+        if login and login != author.login:
+            if "admin" not in roles_of(author):
+                raise PermissionDenied(author.login, "token", ("admin",), roles_of(author),
+                                       reason="выдать токен другому может только "
+                                              "администратор")
+            found = session.exec(select(Person).where(Person.login == login)).first()
+            if found is None:
+                raise UnknownUser(login)
+            owner = found
+        row = ApiToken(person_id=owner.id or 0, token_hash=_sha(token), label=label[:200],
+                       created_at=utcnow())
+        session.add(row)
+        session.flush()
+        record(session, login=author.login, object_ref=f"токен {row.id}", event="token_create",
+               comment=f"токен для {owner.login}" + (f": {label}" if label else ""),
+               touches=[("token", row.id or 0)])
+        return row.id or 0, token
+
+
+def person_for_token(db: Database, token: str) -> str:
+    """The login a token belongs to; ``LoginRefused`` (logged) otherwise."""
+    with db.reading() as session:
+        row = session.exec(select(ApiToken).where(
+            ApiToken.token_hash == _sha(token.strip()))).first()
+        person = session.get(Person, row.person_id) if row is not None else None
+        if row is not None and not row.revoked and person is not None:
+            return person.login
+    with db.transaction() as session:
+        record(session, login="?", object_ref="вход по токену", event="login_failed",
+               comment="неизвестный или отозванный токен")
+    raise LoginRefused("токен неизвестен или отозван (karta token create)")
+
+
+def list_tokens(db: Database, actor: str | None) -> list[dict[str, object]]:
+    """Your tokens; an administrator sees everybody's."""
+    with db.reading() as session:
+        author = acting_person(session, actor)
+        query = select(ApiToken, Person).join(Person, col(Person.id) == col(ApiToken.person_id))
+        if "admin" not in roles_of(author):
+            query = query.where(col(ApiToken.person_id) == author.id)
+        return [{"id": token.id, "login": person.login, "label": token.label,
+                 "created_at": token.created_at.isoformat(timespec="seconds"),
+                 "revoked": token.revoked}
+                for token, person in session.exec(query.order_by(col(ApiToken.id)))]
+
+
+def revoke_token(db: Database, actor: str | None, token_id: int) -> None:
+    with db.transaction() as session:
+        author = acting_person(session, actor)
+        row = session.get(ApiToken, token_id)
+        if row is None or (row.person_id != author.id and "admin" not in roles_of(author)):
+            raise KartaError(f"нет токена {token_id} (karta token list)")
+        row.revoked = True
+        session.add(row)
+        record(session, login=author.login, object_ref=f"токен {token_id}",
+               event="token_revoke", comment="токен отозван", touches=[("token", token_id)])
+
+
+# ----------------------------------------------------------------------------- sessions
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A browser session: the cookie's token (shown once) and the CSRF token of its forms."""
+
+    token: str
+    csrf: str
+    login: str
+
+
+def open_session(db: Database, login: str, password: str, client: str = "") -> SignedIn:
+    """Check the password and open a session; both the log-in and a refusal are logged."""
+    person = check_password(db, login, password, client)
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    now = utcnow()
+    with db.transaction() as session:
+        session.execute(delete(WebSession).where(col(WebSession.expires_at) < now))
+        session.add(WebSession(id=_sha(token), person_id=person.id or 0, csrf=csrf,
+                               created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS),
+                               client=client[:100]))
+        record(session, login=person.login, object_ref=f"вход {person.login}", event="login",
+               comment="вход в веб-интерфейс" + (f" (адрес {client})" if client else ""))
+    return SignedIn(token, csrf, person.login)
+
+
+def session_login(db: Database, token: str) -> tuple[str, str] | None:
+    """(login, csrf) of a live session, or None."""
+    if not token:
+        return None
+    with db.reading() as session:
+        row = session.get(WebSession, _sha(token))
+        if row is None or (_aware(row.expires_at) or utcnow()) < utcnow():
+            return None
+        person = session.get(Person, row.person_id)
+        return (person.login, row.csrf) if person is not None else None
+
+
+def close_session(db: Database, token: str, client: str = "") -> None:
+    with db.transaction() as session:
+        row = session.get(WebSession, _sha(token))
+        if row is None:
+            return
+        person = session.get(Person, row.person_id)
+        session.execute(delete(WebSession).where(col(WebSession.id) == row.id))
+        record(session, login=person.login if person else "?",
+               object_ref=f"вход {person.login if person else '?'}", event="logout",
+               comment="выход из веб-интерфейса" + (f" (адрес {client})" if client else ""))
+
+
+def same_token(given: str, expected: str) -> bool:
+    """Constant-time comparison for CSRF tokens."""
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def end_sessions_of(session: Session, person_id: int) -> None:
+    """Sign a person out everywhere (their password changed or roles were taken away)."""
+    session.execute(update(WebSession).where(col(WebSession.person_id) == person_id)
+                    .values(expires_at=utcnow()))
