@@ -58,6 +58,17 @@ class KartaGroup(click.Group):
             _fail("прервано", 1)
         except click.ClickException as error:
             _fail(_russian_usage(error.format_message()) + " (см. karta --help)", 2)
+        except click.exceptions.Exit as done:
+            code = done.exit_code
+        except Exception as error:  # the last line of defence: never a traceback
+            if os.environ.get("KARTA_DEBUG"):
+                raise
+            from registry.incidents import explain, report_incident
+
+            known = explain(error)
+            if known is not None:
+                _fail(str(known), known.exit_code)
+            _fail(report_incident(error, _database_folder(), " ".join(sys.argv[1:2])), 70)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -149,6 +160,18 @@ def _own_sqlite_file(db: Database) -> bool:
         return True  # not created yet: `init` makes it this user's, 0600
 
 
+_CURRENT: list[Settings] = []  # this command's settings, for the error log's place
+
+
+def _database_folder() -> Path | None:
+    """Where the error log goes: beside the SQLite database of this command, if any."""
+    settings = _CURRENT[0] if _CURRENT else None
+    url = (settings.db_url if settings else None) or os.environ.get("KARTA_DB") or "karta.db"
+    if "://" in url and not url.startswith("sqlite:///"):
+        return None
+    return Path(url.removeprefix("sqlite:///")).resolve().parent
+
+
 def _settings() -> Settings:
     return click.get_current_context().find_object(Settings)  # type: ignore[return-value]
 
@@ -185,6 +208,7 @@ def main(ctx: click.Context, db_url: str | None, user: str | None, files: str | 
     1:2.4@2022 — его исполнение за 2022 год.
     """
     ctx.obj = Settings(db_url, user, files)
+    _CURRENT[:] = [ctx.obj]
 
 
 # ----------------------------------------------------------------------------- init, people

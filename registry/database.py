@@ -223,6 +223,11 @@ def database_error(error: Exception) -> ConfigurationError:
         return ConfigurationError(
             f"база данных занята другим пользователем дольше {LOCK_SECONDS} с; повторите "
             "действие чуть позже")
+    from registry.incidents import explain
+
+    known = explain(error)
+    if isinstance(known, ConfigurationError):
+        return known
     return ConfigurationError(f"ошибка базы данных: {text}")
 
 

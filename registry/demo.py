@@ -22,17 +22,32 @@ from workflow.errors import KartaError
 from workflow.machine import state_label
 
 SAMPLE = "zaozersk_order_and_roadmap.txt"
+MARKER = ".karta-demo"  # a folder holding this file was made by `karta demo`
+
+
+def prepare_folder(out: Path) -> None:
+    """An empty folder for the demo: a previous demo's folder (it has the marker) is
+    cleared — its own contents only, never following links; anything else is refused."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise KartaError(f"«{out}» не папка; укажите папку для демонстрации: --out ПАПКА")
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).is_file():
+            raise KartaError(f"папка {out} не пуста и не создана командой karta demo; karta "
+                             "ничего в ней не удаляет — укажите другую: --out ПАПКА")
+        for child in out.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("Папка демонстрации karta: karta demo может её очистить.\n",
+                              encoding="utf-8")
 
 
 def run_demo(out: Path) -> Iterator[str]:
     """Create a fresh SQLite database in ``out``, import the bundled roadmap and take a few
     occurrences through their life; yield what happens, line by line, in Russian."""
-    if out.exists() and any(out.iterdir()):
-        if not (out / "karta.db").exists():
-            raise KartaError(f"папка {out} не пуста и не похожа на папку демонстрации; "
-                             "укажите другую: --out ПАПКА")
-        shutil.rmtree(out)
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_folder(out)
     db = Database(f"sqlite:///{out / 'karta.db'}", out / "karta-files")
     initialise(db, Profile(
         full_name="Муниципальное казенное учреждение «Управление образования ЗАТО город Заозерск»",
