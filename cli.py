@@ -111,13 +111,13 @@ class Settings:
             self._login = authenticate(self.database(), self.claimed)
         return self._login
 
-    def database(self, *, initialised: bool = True) -> Database:
+    def database(self, *, initialised: bool = True, current: bool = True) -> Database:
         if self._db is None:
             from registry.database import Database
 
             self._db = Database(self.db_url, self.files)
             if initialised:
-                self._db.require_initialised()
+                self._db.require_initialised(current)
         return self._db
 
 
@@ -252,6 +252,27 @@ def init(full_name: str, short_name: str, parent: str, place: str, head_name: st
                    f"пароль):\n{token}")
         click.echo("Команды от имени администратора: export KARTA_TOKEN=…; пароль для "
                    f"веб-интерфейса: karta people passwd {admin_login}")
+
+
+@main.command()
+def upgrade() -> None:
+    """Обновить схему базы данных до версии этой karta (сначала сделайте karta backup)."""
+    from registry.schema import upgrade as upgrade_schema
+
+    settings = _settings()
+    db = settings.database(current=False)
+    # the old schema may predate tokens: the person is checked after the migration
+    before, after = upgrade_schema(db, settings.claimed)
+    if before == after:
+        click.echo(f"Схема базы данных уже версии {after}.")
+        return
+    click.echo(f"Схема базы данных обновлена: {before} → {after}; журнал заверил состояние "
+               "всех записей.")
+    if not _own_sqlite_file(db) and settings.claimed:
+        from registry.accounts import issue_token
+
+        _, token = issue_token(db, settings.claimed, label="выдан при обновлении схемы")
+        click.echo(f"Персональный токен {settings.claimed} (показывается один раз):\n{token}")
 
 
 @main.group()

@@ -132,6 +132,9 @@ class Database:
                     connection.exec_driver_sql(statement)
             if self.folder is not None:  # the file is its owner's alone
                 os.chmod(self.url[len("sqlite:///"):], 0o600)
+            from registry.schema import stamp_new
+
+            stamp_new(self)
         except OperationalError as error:
             raise ConfigurationError(f"база данных недоступна ({self.safe_url}): "
                                      f"{_first_line(error)}") from None
@@ -144,12 +147,17 @@ class Database:
             raise ConfigurationError(f"база данных недоступна ({self.safe_url}): "
                                      f"{_first_line(error)}") from None
 
-    def require_initialised(self) -> None:
-        """Raise a clear error when the database has not been created by ``karta init``."""
+    def require_initialised(self, current: bool = True) -> None:
+        """Raise a clear error when the database has not been created by ``karta init``,
+        or (with ``current``) is of another schema version than this karta."""
         if not self.is_initialised():
             raise ConfigurationError(
                 f"база данных {self.safe_url} не создана: выполните «karta init --org …»"
             )
+        if current:
+            from registry.schema import require_current
+
+            require_current(self)
 
     @property
     def safe_url(self) -> str:

@@ -84,6 +84,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "rule_remove": ("admin",), "person_add": ("admin",), "grant": ("admin",),
     "profile": ("admin",), "revoke": ("admin",), "person_edit": ("admin",),
     "passwd": ("admin",), "unit_add": ("admin", "clerk"), "unit_map": ("clerk", "admin"),
+    "upgrade": ("admin",), "backup": ("admin",), "restore": ("admin",),
 }
 
 

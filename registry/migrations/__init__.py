@@ -1,0 +1,1 @@
+"""Alembic migrations of karta's schema (run by ``karta upgrade``; see registry/schema.py)."""

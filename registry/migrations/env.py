@@ -1,0 +1,14 @@
+"""Alembic's environment for karta: the connection is given by ``registry.schema``."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+from registry import tables  # noqa: F401  (the tables, for comparisons)
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=SQLModel.metadata,
+                  render_as_batch=connection.dialect.name == "sqlite")
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,79 @@
+"""Keeping data across releases: schema versions, the upgrade of a 0.1.0 database, and
+backup and restore."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from registry.database import Database
+from registry.occurrences import apply_event
+from registry.schema import HEAD, current, head, upgrade
+from registry.verify import verify
+from tests.conftest import Karta
+from workflow.errors import ConfigurationError
+
+RELEASE = Path(__file__).parent / "data" / "release-0.1.0"
+
+
+def test_head_constant_matches_the_migrations() -> None:
+    assert HEAD == head()
+
+
+@pytest.fixture
+def old(tmp_path: Path) -> Database:
+    """A copy of a database made by release 0.1.0 (`karta demo`), with its files."""
+    shutil.copy(RELEASE / "karta.db", tmp_path / "karta.db")
+    shutil.copytree(RELEASE / "karta-files", tmp_path / "karta-files")
+    return Database(f"sqlite:///{tmp_path / 'karta.db'}", tmp_path / "karta-files")
+
+
+def test_an_old_database_is_refused_until_upgraded(old: Database) -> None:
+    with pytest.raises(ConfigurationError, match="выполните «karta upgrade»"):
+        old.require_initialised()
+
+
+def test_a_release_0_1_0_database_upgrades_keeps_its_data_and_verifies(old: Database) -> None:
+    with old.engine.connect() as connection:
+        assert current(connection) == "0001"
+        events_before = connection.exec_driver_sql("SELECT count(*) FROM historyevent").scalar()
+        documents = connection.exec_driver_sql(
+            "SELECT id, status, number_text, file_sha256 FROM document ORDER BY id").all()
+    assert upgrade(old, "admin") == ("0001", HEAD)
+    old.require_initialised()  # now current
+    with old.engine.connect() as connection:
+        assert current(connection) == HEAD
+        assert connection.exec_driver_sql(
+            "SELECT id, status, number_text, file_sha256 FROM document ORDER BY id"
+        ).all() == documents
+        assert connection.exec_driver_sql("SELECT count(*) FROM historyevent").scalar() == \
+            events_before + 1
+        # the upgraded schema is the schema a new database gets
+        differences = compare_metadata(MigrationContext.configure(connection),
+                                       SQLModel.metadata)
+    assert differences == []
+    result = verify(old, "admin")
+    assert result.ok, result.problems
+    assert result.documents == len(documents)
+    # and work goes on: a transition after the upgrade is logged and verifies
+    apply_event(old, "1:5@2022", "start", "clerk")
+    assert verify(old, "admin").ok
+    assert upgrade(old, "admin") == (HEAD, HEAD)  # a second upgrade changes nothing
+    old.dispose()
+
+
+def test_upgrade_command(tmp_path: Path) -> None:
+    shutil.copy(RELEASE / "karta.db", tmp_path / "karta.db")
+    shutil.copytree(RELEASE / "karta-files", tmp_path / "karta-files")
+    karta = Karta(f"sqlite:///{tmp_path / 'karta.db'}", tmp_path)
+    refused = karta("roadmaps")
+    assert refused.exit_code == 2 and "выполните «karta upgrade»" in refused.stderr
+    done = karta("upgrade")
+    assert done.exit_code == 0, done.stderr
+    assert "обновлена: 0001 → 0002" in done.stdout
+    assert karta("roadmaps").exit_code == 0
