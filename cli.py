@@ -275,6 +275,38 @@ def upgrade() -> None:
         click.echo(f"Персональный токен {settings.claimed} (показывается один раз):\n{token}")
 
 
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Заменить существующий файл.")
+def backup(file: Path, force: bool) -> None:
+    """Сделать резервную копию FILE (.zip): база данных, все файлы и контрольная точка."""
+    from registry.backup import make_backup
+
+    settings = _settings()
+    manifest = make_backup(settings.database(), settings.user, file, force)
+    point = manifest["checkpoint"]
+    click.echo(f"Резервная копия {manifest['file']}: записей "
+               f"{sum(manifest['tables'].values())}, файлов {manifest['files']}, журнал до "
+               f"события № {point['seq'] if point else 0}; SHA-256 копии {manifest['sha256']}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def restore(file: Path) -> None:
+    """Восстановить резервную копию FILE в новую пустую базу (--db); --user — её
+    администратор."""
+    from registry.backup import restore_backup
+    from registry.verify import verify
+
+    settings = _settings()
+    db = settings.database(initialised=False)
+    manifest = restore_backup(db, settings.claimed, file)
+    result = verify(db, settings.claimed)
+    state = "подтверждена" if result.ok else "НАРУШЕНА: " + result.problems[0]
+    click.echo(f"Восстановлено в {db.safe_url} из копии от {manifest['made_at'][:10]}; "
+               f"целостность {state}.")
+
+
 @main.group()
 def people() -> None:
     """Пользователи: добавить, показать список, роли, пароли."""
