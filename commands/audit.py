@@ -152,3 +152,37 @@ def profile_set(**values: str | None) -> None:
     changes = {name: value for name, value in values.items() if value is not None}
     update_profile(settings.database(), settings.user, changes)
     click.echo("Профиль изменён: " + ", ".join(changes) + ".")
+
+
+@main.group()
+def store() -> None:
+    """Хранилище файлов: проверка целостности и очистка."""
+
+
+@store.command("check")
+@click.option("--clean", is_flag=True,
+              help="Удалить временные файлы прерванных записей (сами документы не трогаются).")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def store_check(clean: bool, as_json: bool) -> None:
+    """Найти отсутствующие файлы, файлы без ссылок и остатки прерванных записей."""
+    from registry.verify import check_store
+    from workflow.errors import KartaError
+
+    settings = _settings()
+    report = check_store(settings.database(), settings.user, clean)
+    if as_json:
+        _print_json(report)
+    else:
+        click.echo(f"Хранилище: {report['where']}; файлов {report['stored']}, нужных базе "
+                   f"{report['referenced']}.")
+        for address in report["missing"]:
+            click.echo(f"  отсутствует: {address}")
+        if report["orphans"]:
+            click.echo(f"  без ссылок (остались от отменённых действий, не мешают): "
+                       f"{len(report['orphans'])}")
+        if report["leftovers"]:
+            done = f", удалено: {report['removed']}" if clean else " (karta store check --clean)"
+            click.echo(f"  временные файлы прерванных записей: {len(report['leftovers'])}{done}")
+    if report["missing"]:
+        raise KartaError(f"в хранилище нет {len(report['missing'])} нужных файлов; "
+                         "восстановите их из резервной копии или karta documents regenerate")

@@ -24,10 +24,10 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from registry.database import Database, utcnow
-from registry.files import normalise_address
 from registry.history import record
 from registry.people import acting_person, organisation
 from registry.schema import HEAD
+from registry.verify import referenced_files
 from workflow.errors import ConfigurationError, KartaError
 
 FORMAT = "karta-backup-1"
@@ -99,7 +99,7 @@ def make_backup(db: Database, actor: str | None, target: Path,
                             handle.write(line)
                             count += 1
                     counts[table.name] = count
-                addresses = _referenced(connection)
+                addresses = referenced_files(connection)
                 for address in sorted(addresses):
                     if db.store.exists(address):
                         archive.writestr(f"files/{address}", db.store.read(address))
@@ -119,16 +119,6 @@ def make_backup(db: Database, actor: str | None, target: Path,
     manifest["sha256"] = hashlib.sha256(data).hexdigest()
     manifest["file"] = str(target)
     return manifest
-
-
-def _referenced(connection: Connection) -> set[str]:
-    """Every stored file the database refers to: documents and files named by the log."""
-    found = {normalise_address(path) for path in connection.execute(
-        text("SELECT file_path FROM document")).scalars()}
-    for files in connection.execute(text(
-            "SELECT files FROM historyevent WHERE files <> '[]'")).scalars():
-        found.update(normalise_address(f["path"]) for f in json.loads(files))
-    return found
 
 
 def restore_backup(db: Database, actor: str | None, source: Path) -> dict[str, Any]:

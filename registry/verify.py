@@ -322,3 +322,30 @@ def _check_checkpoints(replay: _Replay, marks: list[dict[str, Any]],
         elif replay.hashes.get(seq) != mark["hash"]:
             result.problems.append(f"{where}: событие № {seq} не совпадает с зафиксированным "
                                    "(журнал переписан)")
+
+
+# ----------------------------------------------------------------------------- the store
+
+def referenced_files(connection: Any) -> set[str]:
+    """Every stored file the database refers to: documents and files named by the log."""
+    found = {normalise_address(path) for path in connection.execute(
+        text("SELECT file_path FROM document")).scalars()}
+    for files in connection.execute(text(
+            "SELECT files FROM historyevent WHERE files <> '[]'")).scalars():
+        found.update(normalise_address(f["path"]) for f in json.loads(files))
+    return found
+
+
+def check_store(db: Database, login: str | None, clean: bool = False) -> dict[str, Any]:
+    """Files referenced but missing, files stored but referenced by nothing (a failed
+    transaction leaves its rendered file behind), temporary leftovers of killed writers
+    (removed with ``clean``)."""
+    with db.reading() as session:
+        acting_person(session, login)
+        wanted = referenced_files(session.connection())
+    stored = set(db.store.addresses())
+    leftovers = db.store.leftovers()
+    removed = db.store.remove_leftovers() if clean else 0
+    return {"where": db.store.where, "stored": len(stored), "referenced": len(wanted),
+            "missing": sorted(wanted - stored), "orphans": sorted(stored - wanted),
+            "leftovers": leftovers, "removed": removed}
