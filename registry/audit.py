@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from registry.database import Database
 from registry.history import event_as_dict
-from registry.people import acting_person, organisation
+from registry.people import acting_person, organisation, require_whole_organisation
 from registry.tables import Document, HistoryEvent
 from workflow.errors import KartaError
 
@@ -39,7 +39,7 @@ def read_log(db: Database, login: str | None, since: date | None = None,
         if entries is not None:
             return [e for e in entries if _keep(e, since, user, year)]
     with db.reading() as session:
-        acting_person(session, login)
+        require_whole_organisation(acting_person(session, login), "журнал решений")
         zone = organisation(session).timezone
         query = select(HistoryEvent).order_by(col(HistoryEvent.seq))
         if object_ref:

@@ -452,17 +452,42 @@ def document_as_dict(document: Document) -> dict[str, Any]:
 
 def list_documents(db: Database, login: str | None) -> list[dict[str, Any]]:
     with db.reading() as session:
-        acting_person(session, login)
-        return [document_as_dict(d) for d in session.exec(
-            select(Document).order_by(col(Document.id)))]
+        person = acting_person(session, login)
+        query = select(Document).order_by(col(Document.id))
+        visible = _document_filter(session, person)
+        if visible is not None:
+            query = query.where(visible)
+        return [document_as_dict(d) for d in session.exec(query)]
+
+
+def _document_filter(session: Session, person: Person) -> Any:
+    """A WHERE clause on Document for what the person may see, or None for everything:
+    an executor sees the documents of their activities and the roadmaps' own orders."""
+    from sqlalchemy import and_, or_
+
+    from registry.scope import activity_scope, roadmap_scope
+
+    scope = activity_scope(session, person)
+    if scope is None:
+        return None
+    occurrences = select(Occurrence.id).where(col(Occurrence.activity_id).in_(scope))
+    return or_(col(Document.occurrence_id).in_(occurrences),
+               and_(col(Document.occurrence_id).is_(None),
+                    col(Document.roadmap_id).in_(roadmap_scope(session, person) or set())))
 
 
 def get_document(db: Database, login: str | None, document_id: int) -> Document:
     with db.reading() as session:
-        acting_person(session, login)
+        person = acting_person(session, login)
         document = session.get(Document, document_id)
         if document is None:
             raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
+        visible = _document_filter(session, person)
+        if visible is not None and session.exec(select(Document.id).where(
+                Document.id == document_id, visible)).first() is None:
+            from registry.scope import require_visible
+
+            require_visible(session, person, None, f"документ {document_id}")
         return document
 
 

@@ -26,6 +26,7 @@ from registry.files import read_limited
 from registry.history import event_as_dict, events_for, local_time, record
 from registry.people import PERMISSIONS, acting_person, organisation, roles_of, time_zone
 from registry.roadmaps import Resolved, activity_as_dict, occurrence_as_dict, resolve
+from registry.scope import require_visible, roadmap_scope
 from registry.tables import Activity, Occurrence, Person, Section, Unit
 from registry.units import may_report
 from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, UnknownReference
@@ -138,6 +139,23 @@ def _occurrence(session: Session, ref: str) -> Resolved:
     return found
 
 
+def _require_visible(session: Session, person: Person, found: Resolved) -> None:
+    if found.activity is not None:
+        require_visible(session, person, found.activity.id, found.ref)
+        return
+    scope = roadmap_scope(session, person)
+    if scope is not None and found.roadmap.id not in scope:
+        require_visible(session, person, None, found.ref)
+
+
+def may_fire(session: Session, person: Person, event: str, activity: Activity) -> bool:
+    """Whether the person's roles (and, for an executor's report, unit) allow the event."""
+    roles = set(roles_of(person))
+    if not roles & set(PERMISSIONS.get(event, ())):
+        return False
+    return event != "report" or "clerk" in roles or may_report(session, person, activity)
+
+
 def _check_own_unit(session: Session, person: Person, event: str, activity: Activity,
                     ref: str) -> None:
     """An executor (not a clerk) reports only on activities their unit is linked to."""
@@ -174,8 +192,9 @@ def _details(event: str, comment: str | None, figures: list[tuple[str, str]] | N
 def show(db: Database, ref: str, login: str | None) -> dict[str, object]:
     """Everything about a roadmap, an activity or an occurrence, for ``karta show``."""
     with db.reading() as session:
-        acting_person(session, login)
+        person = acting_person(session, login)
         found = resolve(session, ref)
+        _require_visible(session, person, found)
         zone = organisation(session).timezone
         roadmap = found.roadmap
         result: dict[str, object] = {
@@ -211,7 +230,8 @@ def show(db: Database, ref: str, login: str | None) -> dict[str, object]:
                 "state_label": state_label(occurrence.state),
                 "allowed": [
                     {"event": name, "label": EVENTS[name].label,
-                     "needs": EVENTS[name].requirement or None}
+                     "needs": EVENTS[name].requirement or None,
+                     "permitted": may_fire(session, person, name, activity)}
                     for name in machine.allowed_events(occurrence.state)
                 ],
                 "history": [event_as_dict(e, zone)
@@ -223,8 +243,9 @@ def show(db: Database, ref: str, login: str | None) -> dict[str, object]:
 def history(db: Database, ref: str, login: str | None) -> list[dict[str, object]]:
     """The recorded events of a roadmap, an activity (all its periods) or one occurrence."""
     with db.reading() as session:
-        acting_person(session, login)
+        person = acting_person(session, login)
         found = resolve(session, ref)
+        _require_visible(session, person, found)
         zone = organisation(session).timezone
         if found.occurrence is not None:
             entries = events_for(session, occurrence_ids=[found.occurrence.id or 0])

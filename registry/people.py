@@ -92,6 +92,14 @@ def roles_of(person: Person) -> list[str]:
     return [role for role in person.roles.split(",") if role]
 
 
+def require_whole_organisation(person: Person, what: str) -> None:
+    """Refuse (logged) an executor who has no organisation-wide role."""
+    if not {"admin", "clerk", "head", "auditor"} & set(roles_of(person)):
+        raise PermissionDenied(person.login, what, ("auditor", "clerk", "head"),
+                               roles_of(person),
+                               reason=f"«{what}» доступно сотрудникам управления и аудиторам")
+
+
 def acting_person(session: Session, login: str | None, action: str | None = None) -> Person:
     """The known person behind ``--user``/``KARTA_USER``; refuse anyone else, and refuse
     an action their roles do not allow (``PermissionDenied``, logged by the transaction)."""
@@ -155,7 +163,7 @@ def add_person(db: Database, actor: str | None, login: str, full_name: str, gend
             raise KartaError(f"пользователь «{login}» уже есть")
         from registry.units import unit_for_person
 
-        found, new_unit = unit_for_person(session, unit)
+        found, unit_touches = unit_for_person(session, unit)
         person = Person(login=login, full_name=full_name, gender=gender, position=position,
                         roles=",".join(roles), phone=phone,
                         unit_id=found.id if found else None,
@@ -164,7 +172,7 @@ def add_person(db: Database, actor: str | None, login: str, full_name: str, gend
         session.flush()
         from registry.history import record
 
-        where = f"; подразделение: {found.name}" + (" (новое)" if new_unit else "") \
+        where = f"; подразделение: {found.name}" + (" (новое)" if unit_touches else "") \
             if found else ""
         record(session, login=author.login, object_ref=f"пользователь {login}",
                event="person_add",
@@ -172,8 +180,7 @@ def add_person(db: Database, actor: str | None, login: str, full_name: str, gend
                details={"after": {"login": login, "full_name": full_name, "gender": gender,
                                   "position": position, "roles": roles, "phone": phone,
                                   "unit": found.name if found else ""}},
-               touches=[("person", person.id or 0)]
-               + ([("unit", found.id or 0)] if new_unit and found else []))
+               touches=[("person", person.id or 0), *unit_touches])
     return person
 
 

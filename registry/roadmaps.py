@@ -14,6 +14,7 @@ from registry.database import Database, utcnow
 from registry.files import read_limited
 from registry.history import record
 from registry.people import acting_person
+from registry.scope import activity_scope, roadmap_scope
 from registry.state import Touch
 from registry.tables import Activity, Occurrence, Roadmap, Section
 from registry.units import link_activities
@@ -218,9 +219,12 @@ def _find_activity(session: Session, ref: Ref) -> Activity:
 def list_roadmaps(db: Database, login: str | None) -> list[dict[str, object]]:
     """Every roadmap with its counts, for ``karta roadmaps``."""
     with db.reading() as session:
-        acting_person(session, login)
+        person = acting_person(session, login)
+        scope = roadmap_scope(session, person)
         rows: list[dict[str, object]] = []
         for roadmap in session.exec(select(Roadmap).order_by(col(Roadmap.id))):
+            if scope is not None and roadmap.id not in scope:
+                continue
             activities = session.exec(
                 select(Activity.id).where(Activity.roadmap_id == roadmap.id)).all()
             states: dict[str, int] = {}
@@ -249,11 +253,14 @@ def list_activities(db: Database, login: str | None, roadmap_id: int | None = No
         raise KartaError(f"неизвестное состояние «{state}»; состояния: "
                          + ", ".join(occurrence_machine().states))
     with db.reading() as session:
-        acting_person(session, login)
+        person = acting_person(session, login)
         if roadmap_id is not None and session.get(Roadmap, roadmap_id) is None:
             raise UnknownReference(f"R{roadmap_id}", "нет такой дорожной карты (karta roadmaps)")
         query = select(Activity, Section).join(
             Section, isouter=True, onclause=col(Activity.section_id) == col(Section.id))
+        scope = activity_scope(session, person)
+        if scope is not None:
+            query = query.where(col(Activity.id).in_(scope))
         if roadmap_id is not None:
             query = query.where(Activity.roadmap_id == roadmap_id)
         pairs = list(session.execute(query.order_by(col(Activity.roadmap_id),

@@ -16,6 +16,7 @@ from registry.database import Database
 from registry.history import record
 from registry.people import acting_person, organisation
 from registry.roadmaps import Resolved, resolve
+from registry.scope import activity_scope
 from registry.state import Touch
 from registry.tables import Activity, HistoryEvent, Occurrence, Organisation, Roadmap, Section
 from workflow.deadlines import OccurrenceSpec, expand, read_deadline
@@ -230,7 +231,7 @@ class DueItem:
 
 
 def open_items(session: Session, as_of: date, roadmap_id: int | None = None,
-               until: date | None = None) -> list[DueItem]:
+               until: date | None = None, scope: set[int] | None = None) -> list[DueItem]:
     """Open occurrences (planned or in progress) due before ``until`` (or any time)."""
     query = (select(Occurrence, Activity, Section)
              .join(Activity, col(Activity.id) == col(Occurrence.activity_id))
@@ -240,6 +241,8 @@ def open_items(session: Session, as_of: date, roadmap_id: int | None = None,
         query = query.where(Activity.roadmap_id == roadmap_id)
     if until is not None:
         query = query.where(col(Occurrence.due) <= until)
+    if scope is not None:
+        query = query.where(col(Activity.id).in_(scope))
     items = []
     for occurrence, activity, section in session.execute(
             query.order_by(col(Occurrence.due), col(Activity.position))):
@@ -257,8 +260,9 @@ def overdue(db: Database, login: str | None, as_of: date,
             roadmap_id: int | None = None) -> list[DueItem]:
     """Open occurrences whose due date has passed."""
     with db.reading() as session:
-        acting_person(session, login)
-        return open_items(session, as_of, roadmap_id, as_of - timedelta(days=1))
+        person = acting_person(session, login)
+        return open_items(session, as_of, roadmap_id, as_of - timedelta(days=1),
+                          activity_scope(session, person))
 
 
 def agenda(db: Database, login: str | None, as_of: date, days: int,
@@ -268,8 +272,9 @@ def agenda(db: Database, login: str | None, as_of: date, days: int,
     if days < 0:
         raise KartaError("--days не может быть отрицательным")
     with db.reading() as session:
-        acting_person(session, login)
-        items = open_items(session, as_of, until=as_of + timedelta(days=days))
+        person = acting_person(session, login)
+        items = open_items(session, as_of, until=as_of + timedelta(days=days),
+                           scope=activity_scope(session, person))
     groups: dict[str, list[DueItem]] = {}
     for item in items:
         for name in item.responsible or ("Ответственный не указан",):
@@ -287,14 +292,17 @@ def calendar_ics(db: Database, login: str | None, ref: str) -> bytes:
     from icalendar import Alarm, Calendar, Event
 
     with db.reading() as session:
-        acting_person(session, login)
+        person = acting_person(session, login)
         roadmap = resolve(session, ref).roadmap
         org = organisation(session)
-        rows = list(session.execute(
-            select(Occurrence, Activity)
-            .join(Activity, col(Activity.id) == col(Occurrence.activity_id))
-            .where(Activity.roadmap_id == roadmap.id, col(Occurrence.due).is_not(None))
-            .order_by(col(Occurrence.due), col(Activity.position))))
+        query = (select(Occurrence, Activity)
+                 .join(Activity, col(Activity.id) == col(Occurrence.activity_id))
+                 .where(Activity.roadmap_id == roadmap.id, col(Occurrence.due).is_not(None)))
+        scope = activity_scope(session, person)
+        if scope is not None:
+            query = query.where(col(Activity.id).in_(scope))
+        rows = list(session.execute(query.order_by(col(Occurrence.due),
+                                                   col(Activity.position))))
     calendar = Calendar()
     calendar.add("prodid", "-//karta//дорожные карты//RU")
     calendar.add("version", "2.0")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, insert, or_
 from sqlmodel import Session, col, select
@@ -82,17 +83,23 @@ def find_unit(session: Session, name: str) -> Unit | None:
     return session.exec(select(Unit).where(col(Unit.key) == normalise(name))).first()
 
 
-def unit_for_person(session: Session, name: str) -> tuple[Unit | None, bool]:
-    """The unit a person is added to, created (kind guessed) when it is new; (unit, new)."""
-    if not name.strip():
-        return None, False
-    found = find_unit(session, name)
-    if found is not None:
-        return found, False
-    unit = Unit(name=name.strip(), key=normalise(name), kind=guess_kind(name))
+def create_unit(session: Session, name: str, kind: str) -> tuple[Unit, list[Touch]]:
+    """A new unit, and the activities naming it linked to it: (unit, rows changed)."""
+    unit = Unit(name=name.strip(), key=normalise(name), kind=kind)
     session.add(unit)
     session.flush()
-    return unit, True
+    return unit, [("unit", unit.id or 0), *_relink(session, unit.key)]
+
+
+def unit_for_person(session: Session, name: str) -> tuple[Unit | None, list[Touch]]:
+    """The unit a person is added to, created (kind guessed) when it is new; (unit, rows
+    changed by creating it)."""
+    if not name.strip():
+        return None, []
+    found = find_unit(session, name)
+    if found is not None:
+        return found, []
+    return create_unit(session, name, guess_kind(name))
 
 
 def _meaning(session: Session, name: str) -> tuple[int | None, str]:
@@ -142,7 +149,7 @@ def may_report(session: Session, person: Person, activity: Activity) -> bool:
     return found is not None
 
 
-def unit_activity_filter(unit: Unit) -> object:
+def unit_activity_filter(unit: Unit) -> Any:
     """A WHERE clause on ActivityUnit selecting the links that reach this unit."""
     return or_(col(ActivityUnit.unit_id) == unit.id,
                (col(ActivityUnit.unit_group) == unit.kind) & (unit.kind != "other"))
@@ -172,13 +179,9 @@ def add_unit(db: Database, actor: str | None, name: str, kind: str) -> UnitInfo:
         author = acting_person(session, actor, "unit_add")
         if find_unit(session, name) is not None:
             raise KartaError(f"подразделение «{name}» уже есть")
-        unit = Unit(name=name.strip(), key=normalise(name), kind=kind)
-        session.add(unit)
-        session.flush()
-        touches = _relink(session, normalise(name))
+        unit, touches = create_unit(session, name, kind)
         record(session, login=author.login, object_ref=f"подразделение {unit.id}",
-               event="unit_add", comment=f"{unit.name} ({KINDS[kind]})",
-               touches=[("unit", unit.id or 0), *touches])
+               event="unit_add", comment=f"{unit.name} ({KINDS[kind]})", touches=touches)
         return UnitInfo(unit.id or 0, unit.name, unit.kind, 0)
 
 

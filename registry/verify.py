@@ -28,7 +28,7 @@ from sqlalchemy import select, text
 from registry.database import POSTGRES_TRIGGER_NAMES, TRIGGERS, Database, utcnow
 from registry.files import normalise_address
 from registry.history import GENESIS, HASHED_FIELDS, event_hash
-from registry.people import acting_person, organisation
+from registry.people import acting_person, organisation, require_whole_organisation
 from registry.state import (
     LABELS,
     TRACKED,
@@ -85,7 +85,7 @@ def verify(db: Database, login: str | None, checkpoints: list[Path] | None = Non
     """Everything in the module's docstring; the chain check stops at the first break (a
     chain after a break proves nothing more), the others name every difference."""
     with db.reading() as session:
-        acting_person(session, login)
+        require_whole_organisation(acting_person(session, login), "проверка журнала")
     result = Verification()
     marks = _read_checkpoints(db, checkpoints or [])
     result.checkpoints = len(marks)

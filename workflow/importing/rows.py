@@ -235,6 +235,14 @@ _EXECUTOR_START = re.compile(
 )
 
 
+# «МБОУ СОШ № 1», «МБДОУ ДС № 5», «МБУ ДО ЦДТ»: a legal form and a type of school are one
+# name, not two bodies
+_LEGAL_FORM = re.compile(r"(?:^|\s)(?:М[БАК]?(?:Д|У)?ОУ|М[БАК]?У|Г[БА]?ОУ|ЧОУ|АНО|МБОУ ДО|"
+                         r"М[БАК]?УДО|М[БАК]?У ДО|ДО)$")
+_SCHOOL_TYPE = re.compile(r"^(?:СОШ|ООШ|НОШ|СШ|ДС|ЦО|ДЮСШ|ЦДТ|ДДТ|ДО|ЦДО|ЦРР|ДШИ|ДДЮТ|СКОШ|"
+                          r"«)")
+
+
 def split_executors(text: str) -> list[str]:
     """A normalised list of executors from one cell."""
     pieces: list[str] = []
@@ -259,6 +267,7 @@ def split_executors(text: str) -> list[str]:
             and _EXECUTOR_START.match(token)
             and (previous.endswith("»") or re.search(r"(?:^|\s)[А-ЯЁ]{2,}$", previous))
             and not re.search(r"(?:\s|^)(?:с|и|при|для|в|на)$", previous)
+            and not (_LEGAL_FORM.search(previous) and _SCHOOL_TYPE.match(token))
         )
         if starts_new:
             pieces.append(previous)
