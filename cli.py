@@ -368,11 +368,13 @@ def people_list(as_json: bool) -> None:
 @click.option("--school-years", is_flag=True,
               help="Период по учебным годам (сентябрь–август): 2021-2023 — это 2021/22–2023/24.")
 @click.option("--again", is_flag=True, help="Импортировать файл, даже если он уже импортирован.")
+@click.option("--dry-run", is_flag=True,
+              help="Только показать, что будет создано (ничего не записывается).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
 def import_(file: Path, period: str | None, title: str | None, school_years: bool,
-            again: bool, as_json: bool) -> None:
+            again: bool, dry_run: bool, as_json: bool) -> None:
     """Импортировать дорожную карту из FILE (.docx, .xlsx, .csv, .txt)."""
-    from registry.roadmaps import import_roadmap
+    from registry.roadmaps import import_roadmap, preview_import
     from workflow.importing import parse_period
 
     settings = _settings()
@@ -381,6 +383,10 @@ def import_(file: Path, period: str | None, title: str | None, school_years: boo
 
         raise KartaError("укажите период вместе с --school-years, например --period 2021-2023")
     years = parse_period(period, school_years) if period else None
+    if dry_run:
+        _echo_preview(preview_import(settings.database(), file, settings.user, years, title),
+                      as_json)
+        return
     result = import_roadmap(settings.database(), file, settings.user, years, title, again)
     if as_json:
         _print_json(result.as_dict())
@@ -393,6 +399,27 @@ def import_(file: Path, period: str | None, title: str | None, school_years: boo
     for part in result.skipped:
         lines = part["lines"]
         click.echo(f"Пропущено (строки {lines[0]}–{lines[1]}): {part['title']} — "  # type: ignore[index]
+                   f"{part['reason']}")
+
+
+def _echo_preview(preview: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        _print_json(preview)
+        return
+    click.echo(f"Будет импортирована дорожная карта «{preview['title']}» (ничего не записано)")
+    click.echo(f"Период {preview['period']}; разделов {len(preview['sections'])}, мероприятий "
+               f"{len(preview['activities'])}, исполнений {preview['occurrences']}.")
+    if preview["already"]:
+        click.echo(f"Этот файл уже импортирован как {preview['already']['ref']}.")
+    for section in preview["sections"]:
+        click.echo(f"  раздел {section['heading']}")
+    for activity in preview["activities"]:
+        mark = f" — сроки не распознаны: {activity['problem']}" if activity["flagged"] else ""
+        click.echo(f"  {activity['code']}. {activity['title'][:70]} | {activity['deadline_text']}"
+                   f"{mark}")
+    for part in preview["skipped"]:
+        lines = part["lines"]
+        click.echo(f"Пропущено (строки {lines[0]}–{lines[1]}): {part['title']} — "
                    f"{part['reason']}")
 
 

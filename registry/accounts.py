@@ -268,3 +268,37 @@ def end_sessions_of(session: Session, person_id: int) -> None:
     """Sign a person out everywhere (their password changed or roles were taken away)."""
     session.execute(update(WebSession).where(col(WebSession.person_id) == person_id)
                     .values(expires_at=utcnow()))
+
+
+# ----------------------------------------------------------------------------- calendars
+
+def issue_calendar_token(db: Database, login: str | None) -> str:
+    """A new secret for the person's calendar subscription URL (the old one stops working)."""
+    token = secrets.token_urlsafe(24)
+    _set_calendar_hash(db, login, _sha(token), "выдана ссылка на календарь сроков")
+    return token
+
+
+def revoke_calendar_token(db: Database, login: str | None) -> None:
+    _set_calendar_hash(db, login, "", "ссылка на календарь сроков отозвана")
+
+
+def _set_calendar_hash(db: Database, login: str | None, value: str, comment: str) -> None:
+    with db.transaction() as session:
+        person = acting_person(session, login)
+        row = session.get(Person, person.id)
+        assert row is not None
+        row.calendar_token_hash = value
+        session.add(row)
+        record(session, login=person.login, object_ref=f"пользователь {person.login}",
+               event="calendar_token", comment=comment, touches=[("person", person.id or 0)])
+
+
+def person_for_calendar(db: Database, token: str) -> str | None:
+    """The login a calendar secret belongs to, or None."""
+    if not token or len(token) > 100:
+        return None
+    with db.reading() as session:
+        person = session.exec(select(Person).where(
+            Person.calendar_token_hash == _sha(token))).first()
+        return person.login if person else None

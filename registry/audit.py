@@ -9,8 +9,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import col
+from sqlmodel import col, select
 
 from registry.database import Database
 from registry.history import event_as_dict
@@ -51,6 +50,35 @@ def read_log(db: Database, login: str | None, since: date | None = None,
         rows = [row[0] for row in session.execute(query)]
         return [entry for entry in (_with_chain(row, zone) for row in rows)
                 if _keep(entry, None, None, year)]
+
+
+def page_log(db: Database, login: str | None, *, since: date | None = None,
+             user: str | None = None, event: str | None = None, text: str | None = None,
+             page: int = 1, size: int = 50) -> dict[str, Any]:
+    """The log, newest first, filtered and a page at a time (one indexed query)."""
+    from sqlalchemy import func
+
+    with db.reading() as session:
+        require_whole_organisation(acting_person(session, login), "журнал решений")
+        zone = organisation(session).timezone
+        conditions: list[Any] = []
+        if since:
+            conditions.append(col(HistoryEvent.at) >= datetime.combine(since, time(), UTC))
+        if user:
+            conditions.append(col(HistoryEvent.login) == user)
+        if event:
+            conditions.append(col(HistoryEvent.event) == event)
+        if text:
+            conditions.append(col(HistoryEvent.object_ref).contains(text.strip()))
+        total = int(session.exec(select(func.count()).select_from(HistoryEvent)
+                                 .where(*conditions)).one())
+        pages = max(1, -(-total // size))
+        page = min(max(page, 1), pages)
+        rows = session.exec(select(HistoryEvent).where(*conditions)
+                            .order_by(col(HistoryEvent.seq).desc())
+                            .offset((page - 1) * size).limit(size))
+        return {"rows": [_with_chain(row, zone) for row in rows], "total": total,
+                "page": page, "pages": pages}
 
 
 def _with_chain(row: HistoryEvent, zone: str) -> dict[str, Any]:

@@ -460,6 +460,38 @@ def list_documents(db: Database, login: str | None) -> list[dict[str, Any]]:
         return [document_as_dict(d) for d in session.exec(query)]
 
 
+def find_documents(db: Database, login: str | None, *, kind: str | None = None,
+                   status: str | None = None, year: int | None = None,
+                   number: str | None = None, page: int = 1,
+                   size: int = 50) -> dict[str, Any]:
+    """The journals, filtered and a page at a time (newest first)."""
+    from sqlalchemy import func
+
+    with db.reading() as session:
+        person = acting_person(session, login)
+        conditions: list[Any] = []
+        visible = _document_filter(session, person)
+        if visible is not None:
+            conditions.append(visible)
+        if kind:
+            conditions.append(col(Document.kind) == kind)
+        if status:
+            conditions.append(col(Document.status) == status)
+        if year:
+            conditions.append(col(Document.year) == year)
+        if number:
+            conditions.append(col(Document.number_text).contains(number.strip()))
+        total = int(session.exec(select(func.count()).select_from(Document)
+                                 .where(*conditions)).one())
+        pages = max(1, -(-total // size))
+        page = min(max(page, 1), pages)
+        rows = session.exec(select(Document).where(*conditions)
+                            .order_by(col(Document.id).desc())
+                            .offset((page - 1) * size).limit(size))
+        return {"rows": [document_as_dict(d) for d in rows], "total": total, "page": page,
+                "pages": pages}
+
+
 def _document_filter(session: Session, person: Person) -> Any:
     """A WHERE clause on Document for what the person may see, or None for everything:
     an executor sees the documents of their activities and the roadmaps' own orders."""

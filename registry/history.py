@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,10 @@ from registry.database import utcnow
 from registry.files import StoredFile
 from registry.state import Touch, vouch
 from registry.tables import HistoryEvent
+
+# where the acting person is: set by a front end for its request («веб, 10.0.0.5»), and
+# recorded with every event written while handling it
+CLIENT: ContextVar[str] = ContextVar("karta_client", default="")
 
 
 @dataclass
@@ -60,6 +65,8 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
     last = connection.execute(_LAST_EVENT).first()
     seq = (last.seq + 1) if last else 1
     details = dict(details or {})
+    if CLIENT.get():
+        details["client"] = CLIENT.get()
     touched = list(touches)
     if touched:
         details["state"] = vouch(connection, touched, seq)

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, select
@@ -48,14 +49,55 @@ class ImportResult:
         }
 
 
+def preview_import(db: Database, path: Path, login: str | None,
+                   period: Period | None = None, title: str | None = None,
+                   source_name: str | None = None) -> dict[str, Any]:
+    """What an import would create, without writing anything (``import --dry-run`` and the
+    web's preview): sections, activities with how each deadline phrase is read or why it
+    is flagged, parts skipped with reasons, and whether this file is already imported."""
+    from workflow.deadlines import expand
+
+    with db.reading() as session:
+        acting_person(session, login, "import")
+        draft = read_roadmap(path, period, title)
+        if source_name:
+            draft.source_name = source_name
+        same = session.exec(select(Roadmap).where(
+            Roadmap.source_sha256 == draft.source_sha256)).first()
+    activities = []
+    for activity in draft.activities:
+        schedule = activity.schedule
+        occurrences = expand(schedule, draft.first_year, draft.last_year, draft.school_years)
+        activities.append({
+            "code": activity.code, "title": activity.title, "section": activity.section_code,
+            "deadline_text": activity.deadline_text, "deadline_kind": schedule.kind,
+            "flagged": schedule.flagged, "problem": schedule.problem or "",
+            "occurrences": len(occurrences), "executors": activity.executors,
+            "planned_result": activity.planned_result, "line": activity.line,
+        })
+    return {
+        "title": draft.title, "source": draft.source_name,
+        "period": Period(draft.first_year, draft.last_year, draft.school_years).label,
+        "sections": [{"code": s.code, "heading": s.heading} for s in draft.sections],
+        "activities": activities, "skipped": [part.as_dict() for part in draft.skipped],
+        "occurrences": sum(a["occurrences"] for a in activities),
+        "flagged": sum(1 for a in activities if a["flagged"]),
+        "already": {"ref": roadmap_ref(same.id or 0),
+                    "at": same.imported_at.date().isoformat()} if same else None,
+    }
+
+
 def import_roadmap(db: Database, path: Path, login: str | None,
                    period: Period | None = None, title: str | None = None,
-                   again: bool = False) -> ImportResult:
+                   again: bool = False, source_name: str | None = None) -> ImportResult:
     """Read a roadmap file and store it in one transaction: whole or not at all. The same
-    file twice is refused unless ``again`` (a second roadmap from it is then wanted)."""
+    file twice is refused unless ``again`` (a second roadmap from it is then wanted).
+    ``source_name`` is the file's name as the user knows it (an upload's original name)."""
     with db.reading() as session:
         acting_person(session, login, "import")  # refuse an unknown user before reading anything
     draft = read_roadmap(path, period, title)
+    if source_name:
+        draft.source_name = source_name
     data = read_limited(path)
     with db.transaction() as session:
         person = acting_person(session, login, "import")
@@ -124,7 +166,7 @@ def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path, data
         select(Occurrence.id).where(col(Occurrence.activity_id).in_(
             [activity_id for activity_id, _ in activity_ids])))]
     touches += link_activities(session, activity_ids)
-    source = db.store.put(data, "sources", path.suffix, path.name, session=session)
+    source = db.store.put(data, "sources", path.suffix, draft.source_name, session=session)
     summary = (f"импорт «{draft.source_name}»: разделов {len(draft.sections)}, "
                f"мероприятий {len(draft.activities)}, исполнений {len(rows)}, "
                f"период {draft.first_year}–{draft.last_year}")

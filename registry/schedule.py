@@ -22,7 +22,7 @@ from registry.tables import Activity, HistoryEvent, Occurrence, Organisation, Ro
 from workflow.deadlines import OccurrenceSpec, expand, read_deadline
 from workflow.errors import KartaError, UnknownReference
 from workflow.importing import Period
-from workflow.machine import occurrence_machine
+from workflow.machine import occurrence_machine, state_label
 from workflow.refs import activity_ref, occurrence_ref, roadmap_ref
 from workflow.workdays import shift_due
 
@@ -286,18 +286,22 @@ def agenda(db: Database, login: str | None, as_of: date, days: int,
 
 # ----------------------------------------------------------------------------- calendar
 
-def calendar_ics(db: Database, login: str | None, ref: str) -> bytes:
-    """RFC 5545: one all-day event per dated occurrence, with reminders a week and a day
-    before; UIDs are stable so a re-import updates events instead of doubling them."""
+def calendar_ics(db: Database, login: str | None, ref: str | None) -> bytes:
+    """RFC 5545: one all-day event per dated occurrence of a roadmap (or, without ``ref``,
+    of every roadmap the person sees), with reminders a week and a day before; UIDs are
+    stable so a re-import updates events instead of doubling them."""
     from icalendar import Alarm, Calendar, Event
 
     with db.reading() as session:
         person = acting_person(session, login)
-        roadmap = resolve(session, ref).roadmap
+        roadmap = resolve(session, ref).roadmap if ref else None
         org = organisation(session)
+        titles = {r.id: r.title for r in session.exec(select(Roadmap))}
         query = (select(Occurrence, Activity)
                  .join(Activity, col(Activity.id) == col(Occurrence.activity_id))
-                 .where(Activity.roadmap_id == roadmap.id, col(Occurrence.due).is_not(None)))
+                 .where(col(Occurrence.due).is_not(None)))
+        if roadmap is not None:
+            query = query.where(Activity.roadmap_id == roadmap.id)
         scope = activity_scope(session, person)
         if scope is not None:
             query = query.where(col(Activity.id).in_(scope))
@@ -307,7 +311,9 @@ def calendar_ics(db: Database, login: str | None, ref: str) -> bytes:
     calendar.add("prodid", "-//karta//дорожные карты//RU")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{roadmap_ref(roadmap.id or 0)}: {roadmap.title}"[:250])
+    name = f"{roadmap_ref(roadmap.id or 0)}: {roadmap.title}" if roadmap else \
+        f"Сроки дорожных карт: {person.full_name or person.login}"
+    calendar.add("x-wr-calname", name[:250])
     calendar.add("x-wr-timezone", org.timezone)
     stamp = datetime(2000, 1, 1)  # stable output: the file changes only when the data does
     for occurrence, activity in rows:
@@ -319,10 +325,11 @@ def calendar_ics(db: Database, login: str | None, ref: str) -> bytes:
         event.add("dtend", occurrence.due + timedelta(days=1))
         event.add("summary", f"{activity.code}. {activity.title}"[:250])
         executors = ", ".join(json.loads(activity.executors))
-        event.add("description", f"Дорожная карта: {roadmap.title}\nИсполнение: {ref_text}\n"
+        event.add("description", f"Дорожная карта: {titles.get(activity.roadmap_id, '')}\n"
+                                 f"Исполнение: {ref_text}\n"
                                  f"Сроки: {activity.deadline_text}\nОтветственные: {executors}\n"
-                                 f"Состояние: {occurrence.state}")
-        event.add("categories", ["karta", roadmap_ref(roadmap.id or 0)])
+                                 f"Состояние: {state_label(occurrence.state)}")
+        event.add("categories", ["karta", roadmap_ref(activity.roadmap_id)])
         event.add("transp", "TRANSPARENT")
         for days, text in ((7, "через неделю"), (1, "завтра")):
             alarm = Alarm()

@@ -1,0 +1,207 @@
+"""What people look at every week: their tasks by role, and a roadmap as a matrix of
+activities × years with each occurrence's state — the picture a head wants."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from documents import russian
+from registry.database import Database
+from registry.people import acting_person, organisation, roles_of
+from registry.scope import activity_scope, roadmap_scope
+from registry.tables import Activity, Document, Occurrence, Roadmap, Section, Unit
+from workflow.errors import PermissionDenied, UnknownReference
+from workflow.machine import state_label
+from workflow.refs import occurrence_ref, roadmap_ref
+
+OPEN = ("planned", "in_progress")
+SOON_DAYS = 30
+LIST_LIMIT = 50
+
+
+@dataclass
+class TaskGroup:
+    """One list on a person's home page."""
+
+    key: str
+    title: str
+    hint: str
+    items: list[dict[str, Any]] = field(default_factory=list)
+    count: int = 0
+
+
+def _item(activity: Activity, occurrence: Occurrence, today: date) -> dict[str, Any]:
+    due = occurrence.due
+    return {
+        "ref": occurrence_ref(activity.roadmap_id, activity.code, occurrence.period),
+        "roadmap": roadmap_ref(activity.roadmap_id), "code": activity.code,
+        "title": activity.title, "period": occurrence.period,
+        "period_text": russian.period_text(occurrence.period), "due": due,
+        "days": (due - today).days if due else None, "state": occurrence.state,
+        "state_label": state_label(occurrence.state), "executors": activity.executors_text,
+    }
+
+
+def _occurrences(session: Session, scope: set[int] | None, *conditions: Any,
+                 order: Any = None) -> tuple[list[dict[str, Any]], int]:
+    """Occurrences matching the conditions within the scope: the first ones and the count."""
+    today = date.today()
+    query = select(Activity, Occurrence).join(
+        Occurrence, col(Occurrence.activity_id) == col(Activity.id)).where(*conditions)
+    counting = select(func.count()).select_from(Occurrence).join(
+        Activity, col(Occurrence.activity_id) == col(Activity.id)).where(*conditions)
+    if scope is not None:
+        query = query.where(col(Activity.id).in_(scope))
+        counting = counting.where(col(Activity.id).in_(scope))
+    ordered = query.order_by(order if order is not None else col(Occurrence.due),
+                             col(Activity.position)).limit(LIST_LIMIT)
+    items = [_item(a, o, today) for a, o in session.exec(ordered)]
+    return items, int(session.exec(counting).one())
+
+
+def my_tasks(db: Database, login: str | None, today: date) -> dict[str, Any]:
+    """The home page: what needs this person, by their roles."""
+    with db.reading() as session:
+        person = acting_person(session, login)
+        roles = set(roles_of(person))
+        scope = activity_scope(session, person)
+        unit = session.get(Unit, person.unit_id) if person.unit_id else None
+        soon = today + timedelta(days=SOON_DAYS)
+        month_end = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - \
+            timedelta(days=1)
+        groups: list[TaskGroup] = []
+
+        def add(key: str, title: str, hint: str, *conditions: Any) -> None:
+            items, count = _occurrences(session, scope, *conditions)
+            groups.append(TaskGroup(key, title, hint, items, count))
+
+        if "executor" in roles and not roles & {"clerk", "head"}:
+            add("mine", "В работе у моего подразделения", "представьте отчёт до срока",
+                col(Occurrence.state) == "in_progress")
+            add("due", "Срок скоро или прошёл", f"запланированные и в работе со сроком до "
+                f"{soon:%d.%m.%Y}", col(Occurrence.state).in_(OPEN), col(Occurrence.due) <= soon)
+        if "clerk" in roles:
+            add("start", "Начать в этом месяце", f"запланированные со сроком до "
+                f"{month_end:%d.%m.%Y}", col(Occurrence.state) == "planned",
+                col(Occurrence.due) <= month_end)
+            add("overdue", "Просрочено", "срок прошёл, отчёта нет",
+                col(Occurrence.state).in_(OPEN), col(Occurrence.due) < today)
+            add("waiting", "Ожидают отчёта исполнителей", "начатые мероприятия",
+                col(Occurrence.state) == "in_progress")
+        if "head" in roles:
+            add("analyse", "Отчёты на анализ", "проведите анализ или верните на доработку",
+                col(Occurrence.state) == "reported")
+            drafts = list(session.exec(select(Document).where(
+                Document.status == "draft", Document.journal == "orders")
+                .order_by(col(Document.id))))
+            groups.append(TaskGroup(
+                "sign", "Проекты приказов на подпись", "прочитайте и подпишите",
+                [{"document": d.id, "title": d.title, "created": d.created_at.date(),
+                  "created_by": d.created_by} for d in drafts[:LIST_LIMIT]], len(drafts)))
+        if not groups:  # an auditor or an administrator: the organisation at a glance
+            add("overdue", "Просрочено по всем дорожным картам", "для сведения",
+                col(Occurrence.state).in_(OPEN), col(Occurrence.due) < today)
+        return {"login": person.login, "name": person.full_name or person.login,
+                "roles": sorted(roles), "unit": unit.name if unit else "",
+                "organisation": organisation(session).short_name
+                or organisation(session).full_name,
+                "groups": [group.__dict__ for group in groups], "today": today}
+
+
+# ----------------------------------------------------------------------------- the matrix
+
+def _column(occurrence: Occurrence, school_years: bool) -> int:
+    start = occurrence.period_start
+    if school_years and start.month < 9:
+        return start.year - 1
+    return start.year
+
+
+def column_label(year: int, school_years: bool) -> str:
+    return f"{year}/{(year + 1) % 100:02d}" if school_years else str(year)
+
+
+def roadmap_matrix(db: Database, login: str | None, roadmap_id: int, today: date,
+                   state: str | None = None, executor: str | None = None,
+                   section: int | None = None, overdue: bool = False) -> dict[str, Any]:
+    """A roadmap as rows of activities (by section) and columns of years, each cell the
+    occurrences of that year with their states; filters narrow the occurrences shown, and
+    the completion by section counts all of them."""
+    with db.reading() as session:
+        person = acting_person(session, login)
+        roadmap = session.get(Roadmap, roadmap_id)
+        visible = roadmap_scope(session, person)
+        if roadmap is None:
+            raise UnknownReference(f"R{roadmap_id}", "нет такой дорожной карты")
+        if visible is not None and roadmap_id not in visible:
+            raise PermissionDenied(person.login, "read", ("clerk",), roles_of(person),
+                                   reason=f"дорожная карта R{roadmap_id} не относится к "
+                                          "вашему подразделению")
+        scope = activity_scope(session, person)
+        sections = list(session.exec(select(Section).where(
+            Section.roadmap_id == roadmap_id).order_by(col(Section.position))))
+        query = select(Activity, Occurrence).join(
+            Occurrence, col(Occurrence.activity_id) == col(Activity.id)).where(
+            Activity.roadmap_id == roadmap_id)
+        if scope is not None:
+            query = query.where(col(Activity.id).in_(scope))
+        rows = list(session.exec(query.order_by(col(Activity.position),
+                                                col(Occurrence.period_start))))
+    years = list(range(roadmap.first_year, roadmap.last_year + 1))
+    by_activity: dict[int, dict[str, Any]] = {}
+    chart: dict[int | None, dict[str, Any]] = {}
+    counts: dict[str, int] = {}
+    needle = (executor or "").strip().lower()
+    for activity, occurrence in rows:
+        late = occurrence.state in OPEN and occurrence.due is not None and occurrence.due < today
+        group = chart.setdefault(activity.section_id, {"total": 0, "done": 0, "cancelled": 0,
+                                                       "late": 0})
+        group["total"] += 1
+        group["done"] += occurrence.state == "analysed"
+        group["cancelled"] += occurrence.state == "cancelled"
+        group["late"] += late
+        counts[occurrence.state] = counts.get(occurrence.state, 0) + 1
+        if (state and occurrence.state != state) or (overdue and not late) or \
+                (section is not None and activity.section_id != section) or \
+                (needle and needle not in activity.executors_text.lower()):
+            continue
+        row = by_activity.setdefault(activity.id or 0, {
+            "code": activity.code, "title": activity.title,
+            "executors": ", ".join(json.loads(activity.executors)),
+            "deadline": activity.deadline_text, "section_id": activity.section_id,
+            "cells": {year: [] for year in years},
+        })
+        year = _column(occurrence, roadmap.school_years)
+        row["cells"].setdefault(year, []).append({
+            "ref": occurrence_ref(roadmap_id, activity.code, occurrence.period),
+            "period": occurrence.period, "state": occurrence.state,
+            "state_label": state_label(occurrence.state), "due": occurrence.due,
+            "late": late,
+        })
+    groups = []
+    for heading, section_id in [(s.heading, s.id) for s in sections] + [("", None)]:
+        activities = [row for row in by_activity.values() if row["section_id"] == section_id]
+        if activities:
+            groups.append({"heading": heading, "activities": activities})
+    names = {s.id: s.heading for s in sections}
+    bars = []
+    for section_id, group in chart.items():
+        countable = group["total"] - group["cancelled"]
+        bars.append({"name": names.get(section_id, "Без раздела") if section_id else
+                     "Без раздела", "percent": round(100 * group["done"] / countable)
+                     if countable else 0, **group})
+    return {
+        "id": roadmap_id, "ref": roadmap_ref(roadmap_id), "title": roadmap.title,
+        "period": f"{roadmap.first_year}–{roadmap.last_year}",
+        "columns": [(year, column_label(year, roadmap.school_years)) for year in years],
+        "groups": groups, "chart": bars, "counts": counts,
+        "sections": [{"id": s.id, "heading": s.heading} for s in sections],
+        "shown": sum(len(cells) for row in by_activity.values()
+                     for cells in row["cells"].values()),
+    }
