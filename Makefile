@@ -16,7 +16,7 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/mypy workflow registry documents commands cli.py
+	$(BIN)/mypy workflow registry documents commands web cli.py
 	$(BIN)/pytest
 
 bench: $(BIN)/.installed

@@ -699,6 +699,32 @@ def _echo_events(entries: list[dict[str, Any]], as_json: bool) -> None:
         _echo_event(entry)
 
 
+# ----------------------------------------------------------------------------- the web
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=False,
+              help="Адрес, на котором слушать (по умолчанию 127.0.0.1; за обратным прокси "
+                   "оставьте его).")
+@click.option("--port", default=8000, type=int, help="Порт (по умолчанию 8000).")
+@click.option("--behind-proxy", is_flag=True,
+              help="Работа за обратным прокси с HTTPS: адрес клиента из X-Forwarded-For, "
+                   "cookie только по HTTPS.")
+def serve(host: str, port: int, behind_proxy: bool) -> None:
+    """Запустить веб-интерфейс: вход по паролю, задачи, дорожные карты, документы, сроки,
+    журнал решений, администрирование."""
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = _settings()
+    db = settings.database()
+    app = create_app(db, secure_cookies=behind_proxy, trust_proxy=behind_proxy)
+    click.echo(f"karta: веб-интерфейс на http://{host}:{port}/ (база {db.safe_url}); "
+               "остановить — Ctrl+C")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                proxy_headers=behind_proxy, server_header=False)
+
+
 # ----------------------------------------------------------------------------- demo
 
 @main.command()

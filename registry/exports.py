@@ -118,3 +118,57 @@ def to_pdf(source: Path, out: Path, force: bool = False) -> Path:
             raise KartaError(f"LibreOffice не смог преобразовать {source.name} в PDF: "
                              f"{(result.stderr or result.stdout).strip()[:200]}")
         return write_new(out / f"{source.stem}.pdf", made.read_bytes(), force)
+
+
+def pdf_bytes(data: bytes) -> bytes:
+    """A .docx as PDF (LibreOffice), for downloading and previews."""
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "document.docx"
+        source.write_bytes(data)
+        return to_pdf(source, Path(work), force=True).read_bytes()
+
+
+def preview_pages(data: bytes, cache: Path, dpi: int = 60) -> list[Path] | None:
+    """PNG pages of a .docx, cached by its SHA-256; None when LibreOffice or pdftoppm is not
+    installed (the caller shows the text instead)."""
+    import hashlib
+
+    if not (shutil.which("soffice") or shutil.which("libreoffice")) or \
+            not shutil.which("pdftoppm"):
+        return None
+    folder = cache / hashlib.sha256(data).hexdigest()
+    pages = sorted(folder.glob("page-*.png"))
+    if pages:
+        return pages
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        pdf = Path(work) / "document.pdf"
+        pdf.write_bytes(pdf_bytes(data))
+        result = subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf),
+                                 str(folder / "page")], capture_output=True, timeout=120)
+    if result.returncode != 0:
+        return None
+    return sorted(folder.glob("page-*.png"))
+
+
+def document_text(data: bytes) -> list[dict[str, object]]:
+    """What a reader sees, in order: paragraphs and tables (the preview without LibreOffice)."""
+    import io
+
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(io.BytesIO(data))
+    blocks: list[dict[str, object]] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = Paragraph(child, document)
+            if paragraph.text.strip():
+                centred = paragraph.alignment is not None and int(paragraph.alignment) == 1
+                blocks.append({"text": paragraph.text, "centred": centred})
+        elif tag == "tbl":
+            table = Table(child, document)
+            blocks.append({"rows": [[cell.text for cell in row.cells] for row in table.rows]})
+    return blocks

@@ -159,7 +159,19 @@ EVENT_LABELS = {
     "approved": "дорожная карта утверждена", "plan": "план на год",
     "template_add": "новая версия шаблона", "template_activate": "активная версия шаблона",
     "rule_add": "новое правило", "rule_remove": "правило удалено",
+    "login": "вход", "login_failed": "неудачный вход", "logout": "выход",
+    "passwd": "задан пароль", "token_create": "выдан токен", "token_revoke": "отозван токен",
+    "upgrade": "обновление схемы", "restore": "восстановление из копии",
+    "unit_add": "новое подразделение", "unit_map": "сопоставление исполнителя",
+    "calendar_token": "ссылка на календарь", "approve": "утверждение дорожной карты",
 }
+
+
+def event_title(event: str) -> str:
+    """An event's name for people («представить отчёт», «подписание»)."""
+    from workflow.machine import EVENTS, event_label
+
+    return event_label(event) if event in EVENTS else EVENT_LABELS.get(event, event)
 DOCUMENT_STATES = {"draft": "проект", "signed": "подписан", "registered": "зарегистрирован",
                    "imported": "импортирована", "approved": "утверждена"}
 

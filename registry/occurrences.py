@@ -27,7 +27,7 @@ from registry.history import event_as_dict, events_for, local_time, record
 from registry.people import PERMISSIONS, acting_person, organisation, roles_of, time_zone
 from registry.roadmaps import Resolved, activity_as_dict, occurrence_as_dict, resolve
 from registry.scope import require_visible, roadmap_scope
-from registry.tables import Activity, Occurrence, Person, Section, Unit
+from registry.tables import Activity, Document, Occurrence, Person, Section, Unit
 from registry.units import may_report
 from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, UnknownReference
 from workflow.machine import EVENTS, occurrence_machine, state_label
@@ -236,6 +236,9 @@ def show(db: Database, ref: str, login: str | None) -> dict[str, object]:
                 ],
                 "history": [event_as_dict(e, zone)
                             for e in events_for(session, occurrence_ids=[occurrence.id or 0])],
+                "documents": [document_as_dict(d) for d in session.exec(
+                    select(Document).where(Document.occurrence_id == occurrence.id)
+                    .order_by(col(Document.id)))],
             }
         return result
 

@@ -123,6 +123,23 @@ def _column(occurrence: Occurrence, school_years: bool) -> int:
     return start.year
 
 
+_MONTHS = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def chip_label(period: str) -> str:
+    """A period as short as a matrix cell allows: «год», «май», «III кв.», «14.05»."""
+    if len(period) == 4 or "/" in period:
+        return "год"
+    if "-Q" in period:
+        return f"{_ROMAN.get(period[-1], period[-1])} кв."
+    if len(period) == 7 and period[5:].isdigit():
+        return _MONTHS[int(period[5:]) - 1] if 1 <= int(period[5:]) <= 12 else period
+    if len(period) == 10:
+        return f"{period[8:]}.{period[5:7]}"
+    return period
+
+
 def column_label(year: int, school_years: bool) -> str:
     return f"{year}/{(year + 1) % 100:02d}" if school_years else str(year)
 
@@ -180,7 +197,8 @@ def roadmap_matrix(db: Database, login: str | None, roadmap_id: int, today: date
         year = _column(occurrence, roadmap.school_years)
         row["cells"].setdefault(year, []).append({
             "ref": occurrence_ref(roadmap_id, activity.code, occurrence.period),
-            "period": occurrence.period, "state": occurrence.state,
+            "period": occurrence.period, "short": chip_label(occurrence.period),
+            "period_text": russian.period_text(occurrence.period), "state": occurrence.state,
             "state_label": state_label(occurrence.state), "due": occurrence.due,
             "late": late,
         })

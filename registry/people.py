@@ -269,5 +269,5 @@ def change_roles(db: Database, actor: str | None, login: str, role: str,
 
 def list_people(db: Database, actor: str | None) -> list[Person]:
     with db.reading() as session:
-        acting_person(session, actor)
+        require_whole_organisation(acting_person(session, actor), "список пользователей")
         return list(session.exec(select(Person).order_by(Person.login)))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,19 +82,34 @@ class _Replay:
     files: dict[str, str] = field(default_factory=dict)  # address → SHA-256
 
 
-def verify(db: Database, login: str | None, checkpoints: list[Path] | None = None) -> Verification:
+Progress = Callable[[str, float], None]
+
+
+def _silent(stage: str, share: float) -> None:
+    """No progress shown (the command line)."""
+
+
+def verify(db: Database, login: str | None, checkpoints: list[Path] | None = None,
+           progress: Progress = _silent) -> Verification:
     """Everything in the module's docstring; the chain check stops at the first break (a
-    chain after a break proves nothing more), the others name every difference."""
+    chain after a break proves nothing more), the others name every difference.
+    ``progress(stage, share)`` is told how far it is (the web shows it)."""
     with db.reading() as session:
         require_whole_organisation(acting_person(session, login), "проверка журнала")
     result = Verification()
     marks = _read_checkpoints(db, checkpoints or [])
     result.checkpoints = len(marks)
     with db.engine.connect() as connection:
-        replay = _replay_log(connection, result, {mark["seq"] for mark in marks})
+        total = int(connection.execute(text("SELECT count(*) FROM historyevent")).scalar() or 0)
+        progress("цепочка событий", 0.0)
+        replay = _replay_log(connection, result, {mark["seq"] for mark in marks},
+                             lambda done: progress("цепочка событий",
+                                                   0.6 * done / max(total, 1)))
         _check_checkpoints(replay, marks, result)
+        progress("сверка записей с журналом", 0.6)
         _compare_rows(connection, replay, result)
         _check_triggers(db, connection, result)
+        progress("файлы", 0.8)
         table = table_of("document")
         documents = list(connection.execute(select(
             table.c.id, table.c.title, table.c.number_text, table.c.file_path,
@@ -119,7 +135,8 @@ def verify(db: Database, login: str | None, checkpoints: list[Path] | None = Non
     return result
 
 
-def _replay_log(connection: Any, result: Verification, wanted: set[int]) -> _Replay:
+def _replay_log(connection: Any, result: Verification, wanted: set[int],
+                tell: Callable[[int], None]) -> _Replay:
     replay = _Replay()
     rows = connection.execution_options(yield_per=5000).execute(
         select(_EVENTS).order_by(_EVENTS.c.seq))
@@ -127,6 +144,8 @@ def _replay_log(connection: Any, result: Verification, wanted: set[int]) -> _Rep
     for row in rows:
         values = row._mapping
         result.events += 1
+        if result.events % 5000 == 0:
+            tell(result.events)
         if not result.problems:
             problem = _check_event(values, previous_seq, previous_hash)
             if problem:

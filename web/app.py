@@ -1,0 +1,193 @@
+"""``karta serve``: the web workspace — server-rendered pages over the same service layer
+as the command line. This module assembles the application: templates, static files,
+security headers, the client's address for the log, and one place where errors become
+Russian pages (a refusal a 403, an unknown reference a 404, a bug an incident number)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from registry.database import Database
+from registry.history import CLIENT
+from web.security import CsrfRefused, NotSignedIn, client_address
+from workflow.errors import (
+    ConcurrentUpdate,
+    KartaError,
+    MissingRequirement,
+    PermissionDenied,
+    TransitionNotAllowed,
+    UnknownReference,
+)
+
+HERE = Path(__file__).resolve().parent
+STATE_COLOURS = {"planned": "planned", "in_progress": "progress", "reported": "reported",
+                 "analysed": "done", "cancelled": "cancelled"}
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                               "img-src 'self' data:; frame-ancestors 'none'; "
+                               "form-action 'self'; base-uri 'none'",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+    "cache-control": "no-store",
+}
+
+
+def ru_date(value: Any) -> str:
+    """dd.mm.yyyy for dates, ISO strings and datetimes; empty for nothing."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value[:16]) if len(value) > 10 else \
+            date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    return value.strftime("%d.%m.%Y")  # type: ignore[no-any-return]
+
+
+def due_class(days: int | None) -> str:
+    if days is None:
+        return ""
+    return "late" if days < 0 else "soon" if days <= 7 else "later"
+
+
+def templates() -> Jinja2Templates:
+    found = Jinja2Templates(directory=str(HERE / "templates"))
+    env = found.env
+    env.autoescape = True
+    env.filters.update({"ru_date": ru_date, "due_class": due_class, "urlpart": quote})
+    env.globals.update({"STATE_COLOURS": STATE_COLOURS})
+    from registry.history import DOCUMENT_STATES, event_title
+    from workflow.machine import state_label
+
+    env.filters["state_label"] = lambda state: DOCUMENT_STATES.get(state) or state_label(state)
+    env.filters["event_title"] = event_title
+    return found
+
+
+class RequestContext:
+    """ASGI middleware: security headers on every answer, and the client's address in the
+    log context of the request (the sync endpoints run in threads that copy it)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        token = CLIENT.set(f"веб, {client_address(request)}")
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.decode().lower() for name, _ in headers}
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in present:
+                        headers.append((name.encode(), value.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, with_headers)
+        finally:
+            CLIENT.reset(token)
+
+
+def create_app(db: Database, *, secure_cookies: bool = False,
+               trust_proxy: bool = False) -> FastAPI:
+    """The application over one database (``karta serve`` and the tests)."""
+    app = FastAPI(title="karta", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.db = db
+    app.state.templates = templates()
+    app.state.secure_cookies = secure_cookies
+    app.state.trust_proxy = trust_proxy
+    app.add_middleware(RequestContext)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    from web import (
+        admin_pages,
+        audit_pages,
+        document_pages,
+        login_pages,
+        occurrence_pages,
+        roadmap_pages,
+        schedule_pages,
+        task_pages,
+    )
+
+    for module in (login_pages, task_pages, roadmap_pages, occurrence_pages, document_pages,
+                   schedule_pages, audit_pages, admin_pages):
+        app.include_router(module.router)
+    _errors(app)
+    return app
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page with what every page needs (the actor, the path)."""
+    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, template, {"actor": getattr(request.state, "actor", None),
+                            "path": request.url.path, **context}, status_code=status)
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def error_page(request: Request, status: int, title: str, message: str) -> Response:
+    if _is_htmx(request):
+        return page(request, "_error.html", status=status, title=title, message=message)
+    return page(request, "error.html", status=status, title=title, message=message)
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, _: NotSignedIn) -> Response:
+        target = "/login?next=" + quote(request.url.path) if request.method == "GET" else \
+            "/login"
+        if _is_htmx(request):
+            return Response(status_code=401, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(CsrfRefused)
+    async def csrf(request: Request, _: CsrfRefused) -> Response:
+        return error_page(request, 403, "Форма устарела",
+                          "Форма отправлена без действующего ключа защиты (CSRF). Обновите "
+                          "страницу и повторите действие.")
+
+    @app.exception_handler(KartaError)
+    async def karta_error(request: Request, error: KartaError) -> Response:
+        if isinstance(error, PermissionDenied):
+            return error_page(request, 403, "Нет прав", str(error))
+        if isinstance(error, UnknownReference):
+            return error_page(request, 404, "Не найдено", str(error))
+        if isinstance(error, (ConcurrentUpdate, TransitionNotAllowed)):
+            return error_page(request, 409, "Действие не выполнено", str(error))
+        if isinstance(error, MissingRequirement):
+            return error_page(request, 422, "Не хватает данных", str(error))
+        return error_page(request, 400, "Действие не выполнено", str(error))
+
+    @app.exception_handler(404)
+    async def not_found(request: Request, _: Exception) -> Response:
+        return error_page(request, 404, "Страница не найдена",
+                          "Такой страницы нет. Вернитесь на главную.")
+
+    @app.exception_handler(Exception)
+    async def incident(request: Request, error: Exception) -> Response:
+        from registry.incidents import explain, report_incident
+
+        known = explain(error)
+        if known is not None:
+            return await karta_error(request, known)
+        db: Database = request.app.state.db
+        message = report_incident(error, db.folder, f"{request.method} {request.url.path}")
+        return error_page(request, 500, "Сбой", message)

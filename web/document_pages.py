@@ -1,0 +1,102 @@
+"""Документы: the journals, a document with a preview of its pages, download, sign, correct."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from documents.contexts import JOURNALS, KINDS
+from registry.documents import document_as_dict, document_bytes, find_documents, get_document
+from registry.exports import document_text, office_name, pdf_bytes, preview_pages
+from registry.history import DOCUMENT_STATES
+from registry.orders import correct, sign
+from web.app import page
+from web.security import Actor, actor, checked_form, database, form_date, text
+from workflow.errors import KartaError
+
+router = APIRouter()
+PREVIEWS = Path(tempfile.gettempdir()) / "karta-previews"
+PAGE_SIZE = 50
+
+
+@router.get("/documents")
+def documents(request: Request, who: Actor = Depends(actor), kind: str = "",
+              status: str = "", year: str = "", number: str = "", page_number: int = 1
+              ) -> Response:
+    found = find_documents(database(request), who.login, kind=kind if kind in KINDS else None,
+                           status=status if status in DOCUMENT_STATES else None,
+                           year=int(year) if year.isdigit() else None,
+                           number=number[:40] or None, page=page_number, size=PAGE_SIZE)
+    return page(request, "documents.html", title="Документы", found=found,
+                kinds=[(k, v["label"]) for k, v in KINDS.items()], journals=JOURNALS,
+                statuses=DOCUMENT_STATES, filters={"kind": kind, "status": status,
+                                                   "year": year, "number": number[:40]})
+
+
+@router.get("/documents/{document_id}")
+def document(request: Request, document_id: int, who: Actor = Depends(actor)) -> Response:
+    db = database(request)
+    row = get_document(db, who.login, document_id)
+    data = document_bytes(db, row)
+    pages = preview_pages(data, PREVIEWS)
+    return page(request, "document.html", title=f"Документ {document_id}: {row.title[:80]}",
+                document=document_as_dict(row), status_label=DOCUMENT_STATES.get(row.status,
+                                                                                  row.status),
+                kind_label=KINDS[row.kind]["label"], pages=len(pages) if pages else 0,
+                blocks=None if pages else document_text(data), today=date.today(),
+                name=office_name(row))
+
+
+@router.get("/documents/{document_id}/page/{number}.png")
+def preview_page(request: Request, document_id: int, number: int,
+                 who: Actor = Depends(actor)) -> Response:
+    db = database(request)
+    row = get_document(db, who.login, document_id)
+    pages = preview_pages(document_bytes(db, row), PREVIEWS) or []
+    if not 1 <= number <= len(pages):
+        raise KartaError("нет такой страницы")
+    return FileResponse(pages[number - 1], media_type="image/png")
+
+
+def _download(data: bytes, name: str, media: str) -> Response:
+    ascii_name = "document" + Path(name).suffix
+    return Response(data, media_type=media, headers={
+        "content-disposition": f"attachment; filename=\"{ascii_name}\"; "
+                               f"filename*=UTF-8''{quote(name)}"})
+
+
+@router.get("/documents/{document_id}/file.docx")
+def download(request: Request, document_id: int, who: Actor = Depends(actor)) -> Response:
+    db = database(request)
+    row = get_document(db, who.login, document_id)
+    return _download(document_bytes(db, row), office_name(row),
+                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+@router.get("/documents/{document_id}/file.pdf")
+def download_pdf(request: Request, document_id: int, who: Actor = Depends(actor)) -> Response:
+    db = database(request)
+    row = get_document(db, who.login, document_id)
+    return _download(pdf_bytes(document_bytes(db, row)), office_name(row, ".pdf"),
+                     "application/pdf")
+
+
+@router.post("/documents/{document_id}/sign")
+def sign_document(request: Request, document_id: int,
+                  form: dict[str, object] = Depends(checked_form)) -> Response:
+    who = actor(request)
+    signed = sign(database(request), who.login, document_id, form_date(form, "date"))
+    return RedirectResponse(f"/documents/{signed.id}?signed=1", status_code=303)
+
+
+@router.post("/documents/{document_id}/correct")
+def correct_document(request: Request, document_id: int,
+                     form: dict[str, object] = Depends(checked_form)) -> Response:
+    who = actor(request)
+    made = correct(database(request), who.login, document_id, text(form, "reason"))
+    return RedirectResponse(f"/documents/{made.id}", status_code=303)

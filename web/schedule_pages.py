@@ -1,0 +1,56 @@
+"""Сроки: the agenda by executor, what is overdue, and a personal calendar subscription."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from registry.accounts import issue_calendar_token, person_for_calendar, revoke_calendar_token
+from registry.schedule import agenda, calendar_ics, overdue
+from web.app import page
+from web.security import Actor, actor, checked_form, database
+
+router = APIRouter()
+DAYS = (7, 14, 30, 90)
+
+
+@router.get("/deadlines")
+def deadlines(request: Request, who: Actor = Depends(actor), days: int = 14) -> Response:
+    return _page(request, who, days)
+
+
+def _page(request: Request, who: Actor, days: int, calendar_url: str = "",
+          note: str = "") -> Response:
+    days = days if days in DAYS else 14
+    today = date.today()
+    db = database(request)
+    groups = agenda(db, who.login, today, days)
+    late = overdue(db, who.login, today)
+    return page(request, "deadlines.html", title="Сроки", groups=groups, late=late[:200],
+                late_total=len(late), days=days, choices=DAYS, today=today,
+                calendar_url=calendar_url, note=note)
+
+
+@router.post("/deadlines/calendar")
+def new_calendar(request: Request, form: dict[str, object] = Depends(checked_form)
+                 ) -> Response:
+    who = actor(request)
+    if form.get("revoke"):
+        revoke_calendar_token(database(request), who.login)
+        return _page(request, who, 14, note="Ссылка на календарь отозвана.")
+    token = issue_calendar_token(database(request), who.login)
+    # shown once, in this answer only (not in a redirect's address)
+    return _page(request, who, 14, str(request.url_for("calendar", token=token)))
+
+
+@router.get("/calendar/{token}.ics", name="calendar")
+def calendar(request: Request, token: str) -> Response:
+    """A personal calendar: the secret in the URL stands for the person (revocable)."""
+    login = person_for_calendar(database(request), token)
+    if login is None:
+        return Response("Календарь не найден: ссылка отозвана или неверна.\n", status_code=404,
+                        media_type="text/plain; charset=utf-8")
+    return Response(calendar_ics(database(request), login, None),
+                    media_type="text/calendar; charset=utf-8")
