@@ -22,6 +22,17 @@ ZAOZERSK = SEEDS / "zaozersk_order_and_roadmap.txt"
 YENISEISK = SEEDS / "yeniseisk_roadmap.txt"
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with its smallest parameters in tests: the same code path, a fraction of the
+    time (production keeps argon2-cffi's defaults)."""
+    from argon2 import PasswordHasher
+
+    quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr("registry.accounts._HASHER", quick)
+    monkeypatch.setattr("registry.accounts._DUMMY", quick.hash("dummy"))
+
+
 def _pg_schema_url() -> Iterator[str]:
     """A fresh schema on the PostgreSQL server for one test; the server must answer."""
     import psycopg

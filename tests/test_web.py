@@ -1,0 +1,304 @@
+"""The web workspace over HTTP, in process: every route needs a session, every form its CSRF
+token, every role only its own actions and data; uploads are checked; output is escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from registry.accounts import set_password
+from registry.audit import read_log
+from registry.database import Database
+from registry.people import add_person
+from registry.roadmaps import import_roadmap
+from tests.conftest import ZAOZERSK
+from web.app import create_app
+
+PASSWORDS = {login: f"пароль-{login}-2026" for login in
+             ("admin", "clerk", "head", "school", "kinder", "auditor")}
+GET_PAGES = ["/", "/roadmaps", "/roadmaps/import", "/roadmaps/1", "/o/1:5@2021", "/documents",
+             "/documents/1", "/documents/1/file.docx", "/deadlines", "/audit", "/admin",
+             "/audit/export.csv"]
+POST_FORMS = ["/logout", "/roadmaps/import", "/roadmaps/import/confirm", "/o/1:5@2021/start",
+              "/documents/1/sign", "/documents/1/correct", "/deadlines/calendar",
+              "/audit/verify", "/admin/people", "/admin/people/clerk/role",
+              "/admin/people/clerk/password", "/admin/units", "/admin/units/map",
+              "/admin/profile", "/admin/templates", "/admin/templates/report/1/activate",
+              "/admin/rules", "/admin/rules/1/remove"]
+
+
+@pytest.fixture
+def site(db: Database) -> Iterator[Any]:
+    """The application over a database with a roadmap, a started occurrence with its draft
+    order, and people of every role with passwords."""
+    from registry.occurrences import apply_event
+
+    add_person(db, "admin", "school", "Петров Пётр Петрович", "m", "заместитель директора",
+               ["executor"], unit="МБОУ СОШ № 1")
+    add_person(db, "admin", "kinder", "Сидорова Анна Ивановна", "f", "заведующий",
+               ["executor"], unit="МБДОУ детский сад № 9")
+    add_person(db, "admin", "auditor", "Смирнова Ольга Павловна", "f", "аудитор",
+               ["auditor"])
+    for login, password in PASSWORDS.items():
+        set_password(db, "admin", login, password)
+    import_roadmap(db, ZAOZERSK, "clerk")
+    apply_event(db, "1:5@2021", "start", "clerk", order=True)
+    app = create_app(db)
+    yield app
+
+
+class Browser:
+    """A TestClient signed in as one person, with the CSRF token of its session."""
+
+    def __init__(self, app: Any, login: str | None = None) -> None:
+        self.client = TestClient(app, follow_redirects=False)
+        self.csrf = ""
+        if login:
+            response = self.sign_in(login, PASSWORDS[login])
+            assert response.status_code == 303, response.text
+            page = self.client.get("/")
+            self.csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+    def sign_in(self, login: str, password: str, next_page: str = "/") -> Response:
+        form = self.client.get("/login")
+        nonce = re.search(r'name="nonce" value="([^"]+)"', form.text).group(1)
+        return self.client.post("/login", data={"login": login, "password": password,
+                                                "nonce": nonce, "next": next_page})
+
+    def get(self, path: str, **options: Any) -> Response:
+        return self.client.get(path, **options)
+
+    def post(self, path: str, data: dict[str, str] | None = None, **options: Any) -> Response:
+        return self.client.post(path, data={"csrf": self.csrf, **(data or {})}, **options)
+
+
+def _title(response: Response) -> str:
+    found = re.search(r"<title>(.*?)</title>", response.text)
+    return found.group(1) if found else ""
+
+
+def test_without_a_session_every_page_goes_to_the_login_page(site: Any) -> None:
+    for path in GET_PAGES:
+        response = Browser(site).get(path)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/login"), path
+
+
+def test_without_a_session_no_form_acts(site: Any) -> None:
+    for path in POST_FORMS:
+        response = Browser(site).client.post(path, data={"csrf": "x"})
+        assert response.status_code == 303 and response.headers["location"] == "/login", path
+
+
+def test_a_form_without_the_csrf_token_is_refused(site: Any, db: Database) -> None:
+    admin = Browser(site, "admin")
+    before = len(read_log(db, "admin"))
+    for path in POST_FORMS:
+        for token in ("", "поддельный"):
+            response = admin.client.post(path, data={"csrf": token})
+            assert response.status_code == 403, path
+            assert "Форма устарела" in response.text
+    assert len(read_log(db, "admin")) == before  # nothing was done
+
+
+def test_pages_render_for_every_role_with_titles(site: Any) -> None:
+    for login in PASSWORDS:
+        browser = Browser(site, login)
+        response = browser.get("/")
+        assert response.status_code == 200 and _title(response) == "Мои задачи — karta"
+    clerk = Browser(site, "clerk")
+    expected = {"/roadmaps": "Дорожные карты", "/roadmaps/1": "R1: Дорожная карта",
+                "/o/1:5@2021": "Исполнение 1:5@2021", "/documents": "Документы",
+                "/documents/1": "Документ 1:", "/deadlines": "Сроки",
+                "/audit": "Журнал решений", "/admin": "Администрирование"}
+    for path, title in expected.items():
+        response = clerk.get(path)
+        assert response.status_code == 200, (path, response.text[:300])
+        assert _title(response).startswith(title)
+
+
+def test_a_wrong_role_gets_a_russian_403_and_the_refusal_is_logged(site: Any,
+                                                                   db: Database) -> None:
+    auditor = Browser(site, "auditor")
+    response = auditor.post("/o/1:5@2021/report", {"comment": "отчёт", "version": "2"})
+    assert response.status_code == 403 and "Нет прав" in response.text
+    assert "нужна роль" in response.text
+    clerk = Browser(site, "clerk")
+    assert clerk.post("/documents/1/sign", {"date": "2021-03-01"}).status_code == 403
+    school = Browser(site, "school")
+    for path in ("/admin", "/audit"):
+        refused = school.get(path)
+        assert refused.status_code == 403 and "доступно сотрудникам управления" in refused.text
+    refusals = [e for e in read_log(db, "admin") if e["event"] == "denied"]
+    assert {e["user"] for e in refusals} >= {"auditor", "clerk", "school"}
+    assert all(e["details"].get("client", "").startswith("веб, ") for e in refusals)
+
+
+def test_an_executor_cannot_read_or_act_on_another_units_occurrence(site: Any) -> None:
+    kinder = Browser(site, "kinder")  # a kindergarten: «ОО» in this roadmap is not theirs
+    for path in ("/o/1:5@2021", "/roadmaps/1", "/documents/1", "/documents/1/file.docx"):
+        response = kinder.get(path)
+        assert response.status_code == 403, path
+        assert "не относится к вашему подразделению" in response.text
+    acted = kinder.post("/o/1:5@2021/report", {"comment": "чужой отчёт", "version": "2"})
+    assert acted.status_code == 403
+    school = Browser(site, "school")
+    assert school.get("/o/1:5@2021").status_code == 200
+    done = school.post("/o/1:5@2021/report", {"comment": "наш отчёт", "version": "2"})
+    assert done.status_code == 303
+
+
+def test_five_wrong_passwords_lock_the_login_for_15_minutes(site: Any, db: Database) -> None:
+    stranger = Browser(site)
+    for _ in range(4):
+        wrong = stranger.sign_in("clerk", "не тот пароль")
+        assert wrong.status_code == 401 and "неверный логин или пароль" in wrong.text
+    locked = stranger.sign_in("clerk", "не тот пароль")
+    assert "заблокирован на 15 мин." in locked.text
+    refused = stranger.sign_in("clerk", PASSWORDS["clerk"])
+    assert refused.status_code == 401 and "вход заблокирован" in refused.text
+    failures = [e for e in read_log(db, "admin") if e["event"] == "login_failed"]
+    assert len(failures) == 6
+    assert all("адрес testclient" in e["comment"] for e in failures)
+
+
+def test_log_out_ends_the_session(site: Any) -> None:
+    clerk = Browser(site, "clerk")
+    assert clerk.post("/logout").status_code == 303
+    assert clerk.get("/").status_code == 303  # the old cookie no longer opens anything
+
+
+def test_session_cookie_and_security_headers(site: Any) -> None:
+    browser = Browser(site)
+    response = browser.sign_in("clerk", PASSWORDS["clerk"])
+    cookie = response.headers["set-cookie"]
+    assert "karta_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Max-Age=36000" in cookie
+    page = browser.get("/")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_log_in_never_redirects_to_another_site(site: Any) -> None:
+    for target in ("//evil.example/", "https://evil.example/", "javascript:alert(1)"):
+        response = Browser(site).sign_in("clerk", PASSWORDS["clerk"], target)
+        assert response.headers["location"] == "/"
+
+
+def test_uploads_are_checked_by_size_type_and_content(site: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    clerk = Browser(site, "clerk")
+
+    def upload(name: str, data: bytes) -> Response:
+        return clerk.client.post("/roadmaps/import", data={"csrf": clerk.csrf},
+                                 files={"file": (name, data, "application/octet-stream")})
+
+    fake = upload("карта.docx", "это текст, а не Word".encode())
+    assert fake.status_code == 422 and "не является файлом .docx" in fake.text
+    exe = upload("карта.exe", b"MZ")
+    assert exe.status_code == 422 and "допустимые типы" in exe.text
+    monkeypatch.setattr("web.security.UPLOAD_BYTES", 100)
+    monkeypatch.setattr("web.roadmap_pages.read_upload.__defaults__", (100,))
+    big = upload("карта.txt", b"x" * 1000)
+    assert big.status_code == 422 and "больше" in big.text
+    monkeypatch.undo()
+    traversal = upload("../../../../tmp/карта.txt", ZAOZERSK.read_bytes())
+    assert traversal.status_code == 200  # the name is shown, never used as a path
+    assert "«карта.txt»" in traversal.text and "../" not in traversal.text
+
+
+def test_output_is_escaped(site: Any, db: Database, tmp_path: Any) -> None:
+    hostile = tmp_path / "карта.txt"
+    hostile.write_text(ZAOZERSK.read_text(encoding="utf-8"), encoding="utf-8")
+    import_roadmap(db, hostile, "clerk", title="<script>alert('карта')</script> «план»",
+                   again=True)
+    page = Browser(site, "clerk").get("/roadmaps")
+    assert "<script>alert" not in page.text
+    assert "&lt;script&gt;alert(&#39;карта&#39;)&lt;/script&gt;" in page.text
+
+
+def test_a_stale_form_is_refused_not_applied_twice(site: Any) -> None:
+    head = Browser(site, "head")
+    first = head.post("/o/1:5@2021/cancel", {"comment": "не нужно", "version": "1"})
+    assert first.status_code == 409 and "запись уже изменена другим пользователем" in \
+        first.text
+
+
+def test_every_change_from_the_browser_is_logged_with_the_client_address(
+        site: Any, db: Database) -> None:
+    school = Browser(site, "school")
+    school.client.post("/o/1:5@2021/report", data={"csrf": school.csrf, "comment": "отчёт",
+                                                  "version": "2"},
+                       files=[("files", ("протокол.txt", "протокол".encode(), "text/plain"))])
+    head = Browser(site, "head")
+    head.post("/o/1:5@2021/return", {"comment": "нет списка участников", "version": "3"})
+    head.post("/documents/1/sign", {"date": "2021-03-01"})
+    events = {e["event"]: e for e in read_log(db, "admin")}
+    for name in ("report", "return", "sign", "login"):
+        assert events[name]["details"]["client"] == "веб, testclient", name
+    assert events["report"]["files"][0]["name"] == "протокол.txt"
+
+
+def test_a_personal_calendar_can_be_subscribed_and_revoked(site: Any) -> None:
+    school = Browser(site, "school")
+    page = school.post("/deadlines/calendar")
+    url = re.search(r"(http://testserver/calendar/[^<\s]+\.ics)", page.text).group(1)
+    anonymous = TestClient(site)
+    feed = anonymous.get(url)
+    assert feed.status_code == 200 and feed.text.startswith("BEGIN:VCALENDAR")
+    assert "Участие в семинарах" in feed.text  # «ОО» activities belong to school № 1
+    school.post("/deadlines/calendar", {"revoke": "1"})
+    assert anonymous.get(url).status_code == 404
+
+
+def test_the_audit_page_verifies_in_the_background(site: Any) -> None:
+    auditor = Browser(site, "auditor")
+    started = auditor.post("/audit/verify")
+    assert started.status_code == 200
+    job = re.search(r'/jobs/([\w-]+)', started.text)
+    import time
+
+    for _ in range(50):
+        state = auditor.get(f"/jobs/{job.group(1)}") if job else started
+        if "Целостность подтверждена" in state.text:
+            break
+        time.sleep(0.1)
+    assert "Целостность подтверждена" in state.text
+    assert Browser(site, "clerk").get(f"/jobs/{job.group(1)}").status_code == 404 if job \
+        else True
+
+
+def test_export_of_the_log(site: Any) -> None:
+    auditor = Browser(site, "auditor")
+    response = auditor.get("/audit/export.csv")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response.headers["content-disposition"]
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("№;Дата и время;Пользователь")
+
+
+def test_admin_adds_a_person_with_a_password_who_can_then_log_in(site: Any) -> None:
+    admin = Browser(site, "admin")
+    added = admin.post("/admin/people", {"login": "ivanova", "name": "Иванова Мария Петровна",
+                                         "gender": "f", "position": "методист",
+                                         "unit": "МБОУ СОШ № 2", "role_executor": "1",
+                                         "password": "новый-пароль-1"})
+    assert added.status_code == 303
+    newcomer = Browser(site)
+    assert newcomer.sign_in("ivanova", "новый-пароль-1").status_code == 303
+    home = newcomer.get("/")
+    assert "МБОУ СОШ № 2" in home.text
+
+
+def test_json_free_pages_show_dates_in_russian(site: Any) -> None:
+    page = Browser(site, "clerk").get("/documents")
+    assert re.search(r"\d{4}-\d{2}-\d{2}", page.text) is None or \
+        json.dumps(date.today().isoformat()) not in page.text
