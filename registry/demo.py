@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from registry.accounts import set_password
 from registry.database import Database
 from registry.documents import list_documents
 from registry.exports import export
@@ -65,7 +66,15 @@ def run_demo(out: Path) -> Iterator[str]:
                phone="8 (81556) 3-15-42")
     add_person(db, "admin", "head", "Андреева Светлана Леонидовна", "f",
                "начальник МКУ «Управление образования ЗАТО город Заозерск»", ["head"])
-    yield "2. Добавлены пользователи: clerk (специалист), head (начальник)."
+    add_person(db, "admin", "school", "Петров Пётр Петрович", "m",
+               "заместитель директора по учебной работе", ["executor"], unit="МБОУ СОШ № 1")
+    add_person(db, "admin", "auditor", "Смирнова Ольга Павловна", "f",
+               "главный специалист министерства образования", ["auditor"])
+    for login in DEMO_LOGINS:
+        set_password(db, "admin", login, demo_password(login))
+    yield ("2. Добавлены пользователи: clerk (специалист), head (начальник), school "
+           "(исполнитель, МБОУ СОШ № 1), auditor (аудитор); у каждого пароль для входа в "
+           "веб-интерфейс.")
 
     sample = out / SAMPLE
     sample.write_bytes(resources.files("workflow.samples").joinpath(SAMPLE).read_bytes())
@@ -137,6 +146,27 @@ def run_demo(out: Path) -> Iterator[str]:
     yield (f"8. Журнал решений: целостность {'подтверждена' if checked.ok else 'НАРУШЕНА'} "
            f"(событий {checked.events}, документов {checked.documents}, файлов "
            f"{checked.files}).")
-    yield (f"Готово. Продолжить: karta --db {out / 'karta.db'} --user admin activities "
-           f"--roadmap {result.roadmap}")
+    database = _shown(out / "karta.db")
+    yield (f"Готово. Продолжить в командной строке: .venv/bin/karta --db {database} --user "
+           f"admin activities --roadmap {result.roadmap}")
+    yield (f"Веб-интерфейс: .venv/bin/karta --db {database} serve, затем откройте "
+           "http://127.0.0.1:8000/ и войдите:")
+    for login in DEMO_LOGINS:
+        yield f"   {login:8} пароль {demo_password(login)}"
     db.dispose()
+
+
+DEMO_LOGINS = ("clerk", "head", "school", "auditor", "admin")
+
+
+def demo_password(login: str) -> str:
+    """The demo's passwords: printed for a newcomer, never for a real database."""
+    return f"{login}-demo-2026"
+
+
+def _shown(path: Path) -> Path:
+    """A path as short as works from the current folder."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path.resolve()

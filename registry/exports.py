@@ -23,21 +23,20 @@ _KIND_WORDS = {"order_approve": "Приказ", "order_start": "Приказ", "
 
 
 def office_name(document: Document, suffix: str = ".docx") -> str:
-    """«Приказ 01-09-64 от 30.11.2020 Об утверждении дорожной карты….docx», «Проект приказа
-    Об итогах….docx»: what a clerk would name it, safely shortened."""
+    """What a clerk would name the file, safely shortened: «Приказ 01-09-64 от 30.11.2020
+    Об утверждении….docx», «Отчёт 3 от 23.11.2026 об исполнении….docx», «Проект приказа
+    Об итогах….docx», «План мероприятий на 2022 год от 23.11.2026.docx»."""
     word = _KIND_WORDS.get(document.kind, "Документ")
-    if document.status == "draft":
-        head = f"Проект {word.lower().replace('приказ', 'приказа')}"
-    else:
-        head = word
-        if document.number_text:
-            head += " " + document.number_text.replace("/", "-")
-        if document.doc_date:
-            head += f" от {document.doc_date:%d.%m.%Y}"
     title = document.title
-    for prefix in ("Приказ ", "Отчёт ", "Аналитическая справка "):
-        title = title.removeprefix(prefix)
-    name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]+", " ", f"{head} {title}")
+    rest = title[len(word):] if title.lower().startswith(word.lower()) else " " + title
+    when = f" от {document.doc_date:%d.%m.%Y}" if document.doc_date else ""
+    if document.status == "draft":
+        name = f"Проект {word.lower().replace('приказ', 'приказа')}{rest}"
+    elif document.number_text:
+        name = f"{word} {document.number_text.replace('/', '-')}{when}{rest}"
+    else:
+        name = f"{title}{when}"
+    name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]+", " ", name)
     name = re.sub(r"\s+", " ", name).strip(" .")
     if len(name) > NAME_CHARACTERS:
         name = name[:NAME_CHARACTERS - 1].rstrip(" .,;«") + "…"
