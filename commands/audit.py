@@ -186,3 +186,23 @@ def store_check(clean: bool, as_json: bool) -> None:
     if report["missing"]:
         raise KartaError(f"в хранилище нет {len(report['missing'])} нужных файлов; "
                          "восстановите их из резервной копии или karta documents regenerate")
+
+
+@main.command("app-role")
+@click.argument("role")
+@click.option("--schema", default="public", help="Схема PostgreSQL (по умолчанию public).")
+@click.option("--apply", "apply_now", is_flag=True,
+              help="Выполнить сразу (подключение должно быть от владельца таблиц).")
+def app_role(role: str, schema: str, apply_now: bool) -> None:
+    """Права роли ROLE, от которой karta работает с PostgreSQL: чтение и запись своих
+    таблиц, но без очистки и изменения журнала решений и его защиты."""
+    from registry.pgroles import app_role_sql, grant_app_role
+
+    if apply_now:
+        statements = grant_app_role(_settings().database(), role, schema)
+    else:
+        statements = app_role_sql(role, schema)
+    for statement in statements:
+        click.echo(statement + ";")
+    if apply_now:
+        click.echo(f"Права роли {role} настроены.")

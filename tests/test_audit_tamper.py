@@ -225,3 +225,37 @@ def test_store_check_lists_missing_orphans_and_leftovers(busy: Database) -> None
         assert report["leftovers"] == ["documents/ab/.incoming-killed"]
         assert report["removed"] == 1 and not stale.exists()
     assert "отсутствует в хранилище" in _problems(busy)
+
+
+def test_the_application_role_cannot_truncate_alter_or_rewrite_the_log(db: Database) -> None:
+    """On PostgreSQL karta runs as a role without TRUNCATE/ALTER on the log (README): this
+    checks the privileges `karta app-role` gives, and that karta works under them."""
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL roles; SQLite is guarded by triggers and file permissions")
+    import uuid
+
+    from registry.pgroles import grant_app_role
+
+    role = f"karta_app_{uuid.uuid4().hex[:8]}"
+    schema = db.url.split("search_path%3D")[1]
+    _sql(db, f"CREATE ROLE {role} NOLOGIN")
+    try:
+        grant_app_role(db, role, schema)
+        # the test schema's URL already passes «options=-csearch_path=…»: add the role
+        app = Database(f"{db.url}%20-crole%3D{role}", None)
+        try:
+            import_roadmap(app, ZAOZERSK, "clerk")
+            apply_event(app, "1:5@2021", "start", "clerk", order=True)
+            result = verify(app, "admin")
+            assert result.ok and result.warnings == [], result.warnings
+            for statement in ("TRUNCATE historyevent", "DELETE FROM historyevent",
+                              "UPDATE historyevent SET comment = 'x'",
+                              "ALTER TABLE historyevent DISABLE TRIGGER USER",
+                              "DROP TRIGGER historyevent_no_truncate ON historyevent"):
+                with pytest.raises(DBAPIError, match="permission denied|must be owner"):
+                    _sql(app, statement)
+        finally:
+            app.dispose()
+        assert verify(db, "admin").warnings  # the owner itself is warned about
+    finally:
+        _sql(db, f"DROP OWNED BY {role}", f"DROP ROLE {role}")
