@@ -7,51 +7,60 @@ from typing import Any
 
 import click
 
-from cli import _echo_document, _print_json, _roadmap_id, _settings, main, parse_date
+from commands.common import (
+    command,
+    current,
+    echo_document,
+    group,
+    parse_date,
+    print_json,
+    roadmap_number,
+)
+from documents.russian import screen_date
 
 
-@main.command()
-@click.argument("roadmap")
+@command()
+@click.argument("roadmap", metavar="КАРТА")
 @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
 def approve(roadmap: str, as_json: bool) -> None:
-    """Подготовить проект приказа об утверждении дорожной карты ROADMAP (R1) с картой в
+    """Подготовить проект приказа об утверждении дорожной карты КАРТА (R1) с картой в
     приложении; подписание приказа (karta sign) утверждает карту."""
     from registry.documents import document_as_dict
     from registry.orders import approve_roadmap
 
-    settings = _settings()
+    settings = current()
     document = approve_roadmap(settings.database(), settings.user, roadmap)
     data = document_as_dict(document)
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
-    _echo_document(data)
+    echo_document(data)
     click.echo(f"Подпишите приказ: karta sign {document.id}")
 
 
-@main.command()
-@click.argument("document_id", metavar="N", type=int)
+@command()
+@click.argument("document_id", metavar="НОМЕР", type=int)
 @click.option("--date", "sign_date", metavar="ДД.ММ.ГГГГ",
               help="Дата подписания (по умолчанию сегодня).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
 def sign(document_id: int, sign_date: str | None, as_json: bool) -> None:
-    """Подписать проект приказа N: присвоить номер и дату по журналу приказов."""
+    """Подписать проект приказа НОМЕР: присвоить номер и дату по журналу приказов."""
     from registry.documents import document_as_dict
     from registry.orders import sign as sign_document
 
-    settings = _settings()
+    settings = current()
     document = sign_document(settings.database(), settings.user, document_id,
                              parse_date(sign_date))
     data = document_as_dict(document)
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     click.echo(f"Приказ подписан: от {document.doc_date:%d.%m.%Y} № {document.number_text}")
-    _echo_document(data)
+    echo_document(data)
 
 
-@main.command()
-@click.option("--roadmap", "roadmap", required=True, metavar="ID",
+@command()
+@click.option("--roadmap", "roadmap", required=True, metavar="НОМЕР",
               help="Дорожная карта (1 или R1).")
 @click.option("--year", required=True, type=int, help="Год плана.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
@@ -60,18 +69,40 @@ def plan(roadmap: str, year: int, as_json: bool) -> None:
     from registry.documents import document_as_dict
     from registry.orders import make_plan
 
-    settings = _settings()
-    document = make_plan(settings.database(), settings.user, f"R{_roadmap_id(roadmap)}", year)
+    settings = current()
+    document = make_plan(settings.database(), settings.user, f"R{roadmap_number(roadmap)}", year)
     data = document_as_dict(document)
     if as_json:
-        _print_json(data)
+        print_json(data)
     else:
-        _echo_document(data)
+        echo_document(data)
+
+
+@command("annual-report")
+@click.option("--roadmap", "roadmap", required=True, metavar="КАРТА",
+              help="Дорожная карта (1 или R1).")
+@click.option("--year", required=True, type=int, metavar="ГОД", help="Отчётный год.")
+@click.option("--as-of", "as_of", metavar="ДД.ММ.ГГГГ",
+              help="Дата подсчёта просрочки (по умолчанию конец года или сегодня).")
+@click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
+def annual_report(roadmap: str, year: int, as_of: str | None, as_json: bool) -> None:
+    """Сформировать информацию о реализации дорожной карты за год (с диаграммой)."""
+    from registry.documents import document_as_dict
+    from registry.orders import make_annual_report
+
+    settings = current()
+    document = make_annual_report(settings.database(), settings.user,
+                                  f"R{roadmap_number(roadmap)}", year, parse_date(as_of))
+    data = document_as_dict(document)
+    if as_json:
+        print_json(data)
+    else:
+        echo_document(data)
 
 
 # ----------------------------------------------------------------------------- documents
 
-@main.group(invoke_without_command=True)
+@group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
 @click.pass_context
 def documents(ctx: click.Context, as_json: bool) -> None:
@@ -80,97 +111,111 @@ def documents(ctx: click.Context, as_json: bool) -> None:
         return
     from registry.documents import list_documents
 
-    settings = _settings()
+    settings = current()
     rows = list_documents(settings.database(), settings.user)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     if not rows:
         click.echo("Документов нет.")
     for row in rows:
         number = f"№ {row['number']}" if row["number"] else "проект"
-        when = f" от {row['date']}" if row["date"] else ""
+        when = f" от {screen_date(row['date'])}" if row["date"] else ""
         click.echo(f"{row['id']}\t{row['status']}\t{number}{when}\t{row['title']}")
 
 
 @documents.command("show")
-@click.argument("document_id", metavar="N", type=int)
+@click.argument("document_id", metavar="НОМЕР", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON (с данными документа).")
 def documents_show(document_id: int, as_json: bool) -> None:
-    """Показать документ N: регистрацию, шаблон, файл."""
+    """Показать документ НОМЕР: регистрацию, шаблон, файл."""
     import json
 
+    from documents.contexts import JOURNALS, KINDS
     from registry.documents import document_as_dict, get_document
+    from registry.history import DOCUMENT_STATES
 
-    settings = _settings()
+    settings = current()
     document = get_document(settings.database(), settings.user, document_id)
     data: dict[str, Any] = document_as_dict(document)
     if as_json:
         data["context"] = json.loads(document.context)
-        _print_json(data)
+        print_json(data)
         return
-    for key, value in data.items():
-        click.echo(f"{key}: {value}")
+    labels = {"id": "Документ", "title": "Заголовок", "kind": "Вид", "status": "Состояние",
+              "journal": "Журнал", "number": "Номер", "date": "Дата", "template": "Шаблон",
+              "template_sha256": "SHA-256 шаблона", "file_sha256": "SHA-256 файла",
+              "file": "Файл в хранилище", "created_by": "Подготовил",
+              "created_at": "Подготовлен", "signed_by": "Подписал", "renderer": "Программы"}
+    shown = {**data, "kind": KINDS[document.kind]["label"],
+             "status": DOCUMENT_STATES.get(document.status, document.status),
+             "journal": JOURNALS.get(document.journal or "", "—"),
+             "date": screen_date(data["date"]), "created_at": screen_date(data["created_at"])}
+    for key, label in labels.items():
+        click.echo(f"{label}: {shown.get(key) or '—'}")
 
 
 @documents.command("open")
-@click.argument("document_id", metavar="N", type=int)
+@click.argument("document_id", metavar="НОМЕР", type=int)
 def documents_open(document_id: int) -> None:
-    """Открыть файл документа N в программе по умолчанию."""
+    """Открыть файл документа НОМЕР в программе по умолчанию."""
+    import shutil
     import tempfile
 
     from registry.documents import document_bytes, get_document
     from registry.exports import office_name, write_new
     from workflow.errors import KartaError
 
-    settings = _settings()
+    settings = current()
     db = settings.database()
     document = get_document(db, settings.user, document_id)
     data = document_bytes(db, document)  # refuses a missing or changed file
     path = write_new(Path(tempfile.mkdtemp(prefix="karta-")) / office_name(document), data)
-    click.echo(str(path))
-    if click.launch(str(path)) != 0:
-        raise KartaError(f"не удалось открыть {path.name}: нет программы для .docx; "
-                         f"выгрузите его: karta documents export {document_id}")
+    opener = next((shutil.which(name) for name in ("xdg-open", "open", "start")
+                   if shutil.which(name)), None)
+    if opener is None or click.launch(str(path)) != 0:
+        raise KartaError(f"документ {document_id} не открыт: на этом компьютере нет программы "
+                         f"для просмотра .docx; файл сохранён: {path}")
+    click.echo(f"Открыт: {path}")
 
 
 @documents.command("export")
-@click.argument("document_id", metavar="N", type=int)
+@click.argument("document_id", metavar="НОМЕР", type=int)
 @click.option("--pdf", is_flag=True, help="Также преобразовать в PDF (нужен LibreOffice).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("."),
               help="Папка для файлов (по умолчанию текущая).")
 @click.option("--force", is_flag=True, help="Заменить файлы с такими же именами.")
 def documents_export(document_id: int, pdf: bool, out: Path, force: bool) -> None:
-    """Выгрузить документ N в папку под понятным именем."""
+    """Выгрузить документ НОМЕР в папку под понятным именем."""
     from registry.exports import export
 
-    settings = _settings()
+    settings = current()
     for path in export(settings.database(), settings.user, document_id, out, pdf, force):
         click.echo(str(path))
 
 
 @documents.command("correct")
-@click.argument("document_id", metavar="N", type=int)
+@click.argument("document_id", metavar="НОМЕР", type=int)
 @click.option("--reason", required=True, help="Что и почему исправляется.")
 def documents_correct(document_id: int, reason: str) -> None:
-    """Подготовить проект приказа, исправляющего подписанный приказ N (сам приказ N не
+    """Подготовить проект приказа, исправляющего подписанный приказ НОМЕР (сам приказ НОМЕР не
     меняется)."""
     from registry.documents import document_as_dict
     from registry.orders import correct
 
-    settings = _settings()
+    settings = current()
     document = correct(settings.database(), settings.user, document_id, reason)
-    _echo_document(document_as_dict(document))
+    echo_document(document_as_dict(document))
     click.echo(f"Подпишите приказ: karta sign {document.id}")
 
 
 @documents.command("regenerate")
-@click.argument("document_id", metavar="N", type=int)
+@click.argument("document_id", metavar="НОМЕР", type=int)
 def documents_regenerate(document_id: int) -> None:
-    """Пересобрать документ N из сохранённых данных и версии шаблона и сверить побайтно."""
+    """Пересобрать документ НОМЕР из сохранённых данных и версии шаблона и сверить побайтно."""
     from registry.documents import regenerate
 
-    settings = _settings()
+    settings = current()
     result = regenerate(settings.database(), settings.user, document_id)
     restored = "; файл восстановлен в хранилище" if result["restored"] else ""
     click.echo(f"Документ {document_id}: пересобран, совпадает побайтно "
@@ -179,7 +224,7 @@ def documents_regenerate(document_id: int) -> None:
 
 # ----------------------------------------------------------------------------- templates
 
-@main.group()
+@group()
 def templates() -> None:
     """Реестр шаблонов документов: версии, проверка, активная версия."""
 
@@ -190,10 +235,10 @@ def templates_list(as_json: bool) -> None:
     """Показать все версии всех шаблонов."""
     from registry.templates import list_templates
 
-    settings = _settings()
+    settings = current()
     rows = [t.as_dict() for t in list_templates(settings.database(), settings.user)]
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     for row in rows:
         mark = "*" if row["active"] else " "
@@ -202,22 +247,22 @@ def templates_list(as_json: bool) -> None:
 
 
 @templates.command("show")
-@click.argument("name")
+@click.argument("name", metavar="ИМЯ")
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
 def templates_show(name: str, as_json: bool) -> None:
-    """Показать шаблон NAME: версии, правила и описание данных его вида."""
+    """Показать шаблон ИМЯ: версии, правила и описание данных его вида."""
     from registry.templates import show_template
 
-    settings = _settings()
+    settings = current()
     data = show_template(settings.database(), settings.user, name)
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     click.echo(f"Шаблон {data['name']}: вид {data['kind']} — {data['label']}")
     for version in data["versions"]:  # type: ignore[attr-defined]
         mark = "активна" if version["active"] else ""
         click.echo(f"  v{version['version']} {version['sha256']} {version['created_by']} "
-                   f"{version['created_at']} {version['comment']} {mark}".rstrip())
+                   f"{screen_date(version['created_at'])} {version['comment']} {mark}".rstrip())
     for rule in data["rules"]:  # type: ignore[attr-defined]
         click.echo(f"  правило {rule['id']}: {rule['event']} ({rule['when']})")
     click.echo("Данные, доступные в шаблоне:")
@@ -233,15 +278,15 @@ KIND_HELP = ("Вид: order_approve, order_start, report, analytic_note, order_r
 
 
 @templates.command("add")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", metavar="ФАЙЛ", type=click.Path(path_type=Path))
 @click.option("--name", required=True, help="Имя шаблона.")
 @click.option("--kind", required=True, help=KIND_HELP)
 @click.option("--comment", default="", help="Зачем эта версия.")
 def templates_add(file: Path, name: str, kind: str, comment: str) -> None:
-    """Зарегистрировать FILE как новую версию шаблона (после проверки)."""
+    """Зарегистрировать ФАЙЛ как новую версию шаблона (после проверки)."""
     from registry.templates import add_template
 
-    settings = _settings()
+    settings = current()
     info = add_template(settings.database(), settings.user, file, name, kind, comment)
     state = "активна" if info.active else f"не активна: karta templates activate {name} " \
                                            f"{info.version}"
@@ -250,22 +295,22 @@ def templates_add(file: Path, name: str, kind: str, comment: str) -> None:
 
 
 @templates.command("activate")
-@click.argument("name")
-@click.argument("version", type=int)
+@click.argument("name", metavar="ИМЯ")
+@click.argument("version", metavar="ВЕРСИЯ", type=int)
 def templates_activate(name: str, version: int) -> None:
-    """Сделать версию VERSION шаблона NAME активной."""
+    """Сделать версию ВЕРСИЯ шаблона ИМЯ активной."""
     from registry.templates import activate
 
-    settings = _settings()
+    settings = current()
     info = activate(settings.database(), settings.user, name, version)
     click.echo(f"Активна версия {info.version} шаблона {name}.")
 
 
 @templates.command("check")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", metavar="ФАЙЛ", type=click.Path(path_type=Path))
 @click.option("--kind", required=True, help=KIND_HELP)
 def templates_check(file: Path, kind: str) -> None:
-    """Проверить FILE как шаблон вида KIND, ничего не регистрируя."""
+    """Проверить ФАЙЛ как шаблон вида ВИД, ничего не регистрируя."""
     from registry.templates import check_file
     from workflow.errors import KartaError
 
@@ -277,7 +322,7 @@ def templates_check(file: Path, kind: str) -> None:
 
 # ----------------------------------------------------------------------------- rules
 
-@main.group()
+@group()
 def rules() -> None:
     """Правила: какие документы формирует переход и когда."""
 
@@ -288,35 +333,35 @@ def rules_list(as_json: bool) -> None:
     """Показать правила."""
     from registry.templates import list_rules
 
-    settings = _settings()
+    settings = current()
     rows = list_rules(settings.database(), settings.user)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     for row in rows:
         click.echo(f"{row['id']}\t{row['event']} → {row['template']}\t{row['when_text']}")
 
 
 @rules.command("add")
-@click.argument("event")
-@click.argument("template")
+@click.argument("event", metavar="СОБЫТИЕ")
+@click.argument("template", metavar="ШАБЛОН")
 @click.option("--when", "condition", default="always",
               help="Условие: always, order_needed, has_decisions, has_recommendations.")
 def rules_add(event: str, template: str, condition: str) -> None:
-    """Добавить правило: событие EVENT формирует документ по шаблону TEMPLATE."""
+    """Добавить правило: событие СОБЫТИЕ формирует документ по шаблону ШАБЛОН."""
     from registry.templates import add_rule
 
-    settings = _settings()
+    settings = current()
     rule = add_rule(settings.database(), settings.user, event, template, condition)
     click.echo(f"Правило {rule['id']} добавлено: {event} → {template} ({condition}).")
 
 
 @rules.command("remove")
-@click.argument("rule_id", metavar="ID", type=int)
+@click.argument("rule_id", metavar="НОМЕР", type=int)
 def rules_remove(rule_id: int) -> None:
-    """Удалить правило ID."""
+    """Удалить правило НОМЕР."""
     from registry.templates import remove_rule
 
-    settings = _settings()
+    settings = current()
     remove_rule(settings.database(), settings.user, rule_id)
     click.echo(f"Правило {rule_id} удалено.")

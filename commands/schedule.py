@@ -8,17 +8,27 @@ from typing import Any
 
 import click
 
-from cli import _console, _print_json, _roadmap_id, _settings, main, parse_date, today
+from commands.common import (
+    command,
+    console,
+    current,
+    group,
+    parse_date,
+    print_json,
+    roadmap_number,
+    today,
+)
+from documents.russian import screen_date
 
 
-@main.command()
-@click.argument("phrase")
+@command()
+@click.argument("phrase", metavar="СРОКИ")
 @click.option("--period", metavar="ГГГГ-ГГГГ", help="Период дорожной карты (по умолчанию "
                                                     "текущий год).")
 @click.option("--school-years", is_flag=True, help="Период по учебным годам (сентябрь–август).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
 def deadline(phrase: str, period: str | None, school_years: bool, as_json: bool) -> None:
-    """Показать, как karta читает срок PHRASE: вид и исполнения (период, начало, срок)."""
+    """Показать, как karta читает срок СРОКИ: вид и исполнения (период, начало, срок)."""
     from workflow.deadlines import KIND_LABELS, describe_part, expand, read_deadline
     from workflow.errors import KartaError
     from workflow.importing import Period, parse_period
@@ -35,7 +45,7 @@ def deadline(phrase: str, period: str | None, school_years: bool, as_json: bool)
              "due_working_day": previous_working_day(s.due).isoformat() if s.due else None,
              "day_off": holiday_name(s.due) if s.due else None} for s in specs]
     if as_json:
-        _print_json({"phrase": phrase, "kind": schedule.kind, "period": years.label,
+        print_json({"phrase": phrase, "kind": schedule.kind, "period": years.label,
                      "parts": [describe_part(p) for p in schedule.parts],
                      "occurrences": rows})
         return
@@ -46,36 +56,36 @@ def deadline(phrase: str, period: str | None, school_years: bool, as_json: bool)
         click.echo("  исполнения создаются вручную: karta occurrence add МЕРОПРИЯТИЕ "
                    "--period ПЕРИОД")
     for row in rows:
-        due = row["due"] or "срок не установлен"
-        moved = f" → {row['due_working_day']} (рабочий день)" \
+        due = screen_date(row["due"]) or "срок не установлен"
+        moved = f" → {screen_date(row['due_working_day'])} (рабочий день)" \
             if row["due"] and row["due_working_day"] != row["due"] else ""
-        click.echo(f"  {row['period']}: с {row['start']}, срок {due}{moved}")
+        click.echo(f"  {row['period']}: с {screen_date(row['start'])}, срок {due}{moved}")
 
 
-@main.command("set-period")
-@click.argument("roadmap")
-@click.argument("period")
+@command("set-period")
+@click.argument("roadmap", metavar="КАРТА")
+@click.argument("period", metavar="ПЕРИОД")
 @click.option("--school-years", is_flag=True, help="Период по учебным годам (сентябрь–август).")
 def set_period_command(roadmap: str, period: str, school_years: bool) -> None:
-    """Изменить период дорожной карты ROADMAP и пересчитать исполнения (история и
+    """Изменить период дорожной карты КАРТА и пересчитать исполнения (история и
     состояния сохраняются)."""
     from registry.schedule import set_period
     from workflow.importing import parse_period
 
-    settings = _settings()
-    result = set_period(settings.database(), settings.user, f"R{_roadmap_id(roadmap)}",
+    settings = current()
+    result = set_period(settings.database(), settings.user, f"R{roadmap_number(roadmap)}",
                         parse_period(period, school_years))
     _echo_reexpansion(result)
 
 
-@main.command("set-deadline")
-@click.argument("activity")
-@click.argument("phrase")
+@command("set-deadline")
+@click.argument("activity", metavar="МЕРОПРИЯТИЕ")
+@click.argument("phrase", metavar="СРОКИ")
 def set_deadline_command(activity: str, phrase: str) -> None:
-    """Изменить сроки мероприятия ACTIVITY (1:2.4) и пересчитать его исполнения."""
+    """Изменить сроки мероприятия МЕРОПРИЯТИЕ (1:2.4) и пересчитать его исполнения."""
     from registry.schedule import set_deadline
 
-    settings = _settings()
+    settings = current()
     _echo_reexpansion(set_deadline(settings.database(), settings.user, activity, phrase))
 
 
@@ -87,28 +97,28 @@ def _echo_reexpansion(result: Any) -> None:
                    + ", ".join(result.kept))
 
 
-@main.group()
+@group()
 def occurrence() -> None:
     """Исполнения мероприятий: добавить вручную (для мероприятий «по мере необходимости»)."""
 
 
 @occurrence.command("add")
-@click.argument("activity")
+@click.argument("activity", metavar="МЕРОПРИЯТИЕ")
 @click.option("--period", required=True, help="Период: 2022, 2022-Q3, 2022-05, 2021/22 или "
                                               "дата 2022-05-14.")
 @click.option("--due", metavar="ДД.ММ.ГГГГ", help="Срок исполнения.")
 @click.option("--comment", default="", help="Основание (запрос ОО, выявленная проблема).")
 def occurrence_add(activity: str, period: str, due: str | None, comment: str) -> None:
-    """Добавить исполнение мероприятия ACTIVITY за период."""
+    """Добавить исполнение мероприятия МЕРОПРИЯТИЕ за период."""
     from registry.schedule import add_occurrence
 
-    settings = _settings()
+    settings = current()
     ref = add_occurrence(settings.database(), settings.user, activity, period, parse_date(due),
                          comment)
     click.echo(f"Добавлено исполнение {ref}.")
 
 
-@main.command()
+@command()
 @click.option("--days", default=14, show_default=False, type=int,
               help="Сколько дней вперёд (по умолчанию 14).")
 @click.option("--executor", default=None, help="Только исполнители, в названии которых есть "
@@ -121,18 +131,18 @@ def agenda(days: int, executor: str | None, as_of: str | None, as_json: bool) ->
     from registry.schedule import agenda as read_agenda
     from workflow.machine import state_label
 
-    settings = _settings()
+    settings = current()
     when = parse_date(as_of) or today()
     groups = read_agenda(settings.database(), settings.user, when, days, executor)
     if as_json:
-        _print_json({name: [item.as_dict() for item in items] for name, items in groups.items()})
+        print_json({name: [item.as_dict() for item in items] for name, items in groups.items()})
         return
     if not groups:
         click.echo(f"На {when:%d.%m.%Y} просроченных и подходящих по срокам исполнений нет.")
         return
     from rich.table import Table
 
-    console = _console()
+    screen = console()
     for name, items in groups.items():
         table = Table(title=name, title_justify="left", show_lines=False)
         for column in ("Исполнение", "Мероприятие", "Срок", "Осталось", "Состояние"):
@@ -142,11 +152,11 @@ def agenda(days: int, executor: str | None, as_of: str | None, as_json: bool) ->
             style = "bold red" if item.days < 0 else None
             table.add_row(item.ref, item.title, f"{item.due:%d.%m.%Y}", left,
                           state_label(item.state), style=style)
-        console.print(table)
+        screen.print(table)
 
 
-@main.command()
-@click.option("--roadmap", "roadmap", required=True, metavar="ID",
+@command()
+@click.option("--roadmap", "roadmap", required=True, metavar="НОМЕР",
               help="Дорожная карта (1 или R1).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Файл .ics (по умолчанию вывод в консоль).")
@@ -154,8 +164,8 @@ def calendar(roadmap: str, out: Path | None) -> None:
     """Календарь сроков дорожной карты (iCalendar, RFC 5545) с напоминаниями."""
     from registry.schedule import calendar_ics
 
-    settings = _settings()
-    data = calendar_ics(settings.database(), settings.user, f"R{_roadmap_id(roadmap)}")
+    settings = current()
+    data = calendar_ics(settings.database(), settings.user, f"R{roadmap_number(roadmap)}")
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

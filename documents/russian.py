@@ -70,6 +70,21 @@ def format_date(value: date | str, pattern: str = "dd.MM.y") -> str:
     return str(babel_format(as_date(value), pattern, locale=_locale()))
 
 
+def screen_date(value: Any) -> str:
+    """A date as every screen and file shows it: «14.12.2020», with the time when there is
+    one («14.12.2020 15:30»); empty for nothing. (ISO stays in --json only.)"""
+    from datetime import datetime
+
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value[:16]) if len(value) > 10 else \
+            date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    return value.strftime("%d.%m.%Y")  # type: ignore[no-any-return]
+
+
 def long_date(value: date | str) -> str:
     """«14 декабря 2020 г.»"""
     return format_date(value, "d MMMM y 'г.'")

@@ -140,7 +140,10 @@ class Database:
                                      f"{_first_line(error)}") from None
 
     def is_initialised(self) -> bool:
-        """True when ``karta init`` has created the schema here."""
+        """True when ``karta init`` has created the schema here (a SQLite file that does
+        not exist is not created by asking)."""
+        if self.folder is not None and not Path(self.url[len("sqlite:///"):]).exists():
+            return False
         try:
             return inspect(self.engine).has_table("organisation")
         except OperationalError as error:

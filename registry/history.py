@@ -184,7 +184,9 @@ def describe_event(entry: dict[str, object]) -> str:
         return DOCUMENT_STATES.get(str(state)) or state_label(str(state))
 
     event = str(entry["event"])
-    at = str(entry["at"]).replace("T", " ")[:16]
+    from documents.russian import screen_date
+
+    at = screen_date(str(entry["at"]))
     what = event_label(event) if event in EVENTS else EVENT_LABELS.get(event, event)
     move = ""
     if entry.get("from") or entry.get("to"):

@@ -208,7 +208,9 @@ def test_usage_errors_are_russian(karta: Karta) -> None:
     assert result.stderr.startswith("ошибка: не указан обязательный аргумент")
     result = karta("activities", "--status", "done")
     assert result.exit_code == 2
-    assert "неверное значение для" in result.stderr
+    assert result.stderr.strip() == (
+        "ошибка: неверное значение «--status»: «done» — допустимо: запланировано, "
+        "выполняется, отчёт-представлен, проанализировано, отменено (см. karta --help)")
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
@@ -270,7 +272,7 @@ def test_karta_user_alone_is_not_enough_for_a_shared_database(
     from cli import main
 
     if karta.url.startswith("sqlite"):  # the file is ours: pretend it is somebody else's
-        monkeypatch.setattr("cli.os.getuid", lambda: 424242)
+        monkeypatch.setattr("commands.common.os.getuid", lambda: 424242)
     base = ["--db", karta.url, "--files", str(karta.folder / "files")]
     attack = [*base, "people", "add", "intruder", "--name", "Взломщик", "--role", "admin"]
     alone = karta.runner.invoke(main, attack, env={"KARTA_USER": "admin", "KARTA_TOKEN": None,

@@ -143,9 +143,9 @@ def test_deadline_command(karta: Karta) -> None:
                                       "due": "2021-12-31", "due_working_day": "2021-12-30",
                                       "day_off": "Выходной (перенесено с 03.01.2021)"}
     text = karta("deadline", "Декабрь 2021", user=None).output
-    assert "2021: с 2021-12-01, срок 2021-12-31 → 2021-12-30 (рабочий день)" in text
+    assert "2021: с 01.12.2021, срок 31.12.2021 → 30.12.2021 (рабочий день)" in text
     text = karta("deadline", "Декабрь 2020", user=None).output  # a working Thursday
-    assert "2020: с 2020-12-01, срок 2020-12-31\n" in text
+    assert "2020: с 01.12.2020, срок 31.12.2020\n" in text
     bad = karta("deadline", "31.02.2021", user=None)
     assert bad.exit_code == 1
     assert bad.stderr.strip() == ("ошибка: сроки «31.02.2021» не распознаны: дата 31.02.2021 не "
@@ -168,10 +168,11 @@ def test_schedule_commands(karta: Karta, tmp_path: Path) -> None:
         result.output
     result = karta("occurrence", "add", "1:5", "--period", "2022-05", "--due", "31.05.2022")
     assert result.output.strip() == "Добавлено исполнение 1:5@2022-05."
-    result = karta("report", "annual", "--roadmap", "1", "--year", "2022", "--json")
+    result = karta("annual-report", "--roadmap", "1", "--year", "2022", "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.output)["kind"] == "annual_report"
-    result = karta("report", "annual", "--roadmap", "1")
-    assert result.exit_code == 1 and "укажите --roadmap ID и --year" in result.stderr
+    result = karta("annual-report", "--roadmap", "1")
+    assert result.exit_code == 2 and "не указан обязательный параметр «--year»" in \
+        result.stderr
     bad = karta("activities", "--overdue", "--as-of", "31.02.2022")
     assert bad.exit_code == 1 and "неверная дата «31.02.2022»" in bad.stderr

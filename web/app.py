@@ -5,7 +5,6 @@ Russian pages (a refusal a 403, an unknown reference a 404, a bug an incident nu
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from documents.russian import screen_date
 from registry.database import Database
 from registry.history import CLIENT
 from web.security import CsrfRefused, NotSignedIn, client_address
@@ -42,18 +42,6 @@ SECURITY_HEADERS = {
 }
 
 
-def ru_date(value: Any) -> str:
-    """dd.mm.yyyy for dates, ISO strings and datetimes; empty for nothing."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value[:16]) if len(value) > 10 else \
-            date.fromisoformat(value)
-    if isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
-    return value.strftime("%d.%m.%Y")  # type: ignore[no-any-return]
-
-
 def due_class(days: int | None) -> str:
     if days is None:
         return ""
@@ -64,7 +52,7 @@ def templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(HERE / "templates"))
     env = found.env
     env.autoescape = True
-    env.filters.update({"ru_date": ru_date, "due_class": due_class, "urlpart": quote})
+    env.filters.update({"ru_date": screen_date, "due_class": due_class, "urlpart": quote})
     env.globals.update({"STATE_COLOURS": STATE_COLOURS})
     from registry.history import DOCUMENT_STATES, event_title
     from workflow.machine import state_label

@@ -1,0 +1,432 @@
+"""Commands that set karta up and keep it: the database, people and their accounts, units,
+the organisation's profile, backups, upgrades, the web server and the demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from commands.common import (
+    DUE_SHIFTS,
+    GENDERS,
+    ROLES,
+    UNIT_KINDS,
+    Russian,
+    command,
+    current,
+    group,
+    own_sqlite_file,
+    pairs,
+    print_json,
+)
+
+# ----------------------------------------------------------------------------- init, people
+
+@command()
+@click.option("--org", "full_name", required=True, metavar="НАИМЕНОВАНИЕ",
+              help="Полное наименование организации.")
+@click.option("--short-name", default="", help="Сокращённое наименование (МКУ «УО …»).")
+@click.option("--parent", default="", help="Вышестоящий орган («Администрация … района»).")
+@click.option("--place", default="", help="Место составления документов («г. Заозерск»).")
+@click.option("--head-name", default="", help="Руководитель: «И.О. Фамилия».")
+@click.option("--head-position", default="", help="Должность руководителя.")
+@click.option("--prefix", "order_prefix", default="01-09/", show_default=False,
+              help="Индекс журнала приказов (по умолчанию «01-09/»).")
+@click.option("--tz", "timezone", default="Europe/Moscow",
+              help="Часовой пояс для показа времени (по умолчанию Europe/Moscow).")
+@click.option("--due-shift", type=DUE_SHIFTS, default="previous",
+              help="Срок, выпавший на выходной или праздник: перенести на предыдущий рабочий "
+                   "день по производственному календарю (по умолчанию) или не переносить.")
+@click.option("--admin", "admin_login", default="admin", metavar="ЛОГИН",
+              help="Логин администратора (по умолчанию «admin»).")
+@click.option("--admin-name", default="", help="ФИО администратора.")
+def init(full_name: str, short_name: str, parent: str, place: str, head_name: str,
+         head_position: str, order_prefix: str, timezone: str, due_shift: str,
+         admin_login: str, admin_name: str) -> None:
+    """Создать базу данных, профиль организации и администратора."""
+    from registry.people import Profile, initialise
+
+    db = current().database(initialised=False)
+    initialise(db, Profile(full_name=full_name, short_name=short_name, parent_body=parent,
+                           place=place, head_position=head_position, head_name=head_name,
+                           order_prefix=order_prefix, timezone=timezone,
+                           due_shift=due_shift),
+               admin_login=admin_login, admin_name=admin_name)
+    click.echo(f"База данных создана: {db.safe_url}; администратор «{admin_login}».")
+    if not own_sqlite_file(db):  # a shared database: the administrator needs a way in
+        from registry.accounts import issue_token
+
+        _, token = issue_token(db, admin_login, label="выдан при создании базы")
+        click.echo("Персональный токен администратора (показывается один раз, храните как "
+                   f"пароль):\n{token}")
+        click.echo("Команды от имени администратора: export KARTA_TOKEN=…; пароль для "
+                   f"веб-интерфейса: karta people passwd {admin_login}")
+
+
+@command()
+def upgrade() -> None:
+    """Обновить схему базы данных до версии этой karta (сначала сделайте karta backup)."""
+    from registry.schema import upgrade as upgrade_schema
+
+    settings = current()
+    db = settings.database(current=False)
+    # the old schema may predate tokens: the person is checked after the migration
+    before, after = upgrade_schema(db, settings.claimed)
+    if before == after:
+        click.echo(f"Схема базы данных уже версии {after}.")
+        return
+    click.echo(f"Схема базы данных обновлена: {before} → {after}; журнал заверил состояние "
+               "всех записей.")
+    if not own_sqlite_file(db) and settings.claimed:
+        from registry.accounts import issue_token
+
+        _, token = issue_token(db, settings.claimed, label="выдан при обновлении схемы")
+        click.echo(f"Персональный токен {settings.claimed} (показывается один раз):\n{token}")
+
+
+@command()
+@click.argument("file", metavar="ФАЙЛ", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Заменить существующий файл.")
+def backup(file: Path, force: bool) -> None:
+    """Сделать резервную копию ФАЙЛ (.zip): база данных, все файлы и контрольная точка."""
+    from registry.backup import make_backup
+
+    settings = current()
+    manifest = make_backup(settings.database(), settings.user, file, force)
+    point = manifest["checkpoint"]
+    click.echo(f"Резервная копия {manifest['file']}: записей "
+               f"{sum(manifest['tables'].values())}, файлов {manifest['files']}, журнал до "
+               f"события № {point['seq'] if point else 0}; SHA-256 копии {manifest['sha256']}")
+
+
+@command()
+@click.argument("file", metavar="ФАЙЛ", type=click.Path(path_type=Path))
+def restore(file: Path) -> None:
+    """Восстановить резервную копию ФАЙЛ в новую пустую базу (--db); --user — её
+    администратор."""
+    from registry.backup import restore_backup
+    from registry.verify import verify
+
+    settings = current()
+    db = settings.database(initialised=False)
+    manifest = restore_backup(db, settings.claimed, file)
+    result = verify(db, settings.claimed)
+    state = "подтверждена" if result.ok else "НАРУШЕНА: " + result.problems[0]
+    click.echo(f"Восстановлено в {db.safe_url} из копии от {manifest['made_at'][:10]}; "
+               f"целостность {state}.")
+
+
+@group()
+def people() -> None:
+    """Пользователи: добавить, показать список, роли, пароли."""
+
+
+@people.command("add")
+@click.argument("login", metavar="ЛОГИН")
+@click.option("--name", "full_name", required=True, help="ФИО полностью.")
+@click.option("--gender", type=GENDERS, default=None,
+              help="Пол: м или ж — нужен для склонения ФИО в документах.")
+@click.option("--position", default="", help="Должность.")
+@click.option("--role", "roles", multiple=True, type=ROLES,
+              help="Роль (можно несколько раз).")
+@click.option("--phone", default="", help="Телефон для отметки об исполнителе.")
+@click.option("--unit", default="", help="Организация или подразделение исполнителя, как в "
+                                         "дорожной карте («Руководители ОУ», «МБОУ СОШ № 1»).")
+@click.option("--override", "overrides", multiple=True, metavar="ПОЛЕ.ПАДЕЖ=ТЕКСТ",
+              help="Ручная форма для документов, если склонение неверно: "
+                   "position.dative=«главному специалисту …» (можно несколько раз).")
+def people_add(login: str, full_name: str, gender: str | None, position: str,
+               roles: tuple[str, ...], phone: str, unit: str,
+               overrides: tuple[str, ...]) -> None:
+    """Добавить пользователя ЛОГИН."""
+    from registry.people import add_person
+
+    settings = current()
+    add_person(settings.database(), settings.user, login, full_name, gender or "", position,
+               list(roles) or ["clerk"], phone=phone, unit=unit,
+               overrides=dict(pairs(overrides, "=", "--override")))
+    click.echo(f"Пользователь «{login}» добавлен.")
+
+
+@people.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def people_list(as_json: bool) -> None:
+    """Показать пользователей."""
+    from registry.people import list_people
+
+    settings = current()
+    found = list_people(settings.database(), settings.user)
+    rows = [{"login": p.login, "name": p.full_name, "gender": p.gender,
+             "position": p.position, "roles": p.roles.split(",") if p.roles else []}
+            for p in found]
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['login']}\t{row['name']}\t{row['position']}\t"
+                   f"{', '.join(row['roles'])}")  # type: ignore[arg-type]
+
+
+
+# ----------------------------------------------------------------------------- the web
+
+@command()
+@click.option("--host", default="127.0.0.1", show_default=False,
+              help="Адрес, на котором слушать (по умолчанию 127.0.0.1; за обратным прокси "
+                   "оставьте его).")
+@click.option("--port", default=8000, type=int, help="Порт (по умолчанию 8000).")
+@click.option("--behind-proxy", is_flag=True,
+              help="Работа за обратным прокси с HTTPS: адрес клиента из X-Forwarded-For, "
+                   "cookie только по HTTPS.")
+def serve(host: str, port: int, behind_proxy: bool) -> None:
+    """Запустить веб-интерфейс: вход по паролю, задачи, дорожные карты, документы, сроки,
+    журнал решений, администрирование."""
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = current()
+    db = settings.database()
+    app = create_app(db, secure_cookies=behind_proxy, trust_proxy=behind_proxy)
+    click.echo(f"karta: веб-интерфейс на http://{host}:{port}/ (база {db.safe_url}); "
+               "остановить — Ctrl+C")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                proxy_headers=behind_proxy, server_header=False)
+
+
+# ----------------------------------------------------------------------------- demo
+
+@command()
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("karta-demo"),
+              help="Папка для базы и файлов демонстрации (по умолчанию ./karta-demo).")
+def demo(out: Path) -> None:
+    """Показать работу karta от начала до конца на встроенной дорожной карте."""
+    from registry.demo import run_demo
+
+    for line in run_demo(out):
+        click.echo(line)
+
+
+def _roles_command(name: str, grant: bool, summary: str) -> None:
+    @people.command(name, help=summary)
+    @click.argument("login", metavar="ЛОГИН")
+    @click.argument("role", metavar="РОЛЬ", type=ROLES)
+    def command(login: str, role: str) -> None:
+        from registry.people import change_roles
+
+        settings = current()
+        person = change_roles(settings.database(), settings.user, login, role, grant=grant)
+        click.echo(f"Роли «{login}»: {person.roles.replace(',', ', ') or 'нет'}.")
+
+
+_roles_command("grant", True, "Выдать пользователю ЛОГИН роль РОЛЬ.")
+_roles_command("revoke", False, "Отозвать у пользователя ЛОГИН роль РОЛЬ.")
+
+
+@group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+@click.pass_context
+def profile(ctx: click.Context, as_json: bool) -> None:
+    """Профиль организации: показать; изменить — «karta profile set»."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from registry.people import PROFILE_FIELDS, acting_person, organisation
+
+    settings = current()
+    db = settings.database()
+    with db.reading() as session:
+        acting_person(session, settings.user)
+        found = organisation(session)
+        data = {name: getattr(found, name) for name in PROFILE_FIELDS}
+    if as_json:
+        print_json(data)
+        return
+    labels = {"full_name": "Полное наименование", "short_name": "Сокращённое наименование",
+              "parent_body": "Вышестоящий орган", "place": "Место составления",
+              "head_position": "Должность руководителя", "head_name": "Руководитель",
+              "order_prefix": "Индекс журнала приказов", "timezone": "Часовой пояс",
+              "due_shift": "Сроки с выходных"}
+    for name, value in data.items():
+        if name == "due_shift":
+            value = DUE_SHIFTS.labels.get(str(value), value)
+        click.echo(f"{labels.get(name, name)}: {value or '—'}")
+
+
+@profile.command("set")
+@click.option("--org", "full_name", help="Полное наименование организации.")
+@click.option("--short-name", help="Сокращённое наименование.")
+@click.option("--parent", "parent_body", help="Вышестоящий орган.")
+@click.option("--place", help="Место составления документов.")
+@click.option("--head-name", help="Руководитель: «И.О. Фамилия».")
+@click.option("--head-position", help="Должность руководителя.")
+@click.option("--prefix", "order_prefix", help="Индекс журнала приказов («01-09/»).")
+@click.option("--tz", "timezone", help="Часовой пояс (Europe/Moscow).")
+@click.option("--due-shift", type=DUE_SHIFTS,
+              help="Перенос сроков с выходных (для новых исполнений).")
+def profile_set(**values: str | None) -> None:
+    """Изменить профиль организации (например, при смене руководителя)."""
+    from registry.people import update_profile
+
+    settings = current()
+    changes = {name: value for name, value in values.items() if value is not None}
+    update_profile(settings.database(), settings.user, changes)
+    click.echo("Профиль изменён: " + ", ".join(changes) + ".")
+
+
+@people.command("passwd")
+@click.argument("login", metavar="ЛОГИН")
+@click.option("--password-stdin", is_flag=True,
+              help="Прочитать пароль из стандартного ввода (для сценариев), а не спрашивать.")
+def people_passwd(login: str, password_stdin: bool) -> None:
+    """Задать пароль пользователя ЛОГИН (администратор — любому, пользователь — себе)."""
+    from registry.accounts import set_password
+    from workflow.errors import KartaError
+
+    settings = current()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Новый пароль", hide_input=True, err=True)
+        if click.prompt("Ещё раз", hide_input=True, err=True) != password:
+            raise KartaError("пароли не совпадают")
+    set_password(settings.database(), settings.user, login, password,
+                 client="командная строка")
+    click.echo(f"Пароль пользователя «{login}» задан.")
+
+
+@group()
+def token() -> None:
+    """Персональные токены для командной строки при общей базе (PostgreSQL)."""
+
+
+@token.command("create")
+@click.option("--for", "owner", metavar="ЛОГИН",
+              help="Для другого пользователя (только администратор).")
+@click.option("--label", default="", help="Для чего токен («ноутбук Ивановой»).")
+def token_create(owner: str | None, label: str) -> None:
+    """Выдать персональный токен (показывается один раз)."""
+    from registry.accounts import issue_token
+
+    settings = current()
+    token_id, value = issue_token(settings.database(), settings.user, owner, label)
+    click.echo(f"Токен {token_id} (показывается один раз, храните как пароль):")
+    click.echo(value)
+
+
+@token.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def token_list(as_json: bool) -> None:
+    """Показать токены (администратор видит все)."""
+    from registry.accounts import list_tokens
+
+    settings = current()
+    rows = list_tokens(settings.database(), settings.user)
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        state = "отозван" if row["revoked"] else "действует"
+        click.echo(f"{row['id']}\t{row['login']}\t{state}\t{row['label']}")
+
+
+@token.command("revoke")
+@click.argument("token_id", metavar="НОМЕР", type=int)
+def token_revoke(token_id: int) -> None:
+    """Отозвать токен НОМЕР."""
+    from registry.accounts import revoke_token
+
+    settings = current()
+    revoke_token(settings.database(), settings.user, token_id)
+    click.echo(f"Токен {token_id} отозван.")
+
+
+@group()
+def units() -> None:
+    """Подразделения-исполнители: школы, детские сады, управление; сопоставление с
+    ответственными в дорожных картах."""
+
+
+@units.command("add")
+@click.argument("name", metavar="ИМЯ")
+@click.option("--kind", type=UNIT_KINDS, default="general",
+              help="Вид подразделения (по умолчанию общеобразовательная).")
+def units_add(name: str, kind: str) -> None:
+    """Добавить подразделение ИМЯ («МБОУ СОШ № 1»)."""
+    from registry.units import add_unit
+
+    settings = current()
+    info = add_unit(settings.database(), settings.user, name, kind)
+    click.echo(f"Подразделение {info.id} «{info.name}» добавлено.")
+
+
+@units.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def units_list(as_json: bool) -> None:
+    """Показать подразделения."""
+    from registry.units import list_units
+
+    settings = current()
+    rows = [u.as_dict() for u in list_units(settings.database(), settings.user)]
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['id']}\t{row['name']}\t{row['kind_label']}\tпользователей: "
+                   f"{row['people']}")
+
+
+@units.command("unmatched")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def units_unmatched(as_json: bool) -> None:
+    """Показать ответственных из дорожных карт, не сопоставленных с подразделениями."""
+    from registry.units import unmatched
+
+    settings = current()
+    rows = unmatched(settings.database(), settings.user)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo("Все ответственные сопоставлены с подразделениями.")
+    for row in rows:
+        refs = ", ".join(row["activities"][:8])  # type: ignore[index]
+        click.echo(f"«{row['name']}»: {refs}")
+
+
+@units.command("map")
+@click.argument("text", metavar="ТЕКСТ")
+@click.argument("unit", metavar="ПОДРАЗДЕЛЕНИЕ", required=False)
+@click.option("--group", type=Russian({"general": "все-общеобразовательные",
+                                      "preschool": "все-дошкольные",
+                                      "additional": "все-дополнительного-образования",
+                                      "department": "управление", "none": "не-исполнитель"}),
+              help="Вместо подразделения — группа подразделений, или «не-исполнитель».")
+def units_map(text: str, unit: str | None, group: str | None) -> None:
+    """Подтвердить, что ответственный ТЕКСТ — это подразделение ПОДРАЗДЕЛЕНИЕ (или группа)."""
+    from registry.units import map_executor
+
+    settings = current()
+    changed = map_executor(settings.database(), settings.user, text, unit, group)
+    click.echo(f"Сопоставление сохранено; обновлено связей с мероприятиями: {changed}.")
+
+
+@command("app-role")
+@click.argument("role", metavar="РОЛЬ")
+@click.option("--schema", default="public", help="Схема PostgreSQL (по умолчанию public).")
+@click.option("--apply", "apply_now", is_flag=True,
+              help="Выполнить сразу (подключение должно быть от владельца таблиц).")
+def app_role(role: str, schema: str, apply_now: bool) -> None:
+    """Права роли РОЛЬ, от которой karta работает с PostgreSQL: чтение и запись своих
+    таблиц, но без очистки и изменения журнала решений и его защиты."""
+    from registry.pgroles import app_role_sql, grant_app_role
+
+    if apply_now:
+        statements = grant_app_role(current().database(), role, schema)
+    else:
+        statements = app_role_sql(role, schema)
+    for statement in statements:
+        click.echo(statement + ";")
+    if apply_now:
+        click.echo(f"Права роли {role} настроены.")

@@ -1,0 +1,288 @@
+"""Commands of the everyday work: importing roadmaps, lists, an occurrence's transitions and
+its history."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from commands.common import (
+    STATES,
+    command,
+    console,
+    current,
+    echo_document,
+    echo_event,
+    echo_events,
+    pairs,
+    parse_date,
+    print_json,
+    roadmap_number,
+    today,
+)
+from documents.russian import screen_date
+
+# ----------------------------------------------------------------------------- import, lists
+
+@command("import")
+@click.argument("file", metavar="ФАЙЛ", type=click.Path(path_type=Path))
+@click.option("--period", metavar="ГГГГ-ГГГГ",
+              help="Период дорожной карты, если в документе он не указан.")
+@click.option("--title", default=None, help="Название дорожной карты вместо найденного.")
+@click.option("--school-years", is_flag=True,
+              help="Период по учебным годам (сентябрь–август): 2021-2023 — это 2021/22–2023/24.")
+@click.option("--again", is_flag=True, help="Импортировать файл, даже если он уже импортирован.")
+@click.option("--dry-run", is_flag=True,
+              help="Только показать, что будет создано (ничего не записывается).")
+@click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
+def import_(file: Path, period: str | None, title: str | None, school_years: bool,
+            again: bool, dry_run: bool, as_json: bool) -> None:
+    """Импортировать дорожную карту из ФАЙЛ (.docx, .xlsx, .csv, .txt)."""
+    from registry.roadmaps import import_roadmap, preview_import
+    from workflow.importing import parse_period
+
+    settings = current()
+    if school_years and not period:
+        from workflow.errors import KartaError
+
+        raise KartaError("укажите период вместе с --school-years, например --period 2021-2023")
+    years = parse_period(period, school_years) if period else None
+    if dry_run:
+        echo_preview(preview_import(settings.database(), file, settings.user, years, title),
+                      as_json)
+        return
+    result = import_roadmap(settings.database(), file, settings.user, years, title, again)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    click.echo(f"Импортирована дорожная карта R{result.roadmap}: «{result.title}»")
+    click.echo(f"Период {result.period}; разделов {result.sections}, мероприятий "
+               f"{result.activities}, исполнений {result.occurrences}.")
+    if result.flagged:
+        click.echo(f"Сроки не распознаны, проверьте: {', '.join(result.flagged)}")
+    for part in result.skipped:
+        lines = part["lines"]
+        click.echo(f"Пропущено (строки {lines[0]}–{lines[1]}): {part['title']} — "  # type: ignore[index]
+                   f"{part['reason']}")
+
+
+def echo_preview(preview: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print_json(preview)
+        return
+    click.echo(f"Будет импортирована дорожная карта «{preview['title']}» (ничего не записано)")
+    click.echo(f"Период {preview['period']}; разделов {len(preview['sections'])}, мероприятий "
+               f"{len(preview['activities'])}, исполнений {preview['occurrences']}.")
+    if preview["already"]:
+        click.echo(f"Этот файл уже импортирован как {preview['already']['ref']}.")
+    for section in preview["sections"]:
+        click.echo(f"  раздел {section['heading']}")
+    for activity in preview["activities"]:
+        mark = f" — сроки не распознаны: {activity['problem']}" if activity["flagged"] else ""
+        click.echo(f"  {activity['code']}. {activity['title'][:70]} | {activity['deadline_text']}"
+                   f"{mark}")
+    for part in preview["skipped"]:
+        lines = part["lines"]
+        click.echo(f"Пропущено (строки {lines[0]}–{lines[1]}): {part['title']} — "
+                   f"{part['reason']}")
+
+
+
+@command()
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def roadmaps(as_json: bool) -> None:
+    """Показать импортированные дорожные карты."""
+    from registry.roadmaps import list_roadmaps
+
+    settings = current()
+    rows = list_roadmaps(settings.database(), settings.user)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo("Дорожных карт нет: импортируйте файл командой «karta import ФАЙЛ».")
+        return
+    from rich.table import Table
+
+    table = Table("Ссылка", "Название", "Период", "Мероприятий", "Исполнений", "Файл")
+    for row in rows:
+        table.add_row(str(row["ref"]), str(row["title"]), str(row["period"]),
+                      str(row["activities"]), str(row["occurrences"]), str(row["source"]))
+    console().print(table)
+
+
+@command()
+@click.option("--roadmap", "roadmap", metavar="НОМЕР", help="Только эта дорожная карта (1 или R1).")
+@click.option("--status", type=STATES, default=None,
+              help="Только исполнения в этом состоянии.")
+@click.option("--overdue", is_flag=True,
+              help="Только просроченные исполнения (запланированные и выполняемые).")
+@click.option("--as-of", "as_of", metavar="ДД.ММ.ГГГГ",
+              help="На какую дату считать просрочку (по умолчанию сегодня).")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def activities(roadmap: str | None, status: str | None, overdue: bool, as_of: str | None,
+               as_json: bool) -> None:
+    """Показать мероприятия и их исполнения по периодам."""
+    from registry.roadmaps import list_activities
+    from workflow.machine import state_label
+
+    settings = current()
+    when = (parse_date(as_of) or today()) if overdue else None
+    rows = list_activities(settings.database(), settings.user, roadmap_number(roadmap), status,
+                           when)
+    if as_json:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table("Ссылка", "Мероприятие", "Сроки", "Ответственные", "Исполнения")
+    for row in rows:
+        occurrences = "\n".join(
+            f"{o['ref']} {state_label(str(o['state']))}"
+            + (f" до {screen_date(o['due'])}" if o["due"] else "")
+            for o in row["occurrences"]  # type: ignore[attr-defined]
+        )
+        table.add_row(str(row["ref"]), str(row["title"]), str(row["deadline_text"]),
+                      ", ".join(row["responsible"]), occurrences)  # type: ignore[arg-type]
+    console().print(table)
+
+
+@command()
+@click.argument("ref", metavar="ССЫЛКА")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def show(ref: str, as_json: bool) -> None:
+    """Показать дорожную карту, мероприятие или исполнение по ссылке ССЫЛКА."""
+    from registry.occurrences import show as show_ref
+    from workflow.machine import state_label
+
+    settings = current()
+    data = show_ref(settings.database(), ref, settings.user)
+    if as_json:
+        print_json(data)
+        return
+    roadmap: dict[str, Any] = data["roadmap"]  # type: ignore[assignment]
+    click.echo(f"Дорожная карта {roadmap['ref']}: {roadmap['title']} ({roadmap['period']})")
+    if "states" in roadmap:
+        approval = roadmap["approval"]
+        click.echo("Утверждена приказом от " + date.fromisoformat(approval["date"]).strftime(
+            "%d.%m.%Y") + " № " + approval["number"]
+                   if approval else "Не утверждена (karta approve " + roadmap["ref"] + ")")
+        click.echo(f"Файл: {roadmap['source']} (SHA-256 {roadmap['sha256'][:16]}…), импорт "
+                   f"{roadmap['imported']}")
+        from workflow.machine import state_label
+
+        click.echo("Исполнения: " + (", ".join(
+            f"{state_label(state)} — {count}" for state, count in roadmap["states"].items())
+            or "нет"))
+    activity: dict[str, Any] | None = data.get("activity")  # type: ignore[assignment]
+    if activity:
+        click.echo(f"Мероприятие {activity['ref']}: {activity['title']}")
+        if activity["section"]:
+            click.echo(f"Раздел: {activity['section']}")
+        click.echo(f"Сроки: {activity['deadline_text'] or '—'}"
+                   + (" (не распознаны)" if activity["deadline_flagged"] else ""))
+        click.echo(f"Ответственные: {', '.join(activity['responsible']) or '—'}")
+        if activity["planned_result"]:
+            click.echo(f"Планируемый результат: {activity['planned_result']}")
+    occurrence: dict[str, Any] | None = data.get("occurrence")  # type: ignore[assignment]
+    if occurrence:
+        click.echo(f"Исполнение {occurrence['ref']}: {occurrence['state_label']}, "
+                   f"срок {screen_date(occurrence['due']) or 'не установлен'}, версия "
+                   f"{occurrence['version']}")
+        allowed = ", ".join(f"{a['event']} ({a['label']})" for a in occurrence["allowed"])
+        click.echo(f"Допустимые действия: {allowed or 'нет (состояние конечное)'}")
+        for entry in occurrence["history"]:
+            echo_event(entry)
+    elif activity:
+        for o in activity["occurrences"]:
+            click.echo(f"  {o['ref']}: {state_label(o['state'])}"
+                       + (f", срок {screen_date(o['due'])}" if o["due"] else ""))
+
+
+
+# ----------------------------------------------------------------------------- transitions
+
+
+def _transition_command(event: str, summary: str, comment_help: str,
+                        extra: list[Any] | None = None) -> click.Command:
+    """One of the transitions: the same options and output for every event."""
+
+    def run(ref: str, comment: str | None, files: tuple[Path, ...], as_json: bool,
+            **options: Any) -> None:
+        from registry.occurrences import apply_event
+        from workflow.machine import state_label
+
+        settings = current()
+        result = apply_event(
+            settings.database(), ref, event, settings.user, comment=comment, files=list(files),
+            order=options.get("order", False),
+            figures=pairs(options.get("figures", ()), "=", "--figure"),
+            decisions=list(options.get("decisions", ())),
+            recommendations=pairs(options.get("recommendations", ()), ":", "--recommend"))
+        if as_json:
+            print_json(result.as_dict())
+            return
+        click.echo(f"{result.ref}: {state_label(result.source)} → {state_label(result.dest)}"
+                   f" (версия {result.version}, {screen_date(result.at)})")
+        for document in result.documents:
+            echo_document(document)
+
+    for decorator in reversed([
+        command(event, help=summary),
+        click.argument("ref", metavar="ССЫЛКА"),
+        click.option("--comment", "-m", metavar="ТЕКСТ", help=comment_help),
+        click.option("--file", "files", multiple=True, type=click.Path(path_type=Path),
+                     help="Приложить файл (можно несколько раз)."),
+        *(extra or []),
+        click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON."),
+    ]):
+        run = decorator(run)
+    return run  # type: ignore[return-value]
+
+
+
+start = _transition_command("start", "Начать исполнение ССЫЛКА (запланировано → выполняется); "
+                             "по правилам готовит проект приказа о проведении.",
+                    "Комментарий.",
+                    [click.option("--order", is_flag=True,
+                                  help="Подготовить проект приказа о проведении, даже если "
+                                       "дорожная карта его не называет.")])
+report = _transition_command(
+    "report", "Представить отчёт по ССЫЛКА (выполняется → отчёт представлен); нужен текст отчёта "
+              "или файл. Информация о реализации дорожной карты за год — команда "
+              "«karta annual-report».", "Текст отчёта.")
+
+
+return_ = _transition_command("return", "Вернуть отчёт по ССЫЛКА на доработку (отчёт представлен → "
+                              "выполняется); нужна причина.", "Причина возврата.")
+analyse = _transition_command(
+    "analyse", "Провести анализ по ССЫЛКА (отчёт представлен → проанализировано); нужны выводы. "
+               "Формирует аналитическую справку, приказ об итогах (если есть решения) и "
+               "адресные рекомендации (если есть адресаты).", "Выводы анализа.",
+    [click.option("--figure", "figures", multiple=True, metavar="ПОКАЗАТЕЛЬ=ЗНАЧЕНИЕ",
+                  help="Показатель для справки (можно несколько раз)."),
+     click.option("--decision", "decisions", multiple=True, metavar="ТЕКСТ",
+                  help="Управленческое решение — пункт приказа об итогах, с инфинитива "
+                       "(можно несколько раз)."),
+     click.option("--recommend", "recommendations", multiple=True, metavar="АДРЕСАТ: ТЕКСТ",
+                  help="Адресная рекомендация (можно несколько раз).")])
+cancel = _transition_command("cancel", "Отменить исполнение ССЫЛКА; нужна причина.",
+                             "Причина отмены.")
+
+
+@command()
+@click.argument("ref", metavar="ССЫЛКА")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def history(ref: str, as_json: bool) -> None:
+    """Показать историю решений по ССЫЛКА (карта, мероприятие или исполнение)."""
+    from registry.occurrences import history as read_history
+
+    settings = current()
+    # a roadmap's or an activity's history names the occurrence of each line
+    echo_events(read_history(settings.database(), ref, settings.user), as_json,
+                with_object="@" not in ref)
+
+
