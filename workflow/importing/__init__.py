@@ -15,8 +15,9 @@ from pathlib import Path
 from workflow.errors import InvalidPeriod, PeriodRequired, RoadmapFormatError
 from workflow.importing.columns import ColumnMap, map_columns
 from workflow.importing.layout import Table, TextRegion, segment
+from workflow.importing.limits import Deadline
 from workflow.importing.rows import read_rows
-from workflow.importing.sources import Item, read_items
+from workflow.importing.sources import Item, items_from_bytes, read_source
 from workflow.importing.text import clean, single_line
 from workflow.roadmap import RoadmapDraft, SkippedPart
 
@@ -133,8 +134,10 @@ def _paragraphs(items: list[Item]) -> list[str]:
 def read_roadmap(path: Path, period: Period | None = None,
                  title: str | None = None) -> RoadmapDraft:
     """Read a roadmap file into a draft; raise ``RoadmapFormatError`` or ``PeriodRequired``."""
-    items = read_items(path)
-    blocks = segment(items)
+    data = read_source(path)
+    deadline = Deadline(path.name)  # one time budget for reading, finding and parsing
+    items = items_from_bytes(path.name, data, deadline)
+    blocks = segment(items, deadline)
     candidates: list[tuple[Table, ColumnMap]] = []
     skipped_tables: list[tuple[Table, str]] = []
     for block in blocks:
@@ -163,7 +166,7 @@ def read_roadmap(path: Path, period: Period | None = None,
         if other is not table:
             skipped_tables.append((other, "ещё одна таблица мероприятий; импортирована "
                                           "самая большая таблица, эту импортируйте отдельно"))
-    sections, activities = read_rows(table, columns, path.name)
+    sections, activities = read_rows(table, columns, path.name, deadline)
     if not activities:
         raise RoadmapFormatError(path.name, table.first_line, "в таблице нет ни одного мероприятия")
 
@@ -180,7 +183,6 @@ def read_roadmap(path: Path, period: Period | None = None,
     if found_period is None:
         raise PeriodRequired(path.name)
 
-    data = path.read_bytes()
     draft = RoadmapDraft(
         title=found_title, first_year=found_period.first, last_year=found_period.last,
         school_years=found_period.school_years,
