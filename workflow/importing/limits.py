@@ -33,7 +33,7 @@ MAX_MERGED_RANGES = 100_000  # merged areas in one Excel sheet
 MAX_ROW_ELEMENTS = 16_384  # cells written in one Excel row (Excel's own column limit)
 
 # The shape of what is read, in every format.
-MAX_ROWS = 100_000  # table rows (and lines of a text dump)
+MAX_ROWS = 100_000  # table rows, lines and paragraphs of one file
 MAX_COLUMNS = 64  # filled columns of a row
 MAX_CELLS = 1_000_000  # cells of all rows together (rows × columns)
 MAX_CELL_CHARS = 20_000  # one cell (about ten pages of text)
@@ -50,7 +50,9 @@ def count(number: int) -> str:
 
 
 def megabytes(size: int) -> str:
-    """A size in whole megabytes: «20 МБ»."""
+    """A size in whole megabytes, «20 МБ», or kilobytes below one, «64 КБ»."""
+    if size < MB:
+        return f"{count(size // 1024)} КБ"
     return f"{count(size // MB)} МБ"
 
 
@@ -79,7 +81,7 @@ class Tally:
     def __init__(self, file: str, deadline: Deadline) -> None:
         self.file = file
         self.deadline = deadline
-        self.rows = 0
+        self.lines = 0  # rows and lines of text
         self.cells = 0
         self.chars = 0
 
@@ -90,10 +92,7 @@ class Tally:
     def row(self, cells: list[str], line: int) -> list[str]:
         """Check one table row and return its cells, cleaned; empty cells past the last
         allowed column are dropped (spreadsheets format whole rows), filled ones refused."""
-        self.deadline.check()
-        self.rows += 1
-        if self.rows > MAX_ROWS:
-            raise self.refuse("MAX_ROWS", f"в таблицах больше {count(MAX_ROWS)} строк", line)
+        self._add_line(line)
         if len(cells) > MAX_COLUMNS:
             if any(cell.strip() for cell in cells[MAX_COLUMNS:]):
                 raise self.refuse("MAX_COLUMNS", f"строка таблицы шире {count(MAX_COLUMNS)} "
@@ -111,11 +110,18 @@ class Tally:
 
     def text(self, text: str, line: int) -> str:
         """Check one line or paragraph of text and return it, cleaned."""
+        self._add_line(line)
         if len(text) > MAX_LINE_CHARS:
             raise self.refuse("MAX_LINE_CHARS", f"строка текста длиннее "
                                                 f"{count(MAX_LINE_CHARS)} символов", line)
         self._add_chars(len(text), line)
         return safe_text(text)
+
+    def _add_line(self, line: int) -> None:
+        self.deadline.check()
+        self.lines += 1
+        if self.lines > MAX_ROWS:
+            raise self.refuse("MAX_ROWS", f"в файле больше {count(MAX_ROWS)} строк", line)
 
     def _add_chars(self, size: int, line: int) -> None:
         self.chars += size

@@ -55,7 +55,7 @@ class Package:
                             "Office 97–2003; сохраните его без пароля в формате "
                             f"{self.suffix or '.docx/.xlsx'}")
         directory_size = _directory_size(data)
-        if directory_size is None:
+        if directory_size is None or directory_size > len(data):
             raise self.not_a_package()
         if directory_size > limits.MAX_ZIP_DIRECTORY_BYTES:
             raise self.refuse("MAX_ZIP_DIRECTORY_BYTES", "оглавление ZIP-архива больше "

@@ -150,12 +150,17 @@ def _read_csv(text: str, tally: Tally) -> list[Item]:
     if longest > limits.MAX_LINE_CHARS:
         raise tally.refuse("MAX_LINE_CHARS", "строка текста длиннее "
                                              f"{count(limits.MAX_LINE_CHARS)} символов")
-    sample = text[:4096]
+    # whole lines only: a sample that ends inside a long quoted cell hides the delimiter
+    end = text.rfind("\n", 0, 4096)
+    sample = text[:end] if end > 0 else text[:4096]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
         reader = csv.reader(io.StringIO(text), dialect)
     except (csv.Error, TypeError):  # no dialect found, or a guess csv cannot use
-        reader = csv.reader(io.StringIO(text), csv.excel)
+        # a title line without delimiters, or a long quoted cell, defeats the sniffer:
+        # take the delimiter the sample has most of
+        delimiter = max(";,\t", key=sample.count) if sample else ","
+        reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
     items: list[Item] = []
     try:
         for row in reader:
