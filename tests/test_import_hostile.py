@@ -212,6 +212,21 @@ def test_xlsx_billion_laughs_in_shared_strings_is_refused(tmp_path: Path) -> Non
              "часть «xl/sharedStrings.xml» содержит DTD", seconds=5)
 
 
+def test_xlsx_with_an_svg_image_that_has_a_dtd_is_read(tmp_path: Path) -> None:
+    """An SVG image may carry a DTD (Illustrator declares entities): a part declared as an
+    image is not refused for it, and openpyxl never parses it."""
+    parts = h.parts_of(h.xlsx())
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Default Extension="svg" ContentType="image/svg+xml"/></Types>')
+    parts["xl/media/image1.svg"] = (
+        b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [<!ENTITY ns "http://www.w3.org/'
+        b'2000/svg">]><svg xmlns="&ns;"><rect/></svg>')
+    target = tmp_path / "logo.xlsx"
+    target.write_bytes(h.zip_of(parts))
+    assert _activities(target) == EXPECTED
+
+
 def test_xlsx_many_rows_without_numbers_are_bounded(tmp_path: Path) -> None:
     rows = b"<row/>" * (limits.MAX_ROWS + 1)
     sheet = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
