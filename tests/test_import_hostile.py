@@ -419,6 +419,15 @@ def test_cells_and_text_of_a_file_are_bounded(tmp_path: Path,
 # -- files that are not what they say -----------------------------------------------------------
 
 
+def test_file_name_that_is_not_utf8_is_kept_printable(tmp_path: Path) -> None:
+    """Linux file names are bytes: the draft carries no character a database refuses."""
+    target = tmp_path / b"plan\xff.txt".decode("utf-8", "surrogateescape")
+    target.write_bytes("\n".join("\t".join(r) for r in h.activity_rows(3)).encode())
+    draft = read_roadmap(target, PERIOD)
+    draft.source_name.encode("utf-8")
+    draft.title.encode("utf-8")
+
+
 @pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
 def test_encrypted_or_ole_file_renamed(tmp_path: Path, suffix: str) -> None:
     _refused(tmp_path / f"secret{suffix}", h.OLE_FILE,

@@ -15,7 +15,7 @@ from pathlib import Path
 from workflow.errors import InvalidPeriod, PeriodRequired, RoadmapFormatError
 from workflow.importing.columns import ColumnMap, map_columns
 from workflow.importing.layout import Table, TextRegion, segment
-from workflow.importing.limits import Deadline
+from workflow.importing.limits import Deadline, safe_text
 from workflow.importing.rows import read_rows
 from workflow.importing.sources import Item, items_from_bytes, read_source
 from workflow.importing.text import clean, single_line
@@ -178,7 +178,8 @@ def read_roadmap(path: Path, period: Period | None = None,
             before.extend(block.items)
     caption = _block_text(table.caption)
     earlier = list(reversed(_paragraphs(before)))
-    found_title = title or _roadmap_title(caption, earlier) or path.stem
+    # a file name can hold bytes that are not UTF-8, which no database stores
+    found_title = safe_text(title or _roadmap_title(caption, earlier) or path.stem)
     found_period = period or find_period([caption, found_title, *earlier])
     if found_period is None:
         raise PeriodRequired(path.name)
@@ -186,7 +187,7 @@ def read_roadmap(path: Path, period: Period | None = None,
     draft = RoadmapDraft(
         title=found_title, first_year=found_period.first, last_year=found_period.last,
         school_years=found_period.school_years,
-        source_name=path.name, source_sha256=hashlib.sha256(data).hexdigest(),
+        source_name=safe_text(path.name), source_sha256=hashlib.sha256(data).hexdigest(),
         sections=sections, activities=activities, columns=columns.headers,
     )
     draft.skipped = _skipped(blocks, table, skipped_tables, found_title)
