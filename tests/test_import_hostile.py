@@ -286,6 +286,18 @@ def test_malformed_xml_inside_the_zip(tmp_path: Path) -> None:
              "файл .xlsx повреждён: часть «xl/workbook.xml» не читается")
 
 
+def test_unknown_xml_encoding_is_a_broken_part(tmp_path: Path) -> None:
+    """Found by the fuzz run: expat raised LookupError for «encoding="UTF-8j"»."""
+    document = h.document_xml(h.roadmap_body()).replace(b'encoding="UTF-8"', b'encoding="UTF-8j"')
+    _refused(tmp_path / "encoding.docx", h.docx(document=document),
+             "файл .docx повреждён: часть «word/document.xml» не читается")
+    sheet = h.parts_of(h.xlsx())["xl/worksheets/sheet1.xml"]
+    sheet = b'<?xml version="1.0" encoding="KOI-9"?>' + sheet.split(b"?>", 1)[-1]
+    _refused(tmp_path / "encoding.xlsx",
+             h.replace_parts(h.xlsx(), {"xl/worksheets/sheet1.xml": sheet}),
+             "файл .xlsx повреждён: часть «xl/worksheets/sheet1.xml» не читается")
+
+
 def test_docx_deep_nesting_is_refused(tmp_path: Path) -> None:
     deep = h.paragraph(h.TITLE) + "<w:sdt>" * 5000 + "</w:sdt>" * 5000
     error = _refused(tmp_path / "deep.docx", h.docx(deep),

@@ -32,7 +32,7 @@ _CHUNK = 64 * 1024
 # Errors a broken ZIP or XML raises from zipfile, zlib and the parsers, besides our own.
 _BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
            NotImplementedError, RuntimeError, struct.error, OverflowError, IndexError,
-           ParseError, expat.ExpatError, UnicodeError, TypeError)
+           ParseError, expat.ExpatError, UnicodeError, LookupError, TypeError)
 
 ElementHandler = Callable[[str, dict[str, str], int], None]
 
