@@ -431,6 +431,19 @@ def test_cells_and_text_of_a_file_are_bounded(tmp_path: Path,
 # -- files that are not what they say -----------------------------------------------------------
 
 
+def test_cli_shows_a_hostile_file_as_one_line_and_stores_nothing(karta: Karta,
+                                                                 tmp_path: Path) -> None:
+    document = _word_roadmap()
+    _set_grid(document, "w:gridSpan", "400000000")
+    target = tmp_path / "span.docx"
+    target.write_bytes(_saved(document))
+    result = karta("import", str(target))
+    assert result.exit_code == 1
+    assert result.stderr == ("ошибка: span.docx, строка 3: объединение ячеек "
+                             "w:gridSpan=400000000 больше допустимых 64 столбцов\n")
+    assert karta("roadmaps", "--json").output.strip() == "[]"
+
+
 def test_file_name_that_is_not_utf8_is_kept_printable(tmp_path: Path) -> None:
     """Linux file names are bytes: the draft carries no character a database refuses."""
     target = tmp_path / b"plan\xff.txt".decode("utf-8", "surrogateescape")
