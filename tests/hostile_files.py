@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import struct
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -107,7 +108,10 @@ def xlsx(rows: list[list[str]] | None = None, merges: Iterable[str] = (),
         sheet[ref] = value
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
+    # the same bytes every time (openpyxl stamps the time): a fuzz seed then repeats a run
+    core = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2021-01-01T00:00:00Z",
+                  parts_of(out.getvalue())["docProps/core.xml"])
+    return replace_parts(out.getvalue(), {"docProps/core.xml": core})
 
 
 # -- ZIP -------------------------------------------------------------------------------------
@@ -118,8 +122,15 @@ def zip_of(parts: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression) as archive:
         for name, data in parts.items():
-            archive.writestr(name, data)
+            archive.writestr(_dated(name), data, compress_type=compression)
     return out.getvalue()
+
+
+def _dated(name: str) -> zipfile.ZipInfo:
+    """A part's entry with a fixed date, so that a ZIP's bytes depend on its parts only."""
+    info = zipfile.ZipInfo(name, date_time=(2021, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
 def parts_of(data: bytes) -> dict[str, bytes]:
@@ -146,8 +157,8 @@ def streamed_zip(parts: dict[str, bytes], name: str, chunks: Iterator[bytes]) ->
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for part, content in parts.items():
             if part != name:
-                archive.writestr(part, content)
-        with archive.open(name, "w", force_zip64=True) as handle:
+                archive.writestr(_dated(part), content)
+        with archive.open(_dated(name), "w", force_zip64=True) as handle:
             for chunk in chunks:
                 handle.write(chunk)
     return out.getvalue()
