@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from workflow.errors import KartaError, RoadmapFormatError
 from workflow.importing import limits
-from workflow.importing.limits import Deadline, Tally, count
+from workflow.importing.limits import Deadline, Tally, count, shown
 from workflow.importing.package import Package
 from workflow.importing.sources import Item
 
@@ -133,8 +133,7 @@ def _cell_text(value: object) -> str:
 
 
 def _one_line(error: BaseException) -> str:
-    text = " ".join(str(error).split())
-    return text[:200] if text else type(error).__name__
+    return shown(str(error), 200) or type(error).__name__
 
 
 # -- the scan -----------------------------------------------------------------------------
@@ -224,7 +223,7 @@ class _PartScan:
                                                     f"{count(limits.MAX_CELLS)}")
         elif self.elements > limits.MAX_PART_ELEMENTS:
             # openpyxl parses this part whole into a tree
-            raise self._refuse("MAX_PART_ELEMENTS", f"в части «{self.name}» больше "
+            raise self._refuse("MAX_PART_ELEMENTS", f"в части «{shown(self.name, 80)}» больше "
                                                     f"{count(limits.MAX_PART_ELEMENTS)} "
                                                     "XML-элементов")
 
@@ -242,7 +241,7 @@ class _PartScan:
         if not number:
             self.row += 1  # a row without a number follows the one before
         elif not (number.isascii() and number.isdigit()):
-            raise self.package.broken(self.name, f"неверный номер строки «{number[:20]}»")
+            raise self.package.broken(self.name, f"неверный номер строки «{shown(number, 20)}»")
         else:
             self.row = int(number) if len(number) < 10 else limits.MAX_ROWS + 1
         if self.row > limits.MAX_ROWS or self.rows > limits.MAX_ROWS:
@@ -258,10 +257,10 @@ class _PartScan:
         try:
             first_column, first_row, _, last_row = range_boundaries(ref)
         except (ValueError, TypeError):
-            raise self.package.broken(self.name, f"неверная объединённая область «{ref[:40]}»")\
+            raise self.package.broken(self.name, f"неверная объединённая область «{shown(ref)}»")\
                 from None
         if first_row is None or last_row is None or first_column is None:
-            raise self.package.broken(self.name, f"неверная объединённая область «{ref[:40]}»")
+            raise self.package.broken(self.name, f"неверная объединённая область «{shown(ref)}»")
         if last_row > first_row:
             self.merges.append(_Merge(first_row, min(last_row, limits.MAX_ROWS), first_column))
 

@@ -141,3 +141,11 @@ def safe_text(text: str) -> str:
         except UnicodeEncodeError:
             text = text.encode("utf-8", "replace").decode("utf-8")
     return text
+
+
+def shown(text: str, length: int = 40) -> str:
+    """A value from a file as a message may quote it: on one line, printable, at most
+    ``length`` characters."""
+    text = "".join(ch if ch.isprintable() else " " for ch in text[:length * 4])
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[:length - 1] + "…"

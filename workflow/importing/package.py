@@ -22,7 +22,7 @@ from defusedxml.ElementTree import iterparse
 
 from workflow.errors import KartaError, RoadmapFormatError, RoadmapLimitExceeded
 from workflow.importing import limits
-from workflow.importing.limits import Deadline, count, megabytes
+from workflow.importing.limits import Deadline, count, megabytes, shown
 
 # Word 97-2003, Excel 97-2003 and password-protected Office files are OLE compound files.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -81,8 +81,8 @@ class Package:
                     and ratio > limits.MAX_COMPRESSION_RATIO:
                 raise self.refuse(
                     "MAX_COMPRESSION_RATIO",
-                    f"часть «{info.filename}» сжата в {count(int(ratio))} раз, допустимо не "
-                    f"больше {limits.MAX_COMPRESSION_RATIO} (похоже на zip-бомбу)")
+                    f"часть «{shown(info.filename, 80)}» сжата в {count(int(ratio))} раз, "
+                    f"допустимо не больше {limits.MAX_COMPRESSION_RATIO} (похоже на zip-бомбу)")
 
     # -- errors ------------------------------------------------------------------------------
 
@@ -94,8 +94,8 @@ class Package:
     def broken(self, part: str, detail: str = "") -> RoadmapFormatError:
         """The error for a damaged part (to ``raise``)."""
         tail = f": {detail}" if detail else ""
-        return RoadmapFormatError(self.file, None,
-                                  f"файл {self.suffix} повреждён: часть «{part}» не читается{tail}")
+        return RoadmapFormatError(self.file, None, f"файл {self.suffix} повреждён: часть "
+                                                   f"«{shown(part, 80)}» не читается{tail}")
 
     def refuse(self, limit: str, reason: str) -> RoadmapLimitExceeded:
         """The error for a breached limit (to ``raise``)."""
@@ -197,14 +197,15 @@ class Package:
             raise self.refuse("MAX_XML_ELEMENTS", "XML-элементов в файле больше "
                                                   f"{count(limits.MAX_XML_ELEMENTS)}")
         if depth > limits.MAX_XML_DEPTH:
-            raise self.refuse("MAX_XML_DEPTH", f"вложенность XML в части «{name}» глубже "
+            raise self.refuse("MAX_XML_DEPTH", "вложенность XML в части "
+                                               f"«{shown(name, 80)}» глубже "
                                                f"{limits.MAX_XML_DEPTH} уровней")
         if not self.elements & 0xFFF:
             self.deadline.check()
 
     def _dtd(self, name: str) -> RoadmapFormatError:
         return RoadmapFormatError(self.file, None,
-                                  f"часть «{name}» содержит DTD (<!DOCTYPE>, сущности), "
+                                  f"часть «{shown(name, 80)}» содержит DTD (<!DOCTYPE>, сущности), "
                                   "которой не бывает в файлах Office; файл не читается")
 
     def close(self) -> None:
@@ -271,5 +272,4 @@ def _directory_size(data: bytes) -> int | None:
 
 def _detail(error: BaseException) -> str:
     """A short reason from a library error, on one line."""
-    text = " ".join(str(error).split())
-    return text[:200] if text else type(error).__name__
+    return shown(str(error), 200) or type(error).__name__

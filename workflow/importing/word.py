@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 
 from workflow.errors import RoadmapFormatError
 from workflow.importing import limits
-from workflow.importing.limits import Deadline, Tally, count
+from workflow.importing.limits import Deadline, Tally, count, shown
 from workflow.importing.package import Package
 from workflow.importing.sources import Item
 
@@ -82,7 +82,7 @@ class _DocumentReader:
                 if not stack and element.tag != DOCUMENT:
                     raise RoadmapFormatError(self.package.file, None,
                                              "не удалось открыть документ Word: часть "
-                                             f"«{part}» не является документом")
+                                             f"«{shown(part, 80)}» не является документом")
                 if len(stack) == 2 and stack[1].tag == BODY and element.tag == TBL:
                     self.table_index += 1
                     self.previous_row = []
@@ -154,7 +154,8 @@ class _DocumentReader:
         value = int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
         if value is None or value < least:
             raise RoadmapFormatError(self.package.file, self.line,
-                                     f"недопустимое значение {name}=«{raw[:20]}»: ожидается "
+                                     f"недопустимое значение {name}=«{shown(raw, 20)}»: "
+                                     "ожидается "
                                      f"целое число от {least} до {limits.MAX_GRID_SPAN}")
         if value > limits.MAX_GRID_SPAN:
             raise self.tally.refuse("MAX_GRID_SPAN", f"объединение ячеек {name}={value} "
