@@ -46,6 +46,8 @@ class Tally:
     slowest: float = 0.0
     slowest_case: str = ""
     seconds: float = 0.0
+    peak_step: float = 0.0  # the most the process's peak memory grew in one case, MB
+    peak_step_case: str = ""
 
     @property
     def clear_errors(self) -> int:
@@ -59,7 +61,9 @@ class Tally:
                  *(f"  {kind}: {number}" for kind, number in self.errors.most_common()),
                  f"tracebacks: {len(self.failures)}", f"peak memory: {peak:.0f} MB",
                  f"time: {self.seconds:.1f} s",
-                 f"slowest file: {self.slowest:.2f} s ({self.slowest_case})"]
+                 f"slowest file: {self.slowest:.2f} s ({self.slowest_case})",
+                 f"largest rise of peak memory: {self.peak_step:.0f} MB "
+                 f"({self.peak_step_case or 'none'})"]
         return "\n".join(lines)
 
 
@@ -213,7 +217,8 @@ def repeat_element(rng: random.Random, data: bytes) -> bytes:
         return repeat_slice(rng, data)
     match = rng.choice(matches)
     piece = match.group(0)
-    times = rng.choice([2, 10, 100, 1000, max(2, MAX_MUTANT_BYTES // (2 * len(piece)))])
+    most = max(2, MAX_MUTANT_BYTES // (2 * len(piece)))  # the mutant stays small
+    times = min(most, rng.choice([2, 10, 100, 1000, most]))
     return data[:match.end()] + piece * times + data[match.end():]
 
 
@@ -281,10 +286,17 @@ def run(iterations: int, seed: int, keep: Path | None = None,
             path = Path(folder) / f"case{number}{suffix}"
             path.write_bytes(data)
             case_started = time.monotonic()
+            peak_before = _peak_mb()
             outcome = _read(path)
             elapsed = time.monotonic() - case_started
             if elapsed > tally.slowest:
                 tally.slowest, tally.slowest_case = elapsed, f"{path.name}, {len(data)} bytes"
+            step = _peak_mb() - peak_before
+            if step > tally.peak_step:
+                tally.peak_step, tally.peak_step_case = step, f"{path.name}, {len(data)} bytes"
+                if keep is not None and step > 100:
+                    keep.mkdir(parents=True, exist_ok=True)
+                    (keep / path.name).write_bytes(data)
             tally.runs += 1
             if outcome is None:
                 tally.results += 1
@@ -314,6 +326,10 @@ _KINDS = [
     ("empty file", r"файл пуст"),
     ("unparsable CSV", r"строка CSV"),
 ]
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _read(path: Path) -> str | tuple[str] | None:
