@@ -50,6 +50,14 @@ class RoadmapFormatError(KartaError):
         self.reason = reason
 
 
+class RoadmapLimitExceeded(RoadmapFormatError):
+    """A roadmap file breaches an import limit (size, shape, nesting or time)."""
+
+    def __init__(self, file: str, limit: str, reason: str, line: int | None = None) -> None:
+        super().__init__(file, line, reason)
+        self.limit = limit
+
+
 class PeriodRequired(KartaError):
     """Neither the document nor the command gives the roadmap's period."""
 

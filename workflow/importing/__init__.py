@@ -15,8 +15,9 @@ from pathlib import Path
 from workflow.errors import InvalidPeriod, PeriodRequired, RoadmapFormatError
 from workflow.importing.columns import ColumnMap, map_columns
 from workflow.importing.layout import Table, TextRegion, segment
+from workflow.importing.limits import Deadline, safe_text
 from workflow.importing.rows import read_rows
-from workflow.importing.sources import Item, read_items
+from workflow.importing.sources import Item, items_from_bytes, read_source
 from workflow.importing.text import clean, single_line
 from workflow.roadmap import RoadmapDraft, SkippedPart
 
@@ -76,7 +77,7 @@ def find_period(texts: list[str]) -> Period | None:
     """The first period a text names («на 2021-2023 годы», «2020 — 2024 гг.», «2021 год»,
     «на 2021/2022 – 2023/2024 учебные годы»), outside «quoted» names of other documents."""
     for text in texts:
-        own = re.sub(r"«[^»]*»", " ", text)
+        own = _without_quoted(text)
         match = _SCHOOL_RANGE.search(own)
         if match:
             return Period(int(match.group(1)), int(match.group(2) or match.group(1)), True)
@@ -94,6 +95,22 @@ def find_period(texts: list[str]) -> Period | None:
         if match:
             return Period(int(match.group(1)), int(match.group(1)))
     return None
+
+
+def _without_quoted(text: str) -> str:
+    """The text with each «quoted» name replaced by a space, as re.sub(r"«[^»]*»", " ")
+    does, in linear time: the regular expression rescans to the end from every «."""
+    parts: list[str] = []
+    start = 0
+    while (opening := text.find("«", start)) >= 0:
+        closing = text.find("»", opening + 1)
+        if closing < 0:
+            break  # no » after this «, so none after any later « either
+        parts.append(text[start:opening])
+        parts.append(" ")
+        start = closing + 1
+    parts.append(text[start:])
+    return "".join(parts)
 
 
 def _block_text(items: list[Item]) -> str:
@@ -117,8 +134,10 @@ def _paragraphs(items: list[Item]) -> list[str]:
 def read_roadmap(path: Path, period: Period | None = None,
                  title: str | None = None) -> RoadmapDraft:
     """Read a roadmap file into a draft; raise ``RoadmapFormatError`` or ``PeriodRequired``."""
-    items = read_items(path)
-    blocks = segment(items)
+    data = read_source(path)
+    deadline = Deadline(path.name)  # one time budget for reading, finding and parsing
+    items = items_from_bytes(path.name, data, deadline)
+    blocks = segment(items, deadline)
     candidates: list[tuple[Table, ColumnMap]] = []
     skipped_tables: list[tuple[Table, str]] = []
     for block in blocks:
@@ -147,7 +166,7 @@ def read_roadmap(path: Path, period: Period | None = None,
         if other is not table:
             skipped_tables.append((other, "ещё одна таблица мероприятий; импортирована "
                                           "самая большая таблица, эту импортируйте отдельно"))
-    sections, activities = read_rows(table, columns, path.name)
+    sections, activities = read_rows(table, columns, path.name, deadline)
     if not activities:
         raise RoadmapFormatError(path.name, table.first_line, "в таблице нет ни одного мероприятия")
 
@@ -159,16 +178,16 @@ def read_roadmap(path: Path, period: Period | None = None,
             before.extend(block.items)
     caption = _block_text(table.caption)
     earlier = list(reversed(_paragraphs(before)))
-    found_title = title or _roadmap_title(caption, earlier) or path.stem
+    # a file name can hold bytes that are not UTF-8, which no database stores
+    found_title = safe_text(title or _roadmap_title(caption, earlier) or path.stem)
     found_period = period or find_period([caption, found_title, *earlier])
     if found_period is None:
         raise PeriodRequired(path.name)
 
-    data = path.read_bytes()
     draft = RoadmapDraft(
         title=found_title, first_year=found_period.first, last_year=found_period.last,
         school_years=found_period.school_years,
-        source_name=path.name, source_sha256=hashlib.sha256(data).hexdigest(),
+        source_name=safe_text(path.name), source_sha256=hashlib.sha256(data).hexdigest(),
         sections=sections, activities=activities, columns=columns.headers,
     )
     draft.skipped = _skipped(blocks, table, skipped_tables, found_title)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from workflow.importing.columns import is_header, is_header_tail, is_numbering_row
+from workflow.importing.limits import Deadline
 from workflow.importing.sources import Item
 
 
@@ -56,7 +57,7 @@ def _split_caption(pending: list[Item]) -> tuple[list[Item], list[Item]]:
     return pending[:start], pending[start:end]
 
 
-def segment(items: list[Item]) -> list[Table | TextRegion]:
+def segment(items: list[Item], deadline: Deadline | None = None) -> list[Table | TextRegion]:
     """Group items into tables and text regions in document order.
 
     A table starts at a header row; loose lines between its rows stay in it (section titles,
@@ -67,6 +68,9 @@ def segment(items: list[Item]) -> list[Table | TextRegion]:
     blocks: list[Table | TextRegion] = []
     current: Table | None = None
     current_docx_table: int | None = None
+    # ``current.width``, kept up to date here: computing it for every new .docx table made
+    # a document of many one-row tables quadratic
+    current_width = 0
     pending: list[Item] = []
 
     def flush_text() -> None:
@@ -74,7 +78,9 @@ def segment(items: list[Item]) -> list[Table | TextRegion]:
             blocks.append(TextRegion(list(pending)))
         pending.clear()
 
-    for item in items:
+    for position, item in enumerate(items):
+        if deadline is not None and not position & 0x3F:
+            deadline.check()
         if not item.is_row:
             pending.append(item)
             continue
@@ -91,6 +97,7 @@ def segment(items: list[Item]) -> list[Table | TextRegion]:
         if header_continues:
             assert current is not None
             current.header.append(item)
+            current_width = max(current_width, len(cells))
             continue
         if is_header(cells):
             if current is not None and not new_docx_table and _same_header(current, cells):
@@ -101,19 +108,23 @@ def segment(items: list[Item]) -> list[Table | TextRegion]:
             pending[:] = before
             flush_text()
             current = Table(header=[item], caption=caption)
+            current_width = len(cells)
             blocks.append(current)
             current_docx_table = item.table
             continue
-        if current is None or (new_docx_table and len(cells) != current.width):
+        if current is None or (new_docx_table and len(cells) != current_width):
             before, caption = _split_caption(pending)
             pending[:] = before
             flush_text()
             current = Table(caption=caption)
+            current_width = 0
             blocks.append(current)
         current_docx_table = item.table
         current.body.extend(pending)
         pending.clear()
         current.body.append(item)
+        if not current.header:
+            current_width = max(current_width, len(cells))
     flush_text()
     return blocks
 

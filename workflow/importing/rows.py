@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workflow.errors import RoadmapFormatError
+from workflow.errors import RoadmapFormatError, RoadmapLimitExceeded
+from workflow.importing import limits
 from workflow.importing.columns import ColumnMap, is_header, is_numbering_row
 from workflow.importing.layout import Table
+from workflow.importing.limits import Deadline
 from workflow.importing.text import (
     clean,
     is_emphasised,
@@ -85,10 +87,11 @@ def section_code_of(heading: str, ordinal: int) -> tuple[str, str]:
     return code, heading[match.end():].strip()
 
 
-def read_rows(table: Table, columns: ColumnMap, file: str) -> tuple[
+def read_rows(table: Table, columns: ColumnMap, file: str,
+              deadline: Deadline | None = None) -> tuple[
         list[SectionDraft], list[ActivityDraft]]:
     """Sections and activities of a roadmap table, in order, codes carrying the section
-    when numbering restarts in every section."""
+    when numbering restarts in every section; refused when ``deadline`` passes."""
     sections: list[SectionDraft] = []
     entries: list[tuple[_Fields, int, SectionDraft | None]] = []
     section: SectionDraft | None = None
@@ -103,6 +106,8 @@ def read_rows(table: Table, columns: ColumnMap, file: str) -> tuple[
         sections.append(section)
 
     for item in table.body:
+        if deadline is not None:
+            deadline.check()
         if not item.is_row:
             text = single_line(clean(item.text))
             if not text or is_page_number(text):
@@ -110,6 +115,7 @@ def read_rows(table: Table, columns: ColumnMap, file: str) -> tuple[
             if text.startswith(_SUB_ITEM) or text[0].islower():
                 if entries:  # «- …» sub-item or a line broken off the activity above
                     entries[-1][0].title = join_fragments(entries[-1][0].title, text)
+                    _check_length(entries[-1][0], file, item.line)
                 continue
             open_section(text, item.line)
             continue
@@ -161,9 +167,21 @@ def read_rows(table: Table, columns: ColumnMap, file: str) -> tuple[
             entries.append((fields, item.line, section))
         elif entries:
             entries[-1][0].merge(fields)
+            _check_length(entries[-1][0], file, item.line)
         elif fields.title:
             open_section(single_line(fields.title), item.line)
-    return sections, _activities(entries, sections, file)
+    return sections, _activities(entries, sections, file, deadline)
+
+
+def _check_length(fields: _Fields, file: str, line: int) -> None:
+    """Refuse a cell that continuation lines have grown past MAX_CELL_CHARS: joining them
+    one by one would otherwise take time quadratic in their number."""
+    longest = max(len(fields.title), len(fields.deadline), len(fields.executors),
+                  len(fields.result))
+    if longest > limits.MAX_CELL_CHARS:
+        raise RoadmapLimitExceeded(file, "MAX_CELL_CHARS",
+                                   f"ячейка длиннее {limits.count(limits.MAX_CELL_CHARS)} "
+                                   "символов вместе с продолжением на следующих строках", line)
 
 
 def _dotted_prefixes(table: Table, columns: ColumnMap) -> set[str]:
@@ -179,7 +197,8 @@ def _dotted_prefixes(table: Table, columns: ColumnMap) -> set[str]:
 
 
 def _activities(entries: list[tuple[_Fields, int, SectionDraft | None]],
-                sections: list[SectionDraft], file: str) -> list[ActivityDraft]:
+                sections: list[SectionDraft], file: str,
+                deadline: Deadline | None) -> list[ActivityDraft]:
     raw_codes = [re.sub(r"\s+", "", fields.code).rstrip(".") for fields, _, _ in entries]
     plain = all("." not in code for code in raw_codes if code)
     restarts = plain and len(sections) > 1 and _numbering_restarts(entries, raw_codes)
@@ -187,6 +206,8 @@ def _activities(entries: list[tuple[_Fields, int, SectionDraft | None]],
     seen: dict[str, int] = {}
     counters: dict[str | None, int] = {}
     for position, ((fields, line, section), code) in enumerate(zip(entries, raw_codes), 1):
+        if deadline is not None:
+            deadline.check()
         section_code = section.code if section else None
         counters[section_code] = counters.get(section_code, 0) + 1
         if not code:
@@ -235,10 +256,11 @@ _EXECUTOR_START = re.compile(
 )
 
 
+_CAPITALS = re.compile(r"[А-ЯЁ]{2,}")
+_BINDING_WORDS = frozenset(("с", "и", "при", "для", "в", "на"))
 # «МБОУ СОШ № 1», «МБДОУ ДС № 5», «МБУ ДО ЦДТ»: a legal form and a type of school are one
 # name, not two bodies
-_LEGAL_FORM = re.compile(r"(?:^|\s)(?:М[БАК]?(?:Д|У)?ОУ|М[БАК]?У|Г[БА]?ОУ|ЧОУ|АНО|МБОУ ДО|"
-                         r"М[БАК]?УДО|М[БАК]?У ДО|ДО)$")
+_LEGAL_FORM = re.compile(r"М[БАК]?(?:Д|У)?ОУ|М[БАК]?У|Г[БА]?ОУ|ЧОУ|АНО|М[БАК]?УДО|ДО")
 _SCHOOL_TYPE = re.compile(r"^(?:СОШ|ООШ|НОШ|СШ|ДС|ЦО|ДЮСШ|ЦДТ|ДДТ|ДО|ЦДО|ЦРР|ДШИ|ДДЮТ|СКОШ|"
                           r"«)")
 
@@ -248,6 +270,12 @@ def split_executors(text: str) -> list[str]:
     pieces: list[str] = []
     current: list[str] = []
     depth = 0
+    # The last word of the text gathered so far, kept as we go: rebuilding it from
+    # ``current`` at every token made a long cell quadratic. Only a one-token word can be
+    # an abbreviation or a preposition (a word of several tokens holds «,» or «;»).
+    last_token = ""  # the last token that is not a space
+    word_tokens = 0  # tokens in the last word
+    in_word = False  # the last token added was not a space
     for token in re.split(r"(\s+|[,;\n])", text):
         if not token:
             continue
@@ -256,28 +284,36 @@ def split_executors(text: str) -> list[str]:
             pieces.append("".join(current))
             current = []
             depth = 0
+            last_token, word_tokens, in_word = "", 0, False
             continue
         if token.isspace():
             current.append(" ")
+            in_word = False
             continue
-        previous = "".join(current).strip()
         starts_new = (
             depth - (token.count("«") - token.count("»")) <= 0
-            and previous
+            and word_tokens > 0
             and _EXECUTOR_START.match(token)
-            and (previous.endswith("»") or re.search(r"(?:^|\s)[А-ЯЁ]{2,}$", previous))
-            and not re.search(r"(?:\s|^)(?:с|и|при|для|в|на)$", previous)
-            and not (_LEGAL_FORM.search(previous) and _SCHOOL_TYPE.match(token))
+            and (last_token.endswith("»")
+                 or word_tokens == 1 and _CAPITALS.fullmatch(last_token))
+            and not (word_tokens == 1 and last_token in _BINDING_WORDS)
+            and not (_LEGAL_FORM.fullmatch(last_token) and _SCHOOL_TYPE.match(token))
         )
         if starts_new:
-            pieces.append(previous)
+            pieces.append("".join(current).strip())
             current = []
+            in_word = False
         current.append(token)
+        word_tokens = word_tokens + 1 if in_word else 1
+        last_token = token
+        in_word = True
     pieces.append("".join(current))
     result: list[str] = []
+    seen: set[str] = set()
     for piece in pieces:
         name = re.sub(r"\s+", " ", piece).strip(" .")
         name = name[:1].upper() + name[1:]
-        if name and name not in result:
+        if name and name not in seen:
+            seen.add(name)
             result.append(name)
     return result
