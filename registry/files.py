@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -41,9 +42,21 @@ class StoredFile:
         return {"name": self.name, "sha256": self.sha256, "size": self.size, "path": self.path}
 
 
+def shown_name(name: str) -> str:
+    """A file's name as records keep it: valid UTF-8 (Linux names may hold any bytes), no
+    control characters, bounded."""
+    text = name.encode("utf-8", "replace").decode("utf-8")
+    return "".join(c for c in text if c.isprintable())[:200] or "файл"
+
+
 def address(kind: str, sha: str, suffix: str) -> str:
     """Where content lives in any store."""
     return f"{kind}/{sha[:2]}/{sha}{suffix.lower()}"
+
+
+def _suffix(suffix: str) -> str:
+    """A file's extension as the store keeps it: short, plain, or none."""
+    return suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", suffix) else ""
 
 
 def normalise_address(recorded: str) -> str:
@@ -133,7 +146,7 @@ class FolderStore(FileStore):
     def put(self, data: bytes, kind: str, suffix: str, name: str = "",
             session: Session | None = None, force: bool = False) -> StoredFile:
         sha = hashlib.sha256(data).hexdigest()
-        where = address(kind, sha, suffix)
+        where = address(kind, sha, _suffix(suffix))
         target = self.root / where
         if force or not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -148,7 +161,7 @@ class FolderStore(FileStore):
                 Path(temporary).unlink(missing_ok=True)
                 raise KartaError(f"не удалось записать файл в хранилище {self.root}: "
                                  f"{error.strerror or error}") from None
-        return StoredFile(name or Path(where).name, sha, len(data), where)
+        return StoredFile(shown_name(name or Path(where).name), sha, len(data), where)
 
     def read(self, recorded: str) -> bytes:
         return self._path(recorded).read_bytes()
@@ -198,7 +211,7 @@ class DatabaseStore(FileStore):
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         sha = hashlib.sha256(data).hexdigest()
-        where = address(kind, sha, suffix)
+        where = address(kind, sha, _suffix(suffix))
         insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
         values = {"address": where, "sha256": sha, "size": len(data), "data": data}
         statement = insert(_BLOBS).values(**values)
@@ -209,7 +222,7 @@ class DatabaseStore(FileStore):
         else:
             with self.engine.begin() as connection:
                 connection.execute(statement)
-        return StoredFile(name or Path(where).name, sha, len(data), where)
+        return StoredFile(shown_name(name or Path(where).name), sha, len(data), where)
 
     def read(self, recorded: str) -> bytes:
         with self.engine.connect() as connection:

@@ -12,7 +12,6 @@ from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, select
 
 from registry.database import Database, utcnow
-from registry.files import read_limited
 from registry.history import record
 from registry.people import acting_person
 from registry.scope import activity_scope, roadmap_scope
@@ -98,7 +97,7 @@ def import_roadmap(db: Database, path: Path, login: str | None,
     draft = read_roadmap(path, period, title)
     if source_name:
         draft.source_name = source_name
-    data = read_limited(path)
+    data = draft.source  # the very bytes that were read and hashed
     with db.transaction() as session:
         person = acting_person(session, login, "import")
         if not again:

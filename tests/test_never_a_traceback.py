@@ -102,3 +102,15 @@ def test_demo_refuses_a_link_and_rebuilds_its_own_folder(tmp_path: Path) -> None
     (demo / "link-outside").symlink_to(outside)
     assert run("demo", "--out", str(demo))[0] == 0  # its own folder: rebuilt
     assert outside.read_text(encoding="utf-8") == "снаружи"  # a link inside: not followed
+
+
+def test_a_file_name_that_is_not_utf8_is_imported_and_logged(karta: Karta, tmp_path: Path
+                                                             ) -> None:
+    import os
+
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/\xff\xfe\xe4\xee\xf0\xee\xe3\xe0.txt"))
+    odd.write_bytes(ZAOZERSK.read_bytes())
+    result = karta("import", str(odd))
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.output
+    assert karta("audit", "verify").exit_code == 0

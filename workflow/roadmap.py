@@ -70,3 +70,4 @@ class RoadmapDraft:
     skipped: list[SkippedPart] = field(default_factory=list)
     columns: tuple[str, ...] = ()
     school_years: bool = False
+    source: bytes = field(default=b"", repr=False)  # the bytes read (and hashed), once

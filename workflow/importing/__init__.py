@@ -188,6 +188,7 @@ def read_roadmap(path: Path, period: Period | None = None,
         title=found_title, first_year=found_period.first, last_year=found_period.last,
         school_years=found_period.school_years,
         source_name=safe_text(path.name), source_sha256=hashlib.sha256(data).hexdigest(),
+        source=data,
         sections=sections, activities=activities, columns=columns.headers,
     )
     draft.skipped = _skipped(blocks, table, skipped_tables, found_title)
