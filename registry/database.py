@@ -14,10 +14,10 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, create_engine
 
 from registry import tables  # noqa: F401  (defines the tables on SQLModel.metadata)
-from workflow.errors import ConfigurationError, PermissionDenied
+from workflow.errors import ConfigurationError, KartaError, PermissionDenied
 
 DEFAULT_URL = "sqlite:///karta.db"
-LOG_LOCK = 5_270_274  # the advisory lock every PostgreSQL writer takes first
+LOG_LOCK = 5_270_274  # the advisory lock guarding the log's head on PostgreSQL
 LOCK_SECONDS = 10  # how long a writer waits for another before giving up with a clear message
 
 _REFUSE_LOG = "журнал решений неизменяем: изменение и удаление записей запрещены"
@@ -168,8 +168,13 @@ class Database:
         return self.engine.url.render_as_string(hide_password=True)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose changes land together on success and not at all on error."""
+    def transaction(self, exclusive: bool = True) -> Iterator[Session]:
+        """A session whose changes land together on success and not at all on error.
+
+        On PostgreSQL an ``exclusive`` transaction (the default: changes that read rows and
+        write them back) takes the log's lock first, so such writers queue as on SQLite; the
+        hot paths (transitions, signing) guard themselves with compare-and-set and pass
+        ``exclusive=False``: they lock only their rows, and the log's head for the append."""
         # SQLite: take the write lock up front, so two writers queue instead of the second
         # failing on a stale snapshot; the compare-and-set then tells who came second
         engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") \
@@ -177,11 +182,10 @@ class Database:
         session = Session(engine, expire_on_commit=False)
         try:
             if not self.is_sqlite:
-                # one writer at a time, as SQLite does: the hash chain needs the last event
-                # to stay last, and a fixed lock order rules out deadlocks
                 connection = session.connection()
                 connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_SECONDS}s'")
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOG_LOCK})")
+                if exclusive:
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOG_LOCK})")
             yield session
             session.commit()
         except PermissionDenied as denied:
@@ -227,9 +231,13 @@ class Database:
         self.engine.dispose()
 
 
-def database_error(error: Exception) -> ConfigurationError:
+def database_error(error: Exception) -> KartaError:
     """A database failure as one Russian line; a lock held too long says so."""
     text = _first_line(error)
+    if "deadlock detected" in text:
+        from workflow.errors import ConcurrentUpdate
+
+        return ConcurrentUpdate("запись")
     if "locked" in text or "lock timeout" in text or "busy" in text:
         return ConfigurationError(
             f"база данных занята другим пользователем дольше {LOCK_SECONDS} с; повторите "

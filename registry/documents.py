@@ -257,7 +257,7 @@ def claim(session: Session, preparation: Preparation,
           prepared: list[PreparedDocument]) -> None:
     """Claim the numbers the documents were rendered with (``NumbersTaken`` if gone)."""
     counts = Counter((p.draft.journal or "", p.year) for p in prepared if p.number)
-    for (journal, year), count in counts.items():
+    for (journal, year), count in sorted(counts.items()):  # one lock order for all writers
         assert year is not None
         claim_numbers(session, journal, year, preparation.expected[(journal, year)], count)
 
@@ -309,11 +309,12 @@ R = TypeVar("R")
 
 def run_with_documents(db: Database, read: Callable[[Session], tuple[T, list[DocumentDraft]]],
                        write: Callable[[Session, T, list[PreparedDocument]], R],
-                       cite_note: bool = False) -> R:
+                       cite_note: bool = False, exclusive: bool = True) -> R:
     """The shape of every command that makes documents: read and draft (a snapshot), render
     (no lock held), then one short write transaction that claims the journal numbers and
     registers; when another writer took the numbers meanwhile, render again. With
-    ``cite_note`` the documents of an analysis cite its analytic note."""
+    ``cite_note`` the documents of an analysis cite its analytic note; ``exclusive=False``
+    for writes that guard themselves by compare-and-set (see ``Database.transaction``)."""
     for _ in range(ATTEMPTS):
         with db.reading() as session:
             state, drafts = read(session)
@@ -323,7 +324,7 @@ def run_with_documents(db: Database, read: Callable[[Session], tuple[T, list[Doc
             note_context(drafts, preparation.org, preparation.expected)
         prepared = prepare(db, preparation)
         try:
-            with db.transaction() as session:
+            with db.transaction(exclusive) as session:
                 claim(session, preparation, prepared)
                 return write(session, state, prepared)
         except NumbersTaken:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlmodel import Session, col, or_, select
 
-from registry.database import utcnow
+from registry.database import LOG_LOCK, utcnow
 from registry.files import StoredFile
 from registry.state import Touch, vouch
 from registry.tables import HistoryEvent
@@ -62,6 +62,10 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
     """
     session.flush()
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # the log's head, until this transaction ends: the last event stays last (taken
+        # again by an exclusive transaction, which already holds it: that is free)
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOG_LOCK})")
     last = connection.execute(_LAST_EVENT).first()
     seq = (last.seq + 1) if last else 1
     details = dict(details or {})

@@ -32,18 +32,22 @@ def claim_numbers(session: Session, journal: str, year: int, expected: int,
                   count: int) -> None:
     """In the write transaction: move the counter from ``expected`` to ``expected + count``,
     or raise ``NumbersTaken`` when it is no longer at ``expected``."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
     connection = session.connection()
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    # the counter row must exist to be locked: the first number of a year creates it (two
+    # writers creating it at once: the second waits for the first and finds it)
+    connection.execute(insert(_COUNTERS).values(journal=journal, year=year, last=0)
+                       .on_conflict_do_nothing())
     found = connection.execute(select(_COUNTERS.c["last"]).where(
         _COUNTERS.c.journal == journal, _COUNTERS.c.year == year).with_for_update()).scalar()
     if int(found or 0) != expected:
         raise NumbersTaken(journal)
-    if found is None:
-        connection.execute(_COUNTERS.insert().values(journal=journal, year=year,
-                                                     last=expected + count))
-    else:
-        connection.execute(_COUNTERS.update().where(
-            _COUNTERS.c.journal == journal, _COUNTERS.c.year == year).values(
-            last=expected + count))
+    connection.execute(_COUNTERS.update().where(
+        _COUNTERS.c.journal == journal, _COUNTERS.c.year == year).values(
+        last=expected + count))
 
 
 def number_text(org: Organisation, journal: str, number: int) -> str:

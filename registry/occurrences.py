@@ -128,7 +128,7 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
         return TransitionResult(found.ref, event, step.source, step.dest, version + 1, at,
                                 tuple(document_as_dict(d) for d in made))
 
-    return run_with_documents(db, read, write, cite_note=True)
+    return run_with_documents(db, read, write, cite_note=True, exclusive=False)
 
 
 def _occurrence(session: Session, ref: str) -> Resolved:

@@ -188,7 +188,7 @@ def sign(db: Database, login: str | None, document_id: int,
                            f"№ {document.number_text}")
         return document
 
-    return run_with_documents(db, read, write)
+    return run_with_documents(db, read, write, exclusive=False)
 
 
 def _draft_order(session: Session, document_id: int) -> Document:

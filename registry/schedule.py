@@ -97,7 +97,13 @@ def reexpand(session: Session, activity: Activity, roadmap: Roadmap,
         touched = session.exec(select(HistoryEvent.id).where(
             HistoryEvent.occurrence_id == occurrence.id)).first()
         if occurrence.state == occurrence_machine().initial and touched is None:
-            session.execute(delete(Occurrence).where(col(Occurrence.id) == occurrence.id))
+            # only if still untouched: a transition may have started it meanwhile
+            gone = session.execute(delete(Occurrence).where(
+                col(Occurrence.id) == occurrence.id, col(Occurrence.version) == 1,
+                col(Occurrence.state) == occurrence_machine().initial))
+            if gone.rowcount != 1:  # type: ignore[attr-defined]
+                result.kept.append(ref)
+                continue
             result.removed.append(ref)
             result.changed_ids.append(occurrence.id or 0)
         else:

@@ -298,3 +298,35 @@ def test_a_signed_order_is_corrected_by_a_new_order_citing_it(db: Database,
 def _a_draft(db: Database, rid: int) -> int:
     return int(str(apply_event(db, f"{rid}:7@2021", "start", "bel",
                                order=True).documents[0]["id"]))
+
+
+def test_writers_in_parallel_number_without_gaps_and_the_log_verifies(db: Database) -> None:
+    """Eight reports at once on distinct occurrences: each is numbered in the reports
+    journal (numbers predicted while rendering, claimed at commit), none twice, none lost,
+    and the log replays to the tables."""
+    from registry.verify import verify
+
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    refs = [f"{rid}:{code}@2021" for code in range(1, 9)]
+    for ref in refs:
+        apply_event(db, ref, "start", "clerk")
+    barrier = threading.Barrier(len(refs))
+    errors: list[Exception] = []
+
+    def report(ref: str) -> None:
+        barrier.wait()
+        try:
+            apply_event(db, ref, "report", "clerk", comment=f"отчёт по {ref}")
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=report, args=(ref,)) for ref in refs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = sorted(d.number for d in _documents(db) if d.journal == "reports")  # type: ignore[type-var]
+    assert numbers == list(range(1, 9))
+    result = verify(db, "admin")
+    assert result.ok, result.problems
