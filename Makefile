@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean chromium
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,15 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/karta demo --out karta-demo
 
-test: $(BIN)/.installed
+# The browser tests drive the system's Chromium (Playwright never downloads one); in CI,
+# where they must not be skipped, it is installed here when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "make: Chromium not found: installing chromium and fonts-liberation with apt-get for the browser tests"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium fonts-liberation) >/dev/null \
+	  || echo "make: could not install Chromium; the browser tests will be skipped (and fail in CI)"; }
+
+test: $(BIN)/.installed chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy workflow registry documents commands web cli.py
 	$(BIN)/pytest

@@ -1,0 +1,472 @@
+"""The web workspace in a real browser: Debian's Chromium driven by Playwright against the
+real application served by uvicorn on a free localhost port.
+
+One test follows a roadmap activity through the whole work as the people who do it would,
+each logging in with the form: the clerk imports and starts, the school reports, the head
+returns, analyses and signs, the auditor verifies the log. Smaller tests check what must
+be refused or must work without a mouse. Screenshots of every main page go to
+``build/screenshots/`` (1366×768 desktop, 390×844 phone) for people to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from registry.database import Database
+from tests.browser import (
+    DESKTOP,
+    PEOPLE,
+    PHONE,
+    UNIT,
+    chromium,
+    live_server,
+    make_database,
+    shoot,
+    unavailable,
+)
+from tests.conftest import ZAOZERSK
+
+STATE = "p.lead .state"  # the occurrence's state, under its title
+TIMEOUT_MS = 10_000
+
+
+@dataclass
+class Site:
+    url: str
+    db: Database
+
+
+@dataclass
+class Visitor:
+    """One person at one browser window, and what the browser complained about."""
+
+    page: Any
+    site: Site
+    problems: list[str] = field(default_factory=list)
+
+    def go(self, path: str) -> Any:
+        return self.page.goto(self.site.url + path)
+
+    def main(self) -> str:
+        return str(self.page.inner_text("main"))
+
+    def heading(self) -> str:
+        return str(self.page.inner_text("main h1"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    with chromium() as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+def site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    db = make_database(tmp_path_factory.mktemp("browser"))
+    with live_server(db) as url:
+        yield Site(url, db)
+    db.dispose()
+
+
+def watch(visitor: Visitor) -> None:
+    """Note what a user would not see but a page must not do: a script error, a style or
+    script the CSP refused (Chromium reports both on the console), a missing style sheet,
+    script or image, a server failure."""
+    page, problems = visitor.page, visitor.problems
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+
+    def console(message: Any) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"console: {message.text}")
+
+    def response(answer: Any) -> None:  # a refused page (401, 403, 404) is a test's subject
+        document = answer.request.resource_type == "document"
+        if answer.status >= (500 if document else 400):
+            problems.append(f"{answer.status} for {answer.url}")
+
+    page.on("console", console)
+    page.on("response", response)
+
+
+@pytest.fixture
+def visit(browser: Any, site: Site) -> Iterator[Any]:
+    """Open a browser window (own cookies) for a role, logged in through the form; at the
+    end, no window may have seen a script error, a refused inline style or script, a
+    missing resource or a server failure."""
+    visitors: list[Visitor] = []
+
+    def open_window(role: str | None, viewport: dict[str, int] = DESKTOP) -> Visitor:
+        context = browser.new_context(viewport=viewport, locale="ru-RU",
+                                      accept_downloads=True)
+        context.set_default_timeout(TIMEOUT_MS)
+        visitor = Visitor(context.new_page(), site)
+        watch(visitor)
+        visitors.append(visitor)
+        if role is not None:
+            log_in(visitor, role)
+        return visitor
+
+    yield open_window
+    problems = [p for v in visitors for p in v.problems]
+    for visitor in visitors:
+        visitor.page.context.close()
+    assert not problems, f"the browser reported: {problems}"
+
+
+def log_in(visitor: Visitor, role: str) -> None:
+    user = PEOPLE[role]
+    visitor.go("/login")
+    visitor.page.fill("#login", user.login)
+    visitor.page.fill("#password", user.password)
+    visitor.page.click("main button[type=submit]")
+    visitor.page.wait_for_url(re.compile(r"/(\?.*)?$"))
+    assert visitor.heading() == "Мои задачи"
+    assert user.name in visitor.page.inner_text("header.top")
+
+
+def nav(visitor: Visitor, label: str) -> None:
+    """Follow a section of the top menu."""
+    visitor.page.click(f"header.top nav a:text-is('{label}')")
+    visitor.page.wait_for_load_state()
+
+
+def act(visitor: Visitor, label: str, fields: dict[str, str] | None = None,
+        files: list[Path] | None = None, check: str | None = None) -> None:
+    """Open an action of the occurrence page, fill it in and press its button."""
+    step = visitor.page.locator("section.actions details", has=visitor.page.locator(
+        f"summary:text-is('{label}')"))
+    if step.get_attribute("open") is None:
+        step.locator("summary").click()
+    for selector, value in (fields or {}).items():
+        step.locator(selector).fill(value)
+    if files:
+        step.locator("input[type=file]").set_input_files([str(f) for f in files])
+    if check:
+        step.get_by_label(check).check()
+    step.locator(f"button:text-is('{label}')").click()
+    visitor.page.wait_for_load_state()
+
+
+def history(visitor: Visitor) -> str:
+    return str(visitor.page.inner_text("ol.timeline"))
+
+
+def report_file(folder: Path) -> Path:
+    """A school's report as schools send them: a small .docx."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Отчёт МБОУ СОШ № 1 об участии в семинарах по подготовке к ОГЭ")
+    document.add_paragraph("Приняли участие 4 учителя.")
+    path = folder / "Отчёт СОШ 1.docx"
+    document.save(str(path))
+    return path
+
+
+def docx_text(data: bytes) -> str:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows
+              for cell in row.cells]
+    return "\n".join(texts)
+
+
+# ----------------------------------------------------------------------------- the whole work
+
+def test_a_roadmap_activity_from_import_to_verified_log(visit: Any, tmp_path: Path) -> None:
+    """Clerk imports and starts with a draft order, the school reports with a file, the
+    head returns it, the school reports again, the head analyses and signs the orders, the
+    signed order downloads as a real .docx, the auditor's verification passes."""
+    # --- the clerk: log-in page, tasks, import with a preview, the matrix
+    clerk = visit(None)
+    clerk.go("/")
+    assert clerk.page.url.endswith("/login?next=/")
+    assert clerk.heading() == "karta"
+    shoot(clerk.page, "desktop-01-login")
+    log_in(clerk, "clerk")
+    assert "Начать в этом месяце" in clerk.main() and "Просрочено" in clerk.main()
+    shoot(clerk.page, "desktop-02-tasks-clerk")
+    # the long overdue list starts folded; its count at the top unfolds it
+    assert not clerk.page.locator("details:has(#overdue)").evaluate("d => d.open")
+    clerk.page.click("a.count[href='#overdue']")
+    clerk.page.wait_for_function("document.getElementById('overdue').closest('details').open")
+    assert clerk.page.locator("#overdue tbody tr").count() == 50
+
+    nav(clerk, "Дорожные карты")
+    assert clerk.heading() == "Дорожные карты"
+    assert "Славгорода" in clerk.main()
+    shoot(clerk.page, "desktop-03-roadmaps")
+    clerk.page.click("text=Импортировать дорожную карту")
+    assert clerk.heading() == "Импорт дорожной карты"
+    shoot(clerk.page, "desktop-03b-import-form")
+    clerk.page.set_input_files("#file", str(ZAOZERSK))
+    clerk.page.click("main button:text-is('Проверить')")
+    assert clerk.heading() == "Импорт: проверьте, что будет создано"
+    preview = clerk.main()
+    assert "Дорожная карта по обеспечению объективности процедур оценки качества " \
+           "образования в ЗАТО город Заозерск на 2021-2023 годы" in preview
+    assert "мероприятий 21, исполнений 63" in preview
+    assert "Пропущено" in preview and "текст приказа, а не таблица мероприятий" in preview
+    rows = clerk.page.locator("main table.list tbody tr")
+    assert rows.count() == 21
+    assert "Участие в семинарах с использованием видеоконференцсвязи" in \
+        rows.first.inner_text()
+    shoot(clerk.page, "desktop-04-import-preview")
+    clerk.page.click("main button:text-is('Импортировать')")
+    clerk.page.wait_for_url(re.compile(r"/roadmaps/\d+\?imported=1$"))
+    roadmap = int(re.findall(r"/roadmaps/(\d+)", clerk.page.url)[0])
+    assert "Дорожная карта импортирована." in clerk.main()
+    assert "запланировано — 63" in clerk.main()
+    assert [t.strip() for t in clerk.page.locator("table.matrix thead th").all_inner_texts()] \
+        == ["№", "Мероприятие", "2021", "2022", "2023"]
+    shoot(clerk.page, "desktop-05-roadmap-matrix")
+
+    # --- the clerk opens the 2021 occurrence of activity 1 and starts it with an order
+    ref = f"{roadmap}:1@2021"
+    clerk.page.click(f"table.matrix a.chip[href='/o/{ref}']")
+    clerk.page.wait_for_url(f"**/o/{ref}")
+    assert clerk.heading().startswith("1. Участие в семинарах с использованием")
+    assert clerk.page.inner_text(STATE) == "запланировано"
+    assert "Начать исполнение" in clerk.page.inner_text("section.actions")
+    shoot(clerk.page, "desktop-06-occurrence-planned")
+    act(clerk, "Начать исполнение", {"textarea": "Семинары по графику министерства"},
+        check="подготовить проект приказа о проведении")
+    assert clerk.page.inner_text(STATE) == "выполняется"
+    assert clerk.page.inner_text("[role=status]") == "Исполнение начато."
+    assert "проект" in clerk.page.inner_text("section:has(h2:text-is('Документы'))")
+    assert "clerk — начать исполнение (запланировано → выполняется): Семинары по графику " \
+           "министерства" in history(clerk)
+
+    # --- the school sees it among its tasks and reports with a file
+    school = visit("executor")
+    assert UNIT in school.main()
+    mine = school.page.locator("#mine")
+    assert f"R{roadmap}, п. 1\n2021 год" in mine.inner_text()
+    shoot(school.page, "desktop-07-tasks-executor")
+    mine.locator(f"a[href='/o/{ref}']").first.click()
+    school.page.wait_for_url(f"**/o/{ref}")
+    assert school.page.inner_text(STATE) == "выполняется"
+    act(school, "Представить отчёт",
+        {"textarea": "Четыре учителя приняли участие в семинарах, материалы приложены."},
+        files=[report_file(tmp_path)])
+    assert school.page.inner_text(STATE) == "отчёт представлен"
+    assert school.page.inner_text("[role=status]") == "Отчёт представлен."
+    assert "файл «Отчёт СОШ 1.docx»" in history(school)
+
+    # --- the head returns it with a reason
+    head = visit("head")
+    head.page.locator(f"#analyse a[href='/o/{ref}']").first.click()
+    head.page.wait_for_url(f"**/o/{ref}")
+    act(head, "Вернуть на доработку", {"textarea": "Приложите список участников семинаров"})
+    assert head.page.inner_text(STATE) == "выполняется"
+    assert head.page.inner_text("[role=status]") == "Отчёт возвращён на доработку."
+    assert "Приложите список участников семинаров" in history(head)
+
+    # --- the school reports again, this time from a phone
+    phone = visit("executor", PHONE)
+    assert UNIT in phone.main()
+    assert f"R{roadmap}, п. 1 2021 год" in phone.page.inner_text("#mine")
+    shoot(phone.page, "phone-01-tasks-executor")
+    phone.page.click(f"#mine a[href='/o/{ref}'] >> nth=0")
+    phone.page.wait_for_url(f"**/o/{ref}")
+    assert "Приложите список участников семинаров" in history(phone)
+    returned = phone.page.inner_text("main .notice")  # the reason, above the report form
+    assert returned.startswith("Отчёт возвращён на доработку (head, ")
+    assert returned.endswith(": Приложите список участников семинаров")
+    assert phone.page.locator("main .notice + .columns section.actions").count() == 1
+    shoot(phone.page, "phone-02-occurrence-returned")
+    act(phone, "Представить отчёт",
+        {"textarea": "Список участников: Иванова А.А., Петрова Б.Б., Сидоров В.В., "
+                     "Орлова Г.Г."})
+    assert phone.page.inner_text(STATE) == "отчёт представлен"
+    assert phone.page.inner_text("[role=status]") == "Отчёт представлен."
+
+    # --- the head analyses with a management decision
+    head.go(f"/o/{ref}")
+    act(head, "Провести анализ", {
+        "#c-analyse": "Все общеобразовательные организации приняли участие в семинарах.",
+        "#figures": "Доля ОО, принявших участие = 100%",
+        "#decisions": "Руководителям ОО обеспечить участие учителей в семинарах 2022 года",
+        "#recommendations": "МБОУ СОШ № 1: провести методический семинар для учителей"})
+    assert head.page.inner_text(STATE) == "проанализировано"
+    assert head.page.inner_text("[role=status]") == "Анализ проведён."
+    assert "Состояние конечное" in head.page.inner_text("section.actions")
+    shoot(head.page, "desktop-08-occurrence-analysed")
+
+    # --- the head signs every draft order from «Мои задачи»
+    nav(head, "Мои задачи")
+    to_sign = head.page.locator("#sign a:text-is('Открыть и подписать')")
+    assert to_sign.count() == 2  # the order to conduct and the order on the results
+    shoot(head.page, "desktop-09-tasks-head")
+    numbers = []
+    for turn in range(2):
+        head.page.locator("#sign a:text-is('Открыть и подписать')").first.click()
+        head.page.wait_for_url(re.compile(r"/documents/\d+$"))
+        assert "проект" in head.page.inner_text("main dl")
+        if turn == 0:
+            shoot(head.page, "desktop-10-document-draft")
+        head.page.click("main button:text-is('Подписать')")
+        head.page.wait_for_url(re.compile(r"/documents/\d+\?signed=1$"))
+        signed = head.page.inner_text("[role=status]")
+        found = re.search(r"Приказ подписан: № (\S+) от (\d\d\.\d\d\.\d{4})", signed)
+        assert found, signed
+        numbers.append(found.group(1))
+        assert "подписан" in head.page.inner_text("main dl")
+        with head.page.expect_download() as download:
+            head.page.click("main a:text-is('Скачать .docx')")
+        data = Path(download.value.path()).read_bytes()
+        assert data[:4] == b"PK\x03\x04"
+        text = docx_text(data)
+        assert "ПРИКАЗ" in text.replace(" ", "")
+        assert found.group(1) in text
+        nav(head, "Мои задачи")
+    assert numbers == ["01-09/1", "01-09/2"]
+    assert head.page.inner_text("details:has(#sign) h2") == "Проекты приказов на подпись 0"
+    assert head.page.inner_text("#sign") == "Нет."
+    head.go(f"/o/{ref}")
+    assert head.page.inner_text("section:has(h2:text-is('Документы'))").count("№ 01-09/") == 2
+    head.page.click("section:has(h2:text-is('Документы')) a >> nth=0")
+    shoot(head.page, "desktop-11-document-signed")
+
+    # --- the clerk's other pages
+    nav(clerk, "Документы")
+    assert clerk.heading() == "Документы"
+    assert "01-09/1" in clerk.main() and "01-09/2" in clerk.main()
+    shoot(clerk.page, "desktop-12-documents")
+    nav(clerk, "Сроки")
+    assert clerk.heading() == "Сроки" and "Просрочено" in clerk.main()
+    shoot(clerk.page, "desktop-13-deadlines")
+
+    # --- the auditor verifies the log
+    auditor = visit("auditor")
+    assert "Просрочено по всем дорожным картам" in auditor.main()
+    shoot(auditor.page, "desktop-14-tasks-auditor")
+    nav(auditor, "Журнал решений")
+    assert auditor.heading() == "Журнал решений"
+    assert "провести анализ" in auditor.main().lower()
+    auditor.page.click("main button:text-is('Проверить журнал')")
+    auditor.page.wait_for_selector("#verify .ok", timeout=30_000)
+    assert auditor.page.inner_text("#verify .ok").startswith("Целостность подтверждена")
+    shoot(auditor.page, "desktop-15-audit-verified")
+
+    # --- the administrator
+    admin = visit("admin")
+    shoot(admin.page, "desktop-16-tasks-admin")
+    nav(admin, "Администрирование")
+    assert admin.heading() == "Администрирование"
+    people = admin.page.inner_text("section#people").replace("\xa0", " ")
+    assert PEOPLE["executor"].name in people and UNIT in people
+    shoot(admin.page, "desktop-17-admin")
+
+    # --- the school sees the outcome
+    phone.go(f"/o/{ref}")
+    assert phone.page.inner_text(STATE) == "проанализировано"
+    assert "№ 01-09/2" in phone.page.inner_text("section:has(h2:text-is('Документы'))")
+    shoot(phone.page, "phone-03-occurrence-analysed")
+
+
+# ----------------------------------------------------------------------------- refusals
+
+def test_a_school_cannot_open_another_units_occurrence_by_its_address(visit: Any) -> None:
+    """Slavgorod's 2.6 belongs to the «Комитет» alone; 2.1 also to the schools."""
+    school = visit("executor")
+    shared = school.go("/o/1:2.1@2021")
+    assert shared.status == 200 and school.page.inner_text(STATE) == "запланировано"
+    refused = school.go("/o/1:2.6@2021")
+    assert refused.status == 403
+    assert school.heading() == "Нет прав"
+    message = school.page.inner_text("main [role=alert]")
+    assert re.search(r"[а-яё]{4}", message), message
+    assert "Мероприятие" not in school.main() and "Действия" not in school.main()
+    assert school.page.locator("main a:text-is('На главную')").count() == 1
+
+
+def test_an_auditor_sees_an_occurrence_without_any_action(visit: Any) -> None:
+    auditor = visit("auditor")
+    auditor.go("/o/1:2.1@2021")
+    assert auditor.page.inner_text(STATE) == "запланировано"
+    assert "В этом состоянии для вашей роли действий нет." in \
+        auditor.page.inner_text("section.actions")
+    assert auditor.page.locator("main form, main button, main textarea").count() == 0
+
+
+def test_a_wrong_password_is_refused_in_russian(visit: Any) -> None:
+    stranger = visit(None)
+    stranger.go("/login")
+    stranger.page.fill("#login", "head")
+    stranger.page.fill("#password", "не тот пароль")
+    with stranger.page.expect_response(lambda r: r.request.method == "POST") as answer:
+        stranger.page.click("main button[type=submit]")
+    assert answer.value.status == 401
+    assert stranger.page.inner_text("main [role=alert]") == "неверный логин или пароль"
+    assert stranger.page.input_value("#login") == "head"
+    assert stranger.page.input_value("#password") == ""
+    assert stranger.page.locator("header.top").count() == 0
+
+
+# ----------------------------------------------------------------------------- no browser
+
+def test_without_a_browser_the_tests_skip_here_but_fail_in_ci(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CI", "KARTA_TEST_PG_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="browser tests skipped: no Chromium"):
+        unavailable("no Chromium")
+    for name in ("CI", "KARTA_TEST_PG_URL"):
+        monkeypatch.setenv(name, "1")
+        with pytest.raises(pytest.fail.Exception, match="cannot run in CI: no Chromium.*"
+                                                        "make test"):
+            unavailable("no Chromium")
+        monkeypatch.delenv(name)
+
+
+# ----------------------------------------------------------------------------- the keyboard
+
+def test_logging_in_and_moving_about_with_the_keyboard_only(visit: Any) -> None:
+    person = visit(None)
+    person.go("/login")
+    page = person.page
+    user = PEOPLE["clerk"]
+
+    def focused() -> str:
+        return str(page.evaluate("document.activeElement.id || document.activeElement"
+                                 ".textContent.trim()"))
+
+    assert focused() == "login"  # autofocus: the clerk can type at once
+    page.keyboard.type(user.login)
+    page.keyboard.press("Tab")
+    assert focused() == "password"
+    page.keyboard.type(user.password)
+    page.keyboard.press("Tab")
+    assert focused() == "Войти"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/$"))
+    assert person.heading() == "Мои задачи"
+
+    page.keyboard.press("Tab")  # the first stop skips the menu
+    assert focused() == "К содержанию"
+    assert page.evaluate("getComputedStyle(document.activeElement).left") != "-999px"
+    page.keyboard.press("Tab")
+    assert focused() == "karta"
+    stops = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        stops.append(focused())
+    assert stops[:6] == ["Мои задачи", "Дорожные карты", "Документы", "Сроки",
+                         "Журнал решений", "Администрирование"]
+    assert "Выйти" in stops
+    page.keyboard.press("Shift+Tab")
+    while focused() != "Дорожные карты":
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/roadmaps")
+    assert person.heading() == "Дорожные карты"
