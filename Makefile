@@ -6,12 +6,15 @@ BIN = $(VENV)/bin
 .PHONY: demo test lint bench clean chromium
 
 $(BIN)/.installed: pyproject.toml
+	@echo "make: создаю окружение $(VENV) и устанавливаю karta с зависимостями (1–3 мин.)…"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
-	touch $@
+	@touch $@
+	@echo "make: окружение готово"
 
 demo: $(BIN)/.installed
+	@echo "make: демонстрация karta в папке karta-demo…"
 	$(BIN)/karta demo --out karta-demo
 
 # The browser tests drive the system's Chromium (Playwright never downloads one); in CI,
@@ -23,14 +26,18 @@ chromium:
 	  || echo "make: could not install Chromium; the browser tests will be skipped (and fail in CI)"; }
 
 test: $(BIN)/.installed chromium
+	@echo "make: проверка стиля (ruff)…"
 	$(BIN)/ruff check .
+	@echo "make: проверка типов (mypy)…"
 	$(BIN)/mypy workflow registry documents commands web cli.py
+	@echo "make: тесты (pytest; с PostgreSQL и браузером — несколько минут)…"
 	$(BIN)/pytest
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_documents.py
 	$(BIN)/python bench/bench_audit.py
+	$(BIN)/python bench/bench_writers.py
 
 clean:
 	rm -rf $(VENV) karta-demo .pytest_cache .hypothesis

@@ -44,6 +44,14 @@ class LoginRefused(KartaError):
     exit_code = 3
 
 
+def _where(client: str) -> str:
+    """Where an attempt came from, for the event's comment — unless the front end already
+    records it with every event (the web's address goes into the event's details)."""
+    from registry.history import CLIENT
+
+    return f" ({client})" if client and not CLIENT.get() else ""
+
+
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -96,7 +104,7 @@ class _Outcome:
 def check_password(db: Database, login: str, password: str, client: str = "") -> Person:
     """The person, when the password is theirs and the login is not locked; otherwise
     ``LoginRefused``, with the refusal logged (the lock counts wrong passwords)."""
-    where = f" (адрес {client})" if client else ""
+    where = _where(client)
     with db.transaction() as session:
         outcome = _attempt(session, login, password)
         if outcome.refusal:
@@ -231,7 +239,7 @@ def open_session(db: Database, login: str, password: str, client: str = "") -> S
                                created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS),
                                client=client[:100]))
         record(session, login=person.login, object_ref=f"вход {person.login}", event="login",
-               comment="вход в веб-интерфейс" + (f" (адрес {client})" if client else ""))
+               comment="вход в веб-интерфейс" + _where(client))
     return SignedIn(token, csrf, person.login)
 
 
@@ -256,7 +264,7 @@ def close_session(db: Database, token: str, client: str = "") -> None:
         session.execute(delete(WebSession).where(col(WebSession.id) == row.id))
         record(session, login=person.login if person else "?",
                object_ref=f"вход {person.login if person else '?'}", event="logout",
-               comment="выход из веб-интерфейса" + (f" (адрес {client})" if client else ""))
+               comment="выход из веб-интерфейса" + _where(client))
 
 
 def same_token(given: str, expected: str) -> bool:

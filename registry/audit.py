@@ -13,7 +13,12 @@ from sqlmodel import col, select
 
 from registry.database import Database
 from registry.history import event_as_dict
-from registry.people import acting_person, organisation, require_whole_organisation
+from registry.people import (
+    acting_person,
+    names_of,
+    organisation,
+    require_whole_organisation,
+)
 from registry.tables import Document, HistoryEvent
 from workflow.errors import KartaError
 
@@ -77,12 +82,14 @@ def page_log(db: Database, login: str | None, *, since: date | None = None,
         rows = session.exec(select(HistoryEvent).where(*conditions)
                             .order_by(col(HistoryEvent.seq).desc())
                             .offset((page - 1) * size).limit(size))
-        return {"rows": [_with_chain(row, zone) for row in rows], "total": total,
+        names = names_of(session)
+        return {"rows": [_with_chain(row, zone, names) for row in rows], "total": total,
                 "page": page, "pages": pages}
 
 
-def _with_chain(row: HistoryEvent, zone: str) -> dict[str, Any]:
-    return {"seq": row.seq, **event_as_dict(row, zone), "hash": row.hash}
+def _with_chain(row: HistoryEvent, zone: str, names: dict[str, str] | None = None
+                ) -> dict[str, Any]:
+    return {"seq": row.seq, **event_as_dict(row, zone, names), "hash": row.hash}
 
 
 def _keep(entry: dict[str, Any], since: date | None, user: str | None, year: int | None) -> bool:

@@ -32,7 +32,7 @@ from registry.database import Database, utcnow
 from registry.files import StoredFile
 from registry.history import record
 from registry.journals import NumbersTaken, claim_numbers, last_number, number_text
-from registry.people import acting_person, organisation
+from registry.people import acting_person, names_of, organisation
 from registry.tables import (
     Activity,
     Document,
@@ -436,8 +436,13 @@ def report_data(session: Session, occurrence: Occurrence, person: Person,
 
 # ----------------------------------------------------------------------------- reading
 
-def document_as_dict(document: Document) -> dict[str, Any]:
+def document_as_dict(document: Document, names: dict[str, str] | None = None
+                     ) -> dict[str, Any]:
+    """The JSON shape of a document (with ``names``, who made and signed it by name)."""
+    found = names or {}
     return {
+        "created_by_name": found.get(document.created_by, document.created_by),
+        "signed_by_name": found.get(document.signed_by, document.signed_by) or None,
         "id": document.id, "kind": document.kind, "title": document.title,
         "status": document.status, "journal": document.journal,
         "number": document.number_text or None,
@@ -489,7 +494,8 @@ def find_documents(db: Database, login: str | None, *, kind: str | None = None,
         rows = session.exec(select(Document).where(*conditions)
                             .order_by(col(Document.id).desc())
                             .offset((page - 1) * size).limit(size))
-        return {"rows": [document_as_dict(d) for d in rows], "total": total, "page": page,
+        names = names_of(session)
+        return {"rows": [document_as_dict(d, names) for d in rows], "total": total, "page": page,
                 "pages": pages}
 
 

@@ -136,11 +136,13 @@ def events_for(session: Session, *, roadmap_id: int | None = None,
     return list(session.exec(query.order_by(col(HistoryEvent.at), col(HistoryEvent.id))))
 
 
-def event_as_dict(entry: HistoryEvent, zone: str) -> dict[str, object]:
-    """The JSON shape of ``karta history --json``."""
+def event_as_dict(entry: HistoryEvent, zone: str,
+                  names: dict[str, str] | None = None) -> dict[str, object]:
+    """The JSON shape of ``karta history --json`` (with ``names``, the person's name too)."""
     return {
         "at": local_time(entry.at, zone).isoformat(timespec="seconds"),
         "user": entry.login,
+        "name": (names or {}).get(entry.login, entry.login),
         "object": entry.object_ref,
         "event": entry.event,
         "from": entry.from_state or None,

@@ -24,7 +24,14 @@ from registry.documents import (
 )
 from registry.files import read_limited
 from registry.history import event_as_dict, events_for, local_time, record
-from registry.people import PERMISSIONS, acting_person, organisation, roles_of, time_zone
+from registry.people import (
+    PERMISSIONS,
+    acting_person,
+    names_of,
+    organisation,
+    roles_of,
+    time_zone,
+)
 from registry.roadmaps import Resolved, activity_as_dict, occurrence_as_dict, resolve
 from registry.scope import require_visible, roadmap_scope
 from registry.tables import Activity, Document, Occurrence, Person, Section, Unit
@@ -234,7 +241,7 @@ def show(db: Database, ref: str, login: str | None) -> dict[str, object]:
                      "permitted": may_fire(session, person, name, activity)}
                     for name in machine.allowed_events(occurrence.state)
                 ],
-                "history": [event_as_dict(e, zone)
+                "history": [event_as_dict(e, zone, names_of(session))
                             for e in events_for(session, occurrence_ids=[occurrence.id or 0])],
                 "documents": [document_as_dict(d) for d in session.exec(
                     select(Document).where(Document.occurrence_id == occurrence.id)
@@ -259,4 +266,5 @@ def history(db: Database, ref: str, login: str | None) -> list[dict[str, object]
                                  occurrence_ids=[i for i in ids if i is not None])
         else:
             entries = events_for(session, roadmap_id=found.roadmap.id)
-        return [event_as_dict(entry, zone) for entry in entries]
+        names = names_of(session)
+        return [event_as_dict(entry, zone, names) for entry in entries]

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from documents import russian
 from registry.database import Database
-from registry.people import acting_person, organisation, roles_of
+from registry.people import acting_person, names_of, organisation, roles_of
 from registry.scope import activity_scope, roadmap_scope
 from registry.tables import Activity, Document, Occurrence, Roadmap, Section, Unit
 from workflow.errors import PermissionDenied, UnknownReference
@@ -87,14 +87,15 @@ def my_tasks(db: Database, login: str | None, today: date) -> dict[str, Any]:
             add("due", "Срок скоро или прошёл", f"запланированные и в работе со сроком до "
                 f"{soon:%d.%m.%Y}", col(Occurrence.state).in_(OPEN), col(Occurrence.due) <= soon)
         if "clerk" in roles:
-            add("start", "Начать в этом месяце", f"запланированные со сроком до "
-                f"{month_end:%d.%m.%Y}", col(Occurrence.state) == "planned",
-                col(Occurrence.due) <= month_end)
+            add("start", "Начать в этом месяце", f"запланированные со сроком с "
+                f"{today:%d.%m.%Y} до {month_end:%d.%m.%Y}", col(Occurrence.state) == "planned",
+                col(Occurrence.due) >= today, col(Occurrence.due) <= month_end)
             add("overdue", "Просрочено", "срок прошёл, отчёта нет",
                 col(Occurrence.state).in_(OPEN), col(Occurrence.due) < today)
             add("waiting", "Ожидают отчёта исполнителей", "начатые мероприятия",
                 col(Occurrence.state) == "in_progress")
         if "head" in roles:
+            names = names_of(session)
             add("analyse", "Отчёты на анализ", "проведите анализ или верните на доработку",
                 col(Occurrence.state) == "reported")
             drafts = list(session.exec(select(Document).where(
@@ -103,7 +104,8 @@ def my_tasks(db: Database, login: str | None, today: date) -> dict[str, Any]:
             groups.append(TaskGroup(
                 "sign", "Проекты приказов на подпись", "прочитайте и подпишите",
                 [{"document": d.id, "title": d.title, "created": d.created_at.date(),
-                  "created_by": d.created_by} for d in drafts[:LIST_LIMIT]], len(drafts)))
+                  "created_by": names.get(d.created_by, d.created_by)}
+                 for d in drafts[:LIST_LIMIT]], len(drafts)))
         if not groups:  # an auditor or an administrator: the organisation at a glance
             add("overdue", "Просрочено по всем дорожным картам", "для сведения",
                 col(Occurrence.state).in_(OPEN), col(Occurrence.due) < today)
@@ -170,7 +172,10 @@ def roadmap_matrix(db: Database, login: str | None, roadmap_id: int, today: date
             query = query.where(col(Activity.id).in_(scope))
         rows = list(session.exec(query.order_by(col(Activity.position),
                                                 col(Occurrence.period_start))))
-    years = list(range(roadmap.first_year, roadmap.last_year + 1))
+    # the roadmap's years, and any other year an occurrence falls in (a dated item outside
+    # the period still shows)
+    found_years = {_column(o, roadmap.school_years) for _, o in rows}
+    years = sorted(set(range(roadmap.first_year, roadmap.last_year + 1)) | found_years)
     by_activity: dict[int, dict[str, Any]] = {}
     chart: dict[int | None, dict[str, Any]] = {}
     counts: dict[str, int] = {}

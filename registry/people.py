@@ -116,6 +116,12 @@ def acting_person(session: Session, login: str | None, action: str | None = None
     return person
 
 
+def names_of(session: Session) -> dict[str, str]:
+    """Every login with the person's full name, for lists people read."""
+    return {login: name or login for login, name in session.exec(
+        select(Person.login, Person.full_name))}
+
+
 def time_zone(db: Database, session: Session) -> str:
     """The organisation's time zone, read once per Database (it is set at ``init``)."""
     if db.time_zone is None:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, select
 
+from documents.russian import period_text
 from registry.database import Database, utcnow
 from registry.history import record
 from registry.people import acting_person
@@ -106,7 +107,8 @@ def import_roadmap(db: Database, path: Path, login: str | None,
             if same is not None:
                 raise KartaError(f"{path.name}: этот файл уже импортирован как "
                                  f"{roadmap_ref(same.id or 0)} ({same.imported_at:%d.%m.%Y}); "
-                                 "чтобы импортировать ещё раз, добавьте --again")
+                                 "повторный импорт нужно подтвердить (в командной строке — "
+                                 "--again)")
         return _store(session, db, draft, path, data, person.login)
 
 
@@ -348,7 +350,7 @@ def activity_as_dict(activity: Activity, section: Section | None,
 def occurrence_as_dict(activity: Activity, occurrence: Occurrence) -> dict[str, object]:
     return {
         "ref": occurrence_ref(activity.roadmap_id, activity.code, occurrence.period),
-        "period": occurrence.period,
+        "period": occurrence.period, "period_text": period_text(occurrence.period),
         "due": occurrence.due.isoformat() if occurrence.due else None,
         "due_nominal": occurrence.due_nominal.isoformat() if occurrence.due_nominal else None,
         "state": occurrence.state,

@@ -26,9 +26,9 @@ TEMPLATE_BYTES = 10 * 1024 * 1024
 CONDITIONS = {
     "always": "всегда",
     "order_needed": "планируемый результат или название мероприятия называет приказ, "
-                    "или запрошено --order",
-    "has_decisions": "при анализе записаны управленческие решения (--decision)",
-    "has_recommendations": "при анализе записаны адресные рекомендации (--recommend)",
+                    "или приказ запрошен при начале исполнения",
+    "has_decisions": "при анализе записаны управленческие решения",
+    "has_recommendations": "при анализе записаны адресные рекомендации",
 }
 EVENTS = ("approve", "start", "report", "return", "analyse", "cancel")
 DEFAULT_RULES = (

@@ -243,8 +243,8 @@ def test_a_roadmap_activity_from_import_to_verified_log(visit: Any, tmp_path: Pa
     assert clerk.page.inner_text(STATE) == "выполняется"
     assert clerk.page.inner_text("[role=status]") == "Исполнение начато."
     assert "проект" in clerk.page.inner_text("section:has(h2:text-is('Документы'))")
-    assert "clerk — начать исполнение (запланировано → выполняется): Семинары по графику " \
-           "министерства" in history(clerk)
+    assert f"{PEOPLE['clerk'].name} — начать исполнение (запланировано → выполняется): " \
+           "Семинары по графику министерства" in history(clerk)
 
     # --- the school sees it among its tasks and reports with a file
     school = visit("executor")

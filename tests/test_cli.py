@@ -65,7 +65,8 @@ def test_activities_json_shape(karta: Karta) -> None:
     assert first["section"].startswith("Задача 0:")
     assert first["responsible"] == ["МКУ «Управление образования г.Енисейска»"]
     assert first["occurrences"] == [
-        {"ref": "1:0.1@2021", "period": "2021", "due": "2021-10-29",  # 31.10.2021 a Sunday
+        {"ref": "1:0.1@2021", "period": "2021", "period_text": "2021 год",
+         "due": "2021-10-29",  # 31.10.2021 a Sunday
          "due_nominal": "2021-10-31", "state": "planned", "version": 1}]
 
 

@@ -166,7 +166,8 @@ def test_five_wrong_passwords_lock_the_login_for_15_minutes(site: Any, db: Datab
     assert refused.status_code == 401 and "вход заблокирован" in refused.text
     failures = [e for e in read_log(db, "admin") if e["event"] == "login_failed"]
     assert len(failures) == 6
-    assert all("адрес testclient" in e["comment"] for e in failures)
+    assert all(e["details"]["client"] == "веб, testclient" for e in failures)
+    assert all("testclient" not in e["comment"] for e in failures)  # said once, not twice
 
 
 def test_log_out_ends_the_session(site: Any) -> None:

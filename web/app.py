@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import StrictUndefined
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from documents.russian import screen_date
@@ -52,6 +53,7 @@ def templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(HERE / "templates"))
     env = found.env
     env.autoescape = True
+    env.undefined = StrictUndefined  # a variable a page does not pass is an error
     env.filters.update({"ru_date": screen_date, "due_class": due_class, "urlpart": quote})
     env.globals.update({"STATE_COLOURS": STATE_COLOURS})
     from registry.history import DOCUMENT_STATES, event_title

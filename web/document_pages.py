@@ -15,6 +15,7 @@ from registry.documents import document_as_dict, document_bytes, find_documents,
 from registry.exports import document_text, office_name, pdf_bytes, preview_pages
 from registry.history import DOCUMENT_STATES
 from registry.orders import correct, sign
+from registry.people import names_of
 from web.app import page
 from web.security import Actor, actor, checked_form, database, form_date, text
 from workflow.errors import KartaError
@@ -44,8 +45,10 @@ def document(request: Request, document_id: int, who: Actor = Depends(actor)) ->
     row = get_document(db, who.login, document_id)
     data = document_bytes(db, row)
     pages = preview_pages(data, PREVIEWS)
+    with db.reading() as session:
+        names = names_of(session)
     return page(request, "document.html", title=f"Документ {document_id}: {row.title[:80]}",
-                document=document_as_dict(row), status_label=DOCUMENT_STATES.get(row.status,
+                document=document_as_dict(row, names), status_label=DOCUMENT_STATES.get(row.status,
                                                                                   row.status),
                 kind_label=KINDS[row.kind]["label"], pages=len(pages) if pages else 0,
                 blocks=None if pages else document_text(data), today=date.today(),
