@@ -1,4 +1,4 @@
-"""Commands for the audit and people's roles: parse → one call → print."""
+"""Commands for the audit and the file store: parse → one call → print."""
 
 from __future__ import annotations
 
@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from commands.common import current, echo_events, group, parse_date, print_json
+from commands.common import (
+    current,
+    echo_events,
+    echo_summary,
+    group,
+    page_size,
+    paging,
+    parse_date,
+    print_json,
+)
 
 
 @group()
@@ -67,15 +76,25 @@ def audit_checkpoint(out: Path | None) -> None:
                                                              "пользователя.")
 @click.option("--object", "object_ref", metavar="ССЫЛКА",
               help="Только об этом объекте: R1, 1:2.4, 1:2.4@2022 или «документ 5».")
+@paging
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
 def audit_log(since: str | None, user_filter: str | None, object_ref: str | None,
-              as_json: bool) -> None:
-    """Показать журнал принятых решений."""
+              limit: int | None, page: int, as_json: bool) -> None:
+    """Показать журнал принятых решений (по порядку; с --page — по страницам)."""
     from registry.audit import read_log
 
     settings = current()
-    echo_events(read_log(settings.database(), settings.user, parse_date(since), user_filter,
-                          object_ref), as_json)
+    entries = read_log(settings.database(), settings.user, parse_date(since), user_filter,
+                       object_ref)
+    size = page_size(limit, as_json)
+    if size is None:
+        echo_events(entries, as_json)
+        return
+    pages = max(1, -(-len(entries) // size))
+    page = min(page, pages)
+    if not as_json:
+        echo_summary(min(size, len(entries)), len(entries), page, pages, "Записей")
+    echo_events(entries[(page - 1) * size: page * size], as_json)
 
 
 @audit.command("export")

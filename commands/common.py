@@ -295,6 +295,55 @@ def print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def paging(f: Any) -> Any:
+    """``--limit`` and ``--page`` for a listing (50 rows a page unless told)."""
+    f = click.option("--page", "page", default=1, type=int, metavar="НОМЕР",
+                     callback=_positive, help="Страница списка (по умолчанию первая).")(f)
+    return click.option("--limit", "limit", default=None, type=int, metavar="ЧИСЛО",
+                        callback=_positive,
+                        help="Строк на странице (по умолчанию 50; с --json — все).")(f)
+
+
+def _positive(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= 100_000:
+        raise click.BadParameter(f"«{value}» — нужно число от 1 до 100000", ctx, param)
+    return value
+
+
+def page_size(limit: int | None, as_json: bool) -> int | None:
+    """Rows per page: as asked; 50 for people; everything for --json (scripts)."""
+    return limit if limit is not None else (None if as_json else 50)
+
+
+def echo_summary(shown: int, total: int, page: int, pages: int, what: str) -> None:
+    """The counts before a listing, and how to see the rest."""
+    if total == 0:
+        return
+    line = f"{what}: {total}"
+    if pages > 1:
+        line += f"; страница {page} из {pages}, показано {shown}" + (
+            f" (следующая: --page {page + 1})" if page < pages else "")
+    click.echo(line + ".")
+
+
+def emit_table(headers: list[str], rows: list[list[str]], title: str | None = None,
+               late: set[int] | None = None) -> None:
+    """A table for people at a terminal (rich), plain tab-separated lines otherwise — fast
+    to print and to pipe into other tools."""
+    if not sys.stdout.isatty():
+        if title:
+            click.echo(f"# {title}")
+        for row in rows:
+            click.echo("\t".join(cell.replace("\n", " ; ") for cell in row))
+        return
+    from rich.table import Table
+
+    table = Table(*headers, title=title, title_justify="left")
+    for index, row in enumerate(rows):
+        table.add_row(*row, style="bold red" if late and index in late else None)
+    console().print(table)
+
+
 def console() -> Any:
     from rich.console import Console
 

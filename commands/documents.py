@@ -11,7 +11,11 @@ from commands.common import (
     command,
     current,
     echo_document,
+    echo_summary,
+    emit_table,
     group,
+    page_size,
+    paging,
     parse_date,
     print_json,
     roadmap_number,
@@ -103,25 +107,34 @@ def annual_report(roadmap: str, year: int, as_of: str | None, as_json: bool) -> 
 # ----------------------------------------------------------------------------- documents
 
 @group(invoke_without_command=True)
+@paging
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
 @click.pass_context
-def documents(ctx: click.Context, as_json: bool) -> None:
-    """Документы: список, просмотр, выгрузка, пересборка."""
+def documents(ctx: click.Context, limit: int | None, page: int, as_json: bool) -> None:
+    """Документы: список (новые сверху, по страницам), просмотр, выгрузка, пересборка."""
     if ctx.invoked_subcommand is not None:
         return
-    from registry.documents import list_documents
+    from registry.documents import find_documents
+    from registry.history import DOCUMENT_STATES
 
     settings = current()
-    rows = list_documents(settings.database(), settings.user)
+    found = find_documents(settings.database(), settings.user, page=page,
+                           size=page_size(limit, as_json) or 10_000_000)
     if as_json:
-        print_json(rows)
+        print_json(found["rows"])
         return
-    if not rows:
+    if not found["rows"]:
         click.echo("Документов нет.")
-    for row in rows:
-        number = f"№ {row['number']}" if row["number"] else "проект"
-        when = f" от {screen_date(row['date'])}" if row["date"] else ""
-        click.echo(f"{row['id']}\t{row['status']}\t{number}{when}\t{row['title']}")
+        return
+    echo_summary(len(found["rows"]), found["total"], found["page"], found["pages"],
+                 "Документов")
+    rows = []
+    for row in found["rows"]:
+        number = f"№ {row['number']}" if row["number"] else "—"
+        when = screen_date(row["date"]) or "—"
+        rows.append([str(row["id"]), DOCUMENT_STATES.get(row["status"], row["status"]),
+                     number, when, row["title"]])
+    emit_table(["№ п/п", "Состояние", "Номер", "Дата", "Документ"], rows)
 
 
 @documents.command("show")

@@ -10,9 +10,12 @@ import click
 
 from commands.common import (
     command,
-    console,
     current,
+    echo_summary,
+    emit_table,
     group,
+    page_size,
+    paging,
     parse_date,
     print_json,
     roadmap_number,
@@ -125,34 +128,48 @@ def occurrence_add(activity: str, period: str, due: str | None, comment: str) ->
                                                "этот текст.")
 @click.option("--as-of", "as_of", metavar="ДД.ММ.ГГГГ", help="На какую дату (по умолчанию "
                                                              "сегодня).")
+@paging
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
-def agenda(days: int, executor: str | None, as_of: str | None, as_json: bool) -> None:
-    """Что просрочено и что подходит по срокам, по исполнителям."""
+def agenda(days: int, executor: str | None, as_of: str | None, limit: int | None, page: int,
+           as_json: bool) -> None:
+    """Что просрочено и что подходит по срокам, по исполнителям (сначала — сколько)."""
     from registry.schedule import agenda as read_agenda
+    from registry.schedule import page_agenda
     from workflow.machine import state_label
 
     settings = current()
     when = parse_date(as_of) or today()
-    groups = read_agenda(settings.database(), settings.user, when, days, executor)
+    found: dict[str, Any]
+    if executor:  # a text filter over executors' names: the whole agenda, filtered
+        groups = read_agenda(settings.database(), settings.user, when, days, executor)
+        found = {"groups": groups, "total": sum(len(v) for v in groups.values()),
+                 "page": 1, "pages": 1}
+    else:
+        found = page_agenda(settings.database(), settings.user, when, days, page,
+                            page_size(limit, as_json) or 1_000_000)
     if as_json:
-        print_json({name: [item.as_dict() for item in items] for name, items in groups.items()})
+        print_json({**found, "groups": {name: [item.as_dict() for item in items]
+                                        for name, items in found["groups"].items()}})
         return
-    if not groups:
+    if not found["groups"]:
         click.echo(f"На {when:%d.%m.%Y} просроченных и подходящих по срокам исполнений нет.")
         return
-    from rich.table import Table
-
-    screen = console()
-    for name, items in groups.items():
-        table = Table(title=name, title_justify="left", show_lines=False)
-        for column in ("Исполнение", "Мероприятие", "Срок", "Осталось", "Состояние"):
-            table.add_column(column)
-        for item in items:
+    if "overdue" in found:
+        click.echo(f"На {when:%d.%m.%Y}: просрочено {found['overdue']}, срок в ближайшие "
+                   f"{days} дн. — {found['soon']}.")
+    echo_summary(len(found["groups"]), found["total"], found["page"], found["pages"],
+                 "Исполнений в списке")
+    for name, items in found["groups"].items():
+        rows = []
+        late = set()
+        for index, item in enumerate(items):
             left = f"просрочено на {-item.days} дн." if item.days < 0 else f"{item.days} дн."
-            style = "bold red" if item.days < 0 else None
-            table.add_row(item.ref, item.title, f"{item.due:%d.%m.%Y}", left,
-                          state_label(item.state), style=style)
-        screen.print(table)
+            if item.days < 0:
+                late.add(index)
+            rows.append([item.ref, item.title, f"{item.due:%d.%m.%Y}", left,
+                         state_label(item.state)])
+        emit_table(["Исполнение", "Мероприятие", "Срок", "Осталось", "Состояние"], rows,
+                   title=name, late=late)
 
 
 @command()

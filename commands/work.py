@@ -17,6 +17,10 @@ from commands.common import (
     echo_document,
     echo_event,
     echo_events,
+    echo_summary,
+    emit_table,
+    page_size,
+    paging,
     pairs,
     parse_date,
     print_json,
@@ -122,32 +126,33 @@ def roadmaps(as_json: bool) -> None:
               help="Только просроченные исполнения (запланированные и выполняемые).")
 @click.option("--as-of", "as_of", metavar="ДД.ММ.ГГГГ",
               help="На какую дату считать просрочку (по умолчанию сегодня).")
+@paging
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
 def activities(roadmap: str | None, status: str | None, overdue: bool, as_of: str | None,
-               as_json: bool) -> None:
-    """Показать мероприятия и их исполнения по периодам."""
-    from registry.roadmaps import list_activities
+               limit: int | None, page: int, as_json: bool) -> None:
+    """Показать мероприятия и их исполнения по периодам (по страницам)."""
+    from registry.roadmaps import page_activities
     from workflow.machine import state_label
 
     settings = current()
     when = (parse_date(as_of) or today()) if overdue else None
-    rows = list_activities(settings.database(), settings.user, roadmap_number(roadmap), status,
-                           when)
+    found = page_activities(settings.database(), settings.user, roadmap_number(roadmap),
+                            status, when, page, page_size(limit, as_json))
     if as_json:
-        print_json(rows)
+        print_json(found["rows"])
         return
-    from rich.table import Table
-
-    table = Table("Ссылка", "Мероприятие", "Сроки", "Ответственные", "Исполнения")
-    for row in rows:
+    echo_summary(len(found["rows"]), found["total"], found["page"], found["pages"],
+                 "Мероприятий" + (" с просроченными исполнениями" if overdue else ""))
+    rows = []
+    for row in found["rows"]:
         occurrences = "\n".join(
             f"{o['ref']} {state_label(str(o['state']))}"
             + (f" до {screen_date(o['due'])}" if o["due"] else "")
-            for o in row["occurrences"]  # type: ignore[attr-defined]
+            for o in row["occurrences"]
         )
-        table.add_row(str(row["ref"]), str(row["title"]), str(row["deadline_text"]),
-                      ", ".join(row["responsible"]), occurrences)  # type: ignore[arg-type]
-    console().print(table)
+        rows.append([str(row["ref"]), str(row["title"]), str(row["deadline_text"]),
+                     ", ".join(row["responsible"]), occurrences])
+    emit_table(["Ссылка", "Мероприятие", "Сроки", "Ответственные", "Исполнения"], rows)
 
 
 @command()

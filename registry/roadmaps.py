@@ -292,6 +292,16 @@ def list_activities(db: Database, login: str | None, roadmap_id: int | None = No
                     overdue_as_of: date | None = None) -> list[dict[str, object]]:
     """Activities with their occurrences, for ``karta activities``; with a state or an
     overdue date only the matching occurrences, and only activities that have some."""
+    return page_activities(db, login, roadmap_id, state, overdue_as_of, size=None)["rows"]  # type: ignore[no-any-return]
+
+
+def page_activities(db: Database, login: str | None, roadmap_id: int | None = None,
+                    state: str | None = None, overdue_as_of: date | None = None,
+                    page: int = 1, size: int | None = 50) -> dict[str, Any]:
+    """A page of ``list_activities`` (``size=None``: all), with the total: one query for
+    the activities of the page, one for their occurrences."""
+    from sqlalchemy import exists, func
+
     if state is not None and state not in occurrence_machine().states:
         raise KartaError(f"неизвестное состояние «{state}»; состояния: "
                          + ", ".join(occurrence_machine().states))
@@ -299,34 +309,41 @@ def list_activities(db: Database, login: str | None, roadmap_id: int | None = No
         person = acting_person(session, login)
         if roadmap_id is not None and session.get(Roadmap, roadmap_id) is None:
             raise UnknownReference(f"R{roadmap_id}", "нет такой дорожной карты (karta roadmaps)")
-        query = select(Activity, Section).join(
-            Section, isouter=True, onclause=col(Activity.section_id) == col(Section.id))
+        matching: list[Any] = []
+        if state is not None:
+            matching.append(col(Occurrence.state) == state)
+        if overdue_as_of is not None:
+            matching += [col(Occurrence.state).in_(("planned", "in_progress")),
+                         col(Occurrence.due) < overdue_as_of]
+        conditions: list[Any] = []
         scope = activity_scope(session, person)
         if scope is not None:
-            query = query.where(col(Activity.id).in_(scope))
+            conditions.append(col(Activity.id).in_(scope))
         if roadmap_id is not None:
-            query = query.where(Activity.roadmap_id == roadmap_id)
-        pairs = list(session.execute(query.order_by(col(Activity.roadmap_id),
-                                                    col(Activity.position))))
+            conditions.append(col(Activity.roadmap_id) == roadmap_id)
+        if matching:
+            conditions.append(exists().where(
+                col(Occurrence.activity_id) == col(Activity.id), *matching))
+        total = int(session.exec(select(func.count()).select_from(Activity)
+                                 .where(*conditions)).one())
+        pages = max(1, -(-total // size)) if size else 1
+        page = min(max(page, 1), pages)
+        query = select(Activity, Section).join(
+            Section, isouter=True, onclause=col(Activity.section_id) == col(Section.id)
+        ).where(*conditions).order_by(col(Activity.roadmap_id), col(Activity.position))
+        if size:
+            query = query.offset((page - 1) * size).limit(size)
+        pairs = list(session.execute(query))
         ids = [activity.id for activity, _ in pairs]
         occurrences: dict[int, list[Occurrence]] = {}
         if ids:
-            occ_query = select(Occurrence).where(col(Occurrence.activity_id).in_(ids))
-            if state is not None:
-                occ_query = occ_query.where(Occurrence.state == state)
-            if overdue_as_of is not None:
-                occ_query = occ_query.where(col(Occurrence.state).in_(("planned", "in_progress")),
-                                            col(Occurrence.due) < overdue_as_of)
-            for occurrence in session.exec(occ_query.order_by(col(Occurrence.period_start),
-                                                              col(Occurrence.period))):
+            for occurrence in session.exec(
+                    select(Occurrence).where(col(Occurrence.activity_id).in_(ids), *matching)
+                    .order_by(col(Occurrence.period_start), col(Occurrence.period))):
                 occurrences.setdefault(occurrence.activity_id, []).append(occurrence)
-        result: list[dict[str, object]] = []
-        for activity, section in pairs:
-            own = occurrences.get(activity.id or 0, [])
-            if (state is not None or overdue_as_of is not None) and not own:
-                continue
-            result.append(activity_as_dict(activity, section, own))
-        return result
+        rows = [activity_as_dict(activity, section, occurrences.get(activity.id or 0, []))
+                for activity, section in pairs]
+        return {"rows": rows, "total": total, "page": page, "pages": pages}
 
 
 def activity_as_dict(activity: Activity, section: Section | None,

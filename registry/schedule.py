@@ -237,8 +237,10 @@ class DueItem:
 
 
 def open_items(session: Session, as_of: date, roadmap_id: int | None = None,
-               until: date | None = None, scope: set[int] | None = None) -> list[DueItem]:
-    """Open occurrences (planned or in progress) due before ``until`` (or any time)."""
+               until: date | None = None, scope: set[int] | None = None,
+               offset: int = 0, limit: int | None = None) -> list[DueItem]:
+    """Open occurrences (planned or in progress) due before ``until`` (or any time), by due
+    date; ``offset``/``limit`` take one page of them."""
     query = (select(Occurrence, Activity, Section)
              .join(Activity, col(Activity.id) == col(Occurrence.activity_id))
              .join(Section, col(Section.id) == col(Activity.section_id), isouter=True)
@@ -249,9 +251,11 @@ def open_items(session: Session, as_of: date, roadmap_id: int | None = None,
         query = query.where(col(Occurrence.due) <= until)
     if scope is not None:
         query = query.where(col(Activity.id).in_(scope))
+    query = query.order_by(col(Occurrence.due), col(Activity.position), col(Occurrence.id))
+    if limit is not None:
+        query = query.offset(offset).limit(limit)
     items = []
-    for occurrence, activity, section in session.execute(
-            query.order_by(col(Occurrence.due), col(Activity.position))):
+    for occurrence, activity, section in session.execute(query):
         assert occurrence.due is not None
         items.append(DueItem(
             ref=occurrence_ref(activity.roadmap_id, activity.code, occurrence.period),
@@ -260,6 +264,47 @@ def open_items(session: Session, as_of: date, roadmap_id: int | None = None,
             state=occurrence.state, responsible=tuple(json.loads(activity.executors)),
             section=section.heading if section else "", days=(occurrence.due - as_of).days))
     return items
+
+
+def count_open(session: Session, until: date | None, scope: set[int] | None,
+               since: date | None = None) -> int:
+    """How many open occurrences are due by ``until`` (and from ``since``)."""
+    from sqlalchemy import func
+
+    query = (select(func.count()).select_from(Occurrence)
+             .join(Activity, col(Activity.id) == col(Occurrence.activity_id))
+             .where(col(Occurrence.state).in_(OPEN_STATES), col(Occurrence.due).is_not(None)))
+    if until is not None:
+        query = query.where(col(Occurrence.due) <= until)
+    if since is not None:
+        query = query.where(col(Occurrence.due) >= since)
+    if scope is not None:
+        query = query.where(col(Activity.id).in_(scope))
+    return int(session.exec(query).one())
+
+
+def page_agenda(db: Database, login: str | None, as_of: date, days: int, page: int = 1,
+                size: int = 50) -> dict[str, Any]:
+    """A page of the agenda (by due date, grouped by executor on the page), with the counts
+    first: overdue, and due within ``days``."""
+    if days < 0:
+        raise KartaError("--days не может быть отрицательным")
+    with db.reading() as session:
+        person = acting_person(session, login)
+        scope = activity_scope(session, person)
+        until = as_of + timedelta(days=days)
+        total = count_open(session, until, scope)
+        late = count_open(session, as_of - timedelta(days=1), scope)
+        pages = max(1, -(-total // size))
+        page = min(max(page, 1), pages)
+        items = open_items(session, as_of, until=until, scope=scope,
+                           offset=(page - 1) * size, limit=size)
+    groups: dict[str, list[DueItem]] = {}
+    for item in items:
+        for name in item.responsible or ("Ответственный не указан",):
+            groups.setdefault(name, []).append(item)
+    return {"groups": dict(sorted(groups.items())), "total": total, "overdue": late,
+            "soon": total - late, "page": page, "pages": pages}
 
 
 def overdue(db: Database, login: str | None, as_of: date,

@@ -280,7 +280,7 @@ def test_a_roadmap_activity_from_import_to_verified_log(visit: Any, tmp_path: Pa
     phone.page.wait_for_url(f"**/o/{ref}")
     assert "Приложите список участников семинаров" in history(phone)
     returned = phone.page.inner_text("main .notice")  # the reason, above the report form
-    assert returned.startswith("Отчёт возвращён на доработку (head, ")
+    assert returned.startswith("Отчёт возвращён на доработку (Андреева Светлана Леонидовна, ")
     assert returned.endswith(": Приложите список участников семинаров")
     assert phone.page.locator("main .notice + .columns section.actions").count() == 1
     shoot(phone.page, "phone-02-occurrence-returned")

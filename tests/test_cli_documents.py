@@ -35,8 +35,12 @@ def test_documents_listing_and_show(approved: Karta) -> None:
     assert "документ 2: Об организации проведения проверки результатов ВПР" in result.output
     assert "(проект, без номера)" in result.output
     rows = json.loads(approved("documents", "--json").output)
-    assert [(r["id"], r["status"], r["number"]) for r in rows] == [
-        (1, "signed", "01-09/1"), (2, "draft", None)]
+    assert [(r["id"], r["status"], r["number"]) for r in rows] == [  # newest first
+        (2, "draft", None), (1, "signed", "01-09/1")]
+    listing = approved("documents").stdout.splitlines()
+    assert listing[0] == "Документов: 2."
+    assert listing[1].split("\t")[:3] == ["2", "проект", "—"]
+    assert listing[2].split("\t")[:4] == ["1", "подписан", "№ 01-09/1", "30.11.2020"]
     shown = json.loads(approved("documents", "show", "2", "--json").output)
     assert shown["context"]["occurrence"]["ref"] == "1:5@2021"
     assert shown["template"] == "order_start v1"
