@@ -80,13 +80,22 @@ def audit_checkpoint(out: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
 def audit_log(since: str | None, user_filter: str | None, object_ref: str | None,
               limit: int | None, page: int, as_json: bool) -> None:
-    """Показать журнал принятых решений (по порядку; с --page — по страницам)."""
-    from registry.audit import read_log
+    """Показать журнал принятых решений (новые записи сверху, по страницам; с --json — весь
+    журнал по порядку)."""
+    from registry.audit import page_log, read_log
 
     settings = current()
+    size = page_size(limit, as_json)
+    if size is not None and not object_ref:  # one indexed query for the page
+        found = page_log(settings.database(), settings.user, since=parse_date(since),
+                         user=user_filter, page=page, size=size)
+        if not as_json:
+            echo_summary(len(found["rows"]), found["total"], found["page"], found["pages"],
+                         "Записей")
+        echo_events(found["rows"], as_json)
+        return
     entries = read_log(settings.database(), settings.user, parse_date(since), user_filter,
                        object_ref)
-    size = page_size(limit, as_json)
     if size is None:
         echo_events(entries, as_json)
         return

@@ -12,7 +12,6 @@ import click
 from commands.common import (
     STATES,
     command,
-    console,
     current,
     echo_document,
     echo_event,
@@ -109,13 +108,10 @@ def roadmaps(as_json: bool) -> None:
     if not rows:
         click.echo("Дорожных карт нет: импортируйте файл командой «karta import ФАЙЛ».")
         return
-    from rich.table import Table
-
-    table = Table("Ссылка", "Название", "Период", "Мероприятий", "Исполнений", "Файл")
-    for row in rows:
-        table.add_row(str(row["ref"]), str(row["title"]), str(row["period"]),
-                      str(row["activities"]), str(row["occurrences"]), str(row["source"]))
-    console().print(table)
+    emit_table(["Ссылка", "Название", "Период", "Мероприятий", "Исполнений", "Файл"],
+               [[str(row["ref"]), str(row["title"]), str(row["period"]),
+                 str(row["activities"]), str(row["occurrences"]), str(row["source"])]
+                for row in rows])
 
 
 @command()

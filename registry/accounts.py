@@ -35,7 +35,14 @@ MIN_PASSWORD = 8
 TOKEN_PREFIX = "karta_"
 
 _HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("karta: a password nobody has")  # equal work for unknown logins
+_DUMMY = ""  # a hash of a password nobody has: equal work for unknown logins (made once)
+
+
+def _dummy() -> str:
+    global _DUMMY
+    if not _DUMMY:
+        _DUMMY = _HASHER.hash("karta: a password nobody has")
+    return _DUMMY
 
 
 class LoginRefused(KartaError):
@@ -119,7 +126,7 @@ def _attempt(session: Session, login: str, password: str) -> _Outcome:
     person = session.exec(select(Person).where(Person.login == login)).first()
     now = utcnow()
     if person is None or not person.password_hash:
-        _verify(_DUMMY, password)
+        _verify(_dummy(), password)
         return _Outcome(None, "неверный логин или пароль")
     locked = _aware(person.locked_until)
     if locked is not None and locked > now:

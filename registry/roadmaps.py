@@ -264,23 +264,27 @@ def list_roadmaps(db: Database, login: str | None) -> list[dict[str, object]]:
     with db.reading() as session:
         person = acting_person(session, login)
         scope = roadmap_scope(session, person)
+        from sqlalchemy import func
+
+        # two grouped queries for all roadmaps, not two per roadmap
+        activities = dict(session.exec(select(Activity.roadmap_id, func.count())
+                                       .group_by(col(Activity.roadmap_id))).all())
+        states: dict[int, dict[str, int]] = {}
+        for roadmap_id, state, count in session.exec(
+                select(Activity.roadmap_id, Occurrence.state, func.count())
+                .join(Occurrence, col(Occurrence.activity_id) == col(Activity.id))
+                .group_by(col(Activity.roadmap_id), col(Occurrence.state))):
+            states.setdefault(roadmap_id, {})[state] = count
         rows: list[dict[str, object]] = []
         for roadmap in session.exec(select(Roadmap).order_by(col(Roadmap.id))):
             if scope is not None and roadmap.id not in scope:
                 continue
-            activities = session.exec(
-                select(Activity.id).where(Activity.roadmap_id == roadmap.id)).all()
-            states: dict[str, int] = {}
-            if activities:
-                for (state,) in session.execute(
-                    select(Occurrence.state).where(col(Occurrence.activity_id).in_(activities))
-                ):
-                    states[state] = states.get(state, 0) + 1
+            own = states.get(roadmap.id or 0, {})
             rows.append({
                 "id": roadmap.id, "ref": roadmap_ref(roadmap.id or 0), "title": roadmap.title,
                 "period": f"{roadmap.first_year}-{roadmap.last_year}",
-                "source": roadmap.source_name, "activities": len(activities),
-                "occurrences": sum(states.values()), "states": states,
+                "source": roadmap.source_name, "activities": activities.get(roadmap.id or 0, 0),
+                "occurrences": sum(own.values()), "states": own,
                 "imported_at": roadmap.imported_at.isoformat(timespec="seconds"),
                 "imported_by": roadmap.imported_by,
             })

@@ -5,15 +5,16 @@ the log vouches for the state of every row as the upgrade found it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from registry.database import Database
 from workflow.errors import ConfigurationError
+
+if TYPE_CHECKING:  # Alembic is imported only to migrate: not on every command's start-up
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FIRST = "0001"  # the schema of release 0.1.0, which had no version table
@@ -21,6 +22,8 @@ HEAD = "0002"  # the newest migration (a test checks it against the migrations f
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -29,6 +32,8 @@ def _config(connection: Connection | None = None) -> Config:
 
 def head() -> str:
     """The newest schema version this karta knows."""
+    from alembic.script import ScriptDirectory
+
     revision = ScriptDirectory.from_config(_config()).get_current_head()
     assert revision is not None
     return revision
@@ -36,6 +41,8 @@ def head() -> str:
 
 def current(connection: Connection) -> str | None:
     """The version of a database; a 0.1.0 database (no version table) is «0001»."""
+    from alembic.runtime.migration import MigrationContext
+
     version = MigrationContext.configure(connection).get_current_revision()
     if version is None and inspect(connection).has_table("organisation"):
         return FIRST
@@ -64,6 +71,8 @@ def require_current(db: Database) -> None:
         version = FIRST  # no version table: release 0.1.0
     if version == HEAD:
         return
+    from alembic.script import ScriptDirectory
+
     known = ScriptDirectory.from_config(_config())
     if version is not None and known.get_revision(version) is not None:
         raise ConfigurationError(f"база данных версии схемы {version}, а karta работает с "
@@ -88,6 +97,8 @@ def upgrade(db: Database, actor: str | None) -> tuple[str, str]:
         raise ConfigurationError("база данных не создана: выполните «karta init --org …»")
     if before == head():
         return before, before
+    from alembic.runtime.migration import MigrationContext
+
     with db.engine.begin() as connection:
         if MigrationContext.configure(connection).get_current_revision() is None:
             command.stamp(_config(connection), FIRST)
