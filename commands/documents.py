@@ -45,16 +45,22 @@ def approve(roadmap: str, as_json: bool) -> None:
 @command()
 @click.argument("document_id", metavar="НОМЕР", type=int)
 @click.option("--date", "sign_date", metavar="ДД.ММ.ГГГГ",
-              help="Дата подписания (по умолчанию сегодня).")
+              help="Дата подписания (по умолчанию сегодня; не позже сегодняшней и не раньше "
+                   "последнего подписанного приказа журнала).")
+@click.option("--as", "as_position", metavar="ДОЛЖНОСТЬ",
+              help="В какой должности подписывает не руководитель: «И.о. начальника "
+                   "управления образования», «Заместитель начальника …».")
 @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
-def sign(document_id: int, sign_date: str | None, as_json: bool) -> None:
-    """Подписать проект приказа НОМЕР: присвоить номер и дату по журналу приказов."""
+def sign(document_id: int, sign_date: str | None, as_position: str | None,
+         as_json: bool) -> None:
+    """Подписать проект приказа НОМЕР: присвоить номер и дату по журналу приказов; в блоке
+    подписи — тот, кто подписывает."""
     from registry.documents import document_as_dict
     from registry.orders import sign as sign_document
 
     settings = current()
     document = sign_document(settings.database(), settings.user, document_id,
-                             parse_date(sign_date))
+                             parse_date(sign_date), as_position)
     data = document_as_dict(document)
     if as_json:
         print_json(data)

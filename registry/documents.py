@@ -52,6 +52,16 @@ ATTEMPTS = 8  # preparations before giving up when other writers keep taking the
 
 # ----------------------------------------------------------------------------- plain data
 
+def require_full_name(person: Person) -> None:
+    """A person whose name would be printed in a document must have one: a bare login
+    («admin») is never printed."""
+    name = person.full_name.strip()
+    if not name or name == person.login or len(name.split()) < 2:
+        raise KartaError(f"у пользователя «{person.login}» не указаны фамилия, имя и отчество: "
+                         f"документ не подготовлен (karta people set {person.login} --name "
+                         "«Фамилия Имя Отчество»)")
+
+
 def person_data(person: Person) -> dict[str, Any]:
     return {"login": person.login, "full_name": person.full_name, "gender": person.gender,
             "position": person.position, "phone": person.phone,
@@ -361,6 +371,7 @@ def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activit
              if _condition_holds(rule.condition, activity, details, order_requested)]
     if not rules:
         return []
+    require_full_name(person)
     org = organisation(session)
     today = local_today(org)
     section = session.get(Section, activity.section_id) if activity.section_id else None

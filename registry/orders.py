@@ -25,6 +25,7 @@ from registry.documents import (
     person_data,
     register,
     renderer_version,
+    require_full_name,
     roadmap_data,
     run_with_documents,
     stored_in,
@@ -52,6 +53,7 @@ def approve_roadmap(db: Database, login: str | None, ref: str) -> Document:
 
     def read(session: Session) -> tuple[Person, list[DocumentDraft]]:
         person = acting_person(session, login, "approve")
+        require_full_name(person)
         roadmap = _unapproved(session, ref)
         rules = rules_for(session, "approve")
         if not rules:
@@ -130,19 +132,27 @@ def _sections_context(session: Session, roadmap: Roadmap, year: int | None = Non
 
 
 def sign(db: Database, login: str | None, document_id: int,
-         sign_date: date | None = None) -> Document:
+         sign_date: date | None = None, as_position: str | None = None) -> Document:
     """Sign a draft order: it gets its number and date, its final file is rendered and
-    registered; signing the approval order approves the roadmap."""
+    registered; signing the approval order approves the roadmap. The signature block names
+    who signs: the head as the profile names them, or an acting head or deputy in the
+    position given (``as_position``, «И.о. начальника …») or stored as theirs. The date may
+    not be later than today, nor earlier than the journal's last signed order."""
 
     def read(session: Session) -> tuple[Document, list[DocumentDraft]]:
-        acting_person(session, login, "sign")
+        person = acting_person(session, login, "sign")
+        require_full_name(person)
         document = _draft_order(session, document_id)
-        when = sign_date or local_today(organisation(session))
+        org = organisation(session)
+        when = sign_date or local_today(org)
+        _check_sign_date(session, document, when, local_today(org))
         template = session.exec(select(TemplateVersion).where(
             TemplateVersion.name == document.template_name,
             TemplateVersion.version == document.template_version)).one()
         context = json.loads(document.context)
         context.pop("document", None)
+        context["organisation"] = {**context["organisation"],
+                                   **signatory(org, person, as_position)}
         return document, [DocumentDraft(document.kind, template, context, document.roadmap_id,
                                         document.occurrence_id, status="signed", doc_date=when,
                                         replaces=document.id)]
@@ -191,6 +201,34 @@ def sign(db: Database, login: str | None, document_id: int,
     return run_with_documents(db, read, write, exclusive=False)
 
 
+def signatory(org: Organisation, person: Person, as_position: str | None) -> dict[str, str]:
+    """Who the signature block names: the head in the profile's position, or whoever signs
+    in the position they sign in."""
+    name = russian.initials_then_surname(person.full_name)
+    position = (as_position or "").strip()
+    if not position:
+        if name == org.head_name.strip() and org.head_position.strip():
+            position = org.head_position
+        elif person.position.strip():
+            position = person.position
+        else:
+            raise KartaError(f"в какой должности подписывает {name}? Укажите её (в командной "
+                             "строке — --as «И.о. начальника управления образования»)")
+    return {"head_position": russian.upper_first(position), "head_name": name}
+
+
+def _check_sign_date(session: Session, document: Document, when: date, today: date) -> None:
+    if when > today:
+        raise KartaError(f"дата подписания {when:%d.%m.%Y} позже сегодняшней ({today:%d.%m.%Y})")
+    last = session.exec(select(Document).where(
+        Document.journal == (document.journal or "orders"), Document.year == when.year,
+        Document.status == "signed").order_by(col(Document.number).desc())).first()
+    if last is not None and last.doc_date is not None and when < last.doc_date:
+        raise KartaError(f"дата подписания {when:%d.%m.%Y} раньше последнего приказа журнала: "
+                         f"№ {last.number_text} от {last.doc_date:%d.%m.%Y} — номера идут по "
+                         "датам")
+
+
 def _draft_order(session: Session, document_id: int) -> Document:
     document = session.get(Document, document_id)
     if document is None:
@@ -212,6 +250,7 @@ def correct(db: Database, login: str | None, document_id: int, reason: str) -> D
         from documents.contexts import KINDS
 
         person = acting_person(session, login, "correct")
+        require_full_name(person)
         original = session.get(Document, document_id)
         if original is None:
             raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
@@ -252,6 +291,7 @@ def _roadmap_year(session: Session, login: str | None, action: str, ref: str,
     from registry.roadmaps import resolve
 
     person = acting_person(session, login, action)
+    require_full_name(person)
     roadmap = resolve(session, ref).roadmap
     if not roadmap.first_year <= year <= roadmap.last_year:
         raise KartaError(f"{year} год вне периода дорожной карты "

@@ -73,6 +73,7 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'karta.db'}"
 
 
+ADMIN_NAME = "Сидоров Алексей Иванович"
 PROFILE = Profile(
     full_name="Муниципальное казенное учреждение «Управление образования ЗАТО город Заозерск»",
     short_name="МКУ «Управление образования ЗАТО город Заозерск»",
@@ -87,7 +88,7 @@ PROFILE = Profile(
 def db(db_url: str, tmp_path: Path) -> Iterator[Database]:
     """An initialised database with admin, a clerk and a head."""
     database = Database(db_url, tmp_path / "files")
-    initialise(database, PROFILE)
+    initialise(database, PROFILE, admin_name=ADMIN_NAME)
     add_person(database, "admin", "clerk", "Белокреницкая Елена Викторовна", "f",
                "специалист", ["clerk"])
     add_person(database, "admin", "head", "Андреева Светлана Леонидовна", "f",
@@ -154,7 +155,8 @@ class Karta:
 def karta(db_url: str, tmp_path: Path) -> Karta:
     """The CLI on an initialised database."""
     runner = Karta(db_url, tmp_path)
-    result = runner("init", "--org", PROFILE.full_name, "--place", "г. Заозерск", user=None)
+    result = runner("init", "--org", PROFILE.full_name, "--place", "г. Заозерск",
+                    "--admin-name", ADMIN_NAME, user=None)
     assert result.exit_code == 0, result.output
     return runner
 

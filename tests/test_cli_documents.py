@@ -18,7 +18,8 @@ def approved(karta: Karta) -> Karta:
     result = karta("approve", "R1")
     assert result.exit_code == 0, result.stderr
     assert "Подпишите приказ: karta sign 1" in result.output
-    signed = karta("sign", "1", "--date", "30.11.2020")
+    signed = karta("sign", "1", "--date", "30.11.2020", "--as",
+                   "Исполняющий обязанности начальника управления образования")
     assert signed.exit_code == 0, signed.stderr
     assert "Приказ подписан: от 30.11.2020 № 01-09/1" in signed.output
     return karta

@@ -93,7 +93,8 @@ def download_pdf(request: Request, document_id: int, who: Actor = Depends(actor)
 def sign_document(request: Request, document_id: int,
                   form: dict[str, object] = Depends(checked_form)) -> Response:
     who = actor(request)
-    signed = sign(database(request), who.login, document_id, form_date(form, "date"))
+    signed = sign(database(request), who.login, document_id, form_date(form, "date"),
+                  text(form, "as_position", 300) or None)
     return RedirectResponse(f"/documents/{signed.id}?signed=1", status_code=303)
 
 
