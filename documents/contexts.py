@@ -54,6 +54,12 @@ OCCURRENCE: Schema = {
     "due": "срок (ISO) или пусто",
     "state": "состояние",
 }
+EXECUTOR: Schema = {
+    "name": "исполнитель, как в дорожной карте («МКУ «Управление образования»», «ОО»)",
+    "group": "какие организации он называет: general (все ОО), preschool, additional, "
+             "department или пусто",
+    "people": [PERSON],
+}
 ACTIVITY: Schema = {
     "ref": "ссылка (1:2.4)",
     "code": "код мероприятия («2.4»)",
@@ -63,6 +69,7 @@ ACTIVITY: Schema = {
     "responsible_text": "ответственные, как в дорожной карте",
     "planned_result": "планируемый результат",
     "section": "заголовок раздела или пусто",
+    "executors": [EXECUTOR],
 }
 PLANNED_ACTIVITY: Schema = {**ACTIVITY, "occurrences": [OCCURRENCE]}
 SECTION: Schema = {

@@ -386,9 +386,10 @@ _MONTHS_GENITIVE = ("января|февраля|марта|апреля|мая|
 _TYPOGRAPHY = (
     # «№ 01-09/64», «№ 1»: the sign stays with its number
     (re.compile(r"№[ \t]+(?=\S)"), "№\u00a0"),
-    # «2021-2023 годы» → «2021–2023 годы»: a range of years takes an en dash
-    (re.compile(r"(?<!\d)((?:19|20)\d\d)[ \t]*[-–—][ \t]*((?:19|20)\d\d)(?!\d)"
-                r"(?=[ \t]*(?:год|гг\.|г\.|учебн))"), "\\1–\\2"),
+    # «2021-2023 годы» → «2021–2023 годы»: a range of years takes an en dash, and a word
+    # joiner after it, so the line does not break at the dash
+    (re.compile(r"(?<!\d)((?:19|20)\d\d)[ \t]*[-–—][ \t]*\u2060?((?:19|20)\d\d)(?!\d)"
+                r"(?=[ \t]*(?:год|гг\.|г\.|учебн))"), "\\1–\u2060\\2"),
     # «14 декабря 2020 г.»: a date is never broken
     (re.compile(rf"(?<!\d)(\d{{1,2}})[ \t]+({_MONTHS_GENITIVE})[ \t]+(\d{{4}})"),
      "\\1\u00a0\\2\u00a0\\3"),

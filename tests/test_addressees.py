@@ -10,6 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from documents.addressees import addressees, is_issuer
+from registry.database import Database
+from registry.occurrences import apply_event
+from registry.people import add_person
+from registry.roadmaps import import_roadmap
+from tests.conftest import SLAVGOROD, YENISEISK, ZAOZERSK
+from tests.docx_structure import structure
+from workflow.importing import Period
 
 ZAOZERSK_ORG = {"short_name": "МКУ «Управление образования ЗАТО город Заозерск»",
                 "full_name": "Муниципальное казенное учреждение «Управление образования ЗАТО "
@@ -101,3 +108,42 @@ def test_addressees_never_name_the_body_itself_and_come_once(names: list[str]) -
     assert all(not text.startswith(("МКУ «Управление", "ОО")) for text in texts)
     assert [a["own"] for a in found] == sorted((a["own"] for a in found), reverse=True)
     assert sum(a["own"] for a in found) <= 1
+
+
+def test_a_start_order_addresses_the_specialists_and_the_schools(db: Database) -> None:
+    for login, name in (("bel", "Белокреницкая Елена Викторовна"),
+                        ("han", "Ханченко Ирина Геннадьевна")):
+        add_person(db, "admin", login, name, "", "специалист", ["executor"],
+                   unit="МКУ «Управление образования ЗАТО город Заозерск»")
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    [order] = apply_event(db, f"{rid}:6@2021", "start", "clerk", order=True).documents
+    paragraphs = structure(db.store.read(order["file"]))["paragraphs"]
+    points = paragraphs[paragraphs.index("ПРИКАЗЫВАЮ:") + 1:]
+    assert points[0] == ("1. Специалистам МКУ «Управление образования ЗАТО город Заозерск» "
+                         "(Белокреницкая Е.В., Ханченко И.Г.):")
+    assert points[1].startswith("1.1. Организовать исполнение мероприятия 6")
+    assert points[2].startswith("1.2. Обобщить информацию")
+    assert points[3].startswith("2. Руководителям общеобразовательных организаций обеспечить")
+    assert points[4] == "3. Контроль за исполнением настоящего приказа оставляю за собой."
+
+
+def test_without_the_body_among_the_executors_the_clerk_gathers_the_report(
+        db: Database) -> None:
+    rid = import_roadmap(db, YENISEISK, "clerk").roadmap
+    [order] = apply_event(db, f"{rid}:3.7@2021", "start", "clerk", order=True).documents
+    paragraphs = structure(db.store.read(order["file"]))["paragraphs"]
+    assert "О проектной, исследовательской деятельности на уровне ОУ" in paragraphs
+    points = paragraphs[paragraphs.index("ПРИКАЗЫВАЮ:") + 1:]
+    assert points[0].startswith("1. Руководителям общеобразовательных организаций обеспечить "
+                                "исполнение мероприятия 3.7 «Проектная, исследовательская "
+                                "деятельность на уровне ОУ» в срок до 30.12.2021")
+    assert points[1].startswith("2. Белокреницкой Е.В., специалисту, обобщить информацию")
+
+
+def test_a_title_that_cannot_be_declined_is_quoted_in_the_order_and_the_journal(
+        db: Database) -> None:
+    rid = import_roadmap(db, SLAVGOROD, "clerk", period=Period(2020, 2022)).roadmap
+    [order] = apply_event(db, f"{rid}:7.8@2021", "start", "clerk", order=True).documents
+    title = "Об исполнении мероприятия «Мониторинга эффективности управленческих решений»"
+    assert order["title"] == title
+    assert title in structure(db.store.read(order["file"]))["paragraphs"]
