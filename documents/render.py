@@ -331,13 +331,61 @@ def _undefined_name(error: UndefinedError) -> str:
 
 
 def describe_syntax_error(error: TemplateError, source: str) -> str:
-    """A syntax error with the text around it (tags stripped), not raw XML."""
+    """A syntax error in Russian with the text of its paragraph (tags stripped), not raw
+    XML and not Jinja's English."""
     line = getattr(error, "lineno", None)
     near = ""
-    if line:
-        lines = source.splitlines()
-        chunk = " ".join(lines[max(line - 2, 0): line + 1])
-        near = re.sub(r"<[^>]+>", "", chunk).strip()
+    lines = source.splitlines()
+    while line and 0 < line <= len(lines) and not near:
+        near = re.sub(r"<[^>]+>", "", lines[line - 1]).strip()  # that paragraph's text
         near = re.sub(r"\s+", " ", near)[:120]
+        line -= 1
     message = getattr(error, "message", None) or str(error)
-    return f"ошибка синтаксиса Jinja: {message}" + (f" (рядом с текстом «{near}»)" if near else "")
+    return f"ошибка синтаксиса меток: {syntax_in_russian(message)}" + \
+        (f" (в абзаце «{near}»)" if near else "")
+
+
+_TOKENS = {"end of print statement": "конец метки «}}»",
+           "end of statement block": "конец тега «%}»",
+           "name": "имя", "string": "строка", "integer": "число", "float": "число",
+           "in": "in", "end of template": "конец шаблона"}
+
+
+def _token(name: str) -> str:
+    return _TOKENS.get(name, f"«{name}»")
+
+
+def syntax_in_russian(message: str) -> str:
+    """Jinja's syntax error messages, said in Russian."""
+    match = re.match(r"Unexpected end of template\. Jinja was looking for the following tags: "
+                     r"(.+?)\. The innermost block that needs to be closed is '(\w+)'", message)
+    if match:
+        return f"шаблон кончился, а блок «{match.group(2)}» не закрыт: нужен " \
+               f"«{{% end{match.group(2)} %}}»"
+    match = re.match(r"Encountered unknown tag '(\w+)'\.(?: Jinja was looking for the following "
+                     r"tags: (.+?)\. The innermost block that needs to be closed is '(\w+)')?",
+                     message)
+    if match:
+        tag = match.group(1)
+        if match.group(3):
+            return (f"тег «{tag}» здесь не к месту: сначала закройте блок «{match.group(3)}» "
+                    f"тегом «{{% end{match.group(3)} %}}»")
+        if tag.startswith("end"):
+            return f"тег «{tag}» без открывающего «{tag[3:]}»"
+        return f"неизвестный тег «{tag}»"
+    match = re.match(r"unexpected '(.+?)'(?:, expected '(.+?)')?$", message)
+    if match:
+        expected = f", ожидалось «{match.group(2)}»" if match.group(2) else ""
+        return f"лишний или непарный знак «{match.group(1)}»{expected}"
+    match = re.match(r"unexpected char (['\"])(.+?)\1 at \d+", message)
+    if match:
+        return f"недопустимый знак «{match.group(2)}» (незакрытая кавычка или опечатка)"
+    match = re.match(r"expected token '(.+?)', got '(.+?)'", message)
+    if match:
+        return f"ожидалось: {_token(match.group(1))}; стоит: {_token(match.group(2))}"
+    match = re.match(r"Expected an expression, got '(.+?)'", message)
+    if match:
+        return f"пустая метка: нужно выражение; стоит: {_token(match.group(1))}"
+    if "tag name expected" in message:
+        return "после «{%» нужно имя тега"
+    return "запись метки не разобрать"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -13,7 +15,7 @@ from docxtpl import DocxTemplate
 
 from documents.check import check_template
 from documents.contexts import KINDS
-from documents.render import CompiledTemplate, environment
+from documents.render import FILTERS, CompiledTemplate, environment
 from documents.templates.build import TEMPLATES
 from registry.database import Database
 from registry.templates import (
@@ -157,13 +159,107 @@ def test_missing_value_is_an_error_that_names_it() -> None:
      "поле «r.nme» не существует: «r» — значение, а не запись"),
     ("{% for a in activity.title %}{{ a }}{% endfor %}", "«activity.title» не список"),
     ("{{ activity.title | shout }}", "неизвестный фильтр «shout»"),
-    ("{% if activity.title %}без конца", "ошибка синтаксиса Jinja"),
-    ("{{ activity.title }", "ошибка синтаксиса Jinja"),
+    ("{% if activity.title %}без конца", "ошибка синтаксиса меток: шаблон кончился, а блок "
+                                         "«if» не закрыт: нужен «{% endif %}»"),
+    ("{{ activity.title }", "ошибка синтаксиса меток: лишний или непарный знак «}»"),
+    ("{{ activity.title | case('дательный') }} {{ activity.title | case('dativ') }}",
+     "у фильтра «case» неизвестный падеж «dativ»; падежи: nominative (именительный)"),
+    ("{{ executor | name('instrumental') }}{{ executor | position('творительный') }}"
+     "{{ executor | short_name('vocative') }}",
+     "у фильтра «short_name» неизвестный падеж «vocative»"),
+    ("{{ activity.title | subject }}", "фильтру «subject» нужен падеж: case('dative')"),
+    ("{{ activity.title | case }}", "фильтру «case» нужен падеж"),
+    ("{{ activity.title | about('genitive') }}", "у фильтра «about» нет аргументов"),
+    ("{{ today | date('dd.MM.y') }}{{ today | date(\"d MMMM y 'г.\") }}",
+     "у фильтра «date» неверный шаблон даты «d MMMM y 'г.»"),
+    ("{{ today | date('ddd.MM.y') }}", "у фильтра «date» неверный шаблон даты «ddd.MM.y»"),
+    ("{{ 5 | plural('быстро') }}", "фильтру «plural» нужно существительное"),
 ])
 def test_check_rejects_with_the_reason(tmp_path: Path, text: str, problem: str) -> None:
     path = template_with(tmp_path, "Приказ", text)
     problems = check_template("t", "order_start", path.read_bytes())
     assert any(problem in p for p in problems), problems
+
+
+def test_check_names_the_paragraph_of_each_problem_in_russian(tmp_path: Path) -> None:
+    path = template_with(tmp_path, "Приказ № {{ document.number }}",
+                         "1. Руководителям {{ activity.titel }} обеспечить исполнение.",
+                         "Исп.: {{ executor | name('родительный') }} {{ executor | "
+                         "position('nominativ') }}", split=True)
+    problems = check_template("t", "order_start", path.read_bytes())
+    assert any(p.startswith("поле «activity.titel» не существует")
+               and p.endswith("— в абзаце «1. Руководителям {{ activity.titel }} обеспечить "
+                              "исполнение.»") for p in problems), problems
+    assert any("«nominativ»" in p and "в абзаце «Исп.: {{ executor | name('родительный') }}"
+               in p for p in problems), problems
+    unclosed = template_with(tmp_path, "Первый абзац", "{% for a in activity.responsible %}"
+                             "{{ a }}", "Последний абзац")
+    problems += check_template("t", "order_start", unclosed.read_bytes())
+    assert any("блок «for» не закрыт" in p and p.endswith(
+        "(в абзаце «{% for a in activity.responsible %}{{ a }}»)") for p in problems), problems
+    # Russian only: outside the template's own text, Latin letters only in the names a
+    # template writes (fields, filters, cases, the command to run)
+    names = set(FILTERS) | {"karta", "templates", "show"}
+
+    def collect(schema: object) -> None:
+        if isinstance(schema, dict):
+            names.update(schema)
+            for value in schema.values():
+                collect(value)
+        elif isinstance(schema, list):
+            collect(schema[0])
+
+    collect({kind: KINDS[kind]["context"] for kind in KINDS})
+    names.update(("nominative", "genitive", "dative", "accusative", "instrumental",
+                  "prepositional"))
+    for problem in problems:
+        outside = re.sub(r"«[^«»]*(?:«[^«»]*»[^«»]*)*»|'[^']*'", "", problem)
+        for word in re.findall(r"[A-Za-z_]{2,}", outside):
+            assert word in names, (word, problem)
+
+
+def _with_revisions(source: Path, folder: Path, replace: dict[str, str],
+                    extra: dict[str, str] | None = None) -> bytes:
+    """A copy of a template with its document.xml edited (tracked changes, comments)."""
+    out = folder / "revised.docx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                for before, after in replace.items():
+                    text = text.replace(before, after, 1)
+                data = text.encode("utf-8")
+            new.writestr(item, data)
+        for name, text in (extra or {}).items():
+            new.writestr(name, text)
+    return out.read_bytes()
+
+
+def test_check_refuses_tracked_changes_and_comments(tmp_path: Path) -> None:
+    path = template_with(tmp_path, "Приказ {{ activity.title }}", "Контроль оставляю за собой")
+    w = 'w:id="1" w:author="Иванова" w:date="2024-01-01T00:00:00Z"'
+    inserted = _with_revisions(path, tmp_path, {
+        "<w:r><w:t>Контроль": f"<w:ins {w}><w:r><w:t>Контроль"})
+    inserted = inserted.replace(b"</w:t></w:r></w:p>", b"</w:t></w:r></w:ins></w:p>")
+    problems = check_template("t", "order_start", inserted)
+    assert any(p.startswith("в абзаце «Контроль оставляю за собой» остались исправления "
+                            "(режим рецензирования)") for p in problems), problems
+    deleted = _with_revisions(path, tmp_path, {
+        "<w:r><w:t>Контроль": f'<w:del {w}><w:r><w:delText>Удалено</w:delText></w:r></w:del>'
+                             "<w:r><w:t>Контроль"})
+    assert any("«УдаленоКонтроль оставляю за собой» остались исправления" in p
+               for p in check_template("t", "order_start", deleted))
+    commented = _with_revisions(path, tmp_path, {
+        "<w:r><w:t>Приказ": '<w:commentRangeStart w:id="0"/><w:r><w:t>Приказ'},
+        {"word/comments.xml": '<w:comments xmlns:w="http://schemas.openxmlformats.org/'
+                              'wordprocessingml/2006/main"><w:comment w:id="0" '
+                              'w:author="Иванова"><w:p><w:r><w:t>проверить</w:t></w:r>'
+                              '</w:p></w:comment></w:comments>'})
+    problems = check_template("t", "order_start", commented)
+    assert any(p.startswith("к абзацу «Приказ {{ activity.title }}» есть примечание")
+               for p in problems), problems
+    assert check_template("t", "order_start", path.read_bytes()) == []
 
 
 def test_check_accepts_nested_fields_loops_and_tags_split_by_word(tmp_path: Path) -> None:
