@@ -12,6 +12,7 @@ Everything else is declined as a noun phrase («Отдел общего обра
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from documents import russian
@@ -139,6 +140,24 @@ def _body(name: str) -> bool:
 def addressees(executors: list[Any], organisation: dict[str, Any]) -> list[dict[str, Any]]:
     """The addressees of an activity's executors: the issuing body's staff first, each
     addressee once, in the roadmap's order."""
+    import json
+
+    # the same executors and organisation always give the same addressees: computed once
+    key_ = json.dumps([executors, {k: organisation.get(k) for k in ("short_name",
+                                                                    "full_name")}],
+                      ensure_ascii=False, sort_keys=True, default=str)
+    return [dict(item) for item in _addressees(key_)]
+
+
+@lru_cache(maxsize=4096)
+def _addressees(key_: str) -> tuple[Any, ...]:
+    import json
+
+    executors, organisation = json.loads(key_)
+    return tuple(_compute(executors, organisation))
+
+
+def _compute(executors: list[Any], organisation: dict[str, Any]) -> list[dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for executor in executors or []:
         item = addressee(executor, organisation)

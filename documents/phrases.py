@@ -78,6 +78,12 @@ def parses(word: str) -> tuple[Any, ...]:
                  and "Abbr" not in p.tag.grammemes)
 
 
+@lru_cache(maxsize=65536)
+def best(word: str) -> Any:
+    """The likeliest analysis of a word, whatever its part of speech."""
+    return morph().parse(word.lower())[0]
+
+
 def _case(parse: Any) -> str:
     case = str(parse.tag.case or "")
     return _SAME_CASE.get(case, case)
@@ -392,7 +398,7 @@ def _starts_anew(word: str, expected: frozenset[str]) -> bool:
     dependent expected there («… результатов Корректировка дорожной карты»)."""
     if _keeps_capital(Token(word, "word")):
         return False
-    first = morph().parse(word.lower())[0]
+    first = best(word)
     if {"PREP", "CONJ"} & first.tag.grammemes:
         return True
     found = cases_of(word)
@@ -400,7 +406,7 @@ def _starts_anew(word: str, expected: frozenset[str]) -> bool:
 
 
 def _is_preposition(word: str) -> bool:
-    return any("PREP" in p.tag.grammemes for p in morph().parse(word)[:1])
+    return "PREP" in best(word).tag.grammemes
 
 
 def _sentence_ends(items: list[Token], index: int) -> bool:
@@ -511,8 +517,7 @@ def _keeps_capital(token: Token) -> bool:
         return True
     if token.text.lower().startswith(("всероссийск", "российск")):
         return True
-    best = morph().parse(token.text.lower())[0]
-    return bool({"Geox", "Name", "Surn", "Patr", "Orgn"} & best.tag.grammemes)
+    return bool({"Geox", "Name", "Surn", "Patr", "Orgn"} & best(token.text).tag.grammemes)
 
 
 def lower_first(text: str) -> str:

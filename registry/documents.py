@@ -104,17 +104,15 @@ def executor_people(session: Session, activity: Activity) -> dict[str, list[dict
     signs), by the executor's name."""
     from registry.tables import ActivityUnit
 
-    links = list(session.exec(select(ActivityUnit).where(
-        ActivityUnit.activity_id == activity.id, col(ActivityUnit.unit_id).is_not(None))))
-    if not links:
-        return {}
-    units = {link.unit_id for link in links}
-    staff: dict[int, list[dict[str, Any]]] = {}
-    for person in session.exec(select(Person).where(col(Person.unit_id).in_(units))
-                               .order_by(col(Person.full_name))):
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name, person in session.execute(
+            select(ActivityUnit.name, Person)  # type: ignore[call-overload]
+            .join(Person, col(Person.unit_id) == col(ActivityUnit.unit_id))
+            .where(col(ActivityUnit.activity_id) == activity.id)
+            .order_by(col(Person.full_name))):
         if person.full_name.strip() and "head" not in person.roles.split(","):
-            staff.setdefault(person.unit_id or 0, []).append(person_data(person))
-    return {link.name: staff.get(link.unit_id or 0, []) for link in links}
+            found.setdefault(name, []).append(person_data(person))
+    return found
 
 
 def occurrence_data(activity: Activity, occurrence: Occurrence) -> dict[str, Any]:
