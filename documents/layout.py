@@ -73,7 +73,7 @@ class _Cell:
             for line in _lines(paragraph):
                 text, points, bold = line
                 self.lines.append(text_width(text, points, bold))
-                for word in re.split(r"[\s]+|(?<=-)", text):
+                for word in re.split(r"[ \t\r\n]+|(?<=-)", text):
                     if word:
                         self.word = max(self.word, text_width(word, points, bold))
 

@@ -81,7 +81,7 @@ def test_columns_are_as_wide_as_their_longest_word(approval: bytes) -> None:
             continue
         size = 11 if "<w:tblHeader" in row else 12
         for text, width in zip(cell_texts(row), widths):
-            for word in re.split(r"\s+|(?<=-)", text):
+            for word in re.split(r"[ \t\r\n]+|(?<=-)", text):  # no-break spaces join
                 assert text_width(word, size, bold=size == 11) <= width - CELL_PADDING + 1, \
                     (word, width)
 
