@@ -379,6 +379,26 @@ def attachment(file: dict[str, Any]) -> str:
     return f"{upper_first(stem)}{sheets} в 1 экз."
 
 
+def sheets_of(name: str, data: bytes) -> int | None:
+    """How many sheets an attached file has, when the file says so: the pages of a PDF, the
+    page count Word saved in a .docx; ``None`` for anything else (a table, a picture)."""
+    import io
+    import zipfile
+
+    lowered = name.lower()
+    if lowered.endswith(".pdf") or data[:5] == b"%PDF-":
+        pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+        return pages or None
+    if lowered.endswith(".docx"):
+        try:
+            app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml")
+        except (zipfile.BadZipFile, KeyError):
+            return None
+        match = re.search(rb"<Pages>(\d+)</Pages>", app)
+        return int(match.group(1)) or None if match else None
+    return None
+
+
 # ----------------------------------------------------------------------------- typography
 
 _MONTHS_GENITIVE = ("января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|"

@@ -293,6 +293,21 @@ def test_a_monthly_activity_is_listed_once_with_its_months() -> None:
     assert russian.schedule([{"period": "2022", "due": None}], "По графику") == "По графику"
 
 
+def test_sheets_of_an_attached_file_when_the_file_says() -> None:
+    pdf = b"%PDF-1.4\n1 0 obj <</Type /Pages /Count 3>>\n" + \
+        b"".join(b"%d 0 obj <</Type /Page /Parent 1 0 R>>\n" % n for n in (2, 3, 4))
+    assert russian.sheets_of("акт.pdf", pdf) == 3
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("docProps/app.xml", "<Properties><Pages>2</Pages></Properties>")
+    assert russian.sheets_of("справка.docx", buffer.getvalue()) == 2
+    assert russian.sheets_of("список.xlsx", b"PK") is None
+    assert russian.sheets_of("битый.docx", b"not a zip") is None
+
+
 def test_attachments_as_an_office_lists_them() -> None:
     assert russian.attachment({"name": "список участников.xlsx", "pages": 3, "size": 3000,
                                "sha256": "ab" * 32}) == "Список участников на 3 л. в 1 экз."
