@@ -287,6 +287,7 @@ def grid(document: DocumentObject, headers: list[str], widths: list[float]) -> T
         cell.paragraphs[0].runs[0].font.size = Pt(11)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     _repeat_header(table.rows[0])
+    fit_to_content(table)  # no word broken: «№ п/п», «Просрочено» fit their columns
     return table
 
 
@@ -372,7 +373,6 @@ def roadmap_table(document: DocumentObject, plan: bool = False) -> None:
     table = grid(document, ["№ п/п", "Наименование мероприятия", third,
                             "Ответственные исполнители", "Планируемые результаты"],
                  [14, 95, 38, 50, LANDSCAPE_WIDTH - 14 - 95 - 38 - 50])
-    fit_to_content(table)
     tag_row(table, "{%tr for section in sections %}")
     tag_row(table, "{%tr if section.heading %}")
     row(table, ["{{ section.heading }}"], merge=True, bold=True, keep=True)
@@ -558,10 +558,12 @@ def analytic_note() -> DocumentObject:
     para(document, "Мероприятие {{ activity.code }} {{ roadmap.title | case('genitive') }}: "
                    "«{{ activity.title }}»; сроки: {{ activity.deadline_text | lower_first }}; "
                    "ответственные: {{ activity.responsible_text }}.", indent=True)
-    para(document, "1. Что сделано", align="left", bold=True, space_before=12)
+    para(document, "1. Что сделано", align="left", bold=True, space_before=12,
+         keep=True)
     para(document, "{{ report.text | sentence if report.text else 'Отчёт исполнителя представлен "
                    "файлами.' }}", indent=True)
-    para(document, "2. Показатели", align="left", bold=True, space_before=12)
+    para(document, "2. Показатели", align="left", bold=True, space_before=12,
+         keep=True)
     tag(document, "{%p if analysis.figures %}")
     table = grid(document, ["№", "Показатель", "Значение"], [14, 111, 40])
     looped_row(table, "figure in analysis.figures",
@@ -569,10 +571,12 @@ def analytic_note() -> DocumentObject:
     tag(document, "{%p else %}")
     para(document, "Количественные показатели в отчёте не приведены.", indent=True)
     tag(document, "{%p endif %}")
-    para(document, "3. Выводы", align="left", bold=True, space_before=12)
+    para(document, "3. Выводы", align="left", bold=True, space_before=12,
+         keep=True)
     para(document, "{{ analysis.conclusions | sentence }}", indent=True)
     tag(document, "{%p if analysis.recommendations %}")
-    para(document, "4. Рекомендации", align="left", bold=True, space_before=12)
+    para(document, "4. Рекомендации", align="left", bold=True, space_before=12,
+         keep=True)
     tag(document, "{%p for r in analysis.recommendations %}")
     para(document, "{{ r.addressee | case('dative') | upper_first }}: {{ r.text | sentence }}",
          indent=True)
@@ -580,7 +584,8 @@ def analytic_note() -> DocumentObject:
     tag(document, "{%p endif %}")
     tag(document, "{%p if analysis.decisions %}")
     para(document, "{{ 5 if analysis.recommendations else 4 }}. Предлагаемые управленческие "
-                   "решения", align="left", bold=True, space_before=12)
+                   "решения", align="left", bold=True, space_before=12,
+         keep=True)
     tag(document, "{%p for d in analysis.decisions %}")
     para(document, "{{ loop.index }}) {{ d }}", indent=True)
     tag(document, "{%p endfor %}")
@@ -643,7 +648,6 @@ def annual_report() -> DocumentObject:
          keep=True)
     table = grid(document, ["Раздел", "Всего", "Выполнено", "Отчёт", "Просрочено",
                             "Отменено", "%"], [63, 16, 20, 16, 20, 18, 12])
-    fit_to_content(table)
     looped_row(table, "s in sections",
                ["{{ s.name }}", "{{ s.total }}", "{{ s.done }}", "{{ s.reported }}",
                 "{{ s.overdue }}", "{{ s.cancelled }}", "{{ s.percent }}"],
