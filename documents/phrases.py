@@ -358,8 +358,12 @@ def read_phrase(text: str, case: str) -> tuple[list[Token], Reading]:
                     following = _next_word(items, following)
                 conjunct = _conjunct(items, following, after_head, previous)
                 if conjunct is not None:
-                    if not _put(items, conjunct, tag, replace):
-                        return items, Reading({}, False, "слово не склоняется по словарю")
+                    attempt = dict(replace)
+                    if not _put(items, conjunct, tag, attempt):
+                        # the head stays declined for a position; a title is not safe
+                        safe, reason = False, "слово не склоняется по словарю"
+                        break
+                    replace = attempt
                     after_head = True
                     index = _next_word(items, conjunct.words[-1][0])
                     continue
