@@ -172,6 +172,8 @@ def _compute(executors: list[Any], organisation: dict[str, Any]) -> list[dict[st
                 if isinstance(executor, dict) else []
         found[item["key"]] = item
     ordered = sorted(found.values(), key=lambda item: not item["own"])
+    if not ordered:  # the roadmap names nobody: the order still tells someone to act
+        return [{"text": "Ответственным исполнителям", "own": False}]
     return [{"text": item["text"], "own": item["own"]} for item in ordered]
 
 

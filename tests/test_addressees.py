@@ -74,6 +74,11 @@ def test_the_issuing_body_becomes_its_specialists_by_name() -> None:
         "Специалистам Комитета по образованию Администрации города Славгорода Алтайского края"
 
 
+def test_an_activity_naming_nobody_still_addresses_someone() -> None:
+    assert addressees([], ZAOZERSK_ORG) == [{"text": "Ответственным исполнителям",
+                                            "own": False}]
+
+
 def test_every_seed_executor_is_addressed_in_the_dative() -> None:
     found = {a["text"] for a in addressees(
         ["МКУ «Управление образования»", "Руководители ОУ", "Специалисты МКУ «Управление "
