@@ -1,15 +1,24 @@
-"""Checking a template when it is registered: Jinja syntax, and every variable it uses —
-nested fields and loop variables included — against the documented context of its kind."""
+"""Checking a template when it is registered: no tracked changes or comments left in it,
+Jinja syntax, every variable it uses — nested fields and loop variables included — against
+the documented context of its kind, and the arguments of karta's filters (a case name for
+``case``, ``name``, ``position``…). Every problem names the paragraph it is in, in Russian."""
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+from datetime import date
 from typing import Any
 
 from jinja2 import nodes
 
 from documents.contexts import KINDS, Schema
 from documents.render import (
+    CASE_ARGUMENT,
+    FILTER_ARGUMENTS,
     FILTERS,
+    TEMPLATED_PART,
     TemplateProblem,
     describe_syntax_error,
     environment,
@@ -23,6 +32,7 @@ LOOP: Schema = {
     "previtem": "предыдущий", "nextitem": "следующий", "cycle": "чередование",
     "changed": "изменилось", "depth": "глубина", "depth0": "глубина с 0",
 }
+FILTER_HELP_SHORT = "фильтры и их аргументы: karta templates show"
 _BUILTIN_GLOBALS = {"range", "dict", "namespace", "loop", "true", "false", "none", "True",
                     "False", "None"}
 # what the sandbox refuses at render time, refused at registration instead
@@ -35,11 +45,11 @@ def check_template(name: str, kind: str, data: bytes) -> list[str]:
     if kind not in KINDS:
         raise TemplateProblem(name, f"неизвестный вид «{kind}»; виды: {', '.join(KINDS)}")
     sources = template_sources(name, data)
+    problems = _revisions(data)
     if not sources:
-        return ["в шаблоне нет ни одного поля {{ … }}: это не шаблон"]
+        return problems + ["в шаблоне нет ни одного поля {{ … }}: это не шаблон"]
     env = environment()
-    problems: list[str] = []
-    for part, source in sources.items():
+    for source in sources.values():
         try:
             tree = env.parse_plain(source)
         except TemplateProblem as problem:
@@ -50,11 +60,100 @@ def check_template(name: str, kind: str, data: bytes) -> list[str]:
             continue
         checker = _Checker(KINDS[kind]["context"], kind)
         checker.visit_body(tree.body, [{}])
-        problems.extend(f"{message}" for message in checker.problems)
+        lines = source.splitlines()
+        problems.extend(f"{message}{_where(lines, line)}" for message, line in checker.problems)
         leftover = _leftover_braces(source)
         if leftover:
-            problems.append(f"незакрытая или разорванная метка рядом с «{leftover}» ({part})")
+            problems.append(f"незакрытая или разорванная метка рядом с «{leftover}»")
     return list(dict.fromkeys(problems))
+
+
+def _where(lines: list[str], line: int | None) -> str:
+    """« — в абзаце «…»»: the text of the paragraph a problem is in (each paragraph of a
+    part's source is on a line of its own)."""
+    if not line or line > len(lines):
+        return ""
+    text = paragraph_text(lines[line - 1])
+    return f" — в абзаце «{text}»" if text else ""
+
+
+def paragraph_text(xml: str, limit: int = 90) -> str:
+    """A paragraph's text as Word shows it (tags stripped), shortened to ``limit``."""
+    text = re.sub(r"<w:tab/>", " ", xml)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"') \
+        .replace("&amp;", "&")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+_TRACKED = re.compile(r"<w:(?:ins|del|moveFrom|moveTo|rPrChange|pPrChange|tblPrChange|"
+                      r"trPrChange|tcPrChange|sectPrChange|numberingChange)[ >/]")
+_COMMENT = re.compile(r"<w:comment(?:RangeStart|Reference)[ >/]")
+
+
+def _revisions(data: bytes) -> list[str]:
+    """Tracked changes and comments left in a template: what Word would show is not what
+    karta would render, so they are refused, each with its paragraph."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    problems: list[str] = []
+    for part in archive.namelist():
+        if not TEMPLATED_PART.match(part):
+            continue
+        xml = archive.read(part).decode("utf-8", "replace")
+        for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S):
+            text = paragraph_text(re.sub(r"<w:delText[^>]*>", "<w:t>", paragraph))
+            if _TRACKED.search(paragraph):
+                problems.append(f"в абзаце «{text}» остались исправления (режим "
+                                "рецензирования): примите или отклоните их в Word "
+                                "(Рецензирование → Принять) и сохраните шаблон")
+            if _COMMENT.search(paragraph):
+                problems.append(f"к абзацу «{text}» есть примечание: удалите примечания "
+                                "(Рецензирование → Удалить) и сохраните шаблон")
+        if _TRACKED.search(xml) and not any("исправления" in p for p in problems):
+            problems.append("в шаблоне остались исправления (режим рецензирования): примите "
+                            "или отклоните их в Word и сохраните шаблон")
+    if "word/comments.xml" in archive.namelist() and not any("примечан" in p
+                                                              for p in problems):
+        comments = archive.read("word/comments.xml").decode("utf-8", "replace")
+        if "<w:comment " in comments:
+            problems.append("в шаблоне есть примечания: удалите их (Рецензирование → "
+                            "Удалить) и сохраните шаблон")
+    return problems
+
+
+_CASES_SAID = ("nominative (именительный), genitive (родительный), dative (дательный), "
+               "accusative (винительный), instrumental (творительный), prepositional "
+               "(предложный)")
+
+
+def _argument_problem(filter_name: str, kind: str, value: Any) -> str | None:
+    """What is wrong with a constant argument given to one of karta's filters, if anything."""
+    if kind == CASE_ARGUMENT:
+        from documents.phrases import case_tag
+
+        try:
+            case_tag(str(value))
+        except ValueError:
+            return (f"у фильтра «{filter_name}» неизвестный падеж «{value}»; падежи: "
+                    f"{_CASES_SAID}")
+    elif kind == "pattern":
+        from documents.russian import format_date
+
+        try:
+            if str(value).replace("''", "").count("'") % 2:
+                raise ValueError("незакрытая кавычка")
+            format_date(date(2020, 12, 14), str(value))
+        except Exception:  # noqa: BLE001 - Babel raises several kinds for a bad pattern
+            return (f"у фильтра «date» неверный шаблон даты «{value}»; например "
+                    "'dd.MM.y' (14.12.2020) или \"d MMMM y 'г.'\" (14 декабря 2020 г.)")
+    elif kind == "word":
+        from documents.russian import _best_parse
+
+        if not isinstance(value, str) or _best_parse(value.lower(), "nomn") is None:
+            return (f"фильтру «plural» нужно существительное в именительном падеже "
+                    f"(«мероприятие»), а не «{value}»")
+    return None
 
 
 def _leftover_braces(source: str) -> str | None:
@@ -71,7 +170,12 @@ class _Checker:
     def __init__(self, schema: Schema, kind: str) -> None:
         self.schema = schema
         self.kind = kind
-        self.problems: list[str] = []
+        self.problems: list[tuple[str, int | None]] = []
+        self.line: int | None = None
+
+    def problem(self, message: str, node: nodes.Node | None = None) -> None:
+        line = getattr(node, "lineno", None) or self.line
+        self.problems.append((message, line))
 
     # statements -----------------------------------------------------------------------
     def visit_body(self, body: list[nodes.Node], scopes: list[dict[str, Any]]) -> None:
@@ -79,12 +183,13 @@ class _Checker:
             self.visit(node, scopes)
 
     def visit(self, node: nodes.Node, scopes: list[dict[str, Any]]) -> None:
+        self.line = getattr(node, "lineno", None) or self.line
         if isinstance(node, nodes.For):
             item = self.expr(node.iter, scopes)
             inner: dict[str, Any] = {"loop": LOOP}
             element = item[0] if isinstance(item, list) else ANY
             if item is not ANY and not isinstance(item, list):
-                self.problems.append(f"«{_text(node.iter)}» не список: по нему нельзя "
+                self.problem(f"«{_text(node.iter)}» не список: по нему нельзя "
                                      "пройти циклом for")
             self._bind(node.target, element, inner)
             if node.test is not None:
@@ -128,6 +233,7 @@ class _Checker:
 
     # expressions ----------------------------------------------------------------------
     def expr(self, node: nodes.Node, scopes: list[dict[str, Any]]) -> Any:
+        self.line = getattr(node, "lineno", None) or self.line
         if isinstance(node, nodes.Name):
             for scope in reversed(scopes):
                 if node.name in scope:
@@ -136,7 +242,7 @@ class _Checker:
                 return self.schema[node.name]
             if node.name in _BUILTIN_GLOBALS:
                 return ANY
-            self.problems.append(
+            self.problem(
                 f"неизвестная переменная «{node.name}»: в данных вида {self.kind} есть "
                 + ", ".join(self.schema))
             return ANY
@@ -152,11 +258,12 @@ class _Checker:
             if node.name not in FILTERS and node.name not in environment().filters:
                 from jinja2.filters import FILTERS as JINJA_FILTERS
 
-                self.problems.append(
+                self.problem(
                     f"фильтр «{node.name}» запрещён в шаблонах" if node.name in JINJA_FILTERS
                     else f"неизвестный фильтр «{node.name}»")
             base = self.expr(node.node, scopes) if node.node is not None else ANY
             self._args(node, scopes)
+            self._filter_arguments(node)
             if node.name in ("first", "last", "random") and isinstance(base, list):
                 return base[0]
             if node.name in ("sort", "reverse", "unique", "rejectattr", "selectattr", "list",
@@ -173,7 +280,7 @@ class _Checker:
             return ANY
         if isinstance(node, nodes.Mod) and not (isinstance(node.left, nodes.Const)
                                                 and isinstance(node.left.value, (int, float))):
-            self.problems.append("форматирование строк «%» запрещено в шаблонах")
+            self.problem("форматирование строк «%» запрещено в шаблонах")
         if isinstance(node, nodes.CondExpr):
             self.expr(node.test, scopes)
             value = self.expr(node.expr1, scopes)
@@ -183,6 +290,29 @@ class _Checker:
         for child in node.iter_child_nodes():
             self.expr(child, scopes)
         return ANY
+
+    def _filter_arguments(self, node: nodes.Filter) -> None:
+        """karta's filters get the arguments they need: a known case, a date pattern…"""
+        if node.name not in FILTER_ARGUMENTS:
+            return
+        kinds, required = FILTER_ARGUMENTS[node.name]
+        given = list(node.args) + [kwarg.value for kwarg in node.kwargs]
+        if len(given) < required:
+            what = "падеж: case('dative')" if kinds[0] == CASE_ARGUMENT else \
+                f"{required} аргумент(а)"
+            self.problem(f"фильтру «{node.name}» нужен {what}", node)
+            return
+        if len(given) > len(kinds) and node.dyn_args is None:
+            self.problem(f"у фильтра «{node.name}» "
+                         + ("нет аргументов" if not kinds else
+                            f"не больше {len(kinds)} аргумента") + f" ({FILTER_HELP_SHORT})",
+                         node)
+            return
+        for kind, value in zip(kinds, given):
+            if isinstance(value, nodes.Const):
+                problem = _argument_problem(node.name, kind, value.value)
+                if problem:
+                    self.problem(problem, node)
 
     def _args(self, node: Any, scopes: list[dict[str, Any]]) -> None:
         for arg in node.args:
@@ -196,11 +326,11 @@ class _Checker:
     def _field(self, node: nodes.Node, base: Any, attr: str) -> Any:
         if attr.startswith("_") or attr in ("mro", "func_globals", "gi_frame", "gi_code",
                                             "cr_frame", "f_globals", "f_locals"):
-            self.problems.append(f"обращение к служебному атрибуту «{attr}» запрещено "
+            self.problem(f"обращение к служебному атрибуту «{attr}» запрещено "
                                  f"(«{_text(node)}»)")
             return ANY
         if attr in _MUTATING:
-            self.problems.append(f"метод «{attr}» изменяет данные и запрещён в шаблонах "
+            self.problem(f"метод «{attr}» изменяет данные и запрещён в шаблонах "
                                  f"(«{_text(node)}»)")
             return ANY
         if base is ANY:
@@ -208,7 +338,7 @@ class _Checker:
         if isinstance(base, dict):
             if attr in base:
                 return base[attr]
-            self.problems.append(
+            self.problem(
                 f"поле «{_text(node)}» не существует: у «{_text(node.node)}» есть "  # type: ignore[attr-defined]
                 + ", ".join(base))
             return ANY
@@ -216,7 +346,7 @@ class _Checker:
             return ANY  # a string method: {{ activity.title.upper() }}
         if isinstance(base, list) and attr in ("count", "index"):
             return ANY
-        self.problems.append(f"поле «{_text(node)}» не существует: «{_text(node.node)}» — "  # type: ignore[attr-defined]
+        self.problem(f"поле «{_text(node)}» не существует: «{_text(node.node)}» — "  # type: ignore[attr-defined]
                              "значение, а не запись")
         return ANY
 

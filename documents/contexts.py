@@ -54,6 +54,12 @@ OCCURRENCE: Schema = {
     "due": "срок (ISO) или пусто",
     "state": "состояние",
 }
+EXECUTOR: Schema = {
+    "name": "исполнитель, как в дорожной карте («МКУ «Управление образования»», «ОО»)",
+    "group": "какие организации он называет: general (все ОО), preschool, additional, "
+             "department или пусто",
+    "people": [PERSON],
+}
 ACTIVITY: Schema = {
     "ref": "ссылка (1:2.4)",
     "code": "код мероприятия («2.4»)",
@@ -63,6 +69,7 @@ ACTIVITY: Schema = {
     "responsible_text": "ответственные, как в дорожной карте",
     "planned_result": "планируемый результат",
     "section": "заголовок раздела или пусто",
+    "executors": [EXECUTOR],
 }
 PLANNED_ACTIVITY: Schema = {**ACTIVITY, "occurrences": [OCCURRENCE]}
 SECTION: Schema = {
@@ -207,8 +214,20 @@ def describe(schema: Schema, indent: str = "") -> list[str]:
     return lines
 
 
+def activity_headings(title: str) -> dict[str, str]:
+    """Every heading karta makes from an activity's title: «О …» (the start order), «Об
+    итогах …» (the results order) and «по итогам …» (the analytic note, the
+    recommendations); a title that cannot be declined safely is named in quotes
+    («Об исполнении мероприятия «…»»)."""
+    from documents import russian
+
+    of = russian.subject(title, "genitive")
+    return {"about": russian.about(title), "results": f"Об итогах {of}",
+            "by_results": f"по итогам {of}"}
+
+
 def document_title(kind: str, context: dict[str, Any]) -> str:
-    """The title a document of a kind is registered under."""
+    """The title a document of a kind is registered under (and the journal shows)."""
     from documents import russian
 
     corrects = context.get("corrects")
@@ -217,25 +236,23 @@ def document_title(kind: str, context: dict[str, Any]) -> str:
                 f"№ {corrects['number']}")
     activity = context.get("activity") or {}
     period = (context.get("occurrence") or {}).get("period_text", "")
-    subject = russian.lower_first(str(activity.get("title", "")))
+    headings = activity_headings(str(activity.get("title", ""))) if activity else {}
     if kind == "order_approve":
         return "Об утверждении " + russian.decline_phrase(context["roadmap"]["title"], "genitive")
     if kind == "order_start":
-        return russian.about(str(activity.get("title", "")))
+        return headings["about"]
     if kind == "report":
         return f"Отчёт об исполнении мероприятия {activity.get('code')} за {period}"
     if kind == "analytic_note":
-        return f"Аналитическая справка по итогам {russian.decline_phrase(subject, 'genitive')}" \
-               f" за {period}"
+        return f"Аналитическая справка {headings['by_results']} за {period}"
     if kind == "order_results":
-        return f"Об итогах {russian.decline_phrase(subject, 'genitive')} за {period}"
+        return f"{headings['results']} за {period}"
     if kind == "recommendations":
-        return f"Адресные рекомендации по итогам " \
-               f"{russian.decline_phrase(subject, 'genitive')} за {period}"
+        return f"Адресные рекомендации {headings['by_results']} за {period}"
     if kind == "plan":
         return f"План мероприятий на {context.get('year')} год"
     if kind == "annual_report":
         return (f"Информация о реализации "
                 f"{russian.decline_phrase(context['roadmap']['title'], 'genitive')} "
                 f"за {context.get('year')} год")
-    return KINDS[kind]["label"]
+    return str(KINDS[kind]["label"])

@@ -26,6 +26,7 @@ from jinja2 import TemplateError, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from documents import russian
+from documents.layout import fit_columns
 from documents.sandbox import RENDER_CHARACTERS, TemplateSandbox, budget, checked_size, tick
 from workflow.errors import MissingTemplateVariable, TemplateProblem
 
@@ -64,16 +65,28 @@ def _long_date(value: Any) -> str:
     return "" if value in (None, "") else russian.long_date(value)
 
 
+def _addressees(executors: Any, organisation: dict[str, Any]) -> list[dict[str, Any]]:
+    from documents.addressees import addressees
+
+    return addressees(list(executors or []), organisation)
+
+
 FILTERS: dict[str, Any] = {
     "date": _date,
     "long_date": _long_date,
+    "period": lambda label: russian.period_label(str(label)),
+    "schedule": lambda occurrences, deadline_text="": russian.schedule(
+        list(occurrences or []), str(deadline_text)),
     "plural": lambda number, word: russian.plural(int(number), word),
     "case": lambda text, case: russian.decline_phrase(str(text), case),
     "about": lambda text: russian.about(str(text)),
+    "subject": lambda text, case: russian.subject(str(text), case),
     "name": _person_name,
     "short_name": _person_short,
     "signature": lambda person: russian.initials_then_surname(str(person.get("full_name", ""))),
     "position": _position,
+    "addressees": _addressees,
+    "attachment": lambda file: russian.attachment(dict(file)),
     "lower_first": lambda text: russian.lower_first(str(text)),
     "upper_first": lambda text: russian.upper_first(str(text)),
     "sentence": lambda text: russian.sentence(str(text)),
@@ -82,17 +95,40 @@ FILTERS: dict[str, Any] = {
 FILTER_HELP = {
     "date": "дата по шаблону Babel: {{ d | date }} → 14.12.2020, {{ d | date('LLLL y') }}",
     "long_date": "«14 декабря 2020 г.»",
+    "period": "период словами: {{ o.period | period }} → «май 2022 г.», «III квартал 2022 г.»",
+    "schedule": "сроки исполнений за год одной строкой: {{ a.occurrences | "
+                "schedule(a.deadline_text) }} → «ежемесячно, январь–декабрь 2022 г.»",
     "plural": "{{ n | plural('мероприятие') }} → «5 мероприятий»",
     "case": "словосочетание в падеже: {{ 'главный специалист' | case('dative') }}",
-    "about": "заголовок «О …»: {{ activity.title | about }} → «Об участии в …»",
+    "about": "заголовок «О …»: {{ activity.title | about }} → «Об участии в …», «О сборе и "
+             "анализе данных»; если название нельзя надёжно просклонять — «Об исполнении "
+             "мероприятия «…»»",
+    "subject": "название мероприятия в падеже со строчной буквы: «Об итогах {{ activity.title"
+               " | subject('genitive') }}» → «Об итогах сбора и анализа данных»",
     "name": "ФИО человека в падеже: {{ executor | name('dative') }}",
     "short_name": "«Белокреницкой Е.В.»: {{ executor | short_name('dative') }}",
     "signature": "«Е.В. Белокреницкая» для подписи",
     "position": "должность человека в падеже: {{ executor | position('dative') }}",
+    "addressees": "адресаты пунктов приказа в дательном падеже: {% for a in "
+                  "activity.executors | addressees(organisation) %}{{ a.text }}…; "
+                  "a.own — специалисты самого управления",
+    "attachment": "приложение: {{ file | attachment }} → «Список участников на 3 л. в 1 экз.»",
     "lower_first": "первая буква строчная (аббревиатуры не трогает)",
     "upper_first": "первая буква прописная",
     "sentence": "точка в конце, если нет другого знака",
     "enumeration": "перечень через запятую, со строчной буквы после первого элемента",
+}
+# what each filter's arguments must be (checked when a template is registered)
+CASE_ARGUMENT = "case"
+FILTER_ARGUMENTS: dict[str, tuple[tuple[str, ...], int]] = {
+    # filter: (kinds of its arguments in order, how many are required)
+    "case": ((CASE_ARGUMENT,), 1), "subject": ((CASE_ARGUMENT,), 1),
+    "name": ((CASE_ARGUMENT,), 0), "short_name": ((CASE_ARGUMENT,), 0),
+    "position": ((CASE_ARGUMENT,), 0), "date": (("pattern",), 0),
+    "plural": (("word",), 1), "addressees": (("value",), 1), "schedule": (("value",), 0),
+    "about": ((), 0), "long_date": ((), 0), "period": ((), 0), "signature": ((), 0),
+    "attachment": ((), 0), "lower_first": ((), 0), "upper_first": ((), 0),
+    "sentence": ((), 0), "enumeration": ((), 0),
 }
 
 
@@ -100,7 +136,12 @@ FILTER_HELP = {
 def environment() -> TemplateSandbox:
     """The Jinja environment of every template: the sandbox, escaping, StrictUndefined,
     Russian filters."""
-    return TemplateSandbox(FILTERS)
+    return TemplateSandbox(FILTERS, finalize=_finalize)
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints, with the no-break spaces and dashes of a document."""
+    return russian.typography(value) if isinstance(value, str) else value
 
 
 # ----------------------------------------------------------------------------- compiling
@@ -188,7 +229,7 @@ class CompiledTemplate:
         rendered: list[tuple[str, str]] = []
         with budget(self.name):
             for part, template in self.parts:
-                xml = _postprocess(self._fill(template, context))
+                xml = fit_columns(_postprocess(self._fill(template, context)))
                 for slot, picture in (images or {}).items():
                     xml = _fit_picture(xml, slot, picture)
                 rendered.append((part, xml))
@@ -290,13 +331,61 @@ def _undefined_name(error: UndefinedError) -> str:
 
 
 def describe_syntax_error(error: TemplateError, source: str) -> str:
-    """A syntax error with the text around it (tags stripped), not raw XML."""
+    """A syntax error in Russian with the text of its paragraph (tags stripped), not raw
+    XML and not Jinja's English."""
     line = getattr(error, "lineno", None)
     near = ""
-    if line:
-        lines = source.splitlines()
-        chunk = " ".join(lines[max(line - 2, 0): line + 1])
-        near = re.sub(r"<[^>]+>", "", chunk).strip()
+    lines = source.splitlines()
+    while line and 0 < line <= len(lines) and not near:
+        near = re.sub(r"<[^>]+>", "", lines[line - 1]).strip()  # that paragraph's text
         near = re.sub(r"\s+", " ", near)[:120]
+        line -= 1
     message = getattr(error, "message", None) or str(error)
-    return f"ошибка синтаксиса Jinja: {message}" + (f" (рядом с текстом «{near}»)" if near else "")
+    return f"ошибка синтаксиса меток: {syntax_in_russian(message)}" + \
+        (f" (в абзаце «{near}»)" if near else "")
+
+
+_TOKENS = {"end of print statement": "конец метки «}}»",
+           "end of statement block": "конец тега «%}»",
+           "name": "имя", "string": "строка", "integer": "число", "float": "число",
+           "in": "in", "end of template": "конец шаблона"}
+
+
+def _token(name: str) -> str:
+    return _TOKENS.get(name, f"«{name}»")
+
+
+def syntax_in_russian(message: str) -> str:
+    """Jinja's syntax error messages, said in Russian."""
+    match = re.match(r"Unexpected end of template\. Jinja was looking for the following tags: "
+                     r"(.+?)\. The innermost block that needs to be closed is '(\w+)'", message)
+    if match:
+        return f"шаблон кончился, а блок «{match.group(2)}» не закрыт: нужен " \
+               f"«{{% end{match.group(2)} %}}»"
+    match = re.match(r"Encountered unknown tag '(\w+)'\.(?: Jinja was looking for the following "
+                     r"tags: (.+?)\. The innermost block that needs to be closed is '(\w+)')?",
+                     message)
+    if match:
+        tag = match.group(1)
+        if match.group(3):
+            return (f"тег «{tag}» здесь не к месту: сначала закройте блок «{match.group(3)}» "
+                    f"тегом «{{% end{match.group(3)} %}}»")
+        if tag.startswith("end"):
+            return f"тег «{tag}» без открывающего «{tag[3:]}»"
+        return f"неизвестный тег «{tag}»"
+    match = re.match(r"unexpected '(.+?)'(?:, expected '(.+?)')?$", message)
+    if match:
+        expected = f", ожидалось «{match.group(2)}»" if match.group(2) else ""
+        return f"лишний или непарный знак «{match.group(1)}»{expected}"
+    match = re.match(r"unexpected char (['\"])(.+?)\1 at \d+", message)
+    if match:
+        return f"недопустимый знак «{match.group(2)}» (незакрытая кавычка или опечатка)"
+    match = re.match(r"expected token '(.+?)', got '(.+?)'", message)
+    if match:
+        return f"ожидалось: {_token(match.group(1))}; стоит: {_token(match.group(2))}"
+    match = re.match(r"Expected an expression, got '(.+?)'", message)
+    if match:
+        return f"пустая метка: нужно выражение; стоит: {_token(match.group(1))}"
+    if "tag name expected" in message:
+        return "после «{%» нужно имя тега"
+    return "запись метки не разобрать"

@@ -14,28 +14,26 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-CASES = {
-    "nominative": "nomn", "genitive": "gent", "dative": "datv", "accusative": "accs",
-    "instrumental": "ablt", "prepositional": "loct",
-}
-_CASE_ALIASES = {**{name: tag for name, tag in CASES.items()}, **{t: t for t in CASES.values()},
-                 "именительный": "nomn", "родительный": "gent", "дательный": "datv",
-                 "винительный": "accs", "творительный": "ablt", "предложный": "loct"}
+from documents.phrases import (  # noqa: F401 (the grammar of phrases, used from here)
+    CASE_NAMES,
+    about,
+    case_tag,
+    clean_title,
+    decline_phrase,
+    decline_title,
+    lower_first,
+    preposition_o,
+    quoted,
+    subject,
+)
+
+CASES = CASE_NAMES
 
 
-def case_tag(case: str) -> str:
-    """The pymorphy3 tag of a case given by English or Russian name or by tag."""
-    try:
-        return _CASE_ALIASES[case.lower()]
-    except KeyError:
-        raise ValueError(f"неизвестный падеж «{case}»") from None
-
-
-@lru_cache(maxsize=1)
 def _morph() -> Any:
-    import pymorphy3
+    from documents.phrases import morph
 
-    return pymorphy3.MorphAnalyzer()
+    return morph()
 
 
 @lru_cache(maxsize=1)
@@ -106,9 +104,46 @@ def _name_parts(full_name: str) -> list[str]:
     return [part for part in re.split(r"\s+", full_name.strip()) if part]
 
 
+_FEMININE_PATRONYMIC = ("вна", "чна", "шна", "кызы", "гызы")
+_MASCULINE_PATRONYMIC = ("вич", "ич", "оглы", "улы", "уулу")
+_FEMININE_SURNAME = ("ова", "ева", "ёва", "ина", "ына", "ская", "цкая", "ая")
+_MASCULINE_SURNAME = ("ов", "ев", "ёв", "ин", "ын", "ский", "цкий", "ой", "ий")
+
+
+@lru_cache(maxsize=4096)
+def gender_of(full_name: str, gender: str = "") -> str:
+    """The person's gender: as stored, else from the patronymic («…вна» f, «…вич» m),
+    else from the first name, else from a Russian surname («Волкова Е.В.»); "" when none
+    of them tells."""
+    if gender in ("m", "f"):
+        return gender
+    parts = _name_parts(full_name)
+    full = [part for part in parts if "." not in part]
+    if len(full) >= 3:
+        patronymic = full[2].lower()
+        if patronymic.endswith(_FEMININE_PATRONYMIC):
+            return "f"
+        if patronymic.endswith(_MASCULINE_PATRONYMIC):
+            return "m"
+    if len(full) >= 2:
+        for parsed in _morph().parse(full[1]):
+            if "Name" in parsed.tag.grammemes and parsed.tag.case == "nomn" and \
+                    parsed.tag.gender in ("masc", "femn"):
+                return "f" if parsed.tag.gender == "femn" else "m"
+    if parts:
+        surname = parts[0].lower()
+        if surname.endswith(_FEMININE_SURNAME):
+            return "f"
+        if surname.endswith(_MASCULINE_SURNAME):
+            return "m"
+    return ""
+
+
 @lru_cache(maxsize=4096)
 def decline_full_name(full_name: str, gender: str, case: str) -> str:
-    """«Белокреницкая Елена Викторовна» → «Белокреницкой Елене Викторовне» (dative)."""
+    """«Белокреницкая Елена Викторовна» → «Белокреницкой Елене Викторовне» (dative); the
+    gender, when not given, from the patronymic."""
+    gender = gender_of(full_name, gender)
     tag = case_tag(case)
     if tag == "nomn" or not full_name.strip():
         return full_name.strip()
@@ -130,13 +165,13 @@ def surname_with_initials(full_name: str, gender: str, case: str = "nominative")
     parts = _name_parts(full_name)
     if not parts:
         return ""
+    gender = gender_of(full_name, gender)
     from pytrovich.enums import NamePart
 
     tag = case_tag(case)
     surname = parts[0] if tag == "nomn" else _decline_name_part(parts[0], NamePart.LASTNAME,
                                                                   gender, tag)
-    initials = "".join(f"{part[0]}." for part in parts[1:3] if part)
-    return f"{surname} {initials}".strip()
+    return f"{surname} {_initials(parts)}".strip()
 
 
 def initials_then_surname(full_name: str) -> str:
@@ -144,8 +179,18 @@ def initials_then_surname(full_name: str) -> str:
     parts = _name_parts(full_name)
     if not parts:
         return ""
-    initials = "".join(f"{part[0]}." for part in parts[1:3] if part)
-    return f"{initials} {parts[0]}".strip()
+    return f"{_initials(parts)} {parts[0]}".strip()
+
+
+def _initials(parts: list[str]) -> str:
+    """«Е.В.» from «Елена Викторовна» or from «Е.В.» as written (two letters at most)."""
+    letters: list[str] = []
+    for part in parts[1:]:
+        if "." in part:
+            letters.extend(re.findall(r"[А-ЯЁA-Z]", part))
+        elif part[:1].isupper():
+            letters.append(part[0])
+    return "".join(f"{letter}." for letter in letters[:2])
 
 
 def _decline_name_part(part: str, kind: Any, gender: str, tag: str) -> str:
@@ -164,85 +209,18 @@ def _decline_name_part(part: str, kind: Any, gender: str, tag: str) -> str:
 
 # ----------------------------------------------------------------------------- noun phrases
 
-_TOKEN = re.compile(r"«[^»]*»|\"[^\"]*\"|[\w.\-]+|\s+|.", re.S)
-
-
 @lru_cache(maxsize=16384)
 def _best_parse(word: str, case: str = "nomn") -> Any:
-    candidates = _morph().parse(word.lower())
-    for parsed in candidates:
+    for parsed in _morph().parse(word.lower()):
         if case in parsed.tag and {"NOUN", "ADJF", "PRTF"} & set(parsed.tag.grammemes):
             return parsed
     return None
 
 
 def _restore_case(original: str, word: str) -> str:
-    if "ё" not in original.lower():
-        word = word.replace("ё", "е")  # keep the writer's spelling: no «ё» they did not use
-    if original.isupper() and len(original) > 1:
-        return word.upper()
-    if original[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
+    from documents.phrases import restore_case
 
-
-@lru_cache(maxsize=16384)
-def decline_phrase(text: str, case: str) -> str:
-    """Decline a noun phrase in the nominative into ``case``: its leading adjectives and
-    participles and its head noun; everything after the head noun stays as it is.
-
-    «главный специалист отдела образования» → «главному специалисту отдела образования»,
-    «Руководители ОУ» → «Руководителям ОУ», «МКУ «ЦБУМР»» → unchanged (an abbreviation).
-    """
-    tag = case_tag(case)
-    if tag == "nomn" or not text.strip():
-        return text
-    lowered = text.strip().lower()
-    if lowered.startswith(("и.о.", "и. о.", "врио", "вр.и.о.")):
-        return text  # «И.о. начальника …»: the abbreviation stands for the declined words
-    tokens = _TOKEN.findall(text)
-    out: list[str] = []
-    done = False
-    for token in tokens:
-        if done or not re.fullmatch(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)?", token):
-            out.append(token)
-            if token.strip() and not done:
-                done = True  # a quote, an abbreviation, a number: the phrase's head is past
-            continue
-        if token.isupper() and len(token) > 1:  # an abbreviation: МКУ, ОУ
-            out.append(token)
-            done = True
-            continue
-        parsed = _best_parse(token, "nomn")
-        if parsed is None:
-            out.append(token)
-            done = True
-            continue
-        is_noun = "NOUN" in parsed.tag
-        declined = parsed.inflect({tag})
-        out.append(_restore_case(token, declined.word) if declined else token)
-        if is_noun:
-            done = True
-    return "".join(out)
-
-
-@lru_cache(maxsize=4096)
-def about(title: str) -> str:
-    """A title for «О …»: «Участие в семинарах» → «Об участии в семинарах»,
-    «Проведение мониторинга» → «О проведении мониторинга»."""
-    phrase = decline_phrase(lower_first(title), "prepositional")
-    preposition = "Об" if phrase[:1].lower() in "аеиоуыэюя" else "О"
-    if re.match(r"(?i)вс[её]м|мне\b", phrase):
-        preposition = "Обо"
-    return f"{preposition} {phrase}"
-
-
-def lower_first(text: str) -> str:
-    """Lower the first letter unless the first word is an abbreviation («ВПР», «МКУ»)."""
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first.isupper():
-        return text
-    return text[:1].lower() + text[1:]
+    return restore_case(original, word)
 
 
 def upper_first(text: str) -> str:
@@ -323,3 +301,134 @@ def enumeration(items: list[str]) -> str:
     """Items joined by commas, each after the first from a small letter (abbreviations and
     names in quotes keep theirs): «МКУ «УО», руководителям ОО»."""
     return ", ".join(item if index == 0 else lower_first(item) for index, item in enumerate(items))
+
+
+# ----------------------------------------------------------------------------- periods
+
+_MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+           "сентябрь", "октябрь", "ноябрь", "декабрь")
+
+
+@lru_cache(maxsize=4096)
+def period_label(label: str) -> str:
+    """A period as a table or a list names it: «2022-05» → «май 2022 г.», «2022-Q3» →
+    «III квартал 2022 г.», «2022» → «2022 г.», «2021/22» → «2021/22 учебный год»,
+    «2021-2023» → «2021–2023 гг.»."""
+    if re.fullmatch(r"\d{4}", label):
+        return f"{label} г."
+    match = re.fullmatch(r"(\d{4})-Q([1-4])", label)
+    if match:
+        return f"{_ROMAN_QUARTERS[int(match.group(2))]} квартал {match.group(1)} г."
+    match = re.fullmatch(r"(\d{4})-(\d{2})", label)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return f"{_MONTHS[int(match.group(2)) - 1]} {match.group(1)} г."
+    if re.fullmatch(r"\d{4}/\d{2}", label):
+        return f"{label} учебный год"
+    match = re.fullmatch(r"(\d{4})-(\d{4})", label)
+    if match:
+        return f"{match.group(1)}–{match.group(2)} гг."
+    return label
+
+
+def _month_of(label: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", label)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _quarter_of(label: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"(\d{4})-Q([1-4])", label)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def schedule(occurrences: list[dict[str, Any]], deadline_text: str = "") -> str:
+    """The deadlines of an activity's occurrences in a year, once: «ежемесячно, январь –
+    декабрь 2022 г.» for twelve monthly ones, «ежеквартально, I–IV кварталы 2022 г.», else
+    each due date («31.05.2022», «30.12.2022», one a line); the roadmap's phrase when no
+    date is set."""
+    periods = [str(o.get("period", "")) for o in occurrences]
+    months = [_month_of(p) for p in periods]
+    if len(periods) >= 3 and all(months):
+        ordinals = [y * 12 + m for y, m in months]  # type: ignore[misc]
+        if ordinals == list(range(ordinals[0], ordinals[0] + len(ordinals))):
+            (y1, m1), (y2, m2) = months[0], months[-1]  # type: ignore[misc]
+            span = (f"{_MONTHS[m1 - 1]}–{_MONTHS[m2 - 1]} {y1} г." if y1 == y2 else
+                    f"{_MONTHS[m1 - 1]} {y1} г. – {_MONTHS[m2 - 1]} {y2} г.")
+            return f"ежемесячно, {span}"
+    quarters = [_quarter_of(p) for p in periods]
+    if len(periods) >= 2 and all(quarters) and len({q[0] for q in quarters if q}) == 1:
+        numbers = [q[1] for q in quarters if q]
+        year = quarters[0][0]  # type: ignore[index]
+        return (f"ежеквартально, {_ROMAN_QUARTERS[numbers[0]]}–"
+                f"{_ROMAN_QUARTERS[numbers[-1]]} кварталы {year} г.")
+    lines = [format_date(o["due"]) if o.get("due") else "" for o in occurrences]
+    if not any(lines):
+        return deadline_text
+    return "\n".join(line or period_label(period) for line, period in zip(lines, periods))
+
+
+# ----------------------------------------------------------------------------- attachments
+
+def attachment(file: dict[str, Any]) -> str:
+    """An attached file as an office lists it: «Список участников на 3 л. в 1 экз.» (the
+    number of sheets when it is known), never its size or checksum."""
+    name = str(file.get("name") or "").strip()
+    stem = re.sub(r"\.(?:docx?|xlsx?|pdf|odt|ods|rtf|txt|csv|jpe?g|png)$", "", name,
+                  flags=re.I).strip() or name
+    pages = file.get("pages")
+    sheets = f" на {pages} л." if isinstance(pages, int) and pages > 0 else ""
+    return f"{upper_first(stem)}{sheets} в 1 экз."
+
+
+def sheets_of(name: str, data: bytes) -> int | None:
+    """How many sheets an attached file has, when the file says so: the pages of a PDF, the
+    page count Word saved in a .docx; ``None`` for anything else (a table, a picture)."""
+    import io
+    import zipfile
+
+    lowered = name.lower()
+    if lowered.endswith(".pdf") or data[:5] == b"%PDF-":
+        pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+        return pages or None
+    if lowered.endswith(".docx"):
+        try:
+            app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml")
+        except (zipfile.BadZipFile, KeyError):
+            return None
+        match = re.search(rb"<Pages>(\d+)</Pages>", app)
+        return int(match.group(1)) or None if match else None
+    return None
+
+
+# ----------------------------------------------------------------------------- typography
+
+_MONTHS_GENITIVE = ("января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|"
+                    "ноября|декабря")
+_TYPOGRAPHY = (
+    # «№ 01-09/64», «№ 1»: the sign stays with its number
+    (re.compile(r"№[ \t]+(?=\S)"), "№\u00a0"),
+    # «2021-2023 годы» → «2021–2023 годы»: a range of years takes an en dash, and a word
+    # joiner after it, so the line does not break at the dash
+    (re.compile(r"(?<!\d)((?:19|20)\d\d)[ \t]*[-–—][ \t]*\u2060?((?:19|20)\d\d)(?!\d)"
+                r"(?=[ \t]*(?:год|гг\.|г\.|учебн))"), "\\1–\u2060\\2"),
+    # «14 декабря 2020 г.»: a date is never broken
+    (re.compile(rf"(?<!\d)(\d{{1,2}})[ \t]+({_MONTHS_GENITIVE})[ \t]+(\d{{4}})"),
+     "\\1\u00a0\\2\u00a0\\3"),
+    # «2021–2023 годы», «2020 г.», «2022 года»: the number stays with its word
+    (re.compile(r"(\d)[ \t]+(годы|годов|годах|годам|года|году|годом|год|гг\.|г\.)(?![а-яё])"),
+     "\\1\u00a0\\2"),
+    # «С.Л. Андреева», «Белокреницкая Е.В.», «г. Заозерск»
+    (re.compile(r"(?<![А-ЯЁа-яё])([А-ЯЁ]\.)[ \t]?([А-ЯЁ]\.)[ \t]+(?=[А-ЯЁ][а-яё])"),
+     "\\1\\2\u00a0"),
+    (re.compile(r"(?<=[а-яё])[ \t]+(?=[А-ЯЁ]\.[ \t]?[А-ЯЁ]\.)"), "\u00a0"),
+    (re.compile(r"(?<![А-ЯЁа-яё])(г|с|п|ул|д)\.[ \t]+(?=[А-ЯЁ0-9])"), "\\1.\u00a0"),
+)
+
+
+def typography(text: str) -> str:
+    """No-break spaces where a line must not break (inside «№ 01-05/2», a date, «2021–2023
+    годы», «С.Л. Андреева», «г. Заозерск») and an en dash in a range of years."""
+    if not text or not any(char in text for char in "№.0123456789"):
+        return text
+    for pattern, replacement in _TYPOGRAPHY:
+        text = pattern.sub(replacement, text)
+    return text

@@ -148,9 +148,10 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
 
-    def __init__(self, filters: dict[str, Callable[..., Any]]) -> None:
+    def __init__(self, filters: dict[str, Callable[..., Any]],
+                 finalize: Callable[[Any], Any] | None = None) -> None:
         super().__init__(autoescape=True, undefined=StrictUndefined,
-                         keep_trailing_newline=True)
+                         keep_trailing_newline=True, finalize=finalize)
         self.globals = {"range": _bounded_range, "dict": dict, "namespace": Namespace,
                         "karta_iter": _bounded_iter,
                         "karta_join": _join}

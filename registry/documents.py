@@ -90,15 +90,39 @@ def roadmap_data(session: Session, roadmap: Roadmap) -> dict[str, Any]:
     }
 
 
-def activity_data(activity: Activity, section: Section | None) -> dict[str, Any]:
+def activity_data(activity: Activity, section: Section | None,
+                  people: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    from registry.units import group_of
+
+    names = json.loads(activity.executors)
     return {
         "ref": activity_ref(activity.roadmap_id, activity.code), "code": activity.code,
         "title": activity.title, "deadline_text": activity.deadline_text,
-        "responsible": json.loads(activity.executors),
+        "responsible": names,
         "responsible_text": activity.executors_text,
         "planned_result": activity.planned_result,
         "section": section.heading if section else "",
+        # for addressing the points of an order: which group each executor names, and
+        # the people of its unit («Специалистам МКУ «…» (Иванова И.И., Петрова П.П.)»)
+        "executors": [{"name": name, "group": group_of(name),
+                       "people": (people or {}).get(name, [])} for name in names],
     }
+
+
+def executor_people(session: Session, activity: Activity) -> dict[str, list[dict[str, Any]]]:
+    """The people of the unit each executor of an activity is linked to (not the head, who
+    signs), by the executor's name."""
+    from registry.tables import ActivityUnit
+
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name, person in session.execute(
+            select(ActivityUnit.name, Person)  # type: ignore[call-overload]
+            .join(Person, col(Person.unit_id) == col(ActivityUnit.unit_id))
+            .where(col(ActivityUnit.activity_id) == activity.id)
+            .order_by(col(Person.full_name))):
+        if person.full_name.strip() and "head" not in person.roles.split(","):
+            found.setdefault(name, []).append(person_data(person))
+    return found
 
 
 def occurrence_data(activity: Activity, occurrence: Occurrence) -> dict[str, Any]:
@@ -378,7 +402,7 @@ def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activit
     base: dict[str, Any] = {
         "organisation": organisation_data(org), "executor": person_data(person),
         "today": today.isoformat(), "roadmap": roadmap_data(session, roadmap),
-        "activity": activity_data(activity, section),
+        "activity": activity_data(activity, section, executor_people(session, activity)),
         "occurrence": occurrence_data(activity, occurrence), "corrects": None,
     }
     if event == "start":

@@ -8,17 +8,37 @@ from typing import Any
 
 import docx
 
+NBSP, WORD_JOINER = "\u00a0", "\u2060"
 
-def structure(source: bytes | Path | str) -> dict[str, Any]:
-    """Non-empty paragraph texts of the body, header texts, and every table's rows."""
+
+def structure(source: bytes | Path | str, exact: bool = False) -> dict[str, Any]:
+    """Non-empty paragraph texts of the body, header texts, every table's rows and each
+    section's orientation. Texts read as a person reads them (a no-break space as a space,
+    no word joiners) unless ``exact``, which keeps them (golden files show them escaped)."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     document = docx.Document(io.BytesIO(data))
-    paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
-    tables = [[[cell.text for cell in _unique(row.cells)] for row in table.rows]
+
+    def text(value: str) -> str:
+        return value if exact else value.replace(NBSP, " ").replace(WORD_JOINER, "")
+
+    paragraphs = [text(p.text) for p in document.paragraphs if p.text.strip()]
+    tables = [[[text(cell.text) for cell in _unique(row.cells)] for row in table.rows]
               for table in document.tables]
     headers = [_field_text(p) for section in document.sections
                for p in section.header.paragraphs if _field_text(p).strip()]
-    return {"paragraphs": paragraphs, "tables": tables, "headers": headers}
+    sections = ["landscape" if section.page_width > section.page_height else "portrait"
+                for section in document.sections]
+    return {"paragraphs": paragraphs, "tables": tables, "headers": headers,
+            "sections": sections}
+
+
+def golden_json(shape: dict[str, Any]) -> str:
+    """A structure as a golden file: readable Russian, no-break spaces and word joiners
+    escaped so a reviewer sees them."""
+    import json
+
+    text = json.dumps(shape, ensure_ascii=False, indent=1)
+    return text.replace(NBSP, "\\u00a0").replace(WORD_JOINER, "\\u2060") + "\n"
 
 
 def _field_text(paragraph: Any) -> str:
@@ -42,8 +62,8 @@ def _unique(cells: Any) -> list[Any]:
     return seen
 
 
-def text_of(source: bytes | Path | str) -> str:
+def text_of(source: bytes | Path | str, exact: bool = False) -> str:
     """Everything a reader sees, paragraphs and tables, as one string."""
-    shape = structure(source)
+    shape = structure(source, exact)
     cells = [cell for table in shape["tables"] for row in table for cell in row]
     return "\n".join(shape["paragraphs"] + cells)

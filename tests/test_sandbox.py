@@ -92,5 +92,5 @@ def test_ordinary_templates_keep_working(tmp_path: Path) -> None:
 
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
     assert "1. МКУ «УО»; 2. Руководители ОО;" in text
-    assert "МКУ «УО», Руководители ОО — 5 Организация проведения проверки ВПР" in text
+    assert "МКУ «УО», Руководители ОО — 5 Сбор и анализ данных о результатах ВПР" in text
     assert "5 мероприятий 3" in text

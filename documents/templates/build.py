@@ -15,7 +15,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -24,12 +24,18 @@ from docx.shared import Cm, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from documents.layout import FIT_MARK
+from documents.russian import typography
+
 HERE = Path(__file__).resolve().parent
 FONT = "Times New Roman"
 TEXT_WIDTH = Mm(210 - 30 - 15)
+LANDSCAPE_MARGINS = {"left": 20, "right": 15, "top": 20, "bottom": 15}  # mm
+LANDSCAPE_WIDTH = 297 - LANDSCAPE_MARGINS["left"] - LANDSCAPE_MARGINS["right"]
+NBSP = "\u00a0"
 
 DATE_LINE = ("{{ document.date | date if document.date else '«____» ____________ 20___ г.' }}"
-             "\t№ {{ document.number if document.number else '________' }}")
+             f"\t№{NBSP}{{{{ document.number if document.number else '________' }}}}")
 PERIOD = "{{ occurrence.period_text }}"
 # a correction is a new order citing the one it corrects (a signed order never changes)
 CORRECTION_TITLE = ("{% if corrects %}О внесении изменений в приказ от "
@@ -38,19 +44,20 @@ CORRECTION_PREAMBLE = ("{% if corrects %}В связи с необходимос
                        "{{ corrects.date | date }} № {{ corrects.number }} "
                        "«{{ corrects.title }}» ({{ corrects.reason | lower_first }}) и "
                        "{% endif %}")
-RESULTS_OF = "по итогам {{ activity.title | case('genitive') | lower_first }} за " + PERIOD
+RESULTS_OF = "по итогам {{ activity.title | subject('genitive') }} за " + PERIOD
+# the order an appendix belongs to: «к приказу МКУ «УО»», «к приказу Управления образования …»
+ISSUER_GENITIVE = "{{ (organisation.short_name or organisation.full_name) | case('genitive') }}"
 
 
 def new_document(landscape: bool = False) -> DocumentObject:
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(297), Mm(210)
     section.left_margin, section.right_margin = Mm(30), Mm(15)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.header_distance = section.footer_distance = Mm(10)
+    if landscape:
+        _landscape(section)
     normal = document.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(14)
@@ -68,6 +75,21 @@ def new_document(landscape: bool = False) -> DocumentObject:
     document.core_properties.author = "karta"
     document.core_properties.comments = "Шаблон karta (docxtpl)"
     return document
+
+
+def _landscape(section: object) -> None:
+    section.orientation = WD_ORIENT.LANDSCAPE  # type: ignore[attr-defined]
+    section.page_width, section.page_height = Mm(297), Mm(210)  # type: ignore[attr-defined]
+    for side, value in LANDSCAPE_MARGINS.items():
+        setattr(section, f"{side}_margin", Mm(value))
+
+
+def landscape_section(document: DocumentObject) -> None:
+    """A section break: what follows is on landscape pages, numbered on from the order
+    (the page-number header continues; no blank first-page header)."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    _landscape(section)
+    section.different_first_page_header_footer = False
 
 
 def _field(paragraph: Paragraph, instruction: str) -> None:
@@ -96,7 +118,7 @@ def para(document: DocumentObject | _Cell, text: str = "", *, align: str = "just
     if keep:
         fmt.keep_with_next = True
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(typography(text))
         run.bold = bold
         if size:
             run.font.size = Pt(size)
@@ -144,16 +166,45 @@ def title(document: DocumentObject, text: str) -> None:
     para(document, text, align="center", bold=True, space_after=12, keep=True)
 
 
+_TABLE_PROPERTIES = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+                     "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd",
+                     "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+                     "tblDescription")
+
+
+def table_property(table: Table, element: object) -> None:
+    """Put a table property where the schema wants it (Word refuses them out of order)."""
+    properties = table._tbl.tblPr
+    name = element.tag.split("}")[1]  # type: ignore[attr-defined]
+    for old in properties.findall(qn(f"w:{name}")):
+        properties.remove(old)
+    rank = _TABLE_PROPERTIES.index(name)
+    for index, child in enumerate(properties):
+        child_name = child.tag.split("}")[1]
+        if child_name in _TABLE_PROPERTIES and _TABLE_PROPERTIES.index(child_name) > rank:
+            properties.insert(index, element)
+            return
+    properties.append(element)
+
+
 def no_borders(table: Table) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    table_property(table, borders)
 
 
-def signature(document: DocumentObject, position: str, name: str) -> None:
+def fit_to_content(table: Table) -> None:
+    """Mark a table whose column widths are fitted to its text when it is rendered."""
+    caption = OxmlElement("w:tblCaption")
+    caption.set(qn("w:val"), FIT_MARK)
+    table_property(table, caption)
+
+
+def signature(document: DocumentObject, position: str, name: str,
+              width: float = 165) -> None:
     """Position at the left, «И.О. Фамилия» at the right margin, level with the position's
     last line."""
     para(document)
@@ -161,7 +212,7 @@ def signature(document: DocumentObject, position: str, name: str) -> None:
     table = document.add_table(rows=1, cols=2)
     no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    fixed_widths(table, [105, 60])
+    fixed_widths(table, [105, width - 105])
     left, right = table.rows[0].cells
     left.paragraphs[0].text = position
     right.paragraphs[0].text = name
@@ -178,16 +229,46 @@ def author_signature(document: DocumentObject, source: str) -> None:
     para(document, f"{{{{ {source}.date | date }}}}", align="left")
 
 
-def head_signature(document: DocumentObject) -> None:
-    signature(document, "{{ organisation.head_position }}", "{{ organisation.head_name }}")
+def head_signature(document: DocumentObject, width: float = 165) -> None:
+    signature(document, "{{ organisation.head_position }}", "{{ organisation.head_name }}",
+              width)
 
 
 def executor_mark(document: DocumentObject) -> None:
+    """«Исп.: Фамилия Имя Отчество, тел. …» in small type, in the bottom-left corner of the
+    page the text ends on (a frame anchored to the bottom margin)."""
     para(document)
-    para(document)
-    para(document, "Исп.: {{ executor.full_name }}"
-                   "{% if executor.phone %}, тел. {{ executor.phone }}{% endif %}",
-         align="left", size=10)
+    mark = para(document, "Исп.: {{ executor.full_name }}"
+                          "{% if executor.phone %}, тел. {{ executor.phone }}{% endif %}",
+                align="left", size=10)
+    frame = OxmlElement("w:framePr")
+    for name, value in (("w", "5670"), ("wrap", "notBeside"), ("vAnchor", "margin"),
+                        ("hAnchor", "margin"), ("xAlign", "left"), ("yAlign", "bottom")):
+        frame.set(qn(f"w:{name}"), value)
+    _paragraph_property(mark, frame)
+
+
+_PARAGRAPH_PROPERTIES = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
+                         "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs",
+                         "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+                         "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
+                         "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+                         "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+                         "textAlignment", "textboxTightWrap", "outlineLvl", "divId",
+                         "cnfStyle", "rPr", "sectPr", "pPrChange")
+
+
+def _paragraph_property(paragraph: Paragraph, element: object) -> None:
+    """Put a paragraph property where the schema wants it."""
+    properties = paragraph._p.get_or_add_pPr()
+    name = element.tag.split("}")[1]  # type: ignore[attr-defined]
+    rank = _PARAGRAPH_PROPERTIES.index(name)
+    for index, child in enumerate(properties):
+        child_name = child.tag.split("}")[1]
+        if child_name in _PARAGRAPH_PROPERTIES and _PARAGRAPH_PROPERTIES.index(child_name) > rank:
+            properties.insert(index, element)
+            return
+    properties.append(element)
 
 
 def page_break(document: DocumentObject) -> None:
@@ -200,12 +281,13 @@ def grid(document: DocumentObject, headers: list[str], widths: list[float]) -> T
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     fixed_widths(table, widths)
     for cell, text in zip(table.rows[0].cells, headers):
-        cell.paragraphs[0].text = text
+        cell.paragraphs[0].text = typography(text)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         cell.paragraphs[0].runs[0].bold = True
         cell.paragraphs[0].runs[0].font.size = Pt(11)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     _repeat_header(table.rows[0])
+    fit_to_content(table)  # no word broken: «№ п/п», «Просрочено» fit their columns
     return table
 
 
@@ -214,7 +296,7 @@ def fixed_widths(table: Table, widths: list[float]) -> None:
     table.autofit = False
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
+    table_property(table, layout)
     for column, width in zip(table.columns, widths):
         column.width = Mm(width)
     for row_ in table.rows:
@@ -227,22 +309,40 @@ def _repeat_header(row: object) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
+    keep_row(row)
+
+
+def keep_row(row: object, with_next: bool = False) -> None:
+    """A row never split across pages; with ``with_next`` also kept with the row after it
+    (a section heading is never the last line of a page)."""
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    if properties.find(qn("w:cantSplit")) is None:
+        properties.insert(0, OxmlElement("w:cantSplit"))
+    if with_next:
+        for cell in row.cells:  # type: ignore[attr-defined]
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def row(table: Table, texts: list[str], *, merge: bool = False, bold: bool = False,
-        size: int = 12, align: list[str] | None = None) -> None:
-    cells = table.add_row().cells
+        size: int = 12, align: list[str] | None = None, keep: bool = False) -> None:
+    added = table.add_row()
+    cells = added.cells
     for cell, column in zip(cells, table.columns):
         cell.width = column.width
+    if keep:
+        keep_row(added, with_next=merge)
     if merge:
         merged = cells[0].merge(cells[-1])
         merged.paragraphs[0].text = texts[0]
         run = merged.paragraphs[0].runs[0]
         run.bold = bold
         run.font.size = Pt(size)
+        if keep:
+            merged.paragraphs[0].paragraph_format.keep_with_next = True
         return
     for index, (cell, text) in enumerate(zip(cells, texts)):
-        cell.paragraphs[0].text = text
+        cell.paragraphs[0].text = typography(text)
         if text and cell.paragraphs[0].runs:
             cell.paragraphs[0].runs[0].font.size = Pt(size)
             cell.paragraphs[0].runs[0].bold = bold
@@ -258,24 +358,27 @@ def tag_row(table: Table, text: str) -> None:
 
 
 def looped_row(table: Table, loop: str, texts: list[str], align: list[str]) -> None:
-    """One table row repeated for every item of ``loop`` («r in analysis.recommendations»)."""
+    """One table row repeated for every item of ``loop`` («r in analysis.recommendations»),
+    each kept whole on one page."""
     tag_row(table, f"{{%tr for {loop} %}}")
-    row(table, texts, align=align)
+    row(table, texts, align=align, keep=True)
     tag_row(table, "{%tr endfor %}")
 
 
 def roadmap_table(document: DocumentObject, plan: bool = False) -> None:
-    """The roadmap as a table by section; section rows span the table."""
+    """The roadmap as a table by section, on landscape pages: section rows span the table
+    and stay with the next row, no row is split across pages, the header row repeats, and
+    the columns get the widths their text needs when it is rendered."""
     third = "Срок" if plan else "Срок реализации"
     table = grid(document, ["№ п/п", "Наименование мероприятия", third,
                             "Ответственные исполнители", "Планируемые результаты"],
-                 [12, 53, 27, 35, 38])
+                 [14, 95, 38, 50, LANDSCAPE_WIDTH - 14 - 95 - 38 - 50])
     tag_row(table, "{%tr for section in sections %}")
     tag_row(table, "{%tr if section.heading %}")
-    row(table, ["{{ section.heading }}"], merge=True, bold=True)
+    row(table, ["{{ section.heading }}"], merge=True, bold=True, keep=True)
     tag_row(table, "{%tr endif %}")
-    deadline = ("{% for o in a.occurrences %}{{ o.due | date if o.due else a.deadline_text }}"
-                "{% if not loop.last %}{{ '\\n' }}{% endif %}{% endfor %}") if plan \
+    # a monthly activity is one row with its months, not twelve dates
+    deadline = "{{ a.occurrences | schedule(a.deadline_text) }}" if plan \
         else "{{ a.deadline_text }}"
     looped_row(table, "a in section.activities",
                ["{{ a.code }}", "{{ a.title }}", deadline,
@@ -299,38 +402,87 @@ def order_opening(subject: str, preamble: str) -> DocumentObject:
     return document
 
 
+def point(document: DocumentObject, text: str) -> Paragraph:
+    """A point of an order («1. …», «2.1. …»): justified, first-line indent."""
+    return para(document, text, indent=True)
+
+
 def order_approve() -> DocumentObject:
     document = order_opening(
         "Об утверждении {{ roadmap.title | case('genitive') }}",
         "{{ 'в' if corrects else 'В' }} целях организации и контроля исполнения мероприятий "
         "{{ roadmap.title | case('genitive') }} "
         "({{ activities_count | plural('мероприятие') }}),")
-    para(document, "1. Утвердить {{ roadmap.attached }} {{ roadmap.title | case('accusative') }}"
-                   " (далее – {{ roadmap.short_title }}) (приложение № 1).", indent=True)
-    para(document, "2. {{ executor | short_name('dative') }}{% if executor.position %}, "
-                   "{{ executor | position('dative') }}{% endif %}"
-                   ", организовать работу по реализации мероприятий и информационное "
-                   "сопровождение {{ roadmap.short_title | case('genitive') }}.", indent=True)
-    para(document, "3. Ответственным исполнителям представлять отчёты об исполнении "
-                   "мероприятий в сроки, установленные {{ roadmap.short_title | "
-                   "case('instrumental') }}; годовую аналитическую информацию о реализации "
-                   "{{ roadmap.short_title | case('genitive') }} – не позднее 25 января года, "
-                   "следующего за отчётным.", indent=True)
-    para(document, "4. Контроль за исполнением настоящего приказа оставляю за собой.",
-         indent=True)
+    short = "{{ roadmap.short_title | case('genitive') }}"
+    point(document, "1. Утвердить {{ roadmap.attached }} {{ roadmap.title | case('accusative') }}"
+                    " (далее – {{ roadmap.short_title }}) (приложение № 1).")
+    point(document, "2. {{ executor | short_name('dative') }}{% if executor.position %}, "
+                    "{{ executor | position('dative') }}{% endif %}:")
+    point(document, f"2.1. Организовать работу по реализации мероприятий {short}.")
+    point(document, f"2.2. Организовать информационное сопровождение реализации {short}.")
+    point(document, "2.3. Обобщать отчёты ответственных исполнителей и представлять годовую "
+                    f"аналитическую информацию о реализации {short} не позднее 25 января года, "
+                    "следующего за отчётным.")
+    point(document, "3. Ответственным исполнителям мероприятий представлять отчёты об их "
+                    "исполнении в сроки, установленные {{ roadmap.short_title | "
+                    "case('instrumental') }}.")
+    point(document, "4. Контроль за исполнением настоящего приказа оставляю за собой.")
     head_signature(document)
     executor_mark(document)
-    page_break(document)
-    for line in ("Приложение № 1", "к приказу {{ organisation.short_name or "
-                 "organisation.full_name }}",
-                 "от {{ document.date | date if document.date else '__.__.____' }} "
-                 "№ {{ document.number if document.number else '____' }}"):
-        paragraph = para(document, line, align="left", size=12)
-        paragraph.paragraph_format.left_indent = Mm(95)
-    para(document)
+    # the appendix: the roadmap itself, on landscape pages after a section break
+    landscape_section(document)
+    appendix_mark(document, "Приложение № 1", LANDSCAPE_WIDTH)
     title(document, "{{ roadmap.title }}")
     roadmap_table(document)
     return document
+
+
+def appendix_mark(document: DocumentObject, label: str, width: float) -> None:
+    """«Приложение № 1 / к приказу МКУ «…» / от 30.11.2020 № 01-09/64», top right."""
+    for line in (label, "к приказу " + ISSUER_GENITIVE,
+                 "от {{ document.date | date if document.date else '__.__.____' }} "
+                 f"№{NBSP}{{{{ document.number if document.number else '____' }}}}"):
+        paragraph = para(document, line, align="left", size=12)
+        paragraph.paragraph_format.left_indent = Mm(width - 85)
+    para(document)
+
+
+# the points of a start order: the issuing body's own staff first, with sub-points; every
+# other executor (schools, other bodies) addressed in the dative; the staff who gather the
+# report are the drafting clerk when the activity names no staff of the body itself
+START_POINTS: list[str | tuple[str, str]] = [
+    "{%p set to = (activity.executors if activity.executors is defined else "
+    "activity.responsible) | addressees(organisation) %}",
+    "{%p set own = to and to[0].own %}",
+    "{%p for a in to %}",
+    "{%p if a.own %}",
+    ("point", "{{ loop.index }}. {{ a.text }}:"),
+    ("point", "{{ loop.index }}.1. Организовать исполнение мероприятия {{ activity.code }} "
+              "«{{ activity.title }}»{% if occurrence.due %} в срок до "
+              "{{ occurrence.due | date }}{% endif %}{% if activity.planned_result %} "
+              "(планируемый результат: {{ activity.planned_result | lower_first }})"
+              "{% endif %}."),
+    ("point", "{{ loop.index }}.2. Обобщить информацию об исполнении мероприятия и "
+              "представить отчёт{% if report_due %} в срок до {{ report_due | date }}"
+              "{% endif %}."),
+    "{%p else %}",
+    ("point", "{{ loop.index }}. {{ a.text }} обеспечить {% if own %}участие в исполнении "
+              "мероприятия{% else %}исполнение мероприятия {{ activity.code }} "
+              "«{{ activity.title }}»{% endif %}{% if occurrence.due %} в срок до "
+              "{{ occurrence.due | date }}{% endif %}"
+              "{% if activity.planned_result and not own %}; планируемый результат: "
+              "{{ activity.planned_result | lower_first }}{% endif %}."),
+    "{%p endif %}",
+    "{%p endfor %}",
+    "{%p if not own %}",
+    ("point", "{{ to | length + 1 }}. {{ executor | short_name('dative') }}"
+              "{% if executor.position %}, {{ executor | position('dative') }},{% endif %} "
+              "обобщить информацию об исполнении мероприятия и представить отчёт"
+              "{% if report_due %} в срок до {{ report_due | date }}{% endif %}."),
+    "{%p endif %}",
+    ("point", "{{ to | length + (1 if own else 2) }}. Контроль за исполнением настоящего "
+              "приказа оставляю за собой."),
+]
 
 
 def order_start() -> DocumentObject:
@@ -340,20 +492,11 @@ def order_start() -> DocumentObject:
         "{% if roadmap.approval %} (приказ от {{ roadmap.approval.date | date }} "
         "№ {{ roadmap.approval.number }}){% endif %}, в целях исполнения мероприятия "
         "{{ activity.code }} «{{ activity.title }}» за " + PERIOD + ",")
-    para(document, "1. {% if activity.responsible %}{{ activity.responsible | map('case', "
-                   "'dative') | enumeration | upper_first }}{% else %}Ответственным "
-                   "исполнителям{% endif %} обеспечить исполнение мероприятия "
-                   "«{{ activity.title }}»{% if occurrence.due %} в срок до "
-                   "{{ occurrence.due | date }}{% endif %}"
-                   "{% if activity.planned_result %}; планируемый результат: "
-                   "{{ activity.planned_result | lower_first }}{% endif %}.", indent=True)
-    para(document, "2. {{ executor | short_name('dative') }}{% if executor.position %}, "
-                   "{{ executor | position('dative') }}{% endif %}"
-                   ", обобщить информацию об исполнении мероприятия и представить отчёт"
-                   "{% if report_due %} в срок до {{ report_due | date }}{% endif %}.",
-         indent=True)
-    para(document, "3. Контроль за исполнением настоящего приказа оставляю за собой.",
-         indent=True)
+    for line in START_POINTS:
+        if isinstance(line, str):
+            tag(document, line)
+        else:
+            point(document, line[1])
     head_signature(document)
     executor_mark(document)
     return document
@@ -393,13 +536,16 @@ def report() -> DocumentObject:
             cell.paragraphs[0].runs[0].font.size = Pt(12)
     para(document)
     para(document, "Выполнено:", align="left", bold=True)
-    para(document, "{{ report.text if report.text else 'Сведения приведены в приложенных "
-                   "файлах.' }}", indent=True)
-    tag(document, "{%p if report.files %}")
-    para(document, "Приложения:", align="left", bold=True, space_before=12)
+    para(document, "{{ report.text | sentence if report.text else 'Сведения приведены в "
+                   "приложенных файлах.' }}", indent=True)
+    # attachments as an office lists them: «Приложение: Список участников на 3 л. в 1 экз.»
+    tag(document, "{%p if report.files | length == 1 %}")
+    para(document, "Приложение: {{ report.files[0] | attachment }}", align="left",
+         space_before=12)
+    tag(document, "{%p elif report.files %}")
+    para(document, "Приложения:", align="left", space_before=12)
     tag(document, "{%p for file in report.files %}")
-    para(document, "{{ loop.index }}. {{ file.name }} ({{ file.size }} байт, SHA-256 "
-                   "{{ file.sha256[:16] }}…)", align="left", size=12)
+    para(document, "{{ loop.index }}. {{ file | attachment }}", align="left")
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
     author_signature(document, "report")
@@ -412,10 +558,12 @@ def analytic_note() -> DocumentObject:
     para(document, "Мероприятие {{ activity.code }} {{ roadmap.title | case('genitive') }}: "
                    "«{{ activity.title }}»; сроки: {{ activity.deadline_text | lower_first }}; "
                    "ответственные: {{ activity.responsible_text }}.", indent=True)
-    para(document, "1. Что сделано", align="left", bold=True, space_before=12)
-    para(document, "{{ report.text if report.text else 'Отчёт исполнителя представлен "
+    para(document, "1. Что сделано", align="left", bold=True, space_before=12,
+         keep=True)
+    para(document, "{{ report.text | sentence if report.text else 'Отчёт исполнителя представлен "
                    "файлами.' }}", indent=True)
-    para(document, "2. Показатели", align="left", bold=True, space_before=12)
+    para(document, "2. Показатели", align="left", bold=True, space_before=12,
+         keep=True)
     tag(document, "{%p if analysis.figures %}")
     table = grid(document, ["№", "Показатель", "Значение"], [14, 111, 40])
     looped_row(table, "figure in analysis.figures",
@@ -423,10 +571,12 @@ def analytic_note() -> DocumentObject:
     tag(document, "{%p else %}")
     para(document, "Количественные показатели в отчёте не приведены.", indent=True)
     tag(document, "{%p endif %}")
-    para(document, "3. Выводы", align="left", bold=True, space_before=12)
+    para(document, "3. Выводы", align="left", bold=True, space_before=12,
+         keep=True)
     para(document, "{{ analysis.conclusions | sentence }}", indent=True)
     tag(document, "{%p if analysis.recommendations %}")
-    para(document, "4. Рекомендации", align="left", bold=True, space_before=12)
+    para(document, "4. Рекомендации", align="left", bold=True, space_before=12,
+         keep=True)
     tag(document, "{%p for r in analysis.recommendations %}")
     para(document, "{{ r.addressee | case('dative') | upper_first }}: {{ r.text | sentence }}",
          indent=True)
@@ -434,7 +584,8 @@ def analytic_note() -> DocumentObject:
     tag(document, "{%p endif %}")
     tag(document, "{%p if analysis.decisions %}")
     para(document, "{{ 5 if analysis.recommendations else 4 }}. Предлагаемые управленческие "
-                   "решения", align="left", bold=True, space_before=12)
+                   "решения", align="left", bold=True, space_before=12,
+         keep=True)
     tag(document, "{%p for d in analysis.decisions %}")
     para(document, "{{ loop.index }}) {{ d }}", indent=True)
     tag(document, "{%p endfor %}")
@@ -445,7 +596,7 @@ def analytic_note() -> DocumentObject:
 
 def order_results() -> DocumentObject:
     document = order_opening(
-        "Об итогах {{ activity.title | case('genitive') | lower_first }} за " + PERIOD,
+        "Об итогах {{ activity.title | subject('genitive') }} за " + PERIOD,
         "{{ 'по' if corrects else 'По' }} результатам анализа исполнения мероприятия "
         "{{ activity.code }} {{ roadmap.title | case('genitive') }} (аналитическая справка от "
         "{{ note.date | date }} № {{ note.number }}),")
@@ -472,13 +623,13 @@ def recommendations() -> DocumentObject:
 
 
 def plan() -> DocumentObject:
-    document = new_document()
+    document = new_document(landscape=True)
     note_heading(document, "ПЛАН МЕРОПРИЯТИЙ", "на {{ year }} год по реализации "
                  "{{ roadmap.title | case('genitive') | lower_first }}", dated=False)
     para(document, "Всего: {{ activities_count | plural('мероприятие') }}.", align="left",
          size=12, space_after=6)
     roadmap_table(document, plan=True)
-    head_signature(document)
+    head_signature(document, LANDSCAPE_WIDTH)
     executor_mark(document)
     return document
 
@@ -510,14 +661,19 @@ def annual_report() -> DocumentObject:
     picture.runs[-1]._r.xpath(".//wp:docPr")[0].set("descr", "chart")
     para(document, "{{ chart.title }}", align="center", size=12)
     for number, (heading, items, line) in enumerate((
-        ("Выполненные мероприятия", "done", "{{ i.code }}. {{ i.title }} ({{ i.period }})"
-                                            "{% if i.reason %}: {{ i.reason | sentence }}"
+        ("Выполненные мероприятия", "done", "{{ i.code }}. {{ i.title }} "
+                                            "({{ i.period | period }})"
+                                            "{% if i.reason %}: "
+                                            "{{ i.reason | lower_first | sentence }}"
                                             "{% endif %}"),
-        ("Просроченные мероприятия", "overdue", "{{ i.code }}. {{ i.title }} ({{ i.period }}, "
+        ("Просроченные мероприятия", "overdue", "{{ i.code }}. {{ i.title }} "
+                                                "({{ i.period | period }}, "
                                                 "срок {{ i.due | date }}; "
                                                 "{{ i.responsible_text }})"),
-        ("Отменённые мероприятия", "cancelled", "{{ i.code }}. {{ i.title }} ({{ i.period }})"
-                                                "{% if i.reason %}: {{ i.reason | sentence }}"
+        ("Отменённые мероприятия", "cancelled", "{{ i.code }}. {{ i.title }} "
+                                                "({{ i.period | period }})"
+                                                "{% if i.reason %}: "
+                                                "{{ i.reason | lower_first | sentence }}"
                                                 "{% endif %}"),
     ), start=2):
         para(document, f"{number}. {heading}", align="left", bold=True, space_before=12,
