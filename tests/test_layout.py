@@ -117,7 +117,7 @@ def test_the_appendix_names_the_order_of_a_body_without_a_short_name(tmp_path: P
     initialise(db, Profile(full_name="Комитет по образованию Администрации города "
                                      "Славгорода Алтайского края", short_name="",
                            place="г. Славгород", head_position="Председатель Комитета",
-                           head_name="И.И. Иванов"))
+                           head_name="И.И. Иванов"), admin_name="Сидоров Алексей Иванович")
     rid = import_roadmap(db, SLAVGOROD, "admin", period=Period(2020, 2022)).roadmap
     draft = approve_roadmap(db, "admin", f"R{rid}")
     paragraphs = structure(db.store.read(draft.file_path))["paragraphs"]
