@@ -79,7 +79,8 @@ SECTION: Schema = {
     "activities": [ACTIVITY],
 }
 PLAN_SECTION: Schema = {**SECTION, "activities": [PLANNED_ACTIVITY]}
-FILE: Schema = {"name": "имя файла", "sha256": "SHA-256", "size": "размер, байт"}
+FILE: Schema = {"name": "имя файла", "sha256": "SHA-256", "size": "размер, байт",
+                "pages": "листов (для PDF и .docx, если известно) или пусто"}
 REPORT: Schema = {
     "text": "текст отчёта",
     "files": [FILE],

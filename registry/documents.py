@@ -400,7 +400,8 @@ def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activit
     today = local_today(org)
     section = session.get(Section, activity.section_id) if activity.section_id else None
     base: dict[str, Any] = {
-        "organisation": organisation_data(org), "executor": person_data(person),
+        "organisation": organisation_data(org),
+        "executor": person_data(_preparer(session, occurrence, person, event)),
         "today": today.isoformat(), "roadmap": roadmap_data(session, roadmap),
         "activity": activity_data(activity, section, executor_people(session, activity)),
         "occurrence": occurrence_data(activity, occurrence), "corrects": None,
@@ -427,6 +428,25 @@ def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activit
         drafts.append(draft_for(template.kind, template, context, today, roadmap.id,
                                 occurrence.id))
     return drafts
+
+
+def _preparer(session: Session, occurrence: Occurrence, person: Person, event: str) -> Person:
+    """Whom the executor mark names: the clerk who handles the occurrence (who started it)
+    when the head's analysis drafts an order — never the signatory — else the person
+    acting."""
+    from registry.people import roles_of
+    from registry.tables import HistoryEvent
+
+    if event != "analyse":
+        return person
+    started = session.exec(select(HistoryEvent.login).where(
+        HistoryEvent.occurrence_id == occurrence.id, HistoryEvent.event == "start")
+        .order_by(col(HistoryEvent.id).desc())).first()
+    clerk = session.exec(select(Person).where(Person.login == started)).first() \
+        if started else None
+    if clerk is not None and "clerk" in roles_of(clerk) and clerk.full_name.strip():
+        return clerk
+    return person
 
 
 def note_context(drafts: list[DocumentDraft], org: Organisation,
@@ -462,7 +482,7 @@ def report_data(session: Session, occurrence: Occurrence, person: Person,
     if source is None:
         return {"text": "", "files": [], "author": person_data(person), "date": None}
     author = session.exec(select(Person).where(Person.login == source.login)).first()
-    files = [{"name": f["name"], "sha256": f["sha256"], "size": f["size"]}
+    files = [{"name": f["name"], "sha256": f["sha256"], "size": f["size"], "pages": None}
              for f in json.loads(source.files or "[]")]
     return {"text": source.comment, "files": files,
             "author": person_data(author or person),

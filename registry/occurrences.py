@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
+from documents.russian import sheets_of
 from registry.database import Database
 from registry.documents import (
     DocumentDraft,
@@ -103,7 +104,8 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
             report = {"text": (comment or "").strip(), "author": person_data(person),
                       "date": today.isoformat(),
                       "files": [{"name": name, "sha256": hashlib.sha256(data).hexdigest(),
-                                 "size": len(data)} for name, data in incoming]}
+                                 "size": len(data), "pages": sheets_of(name, data)}
+                                for name, data in incoming]}
         elif event == "analyse":
             report = report_data(session, occurrence, person, None)
         drafts = transition_drafts(

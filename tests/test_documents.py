@@ -342,3 +342,18 @@ def test_writers_in_parallel_number_without_gaps_and_the_log_verifies(db: Databa
     assert numbers == list(range(1, 9))
     result = verify(db, "admin")
     assert result.ok, result.problems
+
+
+def test_the_executor_mark_names_the_clerk_not_the_signatory(db: Database) -> None:
+    """An order drafted by the head's analysis is prepared by the clerk who handles the
+    occurrence: the executor mark names her, never the head who signs."""
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    ref = f"{rid}:5@2021"
+    apply_event(db, ref, "start", "clerk")
+    apply_event(db, ref, "report", "clerk", comment="Проведено.")
+    made = apply_event(db, ref, "analyse", "head", comment="Выводы.",
+                       decisions=["Руководителям ОО обеспечить участие."]).documents
+    order = next(d for d in made if d["kind"] == "order_results")
+    marks = [p for p in structure(db.store.read(str(order["file"])))["paragraphs"]
+             if p.startswith("Исп.")]
+    assert marks == ["Исп.: Белокреницкая Елена Викторовна"]
