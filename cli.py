@@ -20,7 +20,7 @@ SECTIONS: tuple[tuple[str, tuple[click.Command, ...]], ...] = (
                         documents.approve)),
     ("Исполнение мероприятий", (work.start, work.report, work.return_, work.analyse,
                                 work.cancel, work.history)),
-    ("Документы", (documents.sign, documents.documents, documents.plan,
+    ("Документы", (documents.sign, documents.documents, documents.journal, documents.plan,
                    documents.annual_report, documents.templates, documents.rules)),
     ("Сроки", (schedule.deadline, schedule.set_period_command, schedule.set_deadline_command,
                schedule.occurrence, schedule.agenda, schedule.calendar)),

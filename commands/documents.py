@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from commands.common import (
+    Russian,
     command,
     current,
     echo_document,
@@ -150,7 +151,7 @@ def documents_show(document_id: int, as_json: bool) -> None:
     """Показать документ НОМЕР: регистрацию, шаблон, файл."""
     import json
 
-    from documents.contexts import JOURNALS, KINDS
+    from documents.contexts import JOURNALS, kind_label
     from registry.documents import document_as_dict, get_document
     from registry.history import DOCUMENT_STATES
 
@@ -166,7 +167,7 @@ def documents_show(document_id: int, as_json: bool) -> None:
               "template_sha256": "SHA-256 шаблона", "file_sha256": "SHA-256 файла",
               "file": "Файл в хранилище", "created_by": "Подготовил",
               "created_at": "Подготовлен", "signed_by": "Подписал", "renderer": "Программы"}
-    shown = {**data, "kind": KINDS[document.kind]["label"],
+    shown = {**data, "kind": kind_label(document.kind),
              "status": DOCUMENT_STATES.get(document.status, document.status),
              "journal": JOURNALS.get(document.journal or "", "—"),
              "date": screen_date(data["date"]), "created_at": screen_date(data["created_at"])}
@@ -239,6 +240,47 @@ def documents_regenerate(document_id: int) -> None:
     restored = "; файл восстановлен в хранилище" if result["restored"] else ""
     click.echo(f"Документ {document_id}: пересобран, совпадает побайтно "
                f"(SHA-256 {result['sha256']}){restored}")
+
+
+# ----------------------------------------------------------------------------- journals
+
+@group()
+def journal() -> None:
+    """Журналы регистрации: продолжить журнал, который вёлся до karta; внести приказ,
+    изданный вне karta."""
+
+
+@journal.command("set")
+@click.option("--journal", "name", type=Russian({"orders": "приказов", "notes": "справок",
+                                                 "reports": "отчётов"}), default="orders",
+              help="Журнал (по умолчанию — приказов).")
+@click.option("--year", type=int, required=True, metavar="ГОД", help="Год журнала.")
+@click.option("--next", "next_number", type=int, required=True, metavar="НОМЕР",
+              help="Номер, который получит следующий документ (например 64).")
+def journal_set(name: str, year: int, next_number: int) -> None:
+    """Продолжить журнал: следующий документ года получит номер НОМЕР."""
+    from registry.journals import continue_journal
+
+    settings = current()
+    continue_journal(settings.database(), settings.user, name, year, next_number)
+    click.echo(f"Журнал продолжен: следующий номер за {year} год — {next_number}.")
+
+
+@journal.command("register")
+@click.argument("number", metavar="НОМЕР")
+@click.option("--date", "when", required=True, metavar="ДД.ММ.ГГГГ", help="Дата приказа.")
+@click.option("--title", required=True, help="Заголовок приказа («О …»).")
+@click.option("--file", "source", type=click.Path(path_type=Path), default=None,
+              help="Файл приказа (необязательно).")
+def journal_register(number: str, when: str, title: str, source: Path | None) -> None:
+    """Внести в журнал приказов приказ НОМЕР, изданный вне karta (нумерация не прерывается)."""
+    from registry.journals import register_external
+
+    settings = current()
+    document = register_external(settings.database(), settings.user, number,
+                                 parse_date(when), title, source)
+    click.echo(f"Внесён приказ № {document.number_text} от {document.doc_date:%d.%m.%Y} "
+               f"(документ {document.id}).")
 
 
 # ----------------------------------------------------------------------------- templates

@@ -150,6 +150,24 @@ def people_add(login: str, full_name: str, gender: str | None, position: str,
     click.echo(f"Пользователь «{login}» добавлен.")
 
 
+@people.command("set")
+@click.argument("login", metavar="ЛОГИН")
+@click.option("--name", "full_name", help="ФИО полностью.")
+@click.option("--gender", type=GENDERS, help="Пол: м или ж.")
+@click.option("--position", help="Должность (в ней человек и подписывает, если не "
+                                  "руководитель).")
+@click.option("--phone", help="Телефон для отметки об исполнителе.")
+@click.option("--unit", help="Подразделение исполнителя («МБОУ СОШ № 1»).")
+def people_set(login: str, **values: str | None) -> None:
+    """Изменить данные пользователя ЛОГИН (ФИО, пол, должность, телефон, подразделение)."""
+    from registry.people import update_person
+
+    settings = current()
+    changes = {name: value for name, value in values.items() if value is not None}
+    update_person(settings.database(), settings.user, login, changes)
+    click.echo(f"Данные пользователя «{login}» изменены: {', '.join(changes)}.")
+
+
 @people.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
 def people_list(as_json: bool) -> None:

@@ -257,3 +257,11 @@ def document_title(kind: str, context: dict[str, Any]) -> str:
                 f"{russian.decline_phrase(context['roadmap']['title'], 'genitive')} "
                 f"за {context.get('year')} год")
     return str(KINDS[kind]["label"])
+
+
+OUTSIDE_KINDS = {"order_external": "приказ, изданный вне karta (внесён в журнал)"}
+
+
+def kind_label(kind: str) -> str:
+    """A document kind for people, also for documents karta did not make."""
+    return str(KINDS[kind]["label"]) if kind in KINDS else OUTSIDE_KINDS.get(kind, kind)

@@ -58,8 +58,8 @@ def require_full_name(person: Person) -> None:
     name = person.full_name.strip()
     if not name or name == person.login or len(name.split()) < 2:
         raise KartaError(f"у пользователя «{person.login}» не указаны фамилия, имя и отчество: "
-                         f"документ не подготовлен (karta people set {person.login} --name "
-                         "«Фамилия Имя Отчество»)")
+                         "документ не подготовлен; укажите их (в командной строке — karta "
+                         f"people set {person.login} --name «Фамилия Имя Отчество»)")
 
 
 def person_data(person: Person) -> dict[str, Any]:
@@ -332,6 +332,13 @@ def register(session: Session, db: Database, document: PreparedDocument, person:
     return row
 
 
+def register_file(session: Session, db: Database, data: bytes, name: str) -> StoredFile:
+    """A file that comes with a registration (an order made outside karta)."""
+    from pathlib import Path
+
+    return db.store.put(data, "documents", Path(name).suffix, name, session=session)
+
+
 def file_of(document: Document) -> StoredFile:
     return StoredFile(f"документ_{document.id}.docx", document.file_sha256, document.file_size,
                       document.file_path)
@@ -587,6 +594,8 @@ def get_document(db: Database, login: str | None, document_id: int) -> Document:
 
 def document_bytes(db: Database, document: Document) -> bytes:
     """A document's file, refused when it is missing or not the registered file."""
+    if not document.file_path:
+        raise KartaError(f"документ {document.id} внесён в журнал без файла")
     problem = db.store.check(document.file_path, document.file_sha256)
     if problem:
         raise KartaError(f"документ {document.id}: {problem}; восстановите его: karta documents "

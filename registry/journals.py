@@ -9,6 +9,8 @@ numbers. A rolled-back transaction claims nothing, so numbers stay without gaps.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -53,3 +55,83 @@ def claim_numbers(session: Session, journal: str, year: int, expected: int,
 def number_text(org: Organisation, journal: str, number: int) -> str:
     """«01-09/64» for orders (the organisation's index), the plain number elsewhere."""
     return f"{org.order_prefix}{number}" if journal == "orders" else str(number)
+
+
+# ----------------------------------------------------------------------------- continuing
+
+def continue_journal(db: Any, login: str | None, journal: str, year: int,
+                     next_number: int) -> int:
+    """Continue an office's journal that was kept before karta: the next number given in
+    ``year`` will be ``next_number`` (numbers never go back)."""
+    from registry.history import record
+    from registry.people import acting_person
+    from workflow.errors import KartaError
+
+    if journal not in ("orders", "notes", "reports"):
+        raise KartaError(f"неизвестный журнал «{journal}»: orders, notes или reports")
+    if next_number < 1:
+        raise KartaError("номер должен быть положительным")
+    with db.transaction() as session:
+        person = acting_person(session, login, "journal")
+        current = last_number(session, journal, year)
+        if next_number <= current:
+            raise KartaError(f"в журнале за {year} год уже выдан № {current}: следующий не "
+                             f"может быть меньше {current + 1}")
+        claim_numbers(session, journal, year, current, next_number - 1 - current)
+        record(session, login=person.login, object_ref=f"журнал {journal} {year}",
+               event="journal_set", comment=f"продолжение журнала: следующий номер "
+                                            f"{next_number} (было {current + 1})",
+               details={"journal": journal, "year": year, "next": next_number})
+    return next_number
+
+
+def register_external(db: Any, login: str | None, number: str, when: Any, title: str,
+                      source: Any = None) -> Any:
+    """Enter an order made outside karta into the orders journal (its number must be the
+    journal's next, so numbering stays whole), with its file when there is one."""
+    import hashlib
+    import json
+    import re
+
+    from registry.database import utcnow
+    from registry.documents import local_today, register_file
+    from registry.history import record
+    from registry.people import acting_person, organisation
+    from registry.tables import Document
+    from workflow.errors import KartaError
+
+    found = re.search(r"(\d+)\s*$", number.strip())
+    if found is None or not title.strip():
+        raise KartaError("укажите номер приказа (например 01-09/65) и его заголовок")
+    serial = int(found.group(1))
+    data = source.read_bytes() if source is not None else b""
+    with db.transaction() as session:
+        person = acting_person(session, login, "journal")
+        org = organisation(session)
+        if when > local_today(org):
+            raise KartaError(f"дата приказа {when:%d.%m.%Y} позже сегодняшней")
+        current = last_number(session, "orders", when.year)
+        if serial != current + 1:
+            raise KartaError(f"следующий номер журнала приказов за {when.year} год — "
+                             f"{current + 1}, а не {serial}: внесите пропущенные или продолжите "
+                             "журнал (karta journal set)")
+        claim_numbers(session, "orders", when.year, current, 1)
+        stored = register_file(session, db, data, source.name if source else "") if data \
+            else None
+        row = Document(kind="order_external", title=title.strip(), status="signed",
+                       journal="orders", year=when.year, number=serial,
+                       number_text=number.strip(), doc_date=when, template_name="",
+                       template_version=0, template_sha256="",
+                       context=json.dumps({"external": True}), file_sha256=stored.sha256
+                       if stored else "", file_path=stored.path if stored else "",
+                       file_size=len(data), created_at=utcnow(), created_by=person.login,
+                       signed_at=utcnow(), signed_by=person.login)
+        session.add(row)
+        session.flush()
+        record(session, login=person.login, object_ref=f"документ {row.id}",
+               event="document_external",
+               comment=f"{title.strip()} от {when:%d.%m.%Y} № {number.strip()}",
+               files=[stored] if stored else [],
+               details={"sha256": hashlib.sha256(data).hexdigest() if data else None},
+               touches=[("document", row.id or 0)])
+        return row

@@ -85,6 +85,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "profile": ("admin",), "revoke": ("admin",), "person_edit": ("admin",),
     "passwd": ("admin",), "unit_add": ("admin", "clerk"), "unit_map": ("clerk", "admin"),
     "upgrade": ("admin",), "backup": ("admin",), "restore": ("admin",),
+    "journal": ("clerk", "admin"),
 }
 
 
@@ -198,6 +199,54 @@ def check_login(login: str) -> None:
     if not _LOGIN.match(login):
         raise ConfigurationError(f"неверный логин «{login[:40]}»: латинские буквы, цифры и "
                                  "знаки «._@-», не длиннее 64")
+
+
+PERSON_FIELDS = ("full_name", "gender", "position", "phone", "unit")
+
+
+def update_person(db: Database, actor: str | None, login: str,
+                  changes: dict[str, str]) -> Person:
+    """Change a person's name, gender, position, phone or unit (an administrator); logged
+    with the values before and after."""
+    unknown = [name for name in changes if name not in PERSON_FIELDS]
+    if unknown:
+        raise ConfigurationError(f"неизвестное поле «{unknown[0]}»")
+    if not changes:
+        raise ConfigurationError("укажите, что изменить (karta people set --help)")
+    if "gender" in changes and changes["gender"] not in ("m", "f", ""):
+        raise ConfigurationError("пол: м или ж")
+    if "full_name" in changes and len(changes["full_name"].split()) < 2:
+        raise ConfigurationError("укажите фамилию, имя и отчество полностью")
+    with db.transaction() as session:
+        author = acting_person(session, actor, "person_edit")
+        person = session.exec(select(Person).where(Person.login == login)).first()
+        if person is None:
+            raise UnknownUser(login)
+        before: dict[str, object] = {}
+        touches: list[Any] = []
+        for name, value in changes.items():
+            if name == "unit":
+                from registry.tables import Unit
+                from registry.units import unit_for_person
+
+                current = session.get(Unit, person.unit_id) if person.unit_id else None
+                before["unit"] = current.name if current else ""
+                found, unit_touches = unit_for_person(session, value)
+                person.unit_id = found.id if found else None
+                touches += unit_touches
+            else:
+                before[name] = getattr(person, name)
+                setattr(person, name, value.strip())
+        session.add(person)
+        from registry.history import record
+
+        record(session, login=author.login, object_ref=f"пользователь {login}",
+               event="person_edit",
+               comment=", ".join(f"{name}: «{before[name]}» → «{value}»"
+                                 for name, value in changes.items()),
+               details={"before": before, "after": changes},
+               touches=[("person", person.id or 0), *touches])
+        return person
 
 
 PROFILE_FIELDS = ("full_name", "short_name", "parent_body", "place", "head_position",

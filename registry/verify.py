@@ -116,6 +116,8 @@ def verify(db: Database, login: str | None, checkpoints: list[Path] | None = Non
             table.c.file_sha256).order_by(table.c.id)))
     for document_id, title, number, path, sha in documents:
         result.documents += 1
+        if not path:  # an order made outside karta, entered without its file
+            continue
         problem = db.store.check(path, sha)
         if problem:
             name = f"документ {document_id} («{title[:60]}»" + (f", № {number})" if number

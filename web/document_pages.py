@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from documents.contexts import JOURNALS, KINDS
+from documents.contexts import JOURNALS, KINDS, kind_label
 from registry.documents import document_as_dict, document_bytes, find_documents, get_document
 from registry.exports import document_text, office_name, pdf_bytes, preview_pages
 from registry.history import DOCUMENT_STATES
@@ -43,15 +43,16 @@ def documents(request: Request, who: Actor = Depends(actor), kind: str = "",
 def document(request: Request, document_id: int, who: Actor = Depends(actor)) -> Response:
     db = database(request)
     row = get_document(db, who.login, document_id)
-    data = document_bytes(db, row)
-    pages = preview_pages(data, PREVIEWS)
+    data = document_bytes(db, row) if row.file_path else None
+    pages = preview_pages(data, PREVIEWS) if data else None
     with db.reading() as session:
         names = names_of(session)
     return page(request, "document.html", title=f"Документ {document_id}: {row.title[:80]}",
                 document=document_as_dict(row, names), status_label=DOCUMENT_STATES.get(row.status,
                                                                                   row.status),
-                kind_label=KINDS[row.kind]["label"], pages=len(pages) if pages else 0,
-                blocks=None if pages else document_text(data), today=date.today(),
+                kind_label=kind_label(row.kind), pages=len(pages) if pages else 0,
+                blocks=None if pages or data is None else document_text(data),
+                today=date.today(),
                 name=office_name(row))
 
 
