@@ -52,7 +52,8 @@ STATES = Russian(STATE_NAMES, {"отчет представлен": "reported", 
 GENDERS = Russian({"m": "м", "f": "ж"}, {"мужской": "m", "женский": "f", "муж": "m",
                                          "жен": "f"})
 ROLE_NAMES = {"admin": "администратор", "clerk": "специалист", "head": "руководитель",
-              "executor": "исполнитель", "auditor": "аудитор"}
+              "executor": "исполнитель", "auditor": "аудитор",
+              "region_auditor": "аудитор-региона"}
 ROLES = Russian(ROLE_NAMES, {"начальник": "head", "клерк": "clerk"})
 DUE_SHIFTS = Russian({"previous": "на-рабочий-день", "none": "не-переносить"},
                      {"предыдущий": "previous", "нет": "none"})

@@ -18,6 +18,7 @@ from registry.people import (
     names_of,
     organisation,
     require_whole_organisation,
+    roles_of,
 )
 from registry.tables import Document, HistoryEvent
 from workflow.errors import KartaError
@@ -43,9 +44,12 @@ def read_log(db: Database, login: str | None, since: date | None = None,
         if entries is not None:
             return [e for e in entries if _keep(e, since, user, year)]
     with db.reading() as session:
-        require_whole_organisation(acting_person(session, login), "журнал решений")
+        person = acting_person(session, login)
+        require_whole_organisation(person, "журнал решений")
         zone = organisation(session).timezone
         query = select(HistoryEvent).order_by(col(HistoryEvent.seq))
+        if "region_auditor" not in roles_of(person):
+            query = query.where(col(HistoryEvent.organisation_id) == person.organisation_id)
         if object_ref:
             query = query.where(col(HistoryEvent.object_ref) == object_ref)
         if user:
@@ -64,9 +68,12 @@ def page_log(db: Database, login: str | None, *, since: date | None = None,
     from sqlalchemy import func
 
     with db.reading() as session:
-        require_whole_organisation(acting_person(session, login), "журнал решений")
+        person = acting_person(session, login)
+        require_whole_organisation(person, "журнал решений")
         zone = organisation(session).timezone
         conditions: list[Any] = []
+        if "region_auditor" not in roles_of(person):
+            conditions.append(col(HistoryEvent.organisation_id) == person.organisation_id)
         if since:
             conditions.append(col(HistoryEvent.at) >= datetime.combine(since, time(), UTC))
         if user:

@@ -25,7 +25,7 @@ from sqlmodel import SQLModel
 
 from registry.database import Database, utcnow
 from registry.history import record
-from registry.people import acting_person, organisation
+from registry.people import acting_person, organisation, roles_of
 from registry.schema import HEAD
 from registry.verify import referenced_files
 from workflow.errors import ConfigurationError, KartaError
@@ -79,6 +79,11 @@ def make_backup(db: Database, actor: str | None, target: Path,
 
     with db.reading() as session:
         person = acting_person(session, actor, "backup")
+        organisations = session.connection().execute(
+            text("SELECT count(*) FROM organisation")).scalar() or 0
+        if "region_auditor" not in roles_of(person) and organisations > 1:
+            raise KartaError("резервную копию базы нескольких организаций делает администратор "
+                             "региона")
         org_name = organisation(session).full_name
     buffer_path = target.with_name(target.name + ".incoming")
     counts: dict[str, int] = {}

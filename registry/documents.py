@@ -32,7 +32,7 @@ from registry.database import Database, utcnow
 from registry.files import StoredFile
 from registry.history import record
 from registry.journals import NumbersTaken, claim_numbers, last_number, number_text
-from registry.people import acting_person, names_of, organisation
+from registry.people import acting_person, names_of, organisation, roles_of
 from registry.tables import (
     Activity,
     Document,
@@ -309,7 +309,9 @@ def register(session: Session, db: Database, document: PreparedDocument, person:
     draft = document.draft
     stored = stored_in(session, db, document)
     row = Document(
-        kind=draft.kind, title=document.title, status=draft.status, journal=draft.journal,
+        organisation_id=person.organisation_id,
+        kind=draft.kind, title=document.title, status=draft.status,
+        journal=draft.journal,
         year=document.year, number=document.number, number_text=document.number_text,
         doc_date=draft.doc_date, roadmap_id=draft.roadmap_id,
         occurrence_id=draft.occurrence_id, history_event_id=history_id,
@@ -361,11 +363,13 @@ def run_with_documents(db: Database, read: Callable[[Session], tuple[T, list[Doc
             state, drafts = read(session)
             preparation = Preparation(drafts, organisation(session),
                                       expected_numbers(session, drafts))
+            acting = dict(session.info)  # whose journals: the organisation read acted in
         if cite_note:
             note_context(drafts, preparation.org, preparation.expected)
         prepared = prepare(db, preparation)
         try:
             with db.transaction(exclusive) as session:
+                session.info.update(acting)
                 claim(session, preparation, prepared)
                 return write(session, state, prepared)
         except NumbersTaken:
@@ -563,14 +567,17 @@ def find_documents(db: Database, login: str | None, *, kind: str | None = None,
 
 def _document_filter(session: Session, person: Person) -> Any:
     """A WHERE clause on Document for what the person may see, or None for everything:
-    an executor sees the documents of their activities and the roadmaps' own orders."""
+    the organisation's documents; an executor, those of their activities and the roadmaps'
+    own orders; a regional auditor, every organisation's."""
     from sqlalchemy import and_, or_
 
-    from registry.scope import activity_scope, roadmap_scope
+    from registry.scope import WHOLE_ORGANISATION, activity_scope, region_wide, roadmap_scope
 
-    scope = activity_scope(session, person)
-    if scope is None:
+    if region_wide(person):
         return None
+    if WHOLE_ORGANISATION & set(roles_of(person)):
+        return col(Document.organisation_id) == person.organisation_id
+    scope = activity_scope(session, person) or set()
     occurrences = select(Occurrence.id).where(col(Occurrence.activity_id).in_(scope))
     return or_(col(Document.occurrence_id).in_(occurrences),
                and_(col(Document.occurrence_id).is_(None),

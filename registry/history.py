@@ -44,6 +44,7 @@ class LoggedEvent:
     details: str
     prev_hash: str
     hash: str
+    organisation_id: int | None = None
 
 
 def record(session: Session, *, login: str, object_ref: str, event: str,
@@ -71,11 +72,15 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
     details = dict(details or {})
     if CLIENT.get():
         details["client"] = CLIENT.get()
+    if session.info.get("organisation_id") is not None:
+        # whose decision it is, under the hash (the column beside is for reading by it)
+        details["organisation"] = session.info["organisation_id"]
     touched = list(touches)
     if touched:
         details["state"] = vouch(connection, touched, seq)
     values: dict[str, Any] = {
         "seq": seq, "at": utcnow(), "login": login,
+        "organisation_id": session.info.get("organisation_id"),
         "roadmap_id": roadmap_id, "activity_id": activity_id, "occurrence_id": occurrence_id,
         "object_ref": object_ref, "event": event, "from_state": from_state,
         "to_state": to_state, "comment": comment or "",

@@ -23,10 +23,21 @@ class NumbersTaken(Exception):
     """Another writer registered in the journal since the numbers were predicted."""
 
 
+def _own(session: Session) -> int:
+    """The organisation whose journals the session numbers in."""
+    from registry.people import current_organisation
+
+    found = current_organisation(session)
+    if found is None:
+        raise RuntimeError("numbering needs the acting person's organisation")
+    return found
+
+
 def last_number(session: Session, journal: str, year: int) -> int:
     """The last number given in a journal in a year (0 before the first)."""
     found = session.connection().execute(select(_COUNTERS.c["last"]).where(
-        _COUNTERS.c.journal == journal, _COUNTERS.c.year == year)).scalar()
+        _COUNTERS.c.organisation_id == _own(session), _COUNTERS.c.journal == journal,
+        _COUNTERS.c.year == year)).scalar()
     return int(found or 0)
 
 
@@ -41,15 +52,16 @@ def claim_numbers(session: Session, journal: str, year: int, expected: int,
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     # the counter row must exist to be locked: the first number of a year creates it (two
     # writers creating it at once: the second waits for the first and finds it)
-    connection.execute(insert(_COUNTERS).values(journal=journal, year=year, last=0)
-                       .on_conflict_do_nothing())
-    found = connection.execute(select(_COUNTERS.c["last"]).where(
-        _COUNTERS.c.journal == journal, _COUNTERS.c.year == year).with_for_update()).scalar()
+    own = _own(session)
+    connection.execute(insert(_COUNTERS).values(organisation_id=own, journal=journal,
+                                                year=year, last=0).on_conflict_do_nothing())
+    this = (_COUNTERS.c.organisation_id == own, _COUNTERS.c.journal == journal,
+            _COUNTERS.c.year == year)
+    found = connection.execute(select(_COUNTERS.c["last"]).where(*this)
+                               .with_for_update()).scalar()
     if int(found or 0) != expected:
         raise NumbersTaken(journal)
-    connection.execute(_COUNTERS.update().where(
-        _COUNTERS.c.journal == journal, _COUNTERS.c.year == year).values(
-        last=expected + count))
+    connection.execute(_COUNTERS.update().where(*this).values(last=expected + count))
 
 
 def number_text(org: Organisation, journal: str, number: int) -> str:
@@ -118,7 +130,8 @@ def register_external(db: Any, login: str | None, number: str, when: Any, title:
         claim_numbers(session, "orders", when.year, current, 1)
         stored = register_file(session, db, data, source.name if source else "") if data \
             else None
-        row = Document(kind="order_external", title=title.strip(), status="signed",
+        row = Document(organisation_id=person.organisation_id,
+                       kind="order_external", title=title.strip(), status="signed",
                        journal="orders", year=when.year, number=serial,
                        number_text=number.strip(), doc_date=when, template_name="",
                        template_version=0, template_sha256="",

@@ -221,6 +221,7 @@ def _check_sign_date(session: Session, document: Document, when: date, today: da
     if when > today:
         raise KartaError(f"дата подписания {when:%d.%m.%Y} позже сегодняшней ({today:%d.%m.%Y})")
     last = session.exec(select(Document).where(
+        Document.organisation_id == document.organisation_id,
         Document.journal == (document.journal or "orders"), Document.year == when.year,
         Document.status == "signed").order_by(col(Document.number).desc())).first()
     if last is not None and last.doc_date is not None and when < last.doc_date:
@@ -229,8 +230,18 @@ def _check_sign_date(session: Session, document: Document, when: date, today: da
                          "датам")
 
 
-def _draft_order(session: Session, document_id: int) -> Document:
+def _own_document(session: Session, document_id: int) -> Document | None:
+    """A document of the acting organisation (another's is as unknown as a typo)."""
+    from registry.people import current_organisation
+
     document = session.get(Document, document_id)
+    if document is None or document.organisation_id != current_organisation(session):
+        return None
+    return document
+
+
+def _draft_order(session: Session, document_id: int) -> Document:
+    document = _own_document(session, document_id)
     if document is None:
         raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
     if document.status != "draft":
@@ -251,7 +262,7 @@ def correct(db: Database, login: str | None, document_id: int, reason: str) -> D
 
         person = acting_person(session, login, "correct")
         require_full_name(person)
-        original = session.get(Document, document_id)
+        original = _own_document(session, document_id)
         if original is None:
             raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
         if original.status != "signed" or original.journal != "orders":

@@ -99,7 +99,8 @@ def my_tasks(db: Database, login: str | None, today: date) -> dict[str, Any]:
             add("analyse", "Отчёты на анализ", "проведите анализ или верните на доработку",
                 col(Occurrence.state) == "reported")
             drafts = list(session.exec(select(Document).where(
-                Document.status == "draft", Document.journal == "orders")
+                Document.status == "draft", Document.journal == "orders",
+                Document.organisation_id == person.organisation_id)
                 .order_by(col(Document.id))))
             groups.append(TaskGroup(
                 "sign", "Проекты приказов на подпись", "прочитайте и подпишите",

@@ -16,7 +16,7 @@ from registry.database import Database
 from registry.tables import Organisation, Person
 from workflow.errors import ConfigurationError, KartaError, PermissionDenied, UnknownUser
 
-ROLES = ("admin", "clerk", "head", "executor", "auditor")
+ROLES = ("admin", "clerk", "head", "executor", "auditor", "region_auditor")
 OVERRIDE_CASES = ("nominative", "genitive", "dative", "accusative", "instrumental",
                   "prepositional")
 
@@ -36,9 +36,7 @@ class Profile:
     due_shift: str = "previous"
 
 
-def initialise(db: Database, profile: Profile, admin_login: str = "admin",
-               admin_name: str = "") -> Organisation:
-    """Create the schema, the profile and the administrator; refuse a second time."""
+def _check_profile(profile: Profile) -> None:
     if not profile.full_name.strip():
         raise ConfigurationError("укажите полное наименование организации: --org «…»")
     if profile.due_shift not in ("previous", "none"):
@@ -47,16 +45,33 @@ def initialise(db: Database, profile: Profile, admin_login: str = "admin",
         ZoneInfo(profile.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigurationError(f"неизвестный часовой пояс «{profile.timezone}»") from None
+
+
+_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+MUNICIPAL_ROLES = ("admin", "clerk", "head", "executor", "auditor")
+
+
+def initialise(db: Database, profile: Profile, admin_login: str = "admin",
+               admin_name: str = "", code: str = "main",
+               kind: str = "municipal") -> Organisation:
+    """Create the schema, the first organisation (a department, or a region's ministry that
+    will hold departments) and its administrator, who holds every role; refuse a second
+    time."""
+    _check_profile(profile)
+    if not _CODE.match(code) or kind not in ("municipal", "region"):
+        raise ConfigurationError(f"неверный код организации «{code}»: латиница, цифры, «-»")
     db.create_schema()
     with db.transaction() as session:
         if session.exec(select(Organisation)).first() is not None:
             raise KartaError(f"база данных {db.safe_url} уже создана; профиль не изменён")
-        organisation = Organisation(**profile.__dict__)
+        organisation = Organisation(**profile.__dict__, code=code, kind=kind)
         session.add(organisation)
+        session.flush()
         admin = Person(login=admin_login, full_name=admin_name or admin_login,
-                       roles=",".join(ROLES))
+                       roles=",".join(ROLES), organisation_id=organisation.id or 0)
         session.add(admin)
         session.flush()
+        session.info["organisation_id"] = organisation.id
         from registry.history import record
         from registry.templates import install_defaults
 
@@ -85,7 +100,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "profile": ("admin",), "revoke": ("admin",), "person_edit": ("admin",),
     "passwd": ("admin",), "unit_add": ("admin", "clerk"), "unit_map": ("clerk", "admin"),
     "upgrade": ("admin",), "backup": ("admin",), "restore": ("admin",),
-    "journal": ("clerk", "admin"),
+    "journal": ("clerk", "admin"), "organisation_add": ("admin",),
 }
 
 
@@ -95,7 +110,7 @@ def roles_of(person: Person) -> list[str]:
 
 def require_whole_organisation(person: Person, what: str) -> None:
     """Refuse (logged) an executor who has no organisation-wide role."""
-    if not {"admin", "clerk", "head", "auditor"} & set(roles_of(person)):
+    if not {"admin", "clerk", "head", "auditor", "region_auditor"} & set(roles_of(person)):
         raise PermissionDenied(person.login, what, ("auditor", "clerk", "head"),
                                roles_of(person),
                                reason=f"«{what}» доступно сотрудникам управления и аудиторам")
@@ -110,6 +125,9 @@ def acting_person(session: Session, login: str | None, action: str | None = None
     if row is None:
         raise UnknownUser(login)
     person = Person(**row._mapping)  # a transient copy for reading: never added back
+    # the session acts within this person's organisation from now on (see registry.scope)
+    session.info["organisation_id"] = person.organisation_id
+    session.info["region_wide"] = "region_auditor" in roles_of(person)
     if action is not None:
         needed = PERMISSIONS[action]
         if not set(needed) & set(roles_of(person)):
@@ -124,27 +142,81 @@ def names_of(session: Session) -> dict[str, str]:
 
 
 def time_zone(db: Database, session: Session) -> str:
-    """The organisation's time zone, read once per Database (it is set at ``init``)."""
-    if db.time_zone is None:
-        db.time_zone = organisation(session).timezone
-    return db.time_zone
+    """The acting organisation's time zone."""
+    return organisation(session).timezone
 
 
-_PROFILES: WeakKeyDictionary[Any, Organisation] = WeakKeyDictionary()
+_PROFILES: WeakKeyDictionary[Any, dict[int | None, Organisation]] = WeakKeyDictionary()
+
+
+def current_organisation(session: Session) -> int | None:
+    """The organisation the session acts within (set by ``acting_person``), or None before
+    anybody acts."""
+    found = session.info.get("organisation_id")
+    return int(found) if found is not None else None
 
 
 def organisation(session: Session) -> Organisation:
-    """The profile created by ``karta init`` (no command changes it afterwards, so it is
-    read once per engine)."""
+    """The profile of the organisation the session acts within (the first one before anybody
+    acts); read once per engine and organisation, and read again after ``profile set``."""
     engine = session.get_bind()
-    found = _PROFILES.get(engine)
+    wanted = current_organisation(session)
+    cache = _PROFILES.setdefault(engine, {})
+    found = cache.get(wanted)
     if found is None:
-        found = session.exec(select(Organisation)).first()
+        query = select(Organisation).order_by(col(Organisation.id))
+        if wanted is not None:
+            query = query.where(Organisation.id == wanted)
+        found = session.exec(query).first()
         if found is None:
             raise ConfigurationError("профиль организации не создан: выполните «karta init "
                                      "--org …»")
-        _PROFILES[engine] = found
+        cache[wanted] = found
     return found
+
+
+def add_organisation(db: Database, actor: str | None, code: str, profile: Profile,
+                     admin_login: str, admin_name: str) -> Organisation:
+    """Add a department to a region's database, with its own administrator (a region's
+    administrator does it: admin and region_auditor)."""
+    _check_profile(profile)
+    check_login(admin_login)
+    if not _CODE.match(code):
+        raise ConfigurationError(f"неверный код организации «{code}»: латиница, цифры, «-»")
+    with db.transaction() as session:
+        author = acting_person(session, actor, "organisation_add")
+        if "region_auditor" not in roles_of(author):
+            raise PermissionDenied(author.login, "organisation_add", ("region_auditor",),
+                                   roles_of(author), reason="добавлять организации может "
+                                   "администратор региона")
+        if session.exec(select(Organisation).where(Organisation.code == code)).first():
+            raise KartaError(f"организация с кодом «{code}» уже есть")
+        if session.exec(select(Person).where(Person.login == admin_login)).first():
+            raise KartaError(f"пользователь «{admin_login}» уже есть")
+        found = Organisation(**profile.__dict__, code=code, kind="municipal")
+        session.add(found)
+        session.flush()
+        admin = Person(login=admin_login, full_name=admin_name, organisation_id=found.id or 0,
+                       roles=",".join(MUNICIPAL_ROLES))
+        session.add(admin)
+        session.flush()
+        from registry.history import record
+
+        record(session, login=author.login, object_ref=f"организация {code}",
+               event="organisation_add", comment=f"{profile.full_name}; администратор "
+                                                 f"{admin_login}",
+               touches=[("organisation", found.id or 0), ("person", admin.id or 0)])
+        return found
+
+
+def list_organisations(db: Database, actor: str | None) -> list[Organisation]:
+    """The organisations a person may see: their own, or all for the region."""
+    with db.reading() as session:
+        person = acting_person(session, actor)
+        query = select(Organisation).order_by(col(Organisation.id))
+        if "region_auditor" not in roles_of(person):
+            query = query.where(Organisation.id == person.organisation_id)
+        return list(session.exec(query))
 
 
 def add_person(db: Database, actor: str | None, login: str, full_name: str, gender: str,
@@ -173,6 +245,7 @@ def add_person(db: Database, actor: str | None, login: str, full_name: str, gend
         found, unit_touches = unit_for_person(session, unit)
         person = Person(login=login, full_name=full_name, gender=gender, position=position,
                         roles=",".join(roles), phone=phone,
+                        organisation_id=author.organisation_id,
                         unit_id=found.id if found else None,
                         overrides=json.dumps(overrides or {}, ensure_ascii=False))
         session.add(person)
@@ -219,9 +292,7 @@ def update_person(db: Database, actor: str | None, login: str,
         raise ConfigurationError("укажите фамилию, имя и отчество полностью")
     with db.transaction() as session:
         author = acting_person(session, actor, "person_edit")
-        person = session.exec(select(Person).where(Person.login == login)).first()
-        if person is None:
-            raise UnknownUser(login)
+        person = _colleague(session, author, login)
         before: dict[str, object] = {}
         touches: list[Any] = []
         for name, value in changes.items():
@@ -273,7 +344,7 @@ def update_profile(db: Database, actor: str | None, changes: dict[str, str]) -> 
         raise ConfigurationError("полное наименование не может быть пустым")
     with db.transaction() as session:
         author = acting_person(session, actor, "profile")
-        profile = session.exec(select(Organisation)).first()
+        profile = session.get(Organisation, author.organisation_id)
         if profile is None:
             raise ConfigurationError("профиль организации не создан: выполните «karta init»")
         before = {name: getattr(profile, name) for name in changes}
@@ -288,7 +359,6 @@ def update_profile(db: Database, actor: str | None, changes: dict[str, str]) -> 
                details={"before": before, "after": changes},
                touches=[("organisation", profile.id or 0)])
     _PROFILES.pop(db.engine, None)  # this process reads the new profile from now on
-    db.time_zone = None
     return profile
 
 
@@ -300,15 +370,18 @@ def change_roles(db: Database, actor: str | None, login: str, role: str,
     action = "grant" if grant else "revoke"
     with db.transaction() as session:
         author = acting_person(session, actor, action)
-        person = session.exec(select(Person).where(Person.login == login)).first()
-        if person is None:
-            raise UnknownUser(login)
+        person = _colleague(session, author, login)
         before = roles_of(person)
         if grant and role in before or not grant and role not in before:
             raise KartaError(f"у пользователя «{login}» роль «{role}» "
                              + ("уже есть" if grant else "и так отсутствует"))
+        if role == "region_auditor" and grant and "region_auditor" not in roles_of(author):
+            raise PermissionDenied(author.login, action, ("region_auditor",),
+                                   roles_of(author),
+                                   reason="роль регионального аудитора выдаёт регион")
         if not grant and role == "admin":
-            admins = [p for p in session.exec(select(Person)) if "admin" in roles_of(p)]
+            admins = [p for p in session.exec(select(Person).where(
+                Person.organisation_id == person.organisation_id)) if "admin" in roles_of(p)]
             if len(admins) == 1:
                 raise KartaError("нельзя отозвать роль admin у последнего администратора")
         after = [*before, role] if grant else [r for r in before if r != role]
@@ -322,7 +395,20 @@ def change_roles(db: Database, actor: str | None, login: str, role: str,
         return person
 
 
+def _colleague(session: Session, author: Person, login: str) -> Person:
+    """A person of the author's organisation (another's is as unknown as a typo)."""
+    person = session.exec(select(Person).where(Person.login == login)).first()
+    if person is None or (person.organisation_id != author.organisation_id
+                          and "region_auditor" not in roles_of(author)):
+        raise UnknownUser(login)
+    return person
+
+
 def list_people(db: Database, actor: str | None) -> list[Person]:
     with db.reading() as session:
-        require_whole_organisation(acting_person(session, actor), "список пользователей")
-        return list(session.exec(select(Person).order_by(Person.login)))
+        author = acting_person(session, actor)
+        require_whole_organisation(author, "список пользователей")
+        query = select(Person).order_by(Person.login)
+        if "region_auditor" not in roles_of(author):
+            query = query.where(Person.organisation_id == author.organisation_id)
+        return list(session.exec(query))

@@ -14,8 +14,8 @@ from sqlmodel import Session, col, select
 from documents.russian import period_text
 from registry.database import Database, utcnow
 from registry.history import record
-from registry.people import acting_person
-from registry.scope import activity_scope, roadmap_scope
+from registry.people import acting_person, current_organisation
+from registry.scope import activity_scope, in_organisation, roadmap_scope
 from registry.state import Touch
 from registry.tables import Activity, Occurrence, Roadmap, Section
 from registry.units import link_activities
@@ -63,7 +63,8 @@ def preview_import(db: Database, path: Path, login: str | None,
         if source_name:
             draft.source_name = source_name
         same = session.exec(select(Roadmap).where(
-            Roadmap.source_sha256 == draft.source_sha256)).first()
+            Roadmap.source_sha256 == draft.source_sha256,
+            Roadmap.organisation_id == current_organisation(session))).first()
     activities = []
     for activity in draft.activities:
         schedule = activity.schedule
@@ -103,7 +104,8 @@ def import_roadmap(db: Database, path: Path, login: str | None,
         person = acting_person(session, login, "import")
         if not again:
             same = session.exec(select(Roadmap).where(
-                Roadmap.source_sha256 == draft.source_sha256)).first()
+                Roadmap.source_sha256 == draft.source_sha256,
+                Roadmap.organisation_id == person.organisation_id)).first()
             if same is not None:
                 raise KartaError(f"{path.name}: этот файл уже импортирован как "
                                  f"{roadmap_ref(same.id or 0)} ({same.imported_at:%d.%m.%Y}); "
@@ -115,6 +117,7 @@ def import_roadmap(db: Database, path: Path, login: str | None,
 def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path, data: bytes,
            login: str) -> ImportResult:
     roadmap = Roadmap(
+        organisation_id=current_organisation(session) or 0,
         title=draft.title, first_year=draft.first_year, last_year=draft.last_year,
         source_name=draft.source_name, source_sha256=draft.source_sha256,
         imported_at=utcnow(), imported_by=login, school_years=draft.school_years,
@@ -210,14 +213,15 @@ def resolve(session: Session, text: str) -> Resolved:
     ref = parse_ref(text)
     if ref.is_roadmap:
         roadmap = session.get(Roadmap, ref.roadmap)
-        if roadmap is None:
+        if roadmap is None or not in_organisation(session, roadmap):
             raise UnknownReference(text, "нет такой дорожной карты (karta roadmaps)")
         return Resolved(roadmap_ref(roadmap.id or 0), roadmap)
     if ref.period is not None:
         # the common case (every transition): one prepared query for all three
         query = _OCCURRENCE_IN_ROADMAP if ref.roadmap is not None else _OCCURRENCE_ANYWHERE
-        rows = session.execute(query, {"code": ref.code, "period": ref.period,
-                                       "roadmap": ref.roadmap}).all()
+        rows = [row for row in session.execute(query, {"code": ref.code, "period": ref.period,
+                                                       "roadmap": ref.roadmap}).all()
+                if in_organisation(session, row[0])]
         if len(rows) == 1:
             roadmap, activity, occurrence = rows[0]
             return Resolved(occurrence_ref(roadmap.id, activity.code, occurrence.period),
@@ -244,10 +248,12 @@ def resolve(session: Session, text: str) -> Resolved:
 
 
 def _find_activity(session: Session, ref: Ref) -> Activity:
-    query = select(Activity).where(Activity.code == ref.code)
+    query = select(Activity, Roadmap).join(Roadmap, col(Roadmap.id) == col(Activity.roadmap_id)
+                                           ).where(Activity.code == ref.code)
     if ref.roadmap is not None:
         query = query.where(Activity.roadmap_id == ref.roadmap)
-    found = list(session.exec(query))
+    found = [activity for activity, roadmap in session.exec(query)
+             if in_organisation(session, roadmap)]
     if not found:
         where = f"в дорожной карте R{ref.roadmap}" if ref.roadmap is not None else ""
         raise UnknownReference(ref.text, f"нет мероприятия с кодом «{ref.code}» {where}".strip())

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # Alembic is imported only to migrate: not on every command's
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FIRST = "0001"  # the schema of release 0.1.0, which had no version table
-HEAD = "0002"  # the newest migration (a test checks it against the migrations folder)
+HEAD = "0003"  # the newest migration (a test checks it against the migrations folder)
 
 
 def _config(connection: Connection | None = None) -> Config:
@@ -99,10 +99,24 @@ def upgrade(db: Database, actor: str | None) -> tuple[str, str]:
         return before, before
     from alembic.runtime.migration import MigrationContext
 
-    with db.engine.begin() as connection:
-        if MigrationContext.configure(connection).get_current_revision() is None:
-            command.stamp(_config(connection), FIRST)
-        command.upgrade(_config(connection), "head")
+    with db.engine.connect() as connection:
+        if db.is_sqlite:
+            # SQLite rebuilds tables to change them; references are checked after, not while
+            # (the pragma works only outside a transaction, so on the raw connection)
+            connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA foreign_keys=OFF")
+        with connection.begin():
+            if MigrationContext.configure(connection).get_current_revision() is None:
+                command.stamp(_config(connection), FIRST)
+            command.upgrade(_config(connection), "head")
+            if db.is_sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise ConfigurationError(f"обновление схемы прервано: нарушены связи "
+                                             f"таблиц ({broken[0][0]}); база не изменена")
+        if db.is_sqlite:
+            connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA foreign_keys=ON")
     with db.transaction() as session:
         person = acting_person(session, actor, "upgrade")
         record(session, login=person.login, object_ref="схема базы данных", event="upgrade",

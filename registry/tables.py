@@ -13,9 +13,13 @@ from sqlmodel import Field, SQLModel
 
 
 class Organisation(SQLModel, table=True):
-    """The department's profile: its names, place, head and journal format."""
+    """A department's profile: its names, place, head and journal format. One database may
+    hold a whole region: every municipal department, and the region's ministry (``kind``
+    region), whose people may read across departments."""
 
     id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(default="main", index=True, unique=True)  # «zaozersk»: used in commands
+    kind: str = "municipal"  # municipal or region
     full_name: str
     short_name: str = ""
     parent_body: str = ""
@@ -31,9 +35,12 @@ class Organisation(SQLModel, table=True):
 class Unit(SQLModel, table=True):
     """A school, kindergarten or department that executes activities («МБОУ СОШ № 1»)."""
 
+    __table_args__ = (UniqueConstraint("organisation_id", "key", name="uq_unit_key"),)
+
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(default=1, foreign_key="organisation.id", index=True)
     name: str = Field(sa_column=Column(Text, nullable=False))
-    key: str = Field(index=True, unique=True)  # the normalised name
+    key: str = Field(index=True)  # the normalised name
     kind: str = "other"  # general, preschool, additional, department, other
     last_event: int = 0
 
@@ -42,6 +49,7 @@ class Person(SQLModel, table=True):
     """Somebody who acts in karta; every change names one."""
 
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(default=1, foreign_key="organisation.id", index=True)
     login: str = Field(index=True, unique=True)
     full_name: str = ""
     gender: str = ""  # "m", "f" or "" when unknown
@@ -93,6 +101,7 @@ class Roadmap(SQLModel, table=True):
     """An imported roadmap: its title, period and the file it came from."""
 
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(default=1, foreign_key="organisation.id", index=True)
     title: str = Field(sa_column=Column(Text, nullable=False))
     first_year: int
     last_year: int
@@ -152,8 +161,11 @@ class ActivityUnit(SQLModel, table=True):
 class UnitAlias(SQLModel, table=True):
     """A clerk's confirmation: this executor text means that unit (or group, or nobody)."""
 
+    __table_args__ = (UniqueConstraint("organisation_id", "key", name="uq_unitalias_key"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(index=True, unique=True)  # the normalised executor text
+    organisation_id: int = Field(default=1, foreign_key="organisation.id", index=True)
+    key: str = Field(index=True)  # the normalised executor text
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
     unit_group: str = ""  # as ActivityUnit; "none" when it names no executor unit
     last_event: int = 0
@@ -188,6 +200,7 @@ class HistoryEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(default=0, sa_column_kwargs={"unique": True})
+    organisation_id: int | None = Field(default=None, index=True)  # whose decision
     prev_hash: str = ""
     hash: str = ""
     at: datetime = Field(index=True)
@@ -205,11 +218,16 @@ class HistoryEvent(SQLModel, table=True):
 
 
 class TemplateVersion(SQLModel, table=True):
-    """One immutable version of a document template, stored with its bytes and SHA-256."""
+    """One immutable version of a document template, stored with its bytes and SHA-256; a
+    version without an organisation is the region's default, which a department may
+    override with its own versions of the same name."""
 
-    __table_args__ = (UniqueConstraint("name", "version", name="uq_template_version"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "name", "version",
+                                       name="uq_template_version"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id",
+                                        index=True)
     name: str = Field(index=True)
     kind: str
     version: int
@@ -234,8 +252,9 @@ class TemplateRule(SQLModel, table=True):
 
 
 class JournalCounter(SQLModel, table=True):
-    """The last number given in a journal in a year."""
+    """The last number given in a journal of a department in a year."""
 
+    organisation_id: int = Field(default=1, primary_key=True)
     journal: str = Field(primary_key=True)
     year: int = Field(primary_key=True)
     last: int = 0
@@ -244,9 +263,11 @@ class JournalCounter(SQLModel, table=True):
 class Document(SQLModel, table=True):
     """A generated document: its registration, its template version, its data and its file."""
 
-    __table_args__ = (UniqueConstraint("journal", "year", "number", name="uq_journal_number"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "journal", "year", "number",
+                                       name="uq_journal_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(default=1, foreign_key="organisation.id", index=True)
     kind: str
     title: str = Field(sa_column=Column(Text, nullable=False))
     status: str  # draft, signed, registered

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import bindparam, func, update
 from sqlalchemy.orm import defer
@@ -15,8 +16,8 @@ from documents.contexts import KINDS
 from registry.database import Database, utcnow
 from registry.files import read_limited
 from registry.history import record
-from registry.people import acting_person
-from registry.tables import TemplateRule, TemplateVersion
+from registry.people import acting_person, current_organisation, roles_of
+from registry.tables import Person, TemplateRule, TemplateVersion
 from workflow.errors import KartaError, TemplateProblem
 
 SHIPPED = Path(__file__).resolve().parents[1] / "documents" / "templates"
@@ -53,6 +54,7 @@ class TemplateInfo:
     created_at: str
     created_by: str
     comment: str
+    default: bool = True  # the region's default (not an organisation's own version)
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -61,7 +63,29 @@ class TemplateInfo:
 def _info(row: TemplateVersion) -> TemplateInfo:
     return TemplateInfo(row.name, row.kind, row.version, row.sha256, row.active,
                         row.created_at.isoformat(timespec="seconds"), row.created_by,
-                        row.comment)
+                        row.comment, row.organisation_id is None)
+
+
+def _layer(person: Person) -> int | None:
+    """Whose versions a person adds and activates: the region's defaults (a regional
+    administrator) or their own organisation's, which override the defaults."""
+    return None if "region_auditor" in roles_of(person) else person.organisation_id
+
+
+def _in_layer(layer: int | None) -> Any:
+    column = col(TemplateVersion.organisation_id)
+    return column.is_(None) if layer is None else column == layer
+
+
+def _visible(session: Session) -> Any:
+    """The versions the acting organisation sees: the defaults and its own."""
+    from sqlalchemy import or_
+
+    own = current_organisation(session)
+    if session.info.get("region_wide") or own is None:
+        return True
+    return or_(col(TemplateVersion.organisation_id).is_(None),
+               col(TemplateVersion.organisation_id) == own)
 
 
 def install_defaults(session: Session, login: str) -> list[int]:
@@ -72,7 +96,7 @@ def install_defaults(session: Session, login: str) -> list[int]:
                               .where(TemplateVersion.name == path.stem)).first()
         if exists is None:
             _store_version(session, login, path.stem, path.stem, path.read_bytes(),
-                           "шаблон из поставки karta", active=True)
+                           "шаблон из поставки karta", active=True, layer=None)
     added: list[TemplateRule] = []
     if session.exec(select(TemplateRule.id)).first() is None:
         for position, (event, template, condition) in enumerate(DEFAULT_RULES, 1):
@@ -84,14 +108,14 @@ def install_defaults(session: Session, login: str) -> list[int]:
 
 
 def _store_version(session: Session, login: str, name: str, kind: str, data: bytes,
-                   comment: str, active: bool) -> TemplateVersion:
+                   comment: str, active: bool, layer: int | None) -> TemplateVersion:
     problems = check_template(name, kind, data)
     if problems:
         raise TemplateProblem(name, "; ".join(problems))
     latest = session.exec(select(func.max(TemplateVersion.version))
-                          .where(TemplateVersion.name == name)).one()
+                          .where(TemplateVersion.name == name, _in_layer(layer))).one()
     row = TemplateVersion(
-        name=name, kind=kind, version=(latest or 0) + 1,
+        organisation_id=layer, name=name, kind=kind, version=(latest or 0) + 1,
         sha256=hashlib.sha256(data).hexdigest(), content=data, created_at=utcnow(),
         created_by=login, comment=comment, active=active,
     )
@@ -111,15 +135,23 @@ def add_template(db: Database, login: str | None, path: Path, name: str, kind: s
     data = read_limited(path, TEMPLATE_BYTES)
     with db.transaction() as session:
         person = acting_person(session, login, "template_add")
-        previous = session.exec(select(TemplateVersion).where(TemplateVersion.name == name)
-                                .order_by(col(TemplateVersion.version).desc())).first()
+        layer = _layer(person)
+        previous = session.exec(select(TemplateVersion).where(
+            TemplateVersion.name == name, _in_layer(layer))
+            .order_by(col(TemplateVersion.version).desc())).first()
+        default = session.exec(select(TemplateVersion).where(
+            TemplateVersion.name == name, _in_layer(None))).first()
+        if previous is None and default is not None and default.kind != kind:
+            previous = default  # an organisation's own version keeps the default's kind
         if previous is not None and previous.kind != kind:
             raise KartaError(f"шаблон «{name}» вида {previous.kind}; новая версия должна быть "
                              f"того же вида, а не {kind}")
         if previous is not None and previous.sha256 == hashlib.sha256(data).hexdigest():
             raise KartaError(f"этот файл уже зарегистрирован как {name} v{previous.version}")
+        first = session.exec(select(TemplateVersion.id).where(
+            TemplateVersion.name == name, _in_layer(layer))).first() is None
         row = _store_version(session, person.login, name, kind, data, comment,
-                             active=previous is None)
+                             active=first and layer is None, layer=layer)
         return _info(row)
 
 
@@ -131,8 +163,9 @@ def check_file(path: Path, kind: str) -> list[str]:
 def list_templates(db: Database, login: str | None) -> list[TemplateInfo]:
     with db.reading() as session:
         acting_person(session, login)
-        rows = session.exec(select(TemplateVersion).order_by(
-            col(TemplateVersion.name), col(TemplateVersion.version)))
+        rows = session.exec(select(TemplateVersion).where(_visible(session)).order_by(
+            col(TemplateVersion.name), col(TemplateVersion.organisation_id),
+            col(TemplateVersion.version)))
         return [_info(row) for row in rows]
 
 
@@ -143,8 +176,9 @@ def show_template(db: Database, login: str | None, name: str) -> dict[str, objec
 
     with db.reading() as session:
         acting_person(session, login)
-        rows = list(session.exec(select(TemplateVersion).where(TemplateVersion.name == name)
-                                 .order_by(col(TemplateVersion.version))))
+        rows = list(session.exec(select(TemplateVersion).where(
+            TemplateVersion.name == name, _visible(session))
+            .order_by(col(TemplateVersion.organisation_id), col(TemplateVersion.version))))
         if not rows:
             if name in KINDS:  # `templates show KIND` documents a kind
                 kind = name
@@ -166,15 +200,17 @@ def activate(db: Database, login: str | None, name: str, version: int) -> Templa
     """Make one version the active one."""
     with db.transaction() as session:
         person = acting_person(session, login, "template_activate")
+        layer = _layer(person)
         row = session.exec(select(TemplateVersion).where(
-            TemplateVersion.name == name, TemplateVersion.version == version)).first()
+            TemplateVersion.name == name, TemplateVersion.version == version,
+            _in_layer(layer))).first()
         if row is None:
             raise KartaError(f"нет версии {version} шаблона «{name}» (karta templates show "
                              f"{name})")
         versions = list(session.exec(select(TemplateVersion.id).where(
-            TemplateVersion.name == name)))
-        session.execute(update(TemplateVersion).where(col(TemplateVersion.name) == name)
-                        .values(active=False))
+            TemplateVersion.name == name, _in_layer(layer))))
+        session.execute(update(TemplateVersion).where(col(TemplateVersion.name) == name,
+                                                      _in_layer(layer)).values(active=False))
         session.execute(update(TemplateVersion).where(col(TemplateVersion.id) == row.id)
                         .values(active=True))
         record(session, login=person.login, object_ref=f"шаблон {name} v{version}",
@@ -185,11 +221,17 @@ def activate(db: Database, login: str | None, name: str, version: int) -> Templa
 
 
 def active_version(session: Session, name: str) -> TemplateVersion:
-    """The active version of a template; a clear error when there is none."""
+    """The active version of a template for the acting organisation — its own, else the
+    region's default; a clear error when there is none."""
     # the bytes are loaded only if this version is not compiled in this process yet
-    row = session.exec(select(TemplateVersion).options(defer(TemplateVersion.content))  # type: ignore[arg-type]
-                       .where(TemplateVersion.name == name,
-                              col(TemplateVersion.active).is_(True))).first()
+    own = current_organisation(session)
+    row = None
+    for layer in ([own] if own is not None else []) + [None]:
+        row = session.exec(select(TemplateVersion).options(defer(TemplateVersion.content))  # type: ignore[arg-type]
+                           .where(TemplateVersion.name == name, _in_layer(layer),
+                                  col(TemplateVersion.active).is_(True))).first()
+        if row is not None:
+            break
     if row is None:
         raise KartaError(f"у шаблона «{name}» нет активной версии (karta templates activate)")
     return row

@@ -20,7 +20,7 @@ from registry.database import Database
 from registry.history import record
 from registry.people import acting_person
 from registry.state import Touch
-from registry.tables import Activity, ActivityUnit, Person, Unit, UnitAlias
+from registry.tables import Activity, ActivityUnit, Person, Roadmap, Unit, UnitAlias
 from workflow.errors import KartaError
 from workflow.refs import activity_ref
 
@@ -79,13 +79,22 @@ def group_of(name: str) -> str:
     return ""
 
 
+def _own(session: Session) -> int:
+    from registry.people import current_organisation
+
+    return current_organisation(session) or 0
+
+
 def find_unit(session: Session, name: str) -> Unit | None:
-    return session.exec(select(Unit).where(col(Unit.key) == normalise(name))).first()
+    """The acting organisation's unit of that name (any spelling)."""
+    return session.exec(select(Unit).where(col(Unit.key) == normalise(name),
+                                           col(Unit.organisation_id) == _own(session))).first()
 
 
 def create_unit(session: Session, name: str, kind: str) -> tuple[Unit, list[Touch]]:
     """A new unit, and the activities naming it linked to it: (unit, rows changed)."""
-    unit = Unit(name=name.strip(), key=normalise(name), kind=kind)
+    unit = Unit(name=name.strip(), key=normalise(name), kind=kind,
+                organisation_id=_own(session))
     session.add(unit)
     session.flush()
     return unit, [("unit", unit.id or 0), *_relink(session, unit.key)]
@@ -105,10 +114,13 @@ def unit_for_person(session: Session, name: str) -> tuple[Unit | None, list[Touc
 def _meaning(session: Session, name: str) -> tuple[int | None, str]:
     """What an executor text means: (unit id, group); (None, "") when nobody knows yet."""
     key = normalise(name)
-    alias = session.exec(select(UnitAlias).where(col(UnitAlias.key) == key)).first()
+    own = _own(session)
+    alias = session.exec(select(UnitAlias).where(col(UnitAlias.key) == key,
+                                                 col(UnitAlias.organisation_id) == own)).first()
     if alias is not None:
         return alias.unit_id, alias.unit_group
-    unit = session.exec(select(Unit).where(col(Unit.key) == key)).first()
+    unit = session.exec(select(Unit).where(col(Unit.key) == key,
+                                           col(Unit.organisation_id) == own)).first()
     if unit is not None:
         return unit.id, ""
     group = group_of(name)
@@ -193,7 +205,8 @@ def list_units(db: Database, actor: str | None) -> list[UnitInfo]:
             if unit_id is not None:
                 counts[unit_id] = counts.get(unit_id, 0) + 1
         return [UnitInfo(u.id or 0, u.name, u.kind, counts.get(u.id or 0, 0))
-                for u in session.exec(select(Unit).order_by(col(Unit.name)))]
+                for u in session.exec(select(Unit).where(
+                    col(Unit.organisation_id) == _own(session)).order_by(col(Unit.name)))]
 
 
 def unmatched(db: Database, actor: str | None) -> list[dict[str, object]]:
@@ -203,7 +216,9 @@ def unmatched(db: Database, actor: str | None) -> list[dict[str, object]]:
         rows = session.execute(
             select(ActivityUnit.name, Activity.roadmap_id, Activity.code)
             .join(Activity, col(Activity.id) == col(ActivityUnit.activity_id))
-            .where(col(ActivityUnit.unit_id).is_(None), col(ActivityUnit.unit_group) == "")
+            .join(Roadmap, col(Roadmap.id) == col(Activity.roadmap_id))
+            .where(col(ActivityUnit.unit_id).is_(None), col(ActivityUnit.unit_group) == "",
+                   col(Roadmap.organisation_id) == _own(session))
             .order_by(col(ActivityUnit.name)))
         names: dict[str, str] = {}
         refs: dict[str, list[str]] = {}
@@ -234,8 +249,10 @@ def map_executor(db: Database, actor: str | None, text: str, unit_name: str | No
                 raise KartaError(f"нет подразделения «{unit_name}» (karta units list; "
                                  "добавьте: karta units add)")
             unit_id = unit.id
-        session.execute(delete(UnitAlias).where(col(UnitAlias.key) == key))
-        alias = UnitAlias(key=key, unit_id=unit_id, unit_group=group or "")
+        session.execute(delete(UnitAlias).where(col(UnitAlias.key) == key,
+                                                col(UnitAlias.organisation_id) == _own(session)))
+        alias = UnitAlias(key=key, unit_id=unit_id, unit_group=group or "",
+                          organisation_id=_own(session))
         session.add(alias)
         session.flush()
         touches = _relink(session, key)
@@ -249,7 +266,10 @@ def map_executor(db: Database, actor: str | None, text: str, unit_name: str | No
 def _relink(session: Session, key: str) -> list[Touch]:
     """Bring every link whose text has this normalised form in line with what it means."""
     touches: list[Touch] = []
-    for link in session.exec(select(ActivityUnit)):
+    own = select(Activity.id).join(Roadmap, col(Roadmap.id) == col(Activity.roadmap_id)).where(
+        col(Roadmap.organisation_id) == _own(session))
+    for link in session.exec(select(ActivityUnit).where(
+            col(ActivityUnit.activity_id).in_(own))):
         if normalise(link.name) != key:
             continue
         unit_id, group = _meaning(session, link.name)

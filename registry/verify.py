@@ -157,8 +157,13 @@ def _replay_log(connection: Any, result: Verification, wanted: set[int],
         if seq in wanted:
             replay.hashes[seq] = values["hash"]
         details = values["details"]
-        if details and '"state"' in details:
-            replay.vouched.update(json.loads(details).get("state") or {})
+        if details and ('"state"' in details or '"organisation"' in details):
+            parsed = json.loads(details)
+            replay.vouched.update(parsed.get("state") or {})
+            if parsed.get("organisation") != values["organisation_id"] and \
+                    "organisation" in parsed:
+                result.problems.append(f"событие № {seq}: организация в базе не совпадает с "
+                                       "записанной в событии")
         if values["occurrence_id"] is not None and values["to_state"] and \
                 values["from_state"] and not str(values["object_ref"]).startswith("документ"):
             _, transitions = replay.states.get(values["occurrence_id"], ("", 0))

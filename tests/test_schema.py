@@ -75,7 +75,7 @@ def test_upgrade_command(tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "выполните «karta upgrade»" in refused.stderr
     done = karta("upgrade")
     assert done.exit_code == 0, done.stderr
-    assert "обновлена: 0001 → 0002" in done.stdout
+    assert f"обновлена: 0001 → {HEAD}" in done.stdout
     assert karta("roadmaps").exit_code == 0
 
 

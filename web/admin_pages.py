@@ -44,7 +44,8 @@ from workflow.errors import KartaError
 
 router = APIRouter()
 ROLE_LABELS = {"admin": "администратор", "clerk": "специалист", "head": "руководитель",
-               "executor": "исполнитель", "auditor": "аудитор"}
+               "executor": "исполнитель", "auditor": "аудитор",
+               "region_auditor": "аудитор региона"}
 PROFILE_LABELS = {"full_name": "Полное наименование", "short_name": "Сокращённое наименование",
                   "parent_body": "Вышестоящий орган", "place": "Место составления",
                   "head_position": "Должность руководителя",
