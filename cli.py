@@ -15,7 +15,7 @@ from commands.common import CONTEXT, KartaGroup, Settings, help_option, remember
 # the sections of `karta --help`, in the order of a department's work
 SECTIONS: tuple[tuple[str, tuple[click.Command, ...]], ...] = (
     ("Настройка", (setup.init, setup.upgrade, setup.profile, setup.people, setup.units,
-                   setup.token, setup.app_role)),
+                   setup.token, setup.org, setup.app_role)),
     ("Дорожные карты", (work.import_, work.roadmaps, work.activities, work.show,
                         documents.approve)),
     ("Исполнение мероприятий", (work.start, work.report, work.return_, work.analyse,
@@ -24,7 +24,8 @@ SECTIONS: tuple[tuple[str, tuple[click.Command, ...]], ...] = (
                    documents.annual_report, documents.templates, documents.rules)),
     ("Сроки", (schedule.deadline, schedule.set_period_command, schedule.set_deadline_command,
                schedule.occurrence, schedule.agenda, schedule.calendar)),
-    ("Аудит и сохранность", (audit.audit, audit.store, setup.backup, setup.restore)),
+    ("Аудит и сохранность", (audit.audit, setup.region, audit.store, setup.backup,
+                             setup.restore)),
     ("Веб-интерфейс и демонстрация", (setup.serve, setup.demo)),
 )
 

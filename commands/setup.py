@@ -42,9 +42,14 @@ from commands.common import (
 @click.option("--admin", "admin_login", default="admin", metavar="ЛОГИН",
               help="Логин администратора (по умолчанию «admin»).")
 @click.option("--admin-name", default="", help="ФИО администратора.")
+@click.option("--code", default="main", metavar="КОД",
+              help="Короткий код организации латиницей (по умолчанию «main»).")
+@click.option("--region", is_flag=True,
+              help="База региона: первая организация — министерство (орган региона), "
+                   "управления добавляются командой «karta org add».")
 def init(full_name: str, short_name: str, parent: str, place: str, head_name: str,
          head_position: str, order_prefix: str, timezone: str, due_shift: str,
-         admin_login: str, admin_name: str) -> None:
+         admin_login: str, admin_name: str, code: str, region: bool) -> None:
     """Создать базу данных, профиль организации и администратора."""
     from registry.people import Profile, initialise
 
@@ -53,7 +58,8 @@ def init(full_name: str, short_name: str, parent: str, place: str, head_name: st
                            place=place, head_position=head_position, head_name=head_name,
                            order_prefix=order_prefix, timezone=timezone,
                            due_shift=due_shift),
-               admin_login=admin_login, admin_name=admin_name)
+               admin_login=admin_login, admin_name=admin_name, code=code,
+               kind="region" if region else "municipal")
     click.echo(f"База данных создана: {db.safe_url}; администратор «{admin_login}».")
     if not own_sqlite_file(db):  # a shared database: the administrator needs a way in
         from registry.accounts import issue_token
@@ -448,3 +454,92 @@ def app_role(role: str, schema: str, apply_now: bool) -> None:
         click.echo(statement + ";")
     if apply_now:
         click.echo(f"Права роли {role} настроены.")
+
+
+@group()
+def org() -> None:
+    """Организации региона в одной базе: добавить управление, показать список."""
+
+
+@org.command("add")
+@click.argument("code", metavar="КОД")
+@click.option("--org", "full_name", required=True, metavar="НАИМЕНОВАНИЕ",
+              help="Полное наименование управления (комитета) образования.")
+@click.option("--short-name", default="", help="Сокращённое наименование.")
+@click.option("--parent", default="", help="Вышестоящий орган («Администрация … района»).")
+@click.option("--place", default="", help="Место составления документов («г. Заозерск»).")
+@click.option("--head-name", default="", help="Руководитель: «И.О. Фамилия».")
+@click.option("--head-position", default="", help="Должность руководителя.")
+@click.option("--prefix", "order_prefix", default="01-09/",
+              help="Индекс журнала приказов (по умолчанию «01-09/»).")
+@click.option("--admin", "admin_login", required=True, metavar="ЛОГИН",
+              help="Логин администратора управления.")
+@click.option("--admin-name", required=True, help="ФИО администратора управления.")
+def org_add(code: str, full_name: str, short_name: str, parent: str, place: str,
+            head_name: str, head_position: str, order_prefix: str, admin_login: str,
+            admin_name: str) -> None:
+    """Добавить в базу региона управление образования КОД со своим администратором."""
+    from registry.accounts import issue_token
+    from registry.people import Profile, add_organisation
+
+    settings = current()
+    db = settings.database()
+    added = add_organisation(db, settings.user, code, Profile(
+        full_name=full_name, short_name=short_name, parent_body=parent, place=place,
+        head_name=head_name, head_position=head_position, order_prefix=order_prefix),
+        admin_login, admin_name)
+    click.echo(f"Организация «{added.full_name}» ({code}) добавлена; администратор "
+               f"«{admin_login}».")
+    if not own_sqlite_file(db):
+        _, token = issue_token(db, settings.user, admin_login, "выдан при создании организации")
+        click.echo(f"Персональный токен администратора (показывается один раз):\n{token}")
+
+
+@org.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def org_list(as_json: bool) -> None:
+    """Показать организации (аудитор региона видит все)."""
+    from registry.people import list_organisations
+
+    settings = current()
+    rows = [{"code": o.code, "kind": o.kind, "name": o.full_name}
+            for o in list_organisations(settings.database(), settings.user)]
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        kind = "регион" if row["kind"] == "region" else "управление"
+        click.echo(f"{row['code']}\t{kind}\t{row['name']}")
+
+
+@command()
+@click.option("--year", type=int, required=True, metavar="ГОД", help="Год.")
+@click.option("--as-of", "as_of", metavar="ДД.ММ.ГГГГ",
+              help="Дата подсчёта просрочки (по умолчанию конец года или сегодня).")
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path), default=None,
+              metavar="ФАЙЛ", help="Выгрузить в книгу Excel.")
+@click.option("--force", is_flag=True, help="Заменить существующий файл.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def region(year: int, as_of: str | None, xlsx: Path | None, force: bool,
+           as_json: bool) -> None:
+    """Сводка по региону: выполнение дорожных карт по организациям и разделам, просрочка."""
+    from commands.common import emit_table, parse_date
+    from registry.region import region_summary, summary_workbook
+
+    settings = current()
+    summary = region_summary(settings.database(), settings.user, year, parse_date(as_of))
+    if as_json:
+        print_json(summary)
+        return
+    rows = [[org["name"], org["code"], str(org["total"]), str(org["done"]),
+             str(org["overdue"]), f"{org['percent']}%"] for org in summary["organisations"]]
+    totals = summary["totals"]
+    rows.append(["Всего по региону", "", str(totals["total"]), str(totals["done"]),
+                 str(totals["overdue"]), f"{totals['percent']}%"])
+    emit_table(["Организация", "Код", "Исполнений", "Выполнено", "Просрочено", "Выполнено, %"],
+               rows, title=f"Реализация дорожных карт за {year} год")
+    if xlsx is not None:
+        from registry.exports import write_new
+
+        write_new(xlsx, summary_workbook(summary), force)
+        click.echo(f"Книга Excel: {xlsx}")

@@ -110,13 +110,14 @@ def create_app(db: Database, *, secure_cookies: bool = False,
         document_pages,
         login_pages,
         occurrence_pages,
+        region_pages,
         roadmap_pages,
         schedule_pages,
         task_pages,
     )
 
     for module in (login_pages, task_pages, roadmap_pages, occurrence_pages, document_pages,
-                   schedule_pages, audit_pages, admin_pages):
+                   schedule_pages, audit_pages, admin_pages, region_pages):
         app.include_router(module.router)
     _errors(app)
     return app
