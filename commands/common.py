@@ -394,16 +394,10 @@ def echo_event(entry: dict[str, Any], with_object: bool = False) -> None:
 
 
 def pairs(values: tuple[str, ...], separator: str, option: str) -> list[tuple[str, str]]:
-    pairs = []
-    for value in values:
-        left, found, right = value.partition(separator)
-        if not found or not left.strip() or not right.strip():
-            from workflow.errors import KartaError
+    """An option's «left<separator>right» values (see ``registry.occurrences.parse_pairs``)."""
+    from registry.occurrences import parse_pairs
 
-            raise KartaError(f"{option} ожидает «…{separator}…», получено «{value}»")
-        pairs.append((left.strip(), right.strip()))
-    return pairs
-
+    return parse_pairs(values, separator, option)
 
 
 def echo_document(document: dict[str, Any]) -> None:

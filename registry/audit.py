@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from registry.database import Database
 from registry.history import event_as_dict
+from registry.paging import page_of
 from registry.people import (
     acting_person,
     names_of,
@@ -65,7 +66,6 @@ def page_log(db: Database, login: str | None, *, since: date | None = None,
              user: str | None = None, event: str | None = None, text: str | None = None,
              page: int = 1, size: int = 50) -> dict[str, Any]:
     """The log, newest first, filtered and a page at a time (one indexed query)."""
-    from sqlalchemy import func
 
     with db.reading() as session:
         person = acting_person(session, login)
@@ -82,13 +82,8 @@ def page_log(db: Database, login: str | None, *, since: date | None = None,
             conditions.append(col(HistoryEvent.event) == event)
         if text:
             conditions.append(col(HistoryEvent.object_ref).contains(text.strip()))
-        total = int(session.exec(select(func.count()).select_from(HistoryEvent)
-                                 .where(*conditions)).one())
-        pages = max(1, -(-total // size))
-        page = min(max(page, 1), pages)
-        rows = session.exec(select(HistoryEvent).where(*conditions)
-                            .order_by(col(HistoryEvent.seq).desc())
-                            .offset((page - 1) * size).limit(size))
+        rows, total, page, pages = page_of(session, HistoryEvent, conditions,
+                                           [col(HistoryEvent.seq).desc()], page, size)
         names = names_of(session)
         return {"rows": [_with_chain(row, zone, names) for row in rows], "total": total,
                 "page": page, "pages": pages}

@@ -537,7 +537,6 @@ def find_documents(db: Database, login: str | None, *, kind: str | None = None,
                    number: str | None = None, page: int = 1,
                    size: int = 50) -> dict[str, Any]:
     """The journals, filtered and a page at a time (newest first)."""
-    from sqlalchemy import func
 
     with db.reading() as session:
         person = acting_person(session, login)
@@ -553,13 +552,10 @@ def find_documents(db: Database, login: str | None, *, kind: str | None = None,
             conditions.append(col(Document.year) == year)
         if number:
             conditions.append(col(Document.number_text).contains(number.strip()))
-        total = int(session.exec(select(func.count()).select_from(Document)
-                                 .where(*conditions)).one())
-        pages = max(1, -(-total // size))
-        page = min(max(page, 1), pages)
-        rows = session.exec(select(Document).where(*conditions)
-                            .order_by(col(Document.id).desc())
-                            .offset((page - 1) * size).limit(size))
+        from registry.paging import page_of
+
+        rows, total, page, pages = page_of(session, Document, conditions,
+                                           [col(Document.id).desc()], page, size)
         names = names_of(session)
         return {"rows": [document_as_dict(d, names) for d in rows], "total": total, "page": page,
                 "pages": pages}

@@ -179,6 +179,19 @@ def _check_own_unit(session: Session, person: Person, event: str, activity: Acti
                    f"среди ответственных за {ref} ({activity.executors_text})")
 
 
+def parse_pairs(values: list[str] | tuple[str, ...], separator: str,
+                what: str) -> list[tuple[str, str]]:
+    """«показатель = значение», «адресат: текст» as typed by a person (command line or
+    browser), split; a line without the separator is a clear error naming it."""
+    pairs = []
+    for value in values:
+        left, found, right = value.partition(separator)
+        if not found or not left.strip() or not right.strip():
+            raise KartaError(f"{what}: «{value[:60]}» должно быть вида «…{separator} …»")
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
 def _details(event: str, comment: str | None, figures: list[tuple[str, str]] | None,
              decisions: list[str] | None,
              recommendations: list[tuple[str, str]] | None) -> dict[str, object]:

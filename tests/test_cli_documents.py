@@ -106,7 +106,7 @@ def test_analyse_with_decisions_and_recommendations(approved: Karta) -> None:
     assert kinds == ["analytic_note", "order_results", "recommendations"]
     bad = approved("analyse", "1:10@2022", "-m", "x", "--figure", "без знака равно")
     assert bad.exit_code == 1
-    assert "--figure ожидает «…=…», получено «без знака равно»" in bad.stderr
+    assert "--figure: «без знака равно» должно быть вида «…= …»" in bad.stderr
 
 
 def test_plan_command(approved: Karta) -> None:

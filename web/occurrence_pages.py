@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from registry.occurrences import apply_event, show
+from registry.occurrences import apply_event, parse_pairs, show
 from web.app import page
 from web.security import Actor, actor, checked_form, database, lines, read_upload, text
 from workflow.errors import KartaError
@@ -24,16 +24,6 @@ def occurrence(request: Request, ref: str, who: Actor = Depends(actor)) -> Respo
         raise KartaError(f"«{ref}» — не исполнение за период")
     return page(request, "occurrence.html", title=f"Исполнение {ref}", data=data,
                 events=EVENTS, done=request.query_params.get("done", ""))
-
-
-def _pairs(values: list[str], separator: str, what: str) -> list[tuple[str, str]]:
-    pairs = []
-    for value in values:
-        left, found, right = value.partition(separator)
-        if not found or not left.strip() or not right.strip():
-            raise KartaError(f"{what}: строка «{value[:60]}» должна быть вида «…{separator} …»")
-        pairs.append((left.strip(), right.strip()))
-    return pairs
 
 
 @router.post("/o/{ref:path}/{event}")
@@ -58,8 +48,8 @@ async def act(request: Request, ref: str, event: str,
             database(request), ref, event, who.login, comment=text(form, "comment") or None,
             expected_version=int(version) if version.isdigit() else None,
             order=bool(form.get("order")),
-            figures=_pairs(lines(form, "figures"), "=", "Показатели"),
+            figures=parse_pairs(lines(form, "figures"), "=", "Показатели"),
             decisions=lines(form, "decisions"),
-            recommendations=_pairs(lines(form, "recommendations"), ":", "Рекомендации"),
+            recommendations=parse_pairs(lines(form, "recommendations"), ":", "Рекомендации"),
             attachments=attachments))
     return RedirectResponse(f"/o/{result.ref}?done={event}", status_code=303)
