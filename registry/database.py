@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,43 +38,56 @@ POSTGRES_TRIGGER_NAMES = {
     "templateversion_frozen": "версии шаблонов",
 }
 # a signed order's columns are frozen; only ``last_event`` (the log's stamp) may be written
-_DOCUMENT_COLUMNS = ", ".join(column.name for column in tables.Document.__table__.columns  # type: ignore[attr-defined]
-                              if column.name not in ("id", "last_event"))
-SQLITE_TRIGGERS = (
-    "CREATE TRIGGER IF NOT EXISTS historyevent_no_update BEFORE UPDATE ON historyevent "
-    f"BEGIN SELECT RAISE(ABORT, '{_REFUSE_LOG}'); END",
-    "CREATE TRIGGER IF NOT EXISTS historyevent_no_delete BEFORE DELETE ON historyevent "
-    f"BEGIN SELECT RAISE(ABORT, '{_REFUSE_LOG}'); END",
-    f"CREATE TRIGGER IF NOT EXISTS document_signed_no_update BEFORE UPDATE OF "
-    f"{_DOCUMENT_COLUMNS} ON document "
-    f"WHEN OLD.status = 'signed' BEGIN SELECT RAISE(ABORT, '{_REFUSE_SIGNED}'); END",
-    "CREATE TRIGGER IF NOT EXISTS document_signed_no_delete BEFORE DELETE ON document "
-    f"WHEN OLD.status = 'signed' BEGIN SELECT RAISE(ABORT, '{_REFUSE_SIGNED}'); END",
-    "CREATE TRIGGER IF NOT EXISTS templateversion_frozen BEFORE UPDATE OF name, kind, version, "
-    f"sha256, content ON templateversion BEGIN SELECT RAISE(ABORT, '{_REFUSE_TEMPLATE}'); END",
-)
-POSTGRES_TRIGGERS = (
-    "CREATE OR REPLACE FUNCTION karta_refuse_log_change() RETURNS trigger AS $$ BEGIN "
-    f"RAISE EXCEPTION '{_REFUSE_LOG}'; END $$ LANGUAGE plpgsql",
-    "CREATE OR REPLACE FUNCTION karta_refuse_signed_change() RETURNS trigger AS $$ BEGIN "
-    f"RAISE EXCEPTION '{_REFUSE_SIGNED}'; END $$ LANGUAGE plpgsql",
-    "CREATE OR REPLACE FUNCTION karta_refuse_template_change() RETURNS trigger AS $$ BEGIN "
-    f"RAISE EXCEPTION '{_REFUSE_TEMPLATE}'; END $$ LANGUAGE plpgsql",
-    "DROP TRIGGER IF EXISTS historyevent_append_only ON historyevent",
-    "CREATE TRIGGER historyevent_append_only BEFORE UPDATE OR DELETE ON historyevent "
-    "FOR EACH ROW EXECUTE FUNCTION karta_refuse_log_change()",
-    # row triggers do not fire on TRUNCATE: a statement trigger does
-    "DROP TRIGGER IF EXISTS historyevent_no_truncate ON historyevent",
-    "CREATE TRIGGER historyevent_no_truncate BEFORE TRUNCATE ON historyevent "
-    "FOR EACH STATEMENT EXECUTE FUNCTION karta_refuse_log_change()",
-    "DROP TRIGGER IF EXISTS templateversion_frozen ON templateversion",
-    "CREATE TRIGGER templateversion_frozen BEFORE UPDATE OF name, kind, version, sha256, "
-    "content ON templateversion FOR EACH ROW EXECUTE FUNCTION karta_refuse_template_change()",
-    "DROP TRIGGER IF EXISTS document_signed_frozen ON document",
-    f"CREATE TRIGGER document_signed_frozen BEFORE UPDATE OF {_DOCUMENT_COLUMNS} OR DELETE "
-    "ON document FOR EACH ROW WHEN (OLD.status = 'signed') "
-    "EXECUTE FUNCTION karta_refuse_signed_change()",
-)
+_DOCUMENT_COLUMNS = tuple(column.name for column in tables.Document.__table__.columns  # type: ignore[attr-defined]
+                          if column.name not in ("id", "last_event"))
+
+
+def guard_statements(sqlite: bool, document_columns: Iterable[str] = _DOCUMENT_COLUMNS
+                     ) -> tuple[str, ...]:
+    """The triggers that keep the log append-only, signed orders and template versions
+    frozen. A migration passes the document columns its schema has at that step."""
+    frozen = ", ".join(c for c in document_columns if c not in ("id", "last_event"))
+    if sqlite:
+        return (
+            "CREATE TRIGGER IF NOT EXISTS historyevent_no_update BEFORE UPDATE ON historyevent "
+            f"BEGIN SELECT RAISE(ABORT, '{_REFUSE_LOG}'); END",
+            "CREATE TRIGGER IF NOT EXISTS historyevent_no_delete BEFORE DELETE ON historyevent "
+            f"BEGIN SELECT RAISE(ABORT, '{_REFUSE_LOG}'); END",
+            "CREATE TRIGGER IF NOT EXISTS document_signed_no_update BEFORE UPDATE OF "
+            f"{frozen} ON document "
+            f"WHEN OLD.status = 'signed' BEGIN SELECT RAISE(ABORT, '{_REFUSE_SIGNED}'); END",
+            "CREATE TRIGGER IF NOT EXISTS document_signed_no_delete BEFORE DELETE ON document "
+            f"WHEN OLD.status = 'signed' BEGIN SELECT RAISE(ABORT, '{_REFUSE_SIGNED}'); END",
+            "CREATE TRIGGER IF NOT EXISTS templateversion_frozen BEFORE UPDATE OF name, kind, "
+            f"version, sha256, content ON templateversion BEGIN SELECT RAISE(ABORT, "
+            f"'{_REFUSE_TEMPLATE}'); END",
+        )
+    return (
+        "CREATE OR REPLACE FUNCTION karta_refuse_log_change() RETURNS trigger AS $$ BEGIN "
+        f"RAISE EXCEPTION '{_REFUSE_LOG}'; END $$ LANGUAGE plpgsql",
+        "CREATE OR REPLACE FUNCTION karta_refuse_signed_change() RETURNS trigger AS $$ BEGIN "
+        f"RAISE EXCEPTION '{_REFUSE_SIGNED}'; END $$ LANGUAGE plpgsql",
+        "CREATE OR REPLACE FUNCTION karta_refuse_template_change() RETURNS trigger AS $$ BEGIN "
+        f"RAISE EXCEPTION '{_REFUSE_TEMPLATE}'; END $$ LANGUAGE plpgsql",
+        "DROP TRIGGER IF EXISTS historyevent_append_only ON historyevent",
+        "CREATE TRIGGER historyevent_append_only BEFORE UPDATE OR DELETE ON historyevent "
+        "FOR EACH ROW EXECUTE FUNCTION karta_refuse_log_change()",
+        # row triggers do not fire on TRUNCATE: a statement trigger does
+        "DROP TRIGGER IF EXISTS historyevent_no_truncate ON historyevent",
+        "CREATE TRIGGER historyevent_no_truncate BEFORE TRUNCATE ON historyevent "
+        "FOR EACH STATEMENT EXECUTE FUNCTION karta_refuse_log_change()",
+        "DROP TRIGGER IF EXISTS templateversion_frozen ON templateversion",
+        "CREATE TRIGGER templateversion_frozen BEFORE UPDATE OF name, kind, version, sha256, "
+        "content ON templateversion FOR EACH ROW EXECUTE FUNCTION karta_refuse_template_change()",
+        "DROP TRIGGER IF EXISTS document_signed_frozen ON document",
+        f"CREATE TRIGGER document_signed_frozen BEFORE UPDATE OF {frozen} OR DELETE "
+        "ON document FOR EACH ROW WHEN (OLD.status = 'signed') "
+        "EXECUTE FUNCTION karta_refuse_signed_change()",
+    )
+
+
+SQLITE_TRIGGERS = guard_statements(True)
+POSTGRES_TRIGGERS = guard_statements(False)
 
 
 def normalise_url(url: str | None) -> str:

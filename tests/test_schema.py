@@ -131,3 +131,99 @@ def test_backup_and_restore_round_trip(worked: Database, tmp_path: Path, into: s
         restored.dispose()
         for _ in urls:  # drop the PostgreSQL schema
             pass
+
+
+RELEASE_PG_TRIGGERS = (  # what release 0.1.0 created on PostgreSQL
+    "CREATE OR REPLACE FUNCTION karta_refuse_log_change() RETURNS trigger AS $$ BEGIN "
+    "RAISE EXCEPTION 'журнал решений неизменяем'; END $$ LANGUAGE plpgsql",
+    "CREATE OR REPLACE FUNCTION karta_refuse_signed_change() RETURNS trigger AS $$ BEGIN "
+    "RAISE EXCEPTION 'подписанный приказ не изменяется'; END $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER historyevent_append_only BEFORE UPDATE OR DELETE ON historyevent "
+    "FOR EACH ROW EXECUTE FUNCTION karta_refuse_log_change()",
+    "CREATE TRIGGER document_signed_frozen BEFORE UPDATE OR DELETE ON document "
+    "FOR EACH ROW WHEN (OLD.status = 'signed') EXECUTE FUNCTION karta_refuse_signed_change()",
+)
+
+
+def test_a_release_0_1_0_postgresql_database_upgrades_and_verifies(old: Database,
+                                                                   tmp_path: Path) -> None:
+    """The same 0.1.0 data on PostgreSQL (its tables and rows as 0.1.0 made them, with its
+    triggers): the migrations run there too, and the result verifies."""
+    from sqlalchemy import Column, ForeignKey, MetaData, Table
+    from sqlalchemy.types import BLOB, DateTime, LargeBinary, String, TypeDecorator
+
+    from tests.conftest import PG_URL, _pg_schema_url
+
+    if PG_URL is None:
+        pytest.skip("KARTA_TEST_PG_URL not set (CI sets it)")
+    urls = _pg_schema_url()
+    target = Database(next(urls), None)
+    try:
+        source = MetaData()
+        source.reflect(old.engine)
+        current = SQLModel.metadata.tables
+        made = MetaData()
+        for table in source.sorted_tables:
+            columns = []
+            for column in table.columns:
+                model = current.get(table.name)
+                kind = model.c[column.name].type if model is not None and \
+                    column.name in model.c else String()
+                if isinstance(column.type, BLOB):
+                    kind = LargeBinary()
+                elif isinstance(kind, TypeDecorator) and \
+                        isinstance(kind.impl_instance, DateTime):
+                    # 0.1.0 wrote naive UTC; the column itself is what 0.1.0 made
+                    kind = DateTime(timezone=True)
+                keys = [ForeignKey(f"{k.column.table.name}.{k.column.name}")
+                        for k in column.foreign_keys]
+                columns.append(Column(column.name, kind, *keys, primary_key=column.primary_key,
+                                      nullable=column.nullable))
+            copy = Table(table.name, made, *columns)
+            for constraint in table.constraints:
+                if constraint.__class__.__name__ == "UniqueConstraint":
+                    from sqlalchemy import UniqueConstraint
+
+                    copy.append_constraint(UniqueConstraint(
+                        *[c.name for c in constraint.columns], name=constraint.name))
+            for index in table.indexes:
+                from sqlalchemy import Index
+
+                Index(index.name, *[copy.c[c.name] for c in index.columns],
+                      unique=bool(index.unique))
+        made.create_all(target.engine)
+        with old.engine.connect() as reading, target.engine.begin() as writing:
+            for table in source.sorted_tables:
+                rows = [dict(r._mapping) for r in reading.execute(table.select())]
+                if rows:
+                    writing.execute(made.tables[table.name].insert(), rows)
+            for table in ("organisation", "person", "roadmap", "section", "activity",
+                          "occurrence", "historyevent", "templateversion", "templaterule",
+                          "document"):
+                writing.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))")
+            for statement in RELEASE_PG_TRIGGERS:
+                writing.exec_driver_sql(statement)
+        assert upgrade(target, "admin")[1] == HEAD
+        with target.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection),
+                                           SQLModel.metadata)
+        assert differences == [], "\n".join(map(str, differences))
+        # the files of the release were in its folder; a PostgreSQL karta keeps them in
+        # the database: put them there, as an office moving its store would
+        from registry.files import FolderStore
+
+        for address in FolderStore(RELEASE / "karta-files").addresses():
+            kind, _, rest = address.partition("/")
+            target.store.put((RELEASE / "karta-files" / address).read_bytes(), kind,
+                             Path(rest).suffix)
+        result = verify(target, "admin")
+        problems = [p for p in result.problems if "отсутствует" not in p]
+        assert problems == [], problems
+        apply_event(target, "1:5@2022", "start", "clerk")
+        assert verify(target, "admin").ok
+    finally:
+        target.dispose()
+        for _ in urls:
+            pass

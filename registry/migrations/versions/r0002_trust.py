@@ -52,7 +52,7 @@ def upgrade() -> None:
         op.add_column("person", sa.Column(name, column, nullable=False, server_default=""))
     op.add_column("person", sa.Column("failed_logins", sa.Integer, nullable=False,
                                       server_default="0"))
-    op.add_column("person", sa.Column("locked_until", sa.DateTime, nullable=True))
+    op.add_column("person", sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True))
     op.add_column("person", sa.Column("unit_id", sa.Integer, nullable=True))
     # an executor's unit was free text: each distinct text becomes a unit
     person = sa.table("person", sa.column("id", sa.Integer), sa.column("unit", sa.String),
@@ -99,7 +99,7 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer, sa.ForeignKey("person.id"), nullable=False),
         sa.Column("token_hash", sa.String, nullable=False),
         sa.Column("label", sa.String, nullable=False),
-        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked", sa.Boolean, nullable=False),
         sa.Column("last_event", sa.Integer, nullable=False))
     op.create_index("ix_apitoken_person_id", "apitoken", ["person_id"])
@@ -109,8 +109,8 @@ def upgrade() -> None:
         sa.Column("id", sa.String, primary_key=True),
         sa.Column("person_id", sa.Integer, sa.ForeignKey("person.id"), nullable=False),
         sa.Column("csrf", sa.String, nullable=False),
-        sa.Column("created_at", sa.DateTime, nullable=False),
-        sa.Column("expires_at", sa.DateTime, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("client", sa.String, nullable=False))
     op.create_index("ix_websession_person_id", "websession", ["person_id"])
     op.create_table(
@@ -141,9 +141,10 @@ def upgrade() -> None:
                                                unit_id=known.get(key),
                                                unit_group="" if known.get(key) else group,
                                                last_event=0))
-    from registry.database import POSTGRES_TRIGGERS, SQLITE_TRIGGERS
+    from registry.database import guard_statements
 
-    for statement in SQLITE_TRIGGERS if sqlite else POSTGRES_TRIGGERS:
+    columns = [c["name"] for c in sa.inspect(bind).get_columns("document")]
+    for statement in guard_statements(sqlite, columns):
         op.execute(statement)
 
 

@@ -80,9 +80,10 @@ def upgrade() -> None:
     if not sqlite:
         op.execute("ALTER TABLE journalcounter RENAME CONSTRAINT journalcounter_new_pkey TO "
                    "journalcounter_pkey")
-    from registry.database import POSTGRES_TRIGGERS, SQLITE_TRIGGERS
+    from registry.database import guard_statements
 
-    for statement in SQLITE_TRIGGERS if sqlite else POSTGRES_TRIGGERS:
+    columns = [c["name"] for c in sa.inspect(bind).get_columns("document")]
+    for statement in guard_statements(sqlite, columns):
         op.execute(statement)
 
 
