@@ -13,7 +13,16 @@ _FOOTNOTE_SUP = re.compile(r"<sup>[\d*,\s]*</sup>", re.I)
 _TAGS = re.compile(r"</?(?:b|i|u|em|strong|span|sup|sub|br|p|font)(?:\s[^<>]*)?/?>", re.I)
 _MD_BOLD = re.compile(r"\*\*|__")
 _SEPARATOR = re.compile(r"^[\s\-–—=:+|_]*$")
-_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}(?:\s+\d{1,3})*\s*$")
+# «7», «3 2» (two page numbers side by side), «500 + 7», «- 7 -», «стр. 7», «7 из 30»
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:\d{1,3}(?:\s*(?:\s|\+)\s*\d{1,3})*|[-–—]\s*\d{1,3}\s*[-–—]|"
+    r"(?:стр\.?|страница)\s*\d{1,3}(?:\s*из\s*\d{1,3})?|\d{1,3}\s*(?:из|/)\s*\d{1,3})\s*$",
+    re.I)
+# a footnote mark at the end of a title: «¹», «*», or a digit glued to the last word
+FOOTNOTE_END = re.compile(r"(?<=[А-Яа-яЁёA-Za-z)»])\s?(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3})$"
+                          r"|(?<=[а-яё)»])\d{1,2}$")
+# a page number glued to the end of a fragment where a page broke: «обучающихся7»
+GLUED_NUMBER = re.compile(r"(?<=[а-яё»)])(\d{1,3})$")
 
 
 def is_emphasised(text: str) -> bool:
@@ -42,8 +51,13 @@ def is_separator(cells: list[str]) -> bool:
 
 
 def is_page_number(text: str) -> bool:
-    """A lone page number (or two, «3 2») left between rows by a page break."""
+    """A lone page number (or two, «3 2»; «<b>3</b>» once cleaned) left by a page break."""
     return bool(_PAGE_NUMBER.match(text))
+
+
+def page_numbers(text: str) -> list[int]:
+    """The numbers in a page-number line («3 2» → [3, 2])."""
+    return [int(number) for number in re.findall(r"\d{1,3}", text)]
 
 
 def join_fragments(first: str, second: str) -> str:
