@@ -21,7 +21,7 @@ from workflow.importing.limits import Deadline, safe_text
 from workflow.importing.period import Period, find_period, outside_period, parse_period
 from workflow.importing.rows import read_rows
 from workflow.importing.sources import Item, items_from_bytes, read_source
-from workflow.importing.text import clean, single_line
+from workflow.importing.text import PAGE_NUMBER, clean, is_page_number, single_line
 from workflow.importing.title import find_title
 from workflow.roadmap import RoadmapDraft, SkippedPart
 
@@ -50,6 +50,9 @@ def read_roadmap(path: Path, period: Period | None = None,
     data = read_source(path)
     deadline = Deadline(path.name)  # one time budget for reading, finding and parsing
     items = items_from_bytes(path.name, data, deadline)
+    for item in items:  # a paragraph that is a page number alone, anywhere in the file
+        if item.cells is None and not item.artefact and is_page_number(clean(item.text)):
+            item.artefact = PAGE_NUMBER
     ledger = Ledger(items)
     blocks = segment(items, deadline)
     candidates: list[tuple[Table, ColumnMap]] = []

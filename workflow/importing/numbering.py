@@ -60,6 +60,17 @@ def repair_run(raw: list[str], starts_at_one: bool = False) -> tuple[list[str], 
         anchored[i] = before == value - 1 or after == value + 1
     if count and values[0] is not None and (count == 1 or starts_at_one and values[0] == 1):
         anchored[0] = True
+    # a number with no agreeing neighbour is anchored too when it agrees with the count
+    # from the nearest anchor before it («1, 2, 2, 4»: the 4 is the fourth)
+    nearest: int | None = None
+    for i, value in enumerate(values):
+        if anchored[i]:
+            nearest = i
+        elif value is not None and nearest is not None:
+            low = values[nearest]
+            assert low is not None
+            if value - low == i - nearest:
+                anchored[i] = True
     out = list(raw)
     notes: dict[int, str] = {}
 

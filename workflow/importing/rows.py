@@ -25,6 +25,7 @@ from workflow.importing.sources import Item
 from workflow.importing.text import (
     FOOTNOTE_END,
     GLUED_NUMBER,
+    PAGE_NUMBER,
     clean,
     is_emphasised,
     is_page_number,
@@ -167,8 +168,10 @@ class _RowReader:
             self.item(item, columns, header_cells, width)
 
     def item(self, item: Item, columns: ColumnMap, header_cells: list[str], width: int) -> None:
-        if item.artefact:
-            return  # marked by the ledger already
+        if item.artefact:  # marked by the ledger already
+            if item.artefact == PAGE_NUMBER:
+                self.pages.extend(page_numbers(clean(item.text)))
+            return
         if item.is_row:
             self.row(item, columns, header_cells, width)
         else:
@@ -189,7 +192,7 @@ class _RowReader:
                 return
         if is_page_number(text):
             self.pages.extend(page_numbers(text))
-            self.ledger.mark(item, "artefact", reason="номер страницы")
+            self.ledger.mark(item, "artefact", reason=PAGE_NUMBER)
             return
         if is_separator([text]):
             self.ledger.mark(item, "artefact", reason="линия")
@@ -222,7 +225,7 @@ class _RowReader:
             # an activity always has a title: a row of numbers alone is a page number
             for text in texts:
                 self.pages.extend(page_numbers(text))
-            self.ledger.mark(item, "artefact", reason="номер страницы")
+            self.ledger.mark(item, "artefact", reason=PAGE_NUMBER)
             return
         cells, notes = self.aligned(cells, columns, width, item)
         fields = _fields(cells, columns)

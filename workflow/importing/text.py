@@ -50,6 +50,9 @@ def is_separator(cells: list[str]) -> bool:
     return bool(joined.strip()) and bool(_SEPARATOR.match(joined))
 
 
+PAGE_NUMBER = "номер страницы"  # the reason an artefact line is given
+
+
 def is_page_number(text: str) -> bool:
     """A lone page number (or two, «3 2»; «<b>3</b>» once cleaned) left by a page break."""
     return bool(_PAGE_NUMBER.match(text))
