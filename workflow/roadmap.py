@@ -86,6 +86,7 @@ REPAIR_KINDS = {
     "alignment": "ячейки строки сопоставлены столбцам по содержанию",
     "section": "название раздела собрано из частей",
     "executors": "список ответственных разделён",
+    "wrap": "слово, разорванное переносом строки, собрано",
 }
 
 # What a line of the source became, in the order the accounting prints them.

@@ -76,10 +76,11 @@ def align_cells(cells: list[str], columns: ColumnMap, width: int) -> tuple[list[
         kept = [cell for index, cell in enumerate(cells) if index not in dropped]
         score = sum(_fits(cell, fields[index]) for index, cell in enumerate(kept)
                     if fields[index])
-        # on a tie, drop page numbers before empty cells and later cells before earlier
+        # on a tie, drop page numbers before empty cells, and later cells before earlier
+        # ones (what comes first keeps its place)
         tie = sum(1 for index in dropped if cells[index].strip())
         key = (score, tie, dropped)
-        if best is None or key[:2] > best[:2]:
+        if best is None or key > best:
             best = key
     assert best is not None
     dropped = best[2]

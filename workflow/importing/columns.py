@@ -73,10 +73,10 @@ def is_genuine_header(cells: list[str]) -> bool:
 
 
 def is_header_tail(cells: list[str]) -> bool:
-    """The second line of a header broken in two («п/п | мероприятия | исполнения»): short
-    cells in small letters, none of them a number."""
+    """The second line of a header broken in two («п/п | мероприятия | исполнения», or just
+    «результат» under «Планируемый»): short cells in small letters, none a number."""
     texts = [single_line(clean(cell)).strip(" :.") for cell in cells if cell.strip()]
-    return len(texts) >= 2 and all(
+    return len(texts) >= 1 and all(
         0 < len(text) <= 40 and (text[0].islower() or text in ("п/п", "пп"))
         for text in texts)
 

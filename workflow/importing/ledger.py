@@ -27,6 +27,8 @@ class Ledger:
         for item in items:
             if item.artefact:  # a reader already knew: a running header, a page number
                 self.mark(item, "artefact", reason=item.artefact)
+            for note in item.notes or ():
+                self.repair(item.line, "wrap", note)
 
     def mark(self, item: Item, role: str, fields: Iterable[str] = (), ref: str = "",
              reason: str = "") -> None:

@@ -158,7 +158,12 @@ def repair_plain(codes: list[str], sections: list[str | None]) -> Numbering:
         for offset, note in notes.items():
             restarting.notes[start + offset] = note
         start = end
-    cost, cost_restarting = running.cost(), restarting.cost(sections)
+    # a section whose numbers restart but not from 1 speaks against restarting
+    firsts: dict[str | None, str] = {}
+    for code, section in zip(restarting.codes, sections):
+        firsts.setdefault(section, code)
+    not_from_one = sum(1 for code in firsts.values() if code and code != "1")
+    cost, cost_restarting = running.cost(), restarting.cost(sections) + 3 * not_from_one
     if cost_restarting < cost or cost_restarting == cost == 0 and _starts_again(codes, sections):
         return restarting
     return running

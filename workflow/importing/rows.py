@@ -26,6 +26,7 @@ from workflow.importing.text import (
     FOOTNOTE_END,
     GLUED_NUMBER,
     PAGE_NUMBER,
+    broken_word,
     clean,
     is_emphasised,
     is_page_number,
@@ -149,6 +150,7 @@ class _RowReader:
         self.levels: list[tuple[int, SectionDraft]] = []  # open Markdown headings
         self.last = ""  # "section" or "entry": what the last content opened
         self.pages: list[int] = []  # page numbers seen, to recognise one glued to text
+        self.spill: tuple[SectionDraft, list[str]] | None = None  # a spilled section row
 
     # -- tables and items ------------------------------------------------------------------
 
@@ -231,7 +233,8 @@ class _RowReader:
         fields = _fields(cells, columns)
         filled = [index for index, cell in enumerate(cells) if clean(cell)]
         distinct = {single_line(clean(cells[index])) for index in filled}
-        code_like = bool(ACTIVITY_CODE.match(fields.code))
+        # a number the layout wrapped («1.10» over «0») is still one number
+        code_like = bool(ACTIVITY_CODE.match(re.sub(r"\s+", "", fields.code)))
 
         if columns.code is not None and code_like and self.spilled_section(fields, cells,
                                                                           columns, item):
@@ -305,13 +308,10 @@ class _RowReader:
             return False
         parts = [single_line(clean(cell)) for index, cell in enumerate(cells)
                  if index != columns.code and clean(cell)]
-        title = parts[0]
-        for part in parts[1:]:
-            if not _SENTENCE_END.search(title) and not re.match(r"^[А-ЯЁ]{2,}\b", part):
-                part = part[:1].lower() + part[1:]  # the spill was capitalised as a cell
-            title = f"{title} {part}"
-        self.open_section(f"{code}. {title}", item)
+        self.open_section(f"{code}. {_spilled(parts)}", item)
         if len(parts) > 1:
+            assert self.section is not None
+            self.spill = (self.section, parts)
             self.ledger.repair(item.line, "section", f"название раздела «{code}» собрано из "
                                                      f"{len(parts)} ячеек строки",
                                f"раздел {code}")
@@ -376,8 +376,15 @@ class _RowReader:
         """The second line of a section title broken outside the table."""
         section = self.section
         assert section is not None
-        section.heading = _without_footnote(f"{section.heading} {text}")
-        section.title = _without_footnote(f"{section.title} {text}")
+        if self.spill is not None and self.spill[0] is section:
+            # the title column goes on below a row whose title spilled into another column
+            parts = self.spill[1]
+            parts[0] = f"{parts[0]} {text}"
+            section.title = _without_footnote(_spilled(parts))
+            section.heading = f"{section.code}. {section.title}"
+        else:
+            section.heading = _without_footnote(f"{section.heading} {text}")
+            section.title = _without_footnote(f"{section.title} {text}")
         self.ledger.mark(item, "section", ref=f"раздел {section.code}")
         self.ledger.repair(item.line, "section", f"название раздела «{section.code}» "
                                                  "продолжено со следующей строки",
@@ -402,6 +409,12 @@ class _RowReader:
                 if cut:
                     entry.repairs.append(("artefact", item.line,
                                           f"номер страницы «{cut}» удалён из текста"))
+            if before and broken_word(before, fragment):  # «Ежекварталь» | page | «но»
+                head, tail = before.rsplit(" ", 1)[-1], fragment.split(" ", 1)[0]
+                entry.repairs.append(("wrap", item.line, "слово, разорванное переносом "
+                                      f"страницы, собрано: «{head} {tail}» → «{head}{tail}»"))
+                setattr(entry.fields, name, f"{before}{fragment}")
+                continue
             setattr(entry.fields, name, join_fragments(before, fragment))
         entry.rows.append((item, "continuation", fields.filled()))
         _check_length(entry.fields, self.file, item.line)
@@ -476,6 +489,17 @@ class _RowReader:
             for item, role, filled in entry.rows:
                 self.ledger.mark(item, role, filled, ref=code)
         return activities
+
+
+def _spilled(parts: list[str]) -> str:
+    """A section title from the title cell and the cells it spilled into («… учебных» +
+    «Предметов»: the spill was capitalised as a cell of its own)."""
+    title = parts[0]
+    for part in parts[1:]:
+        if not _SENTENCE_END.search(title) and not re.match(r"^[А-ЯЁ]{2,}\b", part):
+            part = part[:1].lower() + part[1:]
+        title = f"{title} {part}"
+    return title
 
 
 def _without_footnote(text: str) -> str:

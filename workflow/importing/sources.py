@@ -24,7 +24,7 @@ from workflow.errors import RoadmapFormatError, RoadmapLimitExceeded
 from workflow.importing import limits
 from workflow.importing.limits import Deadline, Tally, count, megabytes
 
-SUPPORTED = (".docx", ".xlsx", ".csv", ".txt", ".tsv", ".md")
+SUPPORTED = (".docx", ".xlsx", ".pdf", ".doc", ".odt", ".rtf", ".csv", ".txt", ".tsv", ".md")
 CONVERTED = (".doc", ".odt", ".rtf")  # read through LibreOffice as .docx
 
 
@@ -35,7 +35,8 @@ class Item:
     ``line`` numbers the units of the source 1…N without gaps; an item that covers several
     (a CSV record over three lines, a run of blank sheet rows) ends at ``end``. ``artefact``
     says why a reader already knows the item is no content (a PDF's running header);
-    ``wide`` marks a row whose one filled cell spans the whole table (a section row).
+    ``wide`` marks a row whose one filled cell spans the whole table (a section row);
+    ``notes`` say what the reader repaired (a word the layout broke, joined again).
     """
 
     line: int
@@ -45,6 +46,7 @@ class Item:
     end: int | None = None
     artefact: str = ""
     wide: bool = False
+    notes: list[str] | None = None  # what a reader repaired in the item, in Russian
 
     @property
     def is_row(self) -> bool:
@@ -100,6 +102,14 @@ def items_from_bytes(name: str, data: bytes, deadline: Deadline | None = None) -
         from workflow.importing.excel import read_xlsx
 
         return read_xlsx(name, data, deadline)
+    if suffix == ".pdf":
+        from workflow.importing.pdf import read_pdf
+
+        return read_pdf(name, data, deadline)
+    if suffix in CONVERTED:
+        from workflow.importing.convert import read_converted
+
+        return read_converted(name, data, deadline)
     tally = Tally(name, deadline)
     text = _decode(name, data).replace("\x00", "")  # NUL: see limits.safe_text
     if suffix == ".csv":

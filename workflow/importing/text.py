@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _EMPHASIS = re.compile(r"^\s*(?:\*\*|__|<b>|<i>|<strong>|<em>)(?P<body>.*?)"
                        r"(?:\*\*|__|</b>|</i>|</strong>|</em>)\s*$", re.S | re.I)
@@ -81,3 +82,24 @@ def join_fragments(first: str, second: str) -> str:
 def single_line(text: str) -> str:
     """The text on one line (for titles and headings)."""
     return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+_WORD_END = re.compile(r"([А-Яа-яЁё]+)$")
+_WORD_START = re.compile(r"^([а-яё]+)")
+_MORPHOLOGY: list[Any] = []  # pymorphy3's analyser, made when first needed
+
+
+def broken_word(before: str, after: str) -> bool:
+    """The last word of ``before`` and the first of ``after`` are one word that a layout
+    broke without a hyphen (a word too long for its column, a page break): together they
+    are a Russian word, apart one of them is not («Ежекварталь» + «но»)."""
+    end, start = _WORD_END.search(before), _WORD_START.match(after)
+    if end is None or start is None:
+        return False
+    if not _MORPHOLOGY:
+        import pymorphy3
+
+        _MORPHOLOGY.append(pymorphy3.MorphAnalyzer())
+    known = _MORPHOLOGY[0].word_is_known
+    head, tail = end.group(1).lower(), start.group(1)
+    return not (known(head) and known(tail)) and bool(known(head + tail))
