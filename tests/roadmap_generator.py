@@ -710,9 +710,11 @@ def mismatches(truth: Truth, draft: RoadmapDraft) -> list[str]:
 
 
 def run(count: int, seed: int, suffixes: tuple[str, ...], folder: Path,
-        office: bool = False, out: Callable[[str], None] = print) -> dict[str, object]:
-    """Generate ``count`` roadmaps in each of ``suffixes`` (and, with ``office``, the
-    LibreOffice formats from the .docx), import each and score it."""
+        office: int = 0, out: Callable[[str], None] = print) -> dict[str, object]:
+    """Generate ``count`` roadmaps in each of ``suffixes``, import each and score it; with
+    ``office``, LibreOffice also prints every .docx as .pdf and converts the first
+    ``office`` of them to .doc, .odt and .rtf (each of which LibreOffice converts back
+    when it is read: 2-3 s a file)."""
     from workflow.errors import KartaError
     from workflow.importing import read_roadmap
 
@@ -734,8 +736,9 @@ def run(count: int, seed: int, suffixes: tuple[str, ...], folder: Path,
 
         docx_files = [(path, truth) for suffix, path, truth in made if suffix == ".docx"]
         for target in (".pdf", ".odt", ".rtf", ".doc"):
-            for path, truth in zip(convert_all([p for p, _ in docx_files], target, folder),
-                                   [t for _, t in docx_files]):
+            chosen = docx_files if target == ".pdf" else docx_files[:office]
+            for path, truth in zip(convert_all([p for p, _ in chosen], target, folder),
+                                   [t for _, t in chosen]):
                 made.append((f"{target} (LibreOffice)", path, truth))
     for kind, path, truth in made:
         files[kind] += 1
@@ -795,8 +798,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--seed", type=int, default=20261123)
-    parser.add_argument("--office", action="store_true",
-                        help="also convert the .docx files with LibreOffice")
+    parser.add_argument("--office", type=int, default=0, metavar="N",
+                        help="also print every .docx as .pdf with LibreOffice and convert "
+                             "the first N to .doc, .odt and .rtf")
     arguments = parser.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="karta-generated-") as folder:

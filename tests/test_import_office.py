@@ -89,3 +89,42 @@ def test_a_file_libreoffice_cannot_read(tmp_path: Path) -> None:
         read_roadmap(path)
     assert str(error.value).startswith("garbage.doc: ")
     assert "\n" not in str(error.value)
+
+
+@needs_office
+def test_rows_broken_by_page_breaks_in_a_libreoffice_pdf(tmp_path: Path) -> None:
+    """Long rows that Word and LibreOffice let break across pages: in the PDF each such row
+    is two rows on two pages, with the page's number and the header between."""
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.add_paragraph("Дорожная карта по развитию МСОКО на 2022-2024 годы")
+    table = document.add_table(rows=0, cols=4)
+    table.style = "Table Grid"
+    widths = [Cm(1.5), Cm(7), Cm(3.5), Cm(5)]
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    header = table.add_row()
+    header.cells[0].text, header.cells[1].text = "№ п/п", "Мероприятие"
+    header.cells[2].text, header.cells[3].text = "Сроки", "Ответственные"
+    results = []
+    for number in range(1, 16):
+        title = " ".join(f"мероприятие {number}-{k} по повышению качества образования"
+                         for k in range(1, 12))
+        title = "Проведение " + title
+        results.append(title)
+        cells = table.add_row().cells
+        for cell, text, width in zip(cells, [f"{number}.", title, "Ежегодно",
+                                             "Управление образования МКУ «ЦБУМР» ОО"], widths):
+            cell.width = width
+            cell.text = text
+    source = tmp_path / "long_rows.docx"
+    document.save(str(source))
+    [pdf] = convert_all([source], ".pdf", tmp_path)
+    draft = read_roadmap(pdf)
+    assert [a.title for a in draft.activities] == results
+    assert all(a.executors == ["Управление образования", "МКУ «ЦБУМР»", "ОО"]
+               for a in draft.activities)
+    accounting = assert_accounted(draft)
+    assert accounting["continuation"] >= 3  # rows broken over pages, joined again

@@ -176,3 +176,59 @@ def test_any_mutated_pdf_is_read_or_refused(tmp_path: Path, data: st.DataObject)
         read_roadmap(path)
     except KartaError as error:
         assert str(error).startswith("mutant.pdf") and "\n" not in str(error)
+
+
+def _minimal_pdf(content: bytes, pages: int = 1) -> bytes:
+    """A PDF of ``pages`` pages sharing one content stream, Flate-compressed."""
+    import zlib
+
+    packed = zlib.compress(content, 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" + b" ".join(f"{4 + n} 0 R".encode()
+                                                      for n in range(pages))
+               + f"] /Count {pages} >>".encode(),
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed
+               + b"\nendstream"]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"
+                for _ in range(pages)]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    start = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{start}\n"
+            "%%EOF\n").encode()
+    return bytes(out)
+
+
+def test_a_content_stream_that_unpacks_too_far_is_refused_before_it_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(_minimal_pdf(b" " * (8 * 1024 * 1024)))
+    assert path.stat().st_size < 20_000
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 4 * 1024 * 1024)
+    with pytest.raises(RoadmapLimitExceeded) as error:
+        read_roadmap(path)
+    assert error.value.limit == "MAX_UNPACKED_BYTES"
+    assert str(error.value) == "bomb.pdf: распакованное содержимое страниц PDF больше 4 МБ"
+
+
+def test_a_page_tree_of_thousands_of_pages_stops_at_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(_minimal_pdf(b"", pages=2000))
+    started = time.monotonic()
+    with pytest.raises(RoadmapLimitExceeded) as error:
+        read_roadmap(path)
+    assert error.value.limit == "MAX_PDF_PAGES"
+    assert time.monotonic() - started < 5
+
+
+def test_a_pdf_with_text_but_no_table(tmp_path: Path) -> None:
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(_minimal_pdf(b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"))
+    with pytest.raises(RoadmapFormatError) as error:
+        read_roadmap(path)
+    assert str(error.value).startswith("letter.pdf: ")

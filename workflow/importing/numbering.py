@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 _DUPLICATE_COST = 10
+_BREAK_COST = 2
 
 
 @dataclass
@@ -25,15 +26,22 @@ class Numbering:
     restarts: bool = False
 
     def cost(self, scopes: list[str | None] | None = None) -> int:
-        """Repairs made, and ten for each code that still repeats (within its scope)."""
+        """Repairs made, two for each break in the count (a number that is not the one
+        before plus one) and ten for each code that still repeats, within its scope."""
         seen: set[tuple[str | None, str]] = set()
-        duplicates = 0
+        duplicates = breaks = 0
+        previous: tuple[str | None, int] | None = None
         for index, code in enumerate(self.codes):
+            scope = scopes[index] if scopes else None
             if code:
-                key = (scopes[index] if scopes else None, code)
+                key = (scope, code)
                 duplicates += key in seen
                 seen.add(key)
-        return len(self.notes) + _DUPLICATE_COST * duplicates
+            value = int(code) if code.isdigit() else None
+            if previous is not None and value is not None and previous[0] == scope:
+                breaks += value != previous[1] + 1
+            previous = (scope, value) if value is not None else None
+        return len(self.notes) + _BREAK_COST * breaks + _DUPLICATE_COST * duplicates
 
 
 def _lost_digits(raw: str, expected: str) -> bool:

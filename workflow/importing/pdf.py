@@ -25,7 +25,7 @@ from typing import Any
 from workflow.errors import KartaError, RoadmapFormatError
 from workflow.importing import limits
 from workflow.importing.columns import is_header
-from workflow.importing.limits import Deadline, Tally, count, shown
+from workflow.importing.limits import Deadline, Tally, count, megabytes, shown
 from workflow.importing.sources import Item
 from workflow.importing.text import PAGE_NUMBER, broken_word, is_page_number
 
@@ -71,13 +71,11 @@ def read_pdf(name: str, data: bytes, deadline: Deadline) -> list[Item]:
     chars = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = pdf.pages
-            if len(pages) > limits.MAX_PDF_PAGES:
-                raise tally.refuse("MAX_PDF_PAGES", f"в PDF больше {count(limits.MAX_PDF_PAGES)} "
-                                                    "страниц")
             reader = _PageReader(deadline)
-            for number, page in enumerate(pages, 1):
+            unpacked = [0]
+            for number, page in enumerate(_pages(pdf, tally), 1):
                 deadline.check()
+                _check_streams(page, tally, unpacked)
                 chars += len(page.chars)
                 lines.extend(reader.read(page, number))
                 page.close()  # drop the page's parsed objects
@@ -108,6 +106,70 @@ def read_pdf(name: str, data: bytes, deadline: Deadline) -> list[Item]:
             items.append(Item(line=number, text=tally.text(line.text, number),
                               artefact=line.artefact))
     return items
+
+
+def _pages(pdf: Any, tally: Tally) -> Any:
+    """The pages of ``pdf`` one by one, refused past MAX_PDF_PAGES before the next is
+    built (pdfplumber's own list builds them all first)."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    top = 0.0
+    for index, page_object in enumerate(PDFPage.create_pages(pdf.doc)):
+        if index >= limits.MAX_PDF_PAGES:
+            raise tally.refuse("MAX_PDF_PAGES", f"в PDF больше {count(limits.MAX_PDF_PAGES)} "
+                                                "страниц")
+        tally.deadline.check()
+        page = Page(pdf, page_object, page_number=index + 1, initial_doctop=top)
+        top += page.height
+        yield page
+
+
+def _check_streams(page: Any, tally: Tally, unpacked: list[int]) -> None:
+    """Refuse a page whose content streams (and the forms they draw) unpack past
+    MAX_UNPACKED_BYTES for the whole file, before pdfminer unpacks them in memory:
+    a PDF of 20 MB can hold a compressed stream of gigabytes."""
+    import zlib
+
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    streams = []
+    contents = resolve1(page.page_obj.attrs.get("Contents"))
+    for item in contents if isinstance(contents, list) else [contents]:
+        streams.append(resolve1(item))
+    resources = resolve1(page.page_obj.attrs.get("Resources")) or {}
+    xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
+    if isinstance(xobjects, dict):
+        for item in xobjects.values():
+            stream = resolve1(item)
+            if isinstance(stream, PDFStream) and \
+                    str(resolve1(stream.attrs.get("Subtype", ""))).endswith("Form'"):
+                streams.append(stream)
+    for stream in streams:
+        if not isinstance(stream, PDFStream):
+            continue
+        raw = stream.rawdata if stream.rawdata is not None else (stream.data or b"")
+        filters = resolve1(stream.attrs.get("Filter"))
+        names = [str(name) for name in (filters if isinstance(filters, list) else [filters])
+                 if name is not None]
+        size = len(raw)
+        if names and "FlateDecode" in names[0]:
+            inflater = zlib.decompressobj()
+            size = 0
+            chunk = raw
+            try:
+                while chunk:
+                    size += len(inflater.decompress(chunk, 1 << 20))
+                    chunk = inflater.unconsumed_tail
+                    if unpacked[0] + size > limits.MAX_UNPACKED_BYTES:
+                        break
+            except zlib.error:
+                pass  # pdfminer reports a broken stream its own way
+        unpacked[0] += size
+        if unpacked[0] > limits.MAX_UNPACKED_BYTES:
+            limit = megabytes(limits.MAX_UNPACKED_BYTES)
+            raise tally.refuse("MAX_UNPACKED_BYTES", "распакованное содержимое страниц PDF "
+                                                     f"больше {limit}")
 
 
 class _PageReader:

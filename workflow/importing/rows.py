@@ -151,6 +151,8 @@ class _RowReader:
         self.last = ""  # "section" or "entry": what the last content opened
         self.pages: list[int] = []  # page numbers seen, to recognise one glued to text
         self.spill: tuple[SectionDraft, list[str]] | None = None  # a spilled section row
+        self.body: list[Item] = []  # the items of the table being read, and where we are
+        self.position = 0
 
     # -- tables and items ------------------------------------------------------------------
 
@@ -164,9 +166,11 @@ class _RowReader:
         for item in table.header:
             cells = item.cells or []
             self.ledger.mark(item, "numbering" if is_numbering_row(cells) else "header")
-        for item in table.body:
+        self.body = table.body
+        for position, item in enumerate(table.body):
             if self.deadline is not None:
                 self.deadline.check()
+            self.position = position
             self.item(item, columns, header_cells, width)
 
     def item(self, item: Item, columns: ColumnMap, header_cells: list[str], width: int) -> None:
@@ -335,19 +339,43 @@ class _RowReader:
         if in_code_column or emphasised or item.wide or _SECTION_HEAD.match(text):
             self.open_section(text, item)
             return True
-        if column == columns.title and self.entries and self.continues_entry(text):
+        if column == columns.title and self.entries and self.continues_entry(
+                self.with_following(text, columns)):
             self.continue_entry(_Fields("", text, "", "", ""), item)
             return True
         self.open_section(text, item)
         return True
 
+    def with_following(self, text: str, columns: ColumnMap) -> str:
+        """``text`` with the lower-case fragments alone in the title column that follow it
+        (a page break may fall inside a continuation row: «Формулировка адресных» |
+        «рекомендаций.»), page numbers and blank lines between skipped."""
+        joined = text
+        for item in self.body[self.position + 1:self.position + 6]:
+            cells = item.cells
+            if item.artefact or (cells is None and not item.text.strip()):
+                continue
+            if cells is None:
+                fragment = single_line(clean(item.text))
+                if is_page_number(fragment):
+                    continue
+            else:
+                filled = [index for index, cell in enumerate(cells) if clean(cell)]
+                if filled != [columns.title]:
+                    break
+                fragment = single_line(clean(cells[columns.title]))
+            if not fragment[:1].islower():
+                break
+            joined = f"{joined} {fragment}"
+        return joined
+
     def continues_entry(self, text: str) -> bool:
         """A text alone in the title column continues the activity above when that title
-        broke off («… мониторинга и») or the text is a sentence («Формулировка …»)."""
+        broke off («… мониторинга и»), the text itself breaks off («Обсуждение на» before
+        a page break) or is a sentence («Формулировка …»)."""
         previous = self.entries[-1].fields.title if self.entries else ""
-        broken_off = previous.endswith((",", "-", "(", ":")) or bool(
-            _BROKEN_OFF.search(previous))
-        return broken_off or bool(_SENTENCE_END.search(text))
+        # a title never ends broken off; a text that does goes on in the next row
+        return _broken_off(previous) or _broken_off(text) or bool(_SENTENCE_END.search(text))
 
     def continues_section(self, text: str) -> bool:
         """A lower-case line right after a section title is the title's second line."""
@@ -489,6 +517,12 @@ class _RowReader:
             for item, role, filled in entry.rows:
                 self.ledger.mark(item, role, filled, ref=code)
         return activities
+
+
+def _broken_off(text: str) -> bool:
+    """A text that breaks off mid-phrase: after a comma, a hyphen, an opening bracket, a
+    colon, a preposition or a conjunction."""
+    return text.endswith((",", "-", "(", ":")) or bool(_BROKEN_OFF.search(text))
 
 
 def _spilled(parts: list[str]) -> str:
