@@ -105,16 +105,25 @@ def echo_preview(preview: dict[str, Any], as_json: bool) -> None:
     if preview["already"]:
         click.echo(f"Этот файл уже импортирован как {preview['already']['ref']}.")
     sections = {section["code"]: section for section in preview["sections"]}
+    by_section: dict[str | None, list[dict[str, Any]]] = {}
+    for activity in preview["activities"]:
+        by_section.setdefault(activity["section"], []).append(activity)
+
+    def echo_activities(activities: list[dict[str, Any]]) -> None:
+        for activity in activities:
+            mark = f" — сроки не распознаны: {activity['problem']}" if activity["flagged"] \
+                else ""
+            click.echo(f"    {activity['code']}. {activity['title'][:70]} | "
+                       f"{activity['deadline_text']}{mark}")
+            for repair in activity.get("repairs", []):
+                click.echo(f"        исправлено: {repair}")
+
+    echo_activities(by_section.get(None, []))
     for section in preview["sections"]:
         parent = sections.get(section.get("parent") or "")
         within = f" (в разделе «{parent['heading'][:60]}»)" if parent else ""
         click.echo(f"  раздел {section['heading']}{within}")
-    for activity in preview["activities"]:
-        mark = f" — сроки не распознаны: {activity['problem']}" if activity["flagged"] else ""
-        click.echo(f"  {activity['code']}. {activity['title'][:70]} | {activity['deadline_text']}"
-                   f"{mark}")
-        for repair in activity.get("repairs", []):
-            click.echo(f"      исправлено: {repair}")
+        echo_activities(by_section.get(section["code"], []))
     codes = {activity["code"] for activity in preview["activities"]}
     # repairs of an activity are shown under it above; the rest (sections) here
     echo_findings(preview | {"repairs": [r for r in preview.get("repairs", [])
