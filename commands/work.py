@@ -40,7 +40,7 @@ from documents.russian import screen_date
 @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
 def import_(file: Path, period: str | None, title: str | None, school_years: bool,
             again: bool, dry_run: bool, as_json: bool) -> None:
-    """Импортировать дорожную карту из ФАЙЛ (.docx, .xlsx, .csv, .txt)."""
+    """Импортировать дорожную карту из ФАЙЛ (.docx, .xlsx, .pdf, .doc, .odt, .rtf, .csv, .txt)."""
     from registry.roadmaps import import_roadmap, preview_import
     from workflow.importing import parse_period
 
