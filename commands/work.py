@@ -43,7 +43,7 @@ from documents.russian import screen_date
 @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
 def import_(file: Path, period: str | None, title: str | None, school_years: bool,
             again: bool, dry_run: bool, as_json: bool) -> None:
-    """Импортировать дорожную карту из ФАЙЛ (.docx, .xlsx, .csv, .txt)."""
+    """Импортировать дорожную карту из ФАЙЛ (.docx, .xlsx, .pdf, .doc, .odt, .rtf, .csv, .txt)."""
     from registry.roadmaps import import_roadmap, preview_import
     from workflow.importing import parse_period
 
@@ -66,10 +66,36 @@ def import_(file: Path, period: str | None, title: str | None, school_years: boo
                f"{result.activities}, исполнений {result.occurrences}.")
     if result.flagged:
         click.echo(f"Сроки не распознаны, проверьте: {', '.join(result.flagged)}")
-    for part in result.skipped:
+    echo_findings(result.as_dict())
+
+
+def echo_findings(found: dict[str, Any]) -> None:
+    """What an import did besides creating: the stamp, warnings, repairs, skipped parts
+    and the accounting of every line of the file."""
+    approval = found.get("approval")
+    if approval and (approval["number"] or approval["date"]):
+        when = f" от {screen_date(approval['date'])}" if approval["date"] else ""
+        number = f" № {approval['number']}" if approval["number"] else ""
+        click.echo(f"Гриф утверждения:{when}{number} («{approval['text'][:80]}»)")
+    for warning in found.get("warnings", []):
+        click.echo(f"Внимание: {warning}")
+    repairs = found.get("repairs", [])
+    if repairs:
+        click.echo(f"Исправлено при чтении ({len(repairs)}):")
+        for repair in repairs:
+            ref = f" [{repair['ref']}]" if repair["ref"] else ""
+            click.echo(f"  строка {repair['line']}{ref}: {repair['text']}")
+    for part in found.get("skipped", []):
         lines = part["lines"]
-        click.echo(f"Пропущено (строки {lines[0]}–{lines[1]}): {part['title']} — "  # type: ignore[index]
+        click.echo(f"Пропущено (строки {lines[0]}–{lines[1]}): {part['title']} — "
                    f"{part['reason']}")
+    accounting = found.get("lines")
+    if accounting:
+        from workflow.roadmap import LINE_ROLES
+
+        counts = ", ".join(f"{label} {accounting[role]}" for role, label in LINE_ROLES.items()
+                           if accounting.get(role))
+        click.echo(f"Строки файла: {accounting['total']} — {counts}.")
 
 
 def echo_preview(preview: dict[str, Any], as_json: bool) -> None:
@@ -81,16 +107,30 @@ def echo_preview(preview: dict[str, Any], as_json: bool) -> None:
                f"{len(preview['activities'])}, исполнений {preview['occurrences']}.")
     if preview["already"]:
         click.echo(f"Этот файл уже импортирован как {preview['already']['ref']}.")
-    for section in preview["sections"]:
-        click.echo(f"  раздел {section['heading']}")
+    sections = {section["code"]: section for section in preview["sections"]}
+    by_section: dict[str | None, list[dict[str, Any]]] = {}
     for activity in preview["activities"]:
-        mark = f" — сроки не распознаны: {activity['problem']}" if activity["flagged"] else ""
-        click.echo(f"  {activity['code']}. {activity['title'][:70]} | {activity['deadline_text']}"
-                   f"{mark}")
-    for part in preview["skipped"]:
-        lines = part["lines"]
-        click.echo(f"Пропущено (строки {lines[0]}–{lines[1]}): {part['title']} — "
-                   f"{part['reason']}")
+        by_section.setdefault(activity["section"], []).append(activity)
+
+    def echo_activities(activities: list[dict[str, Any]]) -> None:
+        for activity in activities:
+            mark = f" — сроки не распознаны: {activity['problem']}" if activity["flagged"] \
+                else ""
+            click.echo(f"    {activity['code']}. {activity['title'][:70]} | "
+                       f"{activity['deadline_text']}{mark}")
+            for repair in activity.get("repairs", []):
+                click.echo(f"        исправлено: {repair}")
+
+    echo_activities(by_section.get(None, []))
+    for section in preview["sections"]:
+        parent = sections.get(section.get("parent") or "")
+        within = f" (в разделе «{parent['heading'][:60]}»)" if parent else ""
+        click.echo(f"  раздел {section['heading']}{within}")
+        echo_activities(by_section.get(section["code"], []))
+    codes = {activity["code"] for activity in preview["activities"]}
+    # repairs of an activity are shown under it above; the rest (sections) here
+    echo_findings(preview | {"repairs": [r for r in preview.get("repairs", [])
+                                         if r["ref"] not in codes]})
 
 
 

@@ -39,13 +39,18 @@ class ImportResult:
     occurrences: int
     flagged: list[str] = field(default_factory=list)
     skipped: list[dict[str, object]] = field(default_factory=list)
+    lines: dict[str, object] = field(default_factory=dict)  # RoadmapDraft.accounting()
+    repairs: list[dict[str, object]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    approval: dict[str, object] | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
             "roadmap": self.roadmap, "ref": roadmap_ref(self.roadmap), "title": self.title,
             "period": self.period, "sections": self.sections, "activities": self.activities,
             "occurrences": self.occurrences, "flagged_deadlines": self.flagged,
-            "skipped": self.skipped,
+            "skipped": self.skipped, "lines": self.lines, "repairs": self.repairs,
+            "warnings": self.warnings, "approval": self.approval,
         }
 
 
@@ -54,7 +59,10 @@ def preview_import(db: Database, path: Path, login: str | None,
                    source_name: str | None = None) -> dict[str, Any]:
     """What an import would create, without writing anything (``import --dry-run`` and the
     web's preview): sections, activities with how each deadline phrase is read or why it
-    is flagged, parts skipped with reasons, and whether this file is already imported."""
+    is flagged and the repairs made on each, parts skipped with reasons, what became of
+    every line of the file (``lines``: counts that sum to its total; ``line_roles``: one
+    entry per line), warnings, the appendix stamp, and whether this file is already
+    imported."""
     from workflow.deadlines import expand
 
     with db.reading() as session:
@@ -75,14 +83,21 @@ def preview_import(db: Database, path: Path, login: str | None,
             "flagged": schedule.flagged, "problem": schedule.problem or "",
             "occurrences": len(occurrences), "executors": activity.executors,
             "planned_result": activity.planned_result, "line": activity.line,
+            "repairs": activity.repairs,
         })
     return {
         "title": draft.title, "source": draft.source_name,
         "period": Period(draft.first_year, draft.last_year, draft.school_years).label,
-        "sections": [{"code": s.code, "heading": s.heading} for s in draft.sections],
+        "sections": [{"code": s.code, "heading": s.heading, "title": s.title,
+                      "parent": s.parent, "line": s.line} for s in draft.sections],
         "activities": activities, "skipped": [part.as_dict() for part in draft.skipped],
         "occurrences": sum(a["occurrences"] for a in activities),
         "flagged": sum(1 for a in activities if a["flagged"]),
+        "lines": draft.accounting(),
+        "line_roles": [line.as_dict() for line in draft.lines],
+        "repairs": [repair.as_dict() for repair in draft.repairs],
+        "warnings": draft.warnings,
+        "approval": draft.approval.as_dict() if draft.approval else None,
         "already": {"ref": roadmap_ref(same.id or 0),
                     "at": same.imported_at.date().isoformat()} if same else None,
     }
@@ -183,6 +198,9 @@ def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path, data
         sections=len(draft.sections), activities=len(draft.activities),
         occurrences=len(rows), flagged=flagged,
         skipped=[part.as_dict() for part in draft.skipped],
+        lines=draft.accounting(), repairs=[repair.as_dict() for repair in draft.repairs],
+        warnings=draft.warnings,
+        approval=draft.approval.as_dict() if draft.approval else None,
     )
 
 

@@ -33,6 +33,24 @@ def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("registry.accounts._DUMMY", quick.hash("dummy"))
 
 
+@pytest.fixture(autouse=True)
+def every_line_accounted_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever file a test imports, no line of it may be left without a role (issue 10:
+    nothing silently lost); tests/line_accounting.py checks the counts against the file."""
+    from workflow.importing.ledger import UNACCOUNTED, Ledger
+
+    lines = Ledger.lines
+
+    def checked(self: Ledger) -> list[object]:
+        found = lines(self)
+        lost = [line.line for line in found if line.reason == UNACCOUNTED]
+        assert not lost, f"lines of the source with no role: {lost[:20]}"
+        assert len(found) == self.total
+        return found  # type: ignore[return-value]
+
+    monkeypatch.setattr(Ledger, "lines", checked)
+
+
 def _pg_schema_url() -> Iterator[str]:
     """A fresh schema on the PostgreSQL server for one test; the server must answer."""
     import psycopg

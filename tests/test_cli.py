@@ -138,6 +138,8 @@ def test_bad_files_are_refused_and_nothing_is_stored(karta: Karta, tmp_path: Pat
     not_zip.write_text("просто текст", encoding="utf-8")
     pdf = tmp_path / "roadmap.pdf"
     pdf.write_bytes(b"%PDF")
+    pages = tmp_path / "roadmap.pages"
+    pages.write_bytes(b"PK\x03\x04")
     no_table = tmp_path / "letter.txt"
     no_table.write_text("Уважаемые коллеги!\nПросим представить отчёт.\n", encoding="utf-8")
     dup = tmp_path / "dup.txt"
@@ -148,8 +150,9 @@ def test_bad_files_are_refused_and_nothing_is_stored(karta: Karta, tmp_path: Pat
         archive.writestr("hello.txt", "hi")
     cases = [
         (not_zip, "ошибка: roadmap.docx: файл .docx повреждён или не является документом Word"),
-        (pdf, "ошибка: roadmap.pdf: неизвестный тип файла «.pdf»; поддерживаются .docx, "
-              ".xlsx, .csv, .txt, .tsv, .md"),
+        (pdf, "ошибка: roadmap.pdf: файл .pdf повреждён или не является PDF"),
+        (pages, "ошибка: roadmap.pages: неизвестный тип файла «.pages»; поддерживаются .docx, "
+                ".xlsx, .pdf, .doc, .odt, .rtf, .csv, .txt, .tsv, .md"),
         (no_table, "ошибка: letter.txt: не найдена таблица дорожной карты: нужны столбцы "
                    "мероприятий и сроков («Мероприятие», «Сроки»)"),
         (dup, "ошибка: dup.txt, строка 5: код мероприятия «1.1» повторяется (впервые в "

@@ -241,11 +241,11 @@ def test_docx_that_is_not_a_zip(tmp_path: Path) -> None:
 
 
 def test_unknown_file_type(tmp_path: Path) -> None:
-    target = tmp_path / "roadmap.pdf"
-    target.write_bytes(b"%PDF-1.4")
+    target = tmp_path / "roadmap.pages"
+    target.write_bytes(b"PK\x03\x04")
     with pytest.raises(RoadmapFormatError) as error:
         read_roadmap(target)
-    assert "неизвестный тип файла «.pdf»" in str(error.value)
+    assert "неизвестный тип файла «.pages»" in str(error.value)
 
 
 def test_cp1251_dump(tmp_path: Path) -> None:

@@ -44,6 +44,12 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _TIMES_A_YEAR = re.compile(r"(\d+)\s*раз[а]?\s*в\s*(?:год|учебн)")
 _EVERY_N_YEARS = re.compile(r"(?:1|один)\s*раз\s*в\s*(\d+)\s*(?:год|лет)")
 _NEXT_YEAR = re.compile(r"следующ[а-я]*\s+за\s+отч[её]тн")
+# «до 25 числа», «не позднее 5-го числа», «к 10 числу»
+_DAY_OF_MONTH = re.compile(r"(?<![\d.])([1-9]|[12]\d|3[01])\s*-?\s*(?:го|ого)?\s*числ[аоу]")
+# «до 01.09 ежегодно»: a day and a month with no year
+_DAY_MONTH_NUMBERS = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?![\d]|\.\d)")
+_HALF_YEARLY = re.compile(r"(?:1|один)\s*раз\s*в\s*(?:полугоди|полгода)|раз в полугоди|"
+                          r"раз в полгода|каждое полугодие|ежеполугодн")
 
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
           "октябрь", "ноябрь", "декабрь")
@@ -73,7 +79,10 @@ class DeadlinePart:
 
     ``kind`` is a key of ``KIND_LABELS``. ``year``/``end_year`` bound a dated part;
     ``windows`` say in which months; ``step`` is the n of «1 раз в n года»;
-    ``next_year`` moves the due date into the year after the reported one.
+    ``next_year`` moves the due date into the year after the reported one. For a monthly
+    or quarterly part ``day`` is the due day of the month («до 25 числа каждого месяца»)
+    and ``following`` puts it in the month after the period reported on («до 10 числа
+    месяца, следующего за отчетным»).
     """
 
     kind: str
@@ -83,6 +92,8 @@ class DeadlinePart:
     due: date | None = None
     step: int = 1
     next_year: bool = False
+    day: int | None = None
+    following: bool = False
 
 
 @dataclass(frozen=True)
@@ -214,9 +225,25 @@ def read_deadline(phrase: str) -> DeadlineSchedule:
             last_year = year
         i += 1
 
+    if not parts and not pending:
+        # «до 01.09 ежегодно»: a day and month in numbers with no year recur every year
+        for match in _DAY_MONTH_NUMBERS.finditer(text):
+            day, month = int(match.group(1)), int(match.group(2))
+            if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(2024, month)[1]:
+                pending.append(Window(month, month, day))
     unbound = tuple(pending) if not bound else ()
     recurring = _recurring_kind(text)
     next_year = bool(_NEXT_YEAR.search(text))
+    day_match = _DAY_OF_MONTH.search(text)
+    if recurring is not None and recurring[0] in ("monthly", "quarterly"):
+        # «до 25 числа каждого месяца», «ежеквартально до 5 числа месяца, следующего за
+        # отчетным кварталом»: the day is kept, «следующего» moves it past the period
+        kind, step, windows = recurring
+        start_year, start_windows = _dated_start(parts)
+        parts.append(DeadlinePart(kind, day=int(day_match.group(1)) if day_match else None,
+                                  following=next_year, year=start_year,
+                                  windows=start_windows))
+        recurring = None
     if recurring is not None:
         kind, step, windows = recurring
         windows = windows or unbound
@@ -230,12 +257,6 @@ def read_deadline(phrase: str) -> DeadlineSchedule:
             pass  # «Ежегодно февраль 2021г., 2022г.»: the dates already say every year
         else:
             start_year = last_year if kind == "every_n_years" else None
-            if kind in ("monthly", "quarterly") and dated:
-                # «октябрь 2021г. Ежемесячно»: the repetition starts with the dated part
-                earliest = min(dated, key=lambda p: (p.year or 0, p.windows[0].first
-                                                     if p.windows else 1))
-                start_year = earliest.year
-                windows = (Window(earliest.windows[0].first if earliest.windows else 1, 12),)
             parts.append(DeadlinePart(kind, windows=windows, step=step, next_year=next_year,
                                       year=start_year))
     elif unbound:
@@ -249,28 +270,42 @@ def read_deadline(phrase: str) -> DeadlineSchedule:
     return DeadlineSchedule(raw=phrase, parts=tuple(parts))
 
 
+def _dated_start(parts: list[DeadlinePart]) -> tuple[int | None, tuple[Window, ...]]:
+    """«октябрь 2021г. Ежемесячно»: a monthly or quarterly repetition starts with the
+    earliest dated part of the phrase: (its year, a window from its month on)."""
+    dated = [p for p in parts if p.kind == "once" and p.due is None]
+    if not dated:
+        return None, ()
+    earliest = min(dated, key=lambda p: (p.year or 0, p.windows[0].first if p.windows else 1))
+    return earliest.year, (Window(earliest.windows[0].first if earliest.windows else 1, 12),)
+
+
 def _recurring_kind(text: str) -> tuple[str, int, tuple[Window, ...]] | None:
     """The recurring rule a phrase names, if any: (kind, step, month windows)."""
     match = _EVERY_N_YEARS.search(text)
     if match and int(match.group(1)) > 1:
         return "every_n_years", int(match.group(1)), ()
+    if _HALF_YEARLY.search(text):  # «1 раз в полугодие»: twice a year, one in each half
+        return "yearly", 1, (Window(1, 6), Window(7, 12))
     if _TIMES_A_YEAR.search(text):
         # «2 раза в год (декабрь, май)»: the windows in brackets say when
         return "yearly", 1, _windows_in_brackets(text)
-    if "ежеквартальн" in text or "раз в квартал" in text:
+    if re.search(r"ежеквартальн|раз в квартал|кажд(?:ый|ого) квартал|месяца квартала", text):
         return "quarterly", 1, ()
-    if "ежемесячн" in text or "раз в месяц" in text:
+    if re.search(r"ежемесячн|раз в месяц|кажд(?:ый|ого|ое) месяц|помесячн", text):
         return "monthly", 1, ()
     if "ежегодн" in text or "каждый год" in text or "раз в год" in text:
         return "yearly", 1, ()
     if re.search(r"постоянн|в течение (?:всего |учебного |календарного )?(?:года|периода)|"
-                 r"систематическ|в течение учебного|весь период", text):
+                 r"систематическ|в течение учебного|весь период|еженедельн|ежедневн|"
+                 r"кажд(?:ую|ый) (?:неделю|день)|регулярно", text):
+        # a weekly or daily activity is reported on like a continuous one: once a year
         return "continuous", 1, ()
     if re.search(r"по мере|по запрос|по необходимост|при необходимост|по требовани|"
                  r"по факту|при выявлени", text):
         return "on_demand", 1, ()
     if re.search(r"по графику|согласно|по плану|в соответствии с|по срокам|по итогам|"
-                 r"в сроки,? установленн|по расписанию", text):
+                 r"в сроки,? установленн|по расписанию|по окончании|по завершении", text):
         return "external", 1, ()
     return None
 
@@ -346,9 +381,9 @@ def _expand_part(part: DeadlinePart, years: range, school: bool) -> list[Occurre
             first = (part.year, part.windows[0].first)
             months = [(y, m) for y, m in months if (y, m) >= first]
         if kind == "monthly":
-            return [OccurrenceSpec(f"{y}-{m:02d}", date(y, m, 1), month_end(y, m))
+            return [OccurrenceSpec(f"{y}-{m:02d}", date(y, m, 1), _due_in(y, m, part))
                     for y, m in months]
-        return [OccurrenceSpec(f"{y}-Q{(m - 1) // 3 + 1}", date(y, m, 1), month_end(y, m + 2))
+        return [OccurrenceSpec(f"{y}-Q{(m - 1) // 3 + 1}", date(y, m, 1), _due_in(y, m + 2, part))
                 for y, m in months if m % 3 == 1]
     if kind == "every_n_years":
         start = part.year or years.start
@@ -382,6 +417,18 @@ def _expand_part(part: DeadlinePart, years: range, school: bool) -> list[Occurre
     if school:
         return [OccurrenceSpec(_school_label(y), date(y, 9, 1), None) for y in years]
     return [OccurrenceSpec(str(y), date(y, 1, 1), None) for y in years]
+
+
+def _due_in(year: int, month: int, part: DeadlinePart) -> date:
+    """The due date of a monthly or quarterly period that ends in ``month``: its last day,
+    or ``part.day`` of it, or of the month after when ``part.following``."""
+    if part.following:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if part.day is None:
+            return month_end(year, month)
+    if part.day is None:
+        return month_end(year, month)
+    return date(year, month, min(part.day, calendar.monthrange(year, month)[1]))
 
 
 def _months(years: range, school: bool) -> list[tuple[int, int]]:
@@ -427,6 +474,11 @@ def describe_part(part: DeadlinePart) -> str:
         bits.append(f"срок {part.due:%d.%m.%Y}")
     if windows:
         bits.append(windows)
+    if part.day is not None:
+        bits.append(f"до {part.day} числа")
+    if part.following:
+        bits.append("месяца, следующего за отчётным" if part.kind == "monthly"
+                    else "первого месяца следующего квартала")
     if part.step > 1:
         bits.append(f"раз в {part.step} года")
     if part.next_year:

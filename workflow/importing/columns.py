@@ -55,11 +55,28 @@ def is_header(cells: list[str]) -> bool:
     return named >= 2 and named >= len(texts) - 1
 
 
+def is_genuine_header(cells: list[str]) -> bool:
+    """A header that starts a new table even after rows: «№ п/п | …», or short capitalised
+    cells naming at least two different columns. A continuation fragment that merely holds
+    column words («мероприятия по | результаты работы») is not one."""
+    if not is_header(cells):
+        return False
+    texts = [single_line(clean(cell)) for cell in cells if clean(cell)]
+    if FIELD_PATTERNS[0][1].search(_normalise(texts[0])):
+        return True
+    if any(not text[:1].isupper() or len(text) > 60 for text in texts):
+        return False
+    named = {field_of(text) or ("other" if _OTHER_HEADER_WORDS.search(_normalise(text))
+                                else None) for text in texts}
+    named.discard(None)
+    return len(named) >= 2
+
+
 def is_header_tail(cells: list[str]) -> bool:
-    """The second line of a header broken in two («п/п | мероприятия | исполнения»): short
-    cells in small letters, none of them a number."""
+    """The second line of a header broken in two («п/п | мероприятия | исполнения», or just
+    «результат» under «Планируемый»): short cells in small letters, none a number."""
     texts = [single_line(clean(cell)).strip(" :.") for cell in cells if cell.strip()]
-    return len(texts) >= 2 and all(
+    return len(texts) >= 1 and all(
         0 < len(text) <= 40 and (text[0].islower() or text in ("п/п", "пп"))
         for text in texts)
 

@@ -102,6 +102,8 @@ def _rows(sheets: list[object], scan: _Scan, tally: Tally) -> list[Item]:
                 # one blank line stands for a run of them (openpyxl fills gaps with rows)
                 if not previous_blank:
                     items.append(Item(line=line, text=tally.text("", line)))
+                else:
+                    items[-1].end = line  # the run covers this row too
                 previous_blank = True
                 continue
             previous_blank = False

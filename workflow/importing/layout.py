@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workflow.importing.columns import is_header, is_header_tail, is_numbering_row
+from workflow.importing.columns import (
+    is_genuine_header,
+    is_header,
+    is_header_tail,
+    is_numbering_row,
+)
 from workflow.importing.limits import Deadline
 from workflow.importing.sources import Item
 
@@ -71,6 +76,7 @@ def segment(items: list[Item], deadline: Deadline | None = None) -> list[Table |
     # ``current.width``, kept up to date here: computing it for every new .docx table made
     # a document of many one-row tables quadratic
     current_width = 0
+    has_rows = False  # the current table has a body row
     pending: list[Item] = []
 
     def flush_text() -> None:
@@ -87,7 +93,7 @@ def segment(items: list[Item], deadline: Deadline | None = None) -> list[Table |
         cells = item.cells or []
         if current is None and sum(1 for cell in cells if cell.strip()) <= 1:
             # a spreadsheet's title line above the table is text, not a row
-            pending.append(Item(line=item.line, text=" ".join(cells).strip()))
+            pending.append(Item(line=item.line, text=" ".join(cells).strip(), end=item.end))
             continue
         new_docx_table = item.table is not None and item.table != current_docx_table
         header_continues = (
@@ -99,34 +105,51 @@ def segment(items: list[Item], deadline: Deadline | None = None) -> list[Table |
             current.header.append(item)
             current_width = max(current_width, len(cells))
             continue
-        if is_header(cells):
-            if current is not None and not new_docx_table and _same_header(current, cells):
+        if is_header(cells) and (not has_rows or is_genuine_header(cells)):
+            # once a table has rows, a row that merely holds column words («работы»,
+            # «мероприятия») is a continuation fragment, not the header of a new table
+            if current is not None and _same_header(current, cells):
                 current.body.extend(pending)  # a header repeated on a new page
                 pending.clear()
+                current.body.append(item)
+                current_docx_table = item.table
                 continue
             before, caption = _split_caption(pending)
             pending[:] = before
             flush_text()
             current = Table(header=[item], caption=caption)
             current_width = len(cells)
+            has_rows = False
             blocks.append(current)
             current_docx_table = item.table
             continue
-        if current is None or (new_docx_table and len(cells) != current_width):
+        if current is None or (new_docx_table and not _continues(current, current_width,
+                                                                 cells)):
             before, caption = _split_caption(pending)
             pending[:] = before
             flush_text()
             current = Table(caption=caption)
             current_width = 0
+            has_rows = False
             blocks.append(current)
         current_docx_table = item.table
         current.body.extend(pending)
         pending.clear()
         current.body.append(item)
+        has_rows = True
         if not current.header:
             current_width = max(current_width, len(cells))
     flush_text()
     return blocks
+
+
+def _continues(table: Table, width: int, cells: list[str]) -> bool:
+    """A headerless table continues the one before when it has the same width, or, after a
+    table with a header, nearly the same (a converter adds a cell for a page number or
+    drops an empty one)."""
+    if len(cells) == width:
+        return True
+    return bool(table.header) and abs(len(cells) - width) <= 2
 
 
 def _same_header(table: Table, cells: list[str]) -> bool:

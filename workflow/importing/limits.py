@@ -32,6 +32,13 @@ MAX_GRID_SPAN = 64  # w:gridSpan / w:gridBefore: columns one Word cell covers or
 MAX_MERGED_RANGES = 100_000  # merged areas in one Excel sheet
 MAX_ROW_ELEMENTS = 16_384  # cells written in one Excel row (Excel's own column limit)
 
+# PDF: a roadmap is a few to a few dozen pages; a 300-page PDF is a book, not a roadmap.
+MAX_PDF_PAGES = 300
+
+# .doc, .odt and .rtf are converted by LibreOffice first; a start of LibreOffice takes a few
+# seconds, the conversion of a roadmap a few more.
+CONVERT_SECONDS = 60.0
+
 # The shape of what is read, in every format.
 MAX_ROWS = 100_000  # table rows, lines and paragraphs of one file
 MAX_COLUMNS = 64  # filled columns of a row
@@ -63,6 +70,10 @@ class Deadline:
         self.file = file
         self.seconds = READ_SECONDS if seconds is None else seconds
         self.end = time.monotonic() + self.seconds
+
+    def extend(self, seconds: float) -> None:
+        """Give back time spent on a step with a budget of its own (a conversion)."""
+        self.end += seconds
 
     def check(self) -> None:
         """Raise ``RoadmapLimitExceeded`` when the budget is spent."""

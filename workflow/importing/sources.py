@@ -24,17 +24,29 @@ from workflow.errors import RoadmapFormatError, RoadmapLimitExceeded
 from workflow.importing import limits
 from workflow.importing.limits import Deadline, Tally, count, megabytes
 
-SUPPORTED = (".docx", ".xlsx", ".csv", ".txt", ".tsv", ".md")
+SUPPORTED = (".docx", ".xlsx", ".pdf", ".doc", ".odt", ".rtf", ".csv", ".txt", ".tsv", ".md")
+CONVERTED = (".doc", ".odt", ".rtf")  # read through LibreOffice as .docx
 
 
 @dataclass(slots=True)
 class Item:
-    """A paragraph (``cells`` is None) or a table row, with where it came from."""
+    """A paragraph (``cells`` is None) or a table row, with where it came from.
+
+    ``line`` numbers the units of the source 1…N without gaps; an item that covers several
+    (a CSV record over three lines, a run of blank sheet rows) ends at ``end``. ``artefact``
+    says why a reader already knows the item is no content (a PDF's running header);
+    ``wide`` marks a row whose one filled cell spans the whole table (a section row);
+    ``notes`` say what the reader repaired (a word the layout broke, joined again).
+    """
 
     line: int
     text: str = ""
     cells: list[str] | None = None
     table: int | None = None
+    end: int | None = None
+    artefact: str = ""
+    wide: bool = False
+    notes: list[str] | None = None  # what a reader repaired in the item, in Russian
 
     @property
     def is_row(self) -> bool:
@@ -90,6 +102,14 @@ def items_from_bytes(name: str, data: bytes, deadline: Deadline | None = None) -
         from workflow.importing.excel import read_xlsx
 
         return read_xlsx(name, data, deadline)
+    if suffix == ".pdf":
+        from workflow.importing.pdf import read_pdf
+
+        return read_pdf(name, data, deadline)
+    if suffix in CONVERTED:
+        from workflow.importing.convert import read_converted
+
+        return read_converted(name, data, deadline)
     tally = Tally(name, deadline)
     text = _decode(name, data).replace("\x00", "")  # NUL: see limits.safe_text
     if suffix == ".csv":
@@ -163,12 +183,16 @@ def _read_csv(text: str, tally: Tally) -> list[Item]:
         reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
     items: list[Item] = []
     try:
+        first = 1  # a record's first physical line; a quoted cell may hold line breaks
         for row in reader:
             number = reader.line_num
+            last = number if number > first else None
             if len([cell for cell in row if cell.strip()]) <= 1 and len(row) <= 1:
-                items.append(Item(line=number, text=tally.text(row[0] if row else "", number)))
+                items.append(Item(line=first, text=tally.text(row[0] if row else "", first),
+                                  end=last))
             else:
-                items.append(Item(line=number, cells=tally.row(row, number), table=0))
+                items.append(Item(line=first, cells=tally.row(row, first), table=0, end=last))
+            first = number + 1
     except csv.Error as error:
         if "field larger than field limit" in str(error):
             raise tally.refuse("MAX_CELL_CHARS", "ячейка длиннее "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _EMPHASIS = re.compile(r"^\s*(?:\*\*|__|<b>|<i>|<strong>|<em>)(?P<body>.*?)"
                        r"(?:\*\*|__|</b>|</i>|</strong>|</em>)\s*$", re.S | re.I)
@@ -13,7 +14,16 @@ _FOOTNOTE_SUP = re.compile(r"<sup>[\d*,\s]*</sup>", re.I)
 _TAGS = re.compile(r"</?(?:b|i|u|em|strong|span|sup|sub|br|p|font)(?:\s[^<>]*)?/?>", re.I)
 _MD_BOLD = re.compile(r"\*\*|__")
 _SEPARATOR = re.compile(r"^[\s\-–—=:+|_]*$")
-_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}(?:\s+\d{1,3})*\s*$")
+# «7», «3 2» (two page numbers side by side), «500 + 7», «- 7 -», «стр. 7», «7 из 30»
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:\d{1,3}(?:\s*(?:\s|\+)\s*\d{1,3})*|[-–—]\s*\d{1,3}\s*[-–—]|"
+    r"(?:стр\.?|страница)\s*\d{1,3}(?:\s*из\s*\d{1,3})?|\d{1,3}\s*(?:из|/)\s*\d{1,3})\s*$",
+    re.I)
+# a footnote mark at the end of a title: «¹», «*», or a digit glued to the last word
+FOOTNOTE_END = re.compile(r"(?<=[А-Яа-яЁёA-Za-z)»])\s?(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3})$"
+                          r"|(?<=[а-яё)»])\d{1,2}$")
+# a page number glued to the end of a fragment where a page broke: «обучающихся7»
+GLUED_NUMBER = re.compile(r"(?<=[а-яё»)])(\d{1,3})$")
 
 
 def is_emphasised(text: str) -> bool:
@@ -41,9 +51,17 @@ def is_separator(cells: list[str]) -> bool:
     return bool(joined.strip()) and bool(_SEPARATOR.match(joined))
 
 
+PAGE_NUMBER = "номер страницы"  # the reason an artefact line is given
+
+
 def is_page_number(text: str) -> bool:
-    """A lone page number (or two, «3 2») left between rows by a page break."""
+    """A lone page number (or two, «3 2»; «<b>3</b>» once cleaned) left by a page break."""
     return bool(_PAGE_NUMBER.match(text))
+
+
+def page_numbers(text: str) -> list[int]:
+    """The numbers in a page-number line («3 2» → [3, 2])."""
+    return [int(number) for number in re.findall(r"\d{1,3}", text)]
 
 
 def join_fragments(first: str, second: str) -> str:
@@ -64,3 +82,24 @@ def join_fragments(first: str, second: str) -> str:
 def single_line(text: str) -> str:
     """The text on one line (for titles and headings)."""
     return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+_WORD_END = re.compile(r"([А-Яа-яЁё]+)$")
+_WORD_START = re.compile(r"^([а-яё]+)")
+_MORPHOLOGY: list[Any] = []  # pymorphy3's analyser, made when first needed
+
+
+def broken_word(before: str, after: str) -> bool:
+    """The last word of ``before`` and the first of ``after`` are one word that a layout
+    broke without a hyphen (a word too long for its column, a page break): together they
+    are a Russian word, apart one of them is not («Ежекварталь» + «но»)."""
+    end, start = _WORD_END.search(before), _WORD_START.match(after)
+    if end is None or start is None:
+        return False
+    if not _MORPHOLOGY:
+        import pymorphy3
+
+        _MORPHOLOGY.append(pymorphy3.MorphAnalyzer())
+    known = _MORPHOLOGY[0].word_is_known
+    head, tail = end.group(1).lower(), start.group(1)
+    return not (known(head) and known(tail)) and bool(known(head + tail))

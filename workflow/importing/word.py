@@ -124,7 +124,8 @@ class _DocumentReader:
             grid_before = before.find(GRID_BEFORE)
             if grid_before is not None:
                 cells.extend([""] * self._grid_value(grid_before, "w:gridBefore", 0, "0"))
-        for tc in tr.findall(TC):
+        tcs = tr.findall(TC)
+        for tc in tcs:
             span = self._span(tc)
             if _is_vmerge_continue(tc):
                 col = len(cells)
@@ -140,7 +141,9 @@ class _DocumentReader:
             cells.extend([text] + [""] * (span - 1))
         cells = self.tally.row(cells, self.line)
         self.previous_row = cells
-        self.items.append(Item(line=self.line, cells=cells, table=self.table_index))
+        # one cell merged across the row: how Word draws a section title
+        wide = len(tcs) == 1 and len(cells) > 1
+        self.items.append(Item(line=self.line, cells=cells, table=self.table_index, wide=wide))
 
     def _span(self, tc: Element) -> int:
         props = tc.find(TC_PR)
