@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test lint bench clean chromium
+.PHONY: demo test lint bench clean chromium office
 
 $(BIN)/.installed: pyproject.toml
 	@echo "make: создаю окружение $(VENV) и устанавливаю karta с зависимостями (1–3 мин.)…"
@@ -25,7 +25,14 @@ chromium:
 	  (apt-get update -qq && apt-get install -y -qq chromium fonts-liberation) >/dev/null \
 	  || echo "make: could not install Chromium; the browser tests will be skipped (and fail in CI)"; }
 
-test: $(BIN)/.installed chromium
+# .doc, .odt and .rtf roadmaps are read through LibreOffice; its tests must run in CI too.
+office:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "make: LibreOffice not found: installing libreoffice-writer with apt-get for the .doc/.odt/.rtf tests (a few minutes)"; \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer fonts-liberation) >/dev/null \
+	  || echo "make: could not install LibreOffice; its tests will be skipped (and fail in CI)"; }
+
+test: $(BIN)/.installed chromium office
 	@echo "make: проверка стиля (ruff)…"
 	$(BIN)/ruff check .
 	@echo "make: проверка типов (mypy)…"

@@ -1,6 +1,6 @@
 """.doc, .odt and .rtf through LibreOffice; the .pdf LibreOffice prints of a .docx.
 
-Tests that need LibreOffice skip when it is absent and pass when it is present; the message
+Tests that need LibreOffice skip when it is absent (and fail in CI); the message
 a clerk gets without it is tested by hiding it from PATH.
 """
 
@@ -12,13 +12,16 @@ from pathlib import Path
 import pytest
 
 from tests.line_accounting import assert_accounted
-from tests.office import OFFICE, convert_all
+from tests.office import convert_all, require_office
 from tests.roadmap_generator import make_truth, mismatches, render
 from workflow.errors import RoadmapFormatError, RoadmapLimitExceeded
 from workflow.importing import limits, read_roadmap
 from workflow.importing.package import OLE_SIGNATURE
 
-needs_office = pytest.mark.skipif(OFFICE is None, reason="LibreOffice (soffice) not installed")
+
+@pytest.fixture
+def needs_office() -> None:
+    require_office()
 
 
 @pytest.mark.parametrize("suffix", [".doc", ".odt", ".rtf"])
@@ -39,8 +42,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[
     """Generated roadmaps as .docx, and LibreOffice's .doc, .odt, .rtf and .pdf of them
     (one run of LibreOffice per format). Reading a .doc, .odt or .rtf starts LibreOffice
     again (2-3 s), so those get three roadmaps, the .pdf eight."""
-    if OFFICE is None:
-        pytest.skip("LibreOffice (soffice) not installed")
+    require_office()
     folder = tmp_path_factory.mktemp("office")
     made = []
     for seed in range(8):
@@ -57,7 +59,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[
     return result
 
 
-@needs_office
+@pytest.mark.usefixtures("needs_office")
 @pytest.mark.parametrize("suffix", [".doc", ".odt", ".rtf", ".pdf"])
 def test_generated_roadmaps_through_libreoffice(
         converted: dict[str, list[tuple[Path, object]]], suffix: str) -> None:
@@ -68,7 +70,7 @@ def test_generated_roadmaps_through_libreoffice(
         assert draft.source_name == path.name and draft.source == path.read_bytes()
 
 
-@needs_office
+@pytest.mark.usefixtures("needs_office")
 def test_a_conversion_that_outlasts_its_budget(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "slow.rtf"
@@ -81,7 +83,7 @@ def test_a_conversion_that_outlasts_its_budget(tmp_path: Path,
                                 "слишком велик или повреждён")
 
 
-@needs_office
+@pytest.mark.usefixtures("needs_office")
 def test_a_file_libreoffice_cannot_read(tmp_path: Path) -> None:
     path = tmp_path / "garbage.doc"
     path.write_bytes(OLE_SIGNATURE + bytes(range(256)) * 8)
@@ -91,7 +93,7 @@ def test_a_file_libreoffice_cannot_read(tmp_path: Path) -> None:
     assert "\n" not in str(error.value)
 
 
-@needs_office
+@pytest.mark.usefixtures("needs_office")
 def test_rows_broken_by_page_breaks_in_a_libreoffice_pdf(tmp_path: Path) -> None:
     """Long rows that Word and LibreOffice let break across pages: in the PDF each such row
     is two rows on two pages, with the page's number and the header between."""
