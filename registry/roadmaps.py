@@ -167,9 +167,11 @@ def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path, data
             executors=json.dumps(draft_activity.executors, ensure_ascii=False),
             planned_result=draft_activity.planned_result, position=draft_activity.position,
         )
-        session.add(activity)
-        session.flush()
         activities.append(activity)
+    session.add_all(activities)
+    session.flush()  # one batched INSERT … RETURNING gives every activity its id
+    for draft_activity, activity in zip(draft.activities, activities, strict=True):
+        schedule = draft_activity.schedule
         if schedule.flagged:
             flagged.append(f"{activity_ref(roadmap.id, activity.code)}: «{activity.deadline_text}»"
                            f" — {schedule.problem}")

@@ -134,9 +134,12 @@ def _meaning(session: Session, name: str) -> tuple[int | None, str]:
 def link_activities(session: Session, activities: list[tuple[int, list[str]]]) -> list[Touch]:
     """Link the executors of activities (id, names) to units; the rows made, as touches."""
     rows = []
+    meanings: dict[str, tuple[int | None, str]] = {}  # a roadmap names few bodies, often
     for activity_id, names in activities:
         for name in dict.fromkeys(n for n in names if n.strip()):
-            unit_id, group = _meaning(session, name)
+            if name not in meanings:
+                meanings[name] = _meaning(session, name)
+            unit_id, group = meanings[name]
             rows.append({"activity_id": activity_id, "name": name, "unit_id": unit_id,
                          "unit_group": group, "last_event": 0})
     if not rows:

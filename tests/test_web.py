@@ -303,3 +303,36 @@ def test_json_free_pages_show_dates_in_russian(site: Any) -> None:
     page = Browser(site, "clerk").get("/documents")
     assert re.search(r"\d{4}-\d{2}-\d{2}", page.text) is None or \
         json.dumps(date.today().isoformat()) not in page.text
+
+
+def test_a_pdf_roadmap_is_previewed_with_every_line_accounted(site: Any, db: Database,
+                                                              tmp_path: Any) -> None:
+    from registry.roadmaps import preview_import
+    from tests.pdf_writer import PdfTable
+
+    table = PdfTable([1.2, 6.0, 3.2, 3.6, 4.2], running="Дорожная карта МСОКО")
+    table.text("Дорожная карта по развитию МСОКО на 2021-2023 годы")
+    table.row(["№ п/п", "Мероприятие", "Сроки", "Ответственные", "Планируемый результат"])
+    for number in range(1, 41):
+        printed = "1" if number == 13 else str(number)  # a digit lost in the source
+        table.row([printed, f"Мониторинг результатов оценочных процедур номер {number}",
+                   "Ежегодно, август", "Управление образования", "Аналитическая справка"])
+    path = tmp_path / "карта.pdf"
+    table.save(path)
+    expected = preview_import(db, path, "clerk")
+    assert expected["lines"]["artefact"] > 0  # the running header of every page
+    clerk = Browser(site, "clerk")
+    page = clerk.client.post("/roadmaps/import", data={"csrf": clerk.csrf},
+                             files={"file": ("карта.pdf", path.read_bytes(), "application/pdf")})
+    assert page.status_code == 200, page.text
+    assert "мероприятий 40" in page.text
+    total = expected["lines"]["total"]
+    assert f"Строк в файле: {total} — " in page.text
+    assert f"мероприятие: {expected['lines']['activity']}" in page.text
+    assert f"артефакт (номер страницы, колонтитул, линия): {expected['lines']['artefact']}" \
+        in page.text
+    repairs = expected["repairs"]
+    assert any(r["kind"] == "code" and r["ref"] == "13" for r in repairs), repairs
+    assert f"Исправлено при чтении ({len(repairs)})" in page.text
+    for repair in repairs:
+        assert repair["text"] in page.text

@@ -21,9 +21,10 @@ from web.security import TEXT_SUFFIXES, Actor, actor, checked_form, database, re
 from workflow.errors import KartaError
 from workflow.importing import Period, parse_period
 from workflow.machine import occurrence_machine, state_label
+from workflow.roadmap import LINE_ROLES
 
 router = APIRouter()
-ROADMAP_TYPES = (".docx", ".xlsx", *TEXT_SUFFIXES)
+ROADMAP_TYPES = (".docx", ".xlsx", ".pdf", ".doc", ".odt", ".rtf", *TEXT_SUFFIXES)
 UPLOAD_SECONDS = 3600
 
 
@@ -101,7 +102,8 @@ async def import_preview(request: Request, form: dict[str, object] = Depends(che
                     preview=None, error=str(error), upload=key if key in _UPLOADS else "",
                     period=text(form, "period", 40), types=", ".join(ROADMAP_TYPES))
     return page(request, "import.html", title="Импорт: проверьте, что будет создано",
-                preview=preview, error="", upload=key, period=text(form, "period", 40),
+                preview=preview, roles=LINE_ROLES, error="", upload=key,
+                period=text(form, "period", 40),
                 school_years=bool(form.get("school_years")),
                 title_override=text(form, "title", 500), types=", ".join(ROADMAP_TYPES))
 
