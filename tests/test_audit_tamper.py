@@ -186,8 +186,23 @@ def test_a_dropped_trigger_is_reported(busy: Database) -> None:
         _sql(busy, "DROP TRIGGER historyevent_no_delete")
         assert "нет защиты «журнал решений (удаление)»" in _problems(busy)
     else:
-        _sql(busy, "ALTER TABLE historyevent DISABLE TRIGGER historyevent_no_truncate")
-        assert "нет защиты «журнал решений (TRUNCATE)»" in _problems(busy)
+        from tests.conftest import _pg_schema_url
+
+        # another karta in another schema of the same database keeps its own triggers:
+        # they must not stand in for this one's
+        urls = _pg_schema_url()
+        neighbour = Database(next(urls), None)
+        try:
+            neighbour.create_schema()
+            _sql(busy, "ALTER TABLE historyevent DISABLE TRIGGER historyevent_no_truncate")
+            _sql(busy, "DROP TRIGGER document_signed_frozen ON document")
+            problems = _problems(busy)
+            assert "нет защиты «журнал решений (TRUNCATE)»" in problems
+            assert "нет защиты «подписанные приказы»" in problems
+        finally:
+            neighbour.dispose()
+            for _ in urls:
+                pass
 
 
 def test_a_clean_busy_database_verifies(busy: Database) -> None:
