@@ -205,7 +205,7 @@ def renderer_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     parts = []
-    for package in ("karta", "docxtpl", "matplotlib"):
+    for package in ("karta", "docxtpl", "pillow"):
         try:
             parts.append(f"{package} {version(package)}")
         except PackageNotFoundError:

@@ -287,7 +287,7 @@ class Document(SQLModel, table=True):
     file_path: str
     file_size: int
     draft_sha256: str = ""
-    renderer: str = ""  # karta (and matplotlib, for charts) versions that made the file
+    renderer: str = ""  # karta (and Pillow, for charts) versions that made the file
     created_at: datetime
     created_by: str
     signed_at: datetime | None = None
