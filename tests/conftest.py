@@ -192,6 +192,14 @@ def replace_stored(db: Database, address: str, data: bytes) -> None:
                                                    "address": normalise_address(address)})
 
 
+def run_sql(db: Database, *statements: str) -> None:
+    """Statements straight on the database, past karta, as an intruder or a careless
+    administrator would run them."""
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+
+
 def remove_stored(db: Database, address: str) -> None:
     from registry.files import FolderStore, normalise_address
 

@@ -19,7 +19,7 @@ from registry.people import add_person, change_roles
 from registry.roadmaps import import_roadmap, list_activities
 from registry.tables import Document
 from registry.verify import verify
-from tests.conftest import ZAOZERSK, Karta, remove_stored, replace_stored
+from tests.conftest import ZAOZERSK, Karta, remove_stored, replace_stored, run_sql
 from tests.docx_structure import structure
 from workflow.errors import KartaError, PermissionDenied
 
@@ -38,19 +38,13 @@ def busy(db: Database, tmp_path: Path) -> Database:
     return db
 
 
-def _sql(db: Database, *statements: str) -> None:
-    with db.engine.begin() as connection:
-        for statement in statements:
-            connection.exec_driver_sql(statement)
-
-
 def _without_log_triggers(db: Database, *statements: str) -> None:
     """Tamper as somebody with direct database access would: drop the guard first."""
     if db.is_sqlite:
-        _sql(db, "DROP TRIGGER historyevent_no_update", "DROP TRIGGER historyevent_no_delete",
+        run_sql(db, "DROP TRIGGER historyevent_no_update", "DROP TRIGGER historyevent_no_delete",
              *statements)
     else:
-        _sql(db, "ALTER TABLE historyevent DISABLE TRIGGER historyevent_append_only",
+        run_sql(db, "ALTER TABLE historyevent DISABLE TRIGGER historyevent_append_only",
              *statements)
 
 
@@ -71,9 +65,9 @@ def test_the_log_refuses_update_and_delete(busy: Database) -> None:
     for statement in ("UPDATE historyevent SET comment = 'подделка' WHERE seq = 3",
                       "DELETE FROM historyevent WHERE seq = 3"):
         with pytest.raises(DBAPIError, match="журнал решений неизменяем"):
-            _sql(busy, statement)
+            run_sql(busy, statement)
     with pytest.raises(DBAPIError, match="подписанный приказ не изменяется"):
-        _sql(busy, "UPDATE document SET number_text = '01-09/999' WHERE id = 1")
+        run_sql(busy, "UPDATE document SET number_text = '01-09/999' WHERE id = 1")
     assert verify(busy, "admin").ok
 
 
@@ -114,7 +108,7 @@ def test_a_document_row_changed_behind_the_log_is_named(busy: Database) -> None:
     with busy.reading() as session:
         draft = session.exec(select(Document).where(Document.status == "draft")).first()
     assert draft is not None
-    _sql(busy, f"UPDATE document SET file_sha256 = '{'0' * 64}' WHERE id = {draft.id}")
+    run_sql(busy, f"UPDATE document SET file_sha256 = '{'0' * 64}' WHERE id = {draft.id}")
     assert f"документ {draft.id} (" in _problem(busy)
     assert "изменена в обход журнала (SHA-256 файла: в базе «0000" in _problem(busy)
 
@@ -275,7 +269,7 @@ def test_a_changed_document_snapshot_is_named(busy: Database) -> None:
     assert report is not None
     forged = report.context.replace("Белокреницкая", "Иванова")
     forged = forged if forged != report.context else report.context.replace("}", ', "x": 1}', 1)
-    _sql(busy, "UPDATE document SET context = '" + forged.replace("'", "''")
+    run_sql(busy, "UPDATE document SET context = '" + forged.replace("'", "''")
          + f"' WHERE id = {report.id}")
     problem = _problem(busy)
     assert problem.startswith(f"документ {report.id} (") and "(данные документа:" in problem

@@ -17,7 +17,7 @@ from registry.occurrences import apply_event
 from registry.orders import sign
 from registry.roadmaps import import_roadmap
 from registry.verify import take_checkpoint, verify
-from tests.conftest import ZAOZERSK
+from tests.conftest import ZAOZERSK, run_sql
 
 
 @pytest.fixture
@@ -30,21 +30,15 @@ def busy(db: Database, tmp_path: Path) -> Database:
     return db
 
 
-def _sql(db: Database, *statements: str) -> None:
-    with db.engine.begin() as connection:
-        for statement in statements:
-            connection.exec_driver_sql(statement)
-
-
 def _unguarded(db: Database, *statements: str) -> None:
     """Drop every guard first, as an intruder with the owner's rights would."""
     if db.is_sqlite:
-        _sql(db, "DROP TRIGGER IF EXISTS historyevent_no_update",
+        run_sql(db, "DROP TRIGGER IF EXISTS historyevent_no_update",
              "DROP TRIGGER IF EXISTS historyevent_no_delete",
              "DROP TRIGGER IF EXISTS document_signed_no_update",
              "DROP TRIGGER IF EXISTS templateversion_frozen", *statements)
     else:
-        _sql(db, "ALTER TABLE historyevent DISABLE TRIGGER USER",
+        run_sql(db, "ALTER TABLE historyevent DISABLE TRIGGER USER",
              "ALTER TABLE document DISABLE TRIGGER USER",
              "ALTER TABLE templateversion DISABLE TRIGGER USER", *statements,
              "ALTER TABLE historyevent ENABLE TRIGGER USER",
@@ -73,8 +67,8 @@ def test_deleting_the_last_events_is_found(busy: Database) -> None:
 def test_truncating_the_log_is_refused_on_postgresql_and_found_anyway(busy: Database) -> None:
     if not busy.is_sqlite:
         with pytest.raises(DBAPIError, match="журнал решений неизменяем"):
-            _sql(busy, "TRUNCATE historyevent CASCADE")
-        _sql(busy, "ALTER TABLE historyevent DISABLE TRIGGER USER",
+            run_sql(busy, "TRUNCATE historyevent CASCADE")
+        run_sql(busy, "ALTER TABLE historyevent DISABLE TRIGGER USER",
              "TRUNCATE historyevent CASCADE", "ALTER TABLE historyevent ENABLE TRIGGER USER")
     else:  # SQLite has no TRUNCATE: DELETE without WHERE is its truncation
         _unguarded(busy, "UPDATE document SET history_event_id = NULL",
@@ -134,7 +128,7 @@ def test_a_forged_checkpoint_file_is_refused(busy: Database, tmp_path: Path) -> 
 
 
 def test_an_edited_occurrence_state_is_named(busy: Database) -> None:
-    _sql(busy, "UPDATE occurrence SET state = 'analysed' WHERE id = (SELECT o.id FROM "
+    run_sql(busy, "UPDATE occurrence SET state = 'analysed' WHERE id = (SELECT o.id FROM "
                "occurrence o JOIN activity a ON a.id = o.activity_id WHERE a.code = '6' AND "
                "o.period = '2021')")
     problems = _problems(busy)
@@ -143,26 +137,26 @@ def test_an_edited_occurrence_state_is_named(busy: Database) -> None:
 
 
 def test_an_edited_role_is_named(busy: Database) -> None:
-    _sql(busy, "UPDATE person SET roles = 'admin,clerk,head' WHERE login = 'clerk'")
+    run_sql(busy, "UPDATE person SET roles = 'admin,clerk,head' WHERE login = 'clerk'")
     assert "пользователь clerk: изменена в обход журнала (роли: в базе «admin,clerk,head», " \
            "по журналу «clerk»)" in _problems(busy)
 
 
 def test_a_password_hash_set_behind_karta_is_named(busy: Database) -> None:
-    _sql(busy, "UPDATE person SET password_hash = 'forged' WHERE login = 'admin'")
+    run_sql(busy, "UPDATE person SET password_hash = 'forged' WHERE login = 'admin'")
     assert "пользователь admin: изменена в обход журнала (пароль:" in _problems(busy)
 
 
 def test_edited_roadmap_rows_are_named(busy: Database) -> None:
-    _sql(busy, "UPDATE activity SET title = 'Другое мероприятие' WHERE code = '3'")
-    _sql(busy, "UPDATE roadmap SET last_year = 2030")
+    run_sql(busy, "UPDATE activity SET title = 'Другое мероприятие' WHERE code = '3'")
+    run_sql(busy, "UPDATE roadmap SET last_year = 2030")
     problems = _problems(busy)
     assert "мероприятие" in problems and "(наименование: в базе «Другое мероприятие»" in problems
     assert "(конец периода: в базе «2030», по журналу «2023»)" in problems
 
 
 def test_added_and_deleted_rows_are_named(busy: Database) -> None:
-    _sql(busy, "INSERT INTO apitoken (person_id, token_hash, label, created_at, revoked, "
+    run_sql(busy, "INSERT INTO apitoken (person_id, token_hash, label, created_at, revoked, "
                "last_event) VALUES (1, 'x', 'чужой', '2026-01-01 00:00:00', false, 0)",
          "DELETE FROM occurrence WHERE id = (SELECT max(id) FROM occurrence)")
     problems = _problems(busy)
@@ -172,7 +166,7 @@ def test_added_and_deleted_rows_are_named(busy: Database) -> None:
 
 def test_a_template_s_bytes_updated_directly_are_found(busy: Database) -> None:
     with pytest.raises(DBAPIError, match="версия шаблона неизменяема"):
-        _sql(busy, "UPDATE templateversion SET content = X'00' WHERE name = 'report'"
+        run_sql(busy, "UPDATE templateversion SET content = X'00' WHERE name = 'report'"
              if busy.is_sqlite else
              "UPDATE templateversion SET content = '\\x00'::bytea WHERE name = 'report'")
     _unguarded(busy, "UPDATE templateversion SET content = X'504B0304' WHERE name = 'report'"
@@ -183,7 +177,7 @@ def test_a_template_s_bytes_updated_directly_are_found(busy: Database) -> None:
 
 def test_a_dropped_trigger_is_reported(busy: Database) -> None:
     if busy.is_sqlite:
-        _sql(busy, "DROP TRIGGER historyevent_no_delete")
+        run_sql(busy, "DROP TRIGGER historyevent_no_delete")
         assert "нет защиты «журнал решений (удаление)»" in _problems(busy)
     else:
         from tests.conftest import _pg_schema_url
@@ -194,8 +188,8 @@ def test_a_dropped_trigger_is_reported(busy: Database) -> None:
         neighbour = Database(next(urls), None)
         try:
             neighbour.create_schema()
-            _sql(busy, "ALTER TABLE historyevent DISABLE TRIGGER historyevent_no_truncate")
-            _sql(busy, "DROP TRIGGER document_signed_frozen ON document")
+            run_sql(busy, "ALTER TABLE historyevent DISABLE TRIGGER historyevent_no_truncate")
+            run_sql(busy, "DROP TRIGGER document_signed_frozen ON document")
             problems = _problems(busy)
             assert "нет защиты «журнал решений (TRUNCATE)»" in problems
             assert "нет защиты «подписанные приказы»" in problems
@@ -253,7 +247,7 @@ def test_the_application_role_cannot_truncate_alter_or_rewrite_the_log(db: Datab
 
     role = f"karta_app_{uuid.uuid4().hex[:8]}"
     schema = db.url.split("search_path%3D")[1]
-    _sql(db, f"CREATE ROLE {role} NOLOGIN")
+    run_sql(db, f"CREATE ROLE {role} NOLOGIN")
     try:
         grant_app_role(db, role, schema)
         # the test schema's URL already passes «options=-csearch_path=…»: add the role
@@ -268,9 +262,9 @@ def test_the_application_role_cannot_truncate_alter_or_rewrite_the_log(db: Datab
                               "ALTER TABLE historyevent DISABLE TRIGGER USER",
                               "DROP TRIGGER historyevent_no_truncate ON historyevent"):
                 with pytest.raises(DBAPIError, match="permission denied|must be owner"):
-                    _sql(app, statement)
+                    run_sql(app, statement)
         finally:
             app.dispose()
         assert verify(db, "admin").warnings  # the owner itself is warned about
     finally:
-        _sql(db, f"DROP OWNED BY {role}", f"DROP ROLE {role}")
+        run_sql(db, f"DROP OWNED BY {role}", f"DROP ROLE {role}")
