@@ -155,37 +155,41 @@ def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path, data
     shift = organisation(session).due_shift
     rows: list[dict[str, object]] = []
     flagged: list[str] = []
-    activities: list[Activity] = []
-    for draft_activity in draft.activities:
-        schedule = draft_activity.schedule
-        activity = Activity(
-            roadmap_id=roadmap.id,
-            section_id=section_ids.get(draft_activity.section_code or ""),
-            code=draft_activity.code, title=draft_activity.title,
-            deadline_text=draft_activity.deadline_text, deadline_kind=schedule.kind,
-            deadline_flagged=schedule.flagged, executors_text=draft_activity.executors_text,
-            executors=json.dumps(draft_activity.executors, ensure_ascii=False),
-            planned_result=draft_activity.planned_result, position=draft_activity.position,
-        )
-        activities.append(activity)
-    session.add_all(activities)
-    session.flush()  # one batched INSERT … RETURNING gives every activity its id
-    for draft_activity, activity in zip(draft.activities, activities, strict=True):
+    # plain rows in one batched INSERT … RETURNING (ids in the rows' order): a roadmap of
+    # 100,000 rows would spend seconds building and flushing model objects
+    records = [{
+        "roadmap_id": roadmap.id,
+        "section_id": section_ids.get(draft_activity.section_code or ""),
+        "code": draft_activity.code, "title": draft_activity.title,
+        "deadline_text": draft_activity.deadline_text,
+        "deadline_kind": draft_activity.schedule.kind,
+        "deadline_flagged": draft_activity.schedule.flagged,
+        "executors_text": draft_activity.executors_text,
+        "executors": json.dumps(draft_activity.executors, ensure_ascii=False),
+        "planned_result": draft_activity.planned_result, "position": draft_activity.position,
+    } for draft_activity in draft.activities]
+    ids: list[int] = []
+    if records:
+        ids = list(session.execute(
+            insert(Activity).returning(col(Activity.id), sort_by_parameter_order=True),
+            records).scalars())
+    for draft_activity, activity_id in zip(draft.activities, ids, strict=True):
         schedule = draft_activity.schedule
         if schedule.flagged:
-            flagged.append(f"{activity_ref(roadmap.id, activity.code)}: «{activity.deadline_text}»"
-                           f" — {schedule.problem}")
+            flagged.append(f"{activity_ref(roadmap.id, draft_activity.code)}: "
+                           f"«{draft_activity.deadline_text}» — {schedule.problem}")
         specs = expand(schedule, draft.first_year, draft.last_year, draft.school_years)
-        rows.extend(occurrence_rows(activity, specs, shift))
+        rows.extend(occurrence_rows(activity_id, specs, shift))
     if rows:
         session.execute(insert(Occurrence), rows)
-    activity_ids = [(a.id or 0, json.loads(a.executors)) for a in activities]
+    activity_ids = [(activity_id, draft_activity.executors)
+                    for activity_id, draft_activity in zip(ids, draft.activities, strict=True)]
     touches: list[Touch] = [("roadmap", roadmap.id)]
     touches += [("section", section_id) for section_id in section_ids.values()]
     touches += [("activity", activity_id) for activity_id, _ in activity_ids]
     touches += [("occurrence", occurrence_id or 0) for occurrence_id in session.exec(
-        select(Occurrence.id).where(col(Occurrence.activity_id).in_(
-            [activity_id for activity_id, _ in activity_ids])))]
+        select(Occurrence.id).join(Activity, col(Activity.id) == Occurrence.activity_id)
+        .where(col(Activity.roadmap_id) == roadmap.id))]
     touches += link_activities(session, activity_ids)
     source = db.store.put(data, "sources", path.suffix, draft.source_name, session=session)
     summary = (f"импорт «{draft.source_name}»: разделов {len(draft.sections)}, "

@@ -30,11 +30,12 @@ OPEN_STATES = ("planned", "in_progress")
 PERIOD_LABEL = re.compile(r"^(?:\d{4}(?:-Q[1-4]|-\d{2}|/\d{2}|-\d{4})?|\d{4}-\d{2}-\d{2})$")
 
 
-def occurrence_rows(activity: Activity, specs: list[OccurrenceSpec],
+def occurrence_rows(activity_id: int | None, specs: list[OccurrenceSpec],
                     shift: str) -> list[dict[str, Any]]:
-    """Rows for new occurrences, due dates moved off days off by the organisation's rule."""
+    """Rows for an activity's new occurrences, due dates moved off days off by the
+    organisation's rule."""
     initial = occurrence_machine().initial
-    return [{"activity_id": activity.id, "period": spec.period, "period_start": spec.start,
+    return [{"activity_id": activity_id, "period": spec.period, "period_start": spec.start,
              "due": shift_due(spec.due, shift), "due_nominal": spec.due, "state": initial,
              "version": 1} for spec in specs]
 
@@ -77,7 +78,7 @@ def reexpand(session: Session, activity: Activity, roadmap: Roadmap,
     result = Reexpansion([], [], [], [])
     new = [spec for label, spec in specs.items() if label not in existing]
     if new:
-        session.execute(insert(Occurrence), occurrence_rows(activity, new, org.due_shift))
+        session.execute(insert(Occurrence), occurrence_rows(activity.id, new, org.due_shift))
         result.added = [occurrence_ref(roadmap.id or 0, activity.code, s.period) for s in new]
         result.changed_ids += [i or 0 for i in session.exec(select(Occurrence.id).where(
             Occurrence.activity_id == activity.id,

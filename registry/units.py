@@ -144,10 +144,8 @@ def link_activities(session: Session, activities: list[tuple[int, list[str]]]) -
                          "unit_group": group, "last_event": 0})
     if not rows:
         return []
-    session.execute(insert(ActivityUnit), rows)
-    ids = session.exec(select(ActivityUnit.id).where(
-        col(ActivityUnit.activity_id).in_([a for a, _ in activities])))
-    return [("activity_unit", row_id or 0) for row_id in ids]
+    ids = session.execute(insert(ActivityUnit).returning(col(ActivityUnit.id)), rows).scalars()
+    return [("activity_unit", row_id) for row_id in ids]
 
 
 def may_report(session: Session, person: Person, activity: Activity) -> bool:

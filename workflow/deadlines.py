@@ -19,6 +19,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 MONTH_STEMS: tuple[tuple[str, int], ...] = (
     ("январ", 1), ("феврал", 2), ("март", 3), ("апрел", 4), ("ма", 5), ("июн", 6),
@@ -160,6 +161,7 @@ def _window_of(token: re.Match[str]) -> Window:
 _WINDOW_TOKENS = ("daymonth", "quarter", "half", "month")
 
 
+@lru_cache(maxsize=4096)  # a roadmap repeats few phrases; the schedule is immutable
 def read_deadline(phrase: str) -> DeadlineSchedule:
     """Read a «Сроки» phrase; never raises, flags what it cannot read with the reason."""
     text = normalise_phrase(phrase)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from workflow.importing.text import clean, single_line
 
@@ -27,6 +28,7 @@ _OTHER_HEADER_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def _normalise(cell: str) -> str:
     text = single_line(clean(cell)).lower().replace("ё", "е")
     return re.sub(r"\s+", " ", text).strip(" :.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 _EMPHASIS = re.compile(r"^\s*(?:\*\*|__|<b>|<i>|<strong>|<em>)(?P<body>.*?)"
@@ -31,6 +32,7 @@ def is_emphasised(text: str) -> bool:
     return bool(text.strip()) and bool(_EMPHASIS.match(text))
 
 
+@lru_cache(maxsize=1 << 16)  # rows ask for the same cell's clean text many times
 def clean(text: str) -> str:
     """Strip markup leftovers and normalise spacing, keeping line breaks between items."""
     text = _FOOTNOTE_SUP.sub("", text)
@@ -79,6 +81,7 @@ def join_fragments(first: str, second: str) -> str:
     return f"{first} {second}" if continues else f"{first}\n{second}"
 
 
+@lru_cache(maxsize=1 << 16)
 def single_line(text: str) -> str:
     """The text on one line (for titles and headings)."""
     return re.sub(r"\s*\n\s*", " ", text).strip()
