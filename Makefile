@@ -45,6 +45,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_documents.py
 	$(BIN)/python bench/bench_audit.py
 	$(BIN)/python bench/bench_writers.py
+	$(BIN)/python bench/bench_listings.py
+	$(BIN)/python bench/bench_web.py
 
 clean:
 	rm -rf $(VENV) karta-demo .pytest_cache .hypothesis

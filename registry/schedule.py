@@ -309,12 +309,12 @@ def page_agenda(db: Database, login: str | None, as_of: date, days: int, page: i
 
 
 def overdue(db: Database, login: str | None, as_of: date,
-            roadmap_id: int | None = None) -> list[DueItem]:
-    """Open occurrences whose due date has passed."""
+            roadmap_id: int | None = None, limit: int | None = None) -> list[DueItem]:
+    """Open occurrences whose due date has passed (the first ``limit`` of them)."""
     with db.reading() as session:
         person = acting_person(session, login)
         return open_items(session, as_of, roadmap_id, as_of - timedelta(days=1),
-                          activity_scope(session, person))
+                          activity_scope(session, person), limit=limit)
 
 
 def agenda(db: Database, login: str | None, as_of: date, days: int,

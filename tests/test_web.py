@@ -336,3 +336,24 @@ def test_a_pdf_roadmap_is_previewed_with_every_line_accounted(site: Any, db: Dat
     assert f"Исправлено при чтении ({len(repairs)})" in page.text
     for repair in repairs:
         assert repair["text"] in page.text
+
+
+def test_the_deadlines_page_comes_in_pages_with_the_counts_first(
+        site: Any, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry.schedule import page_agenda
+
+    monkeypatch.setattr("web.schedule_pages.AGENDA_PAGE", 10)
+    expected = page_agenda(db, "clerk", date.today(), 14, 1, size=10)
+    assert expected["pages"] > 1, "the test roadmap has more than 10 open occurrences"
+    clerk = Browser(site, "clerk")
+    first = clerk.get("/deadlines")
+    assert f"Просрочено <span class=\"badge\">{expected['overdue']}</span>" in first.text
+    assert f"Страница 1 из {expected['pages']}" in first.text
+    second = clerk.get("/deadlines?page_number=2")
+    assert f"Страница 2 из {expected['pages']}" in second.text
+    rows = re.compile(r'href="/o/([^"]+)"')
+    later = page_agenda(db, "clerk", date.today(), 14, 2, size=10)
+    assert {item.ref for items in later["groups"].values() for item in items} <= \
+        set(rows.findall(second.text))
+    beyond = clerk.get("/deadlines?page_number=999")
+    assert f"Страница {expected['pages']} из {expected['pages']}" in beyond.text

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from registry.accounts import issue_calendar_token, person_for_calendar, revoke_calendar_token
-from registry.schedule import agenda, calendar_ics, overdue
+from registry.schedule import calendar_ics, overdue, page_agenda
 from web.app import page
 from web.security import Actor, actor, checked_form, database
 
@@ -17,20 +17,25 @@ DAYS = (7, 14, 30, 90)
 
 
 @router.get("/deadlines")
-def deadlines(request: Request, who: Actor = Depends(actor), days: int = 14) -> Response:
-    return _page(request, who, days)
+def deadlines(request: Request, who: Actor = Depends(actor), days: int = 14,
+              page_number: int = 1) -> Response:
+    return _page(request, who, days, page_number=page_number)
+
+
+LATE_SHOWN = 200  # the overdue list's first rows; the counts say how many there are
+AGENDA_PAGE = 100  # occurrences on a page of the agenda
 
 
 def _page(request: Request, who: Actor, days: int, calendar_url: str = "",
-          note: str = "") -> Response:
+          note: str = "", page_number: int = 1) -> Response:
     days = days if days in DAYS else 14
     today = date.today()
     db = database(request)
-    groups = agenda(db, who.login, today, days)
-    late = overdue(db, who.login, today)
-    return page(request, "deadlines.html", title="Сроки", groups=groups, late=late[:200],
-                late_total=len(late), days=days, choices=DAYS, today=today,
-                calendar_url=calendar_url, note=note)
+    found = page_agenda(db, who.login, today, days, page_number, size=AGENDA_PAGE)
+    late = overdue(db, who.login, today, limit=LATE_SHOWN)
+    return page(request, "deadlines.html", title="Сроки", groups=found["groups"],
+                found=found, size=AGENDA_PAGE, late=late, late_total=found["overdue"], days=days,
+                choices=DAYS, today=today, calendar_url=calendar_url, note=note)
 
 
 @router.post("/deadlines/calendar")
