@@ -26,10 +26,12 @@ chromium:
 	  || echo "make: could not install Chromium; the browser tests will be skipped (and fail in CI)"; }
 
 # .doc, .odt and .rtf roadmaps are read through LibreOffice; its tests must run in CI too.
+# PDF batches go through one warm LibreOffice (unoserver), whose server needs LibreOffice's
+# own Python module uno: Debian's python3-uno, for the system's python3.
 office:
-	@command -v soffice >/dev/null 2>&1 || { \
-	  echo "make: LibreOffice not found: installing libreoffice-writer with apt-get for the .doc/.odt/.rtf tests (a few minutes)"; \
-	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer fonts-liberation) >/dev/null \
+	@{ command -v soffice >/dev/null 2>&1 && /usr/bin/python3 -c "import uno" >/dev/null 2>&1; } || { \
+	  echo "make: LibreOffice or its Python module (uno) not found: installing libreoffice-writer and python3-uno with apt-get (a few minutes)"; \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer python3-uno fonts-liberation) >/dev/null \
 	  || echo "make: could not install LibreOffice; its tests will be skipped (and fail in CI)"; }
 
 test: $(BIN)/.installed chromium office
@@ -40,13 +42,15 @@ test: $(BIN)/.installed chromium office
 	@echo "make: тесты (pytest; с PostgreSQL и браузером — несколько минут)…"
 	$(BIN)/pytest
 
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed office
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_documents.py
 	$(BIN)/python bench/bench_audit.py
 	$(BIN)/python bench/bench_writers.py
 	$(BIN)/python bench/bench_listings.py
 	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_pdf.py
+	$(BIN)/python bench/bench_import.py
 
 clean:
 	rm -rf $(VENV) karta-demo .pytest_cache .hypothesis

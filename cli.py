@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from commands import audit, documents, schedule, setup, work
+from commands import audit, documents, drafts, schedule, setup, work
 from commands.common import CONTEXT, KartaGroup, Settings, help_option, remember
 
 # the sections of `karta --help`, in the order of a department's work
@@ -17,7 +17,7 @@ SECTIONS: tuple[tuple[str, tuple[click.Command, ...]], ...] = (
     ("Настройка", (setup.init, setup.upgrade, setup.profile, setup.people, setup.units,
                    setup.token, setup.org, setup.app_role)),
     ("Дорожные карты", (work.import_, work.roadmaps, work.activities, work.show,
-                        documents.approve)),
+                        drafts.basis, documents.approve)),
     ("Исполнение мероприятий", (work.start, work.report, work.return_, work.analyse,
                                 work.cancel, work.history)),
     ("Документы", (documents.sign, documents.documents, documents.journal, documents.plan,

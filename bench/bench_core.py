@@ -83,7 +83,7 @@ def bench_transitions(folder: Path, count: int = 1000) -> tuple[float, float, fl
 
     roadmap = folder / "roadmap100.txt"
     db = Database(f"sqlite:///{folder / 'transitions.db'}", folder / "files")
-    initialise(db, Profile(full_name="Бенчмарк"))
+    initialise(db, Profile(full_name="Бенчмарк"), admin_name="Андреева Светлана Леонидовна")
     rid = import_roadmap(db, roadmap, "admin").roadmap
     refs = [str(o["ref"]) for a in list_activities(db, "admin", rid)
             for o in a["occurrences"]][: count // 2]  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import platform
+import queue
 import sys
 import time
 import uuid
@@ -55,7 +56,8 @@ def _prepare(url: str, folder: Path) -> list[str]:
 
     db = Database(url)
     initialise(db, Profile(full_name="МКУ «Управление образования»", short_name="МКУ «УО»",
-                           head_name="С.Л. Андреева", head_position="Начальник"))
+                           head_name="С.Л. Андреева", head_position="Начальник"),
+                   admin_name="Андреева Светлана Леонидовна")
     roadmap = folder / "roadmap.txt"
     _roadmap_100(roadmap)
     rid = import_roadmap(db, roadmap, "admin").roadmap
@@ -87,9 +89,15 @@ def _run(url: str, groups: list[list[str]]) -> float:
                  for group in groups]
     for process in processes:
         process.start()
-    start.wait()
+    start.wait(timeout=600)  # a writer that fails before the start breaks the barrier
     began = time.perf_counter()
-    done = [results.get() for _ in processes]
+    done = []
+    while len(done) < len(processes):
+        try:
+            done.append(results.get(timeout=1))
+        except queue.Empty:
+            if any(process.exitcode not in (None, 0) for process in processes):
+                raise SystemExit("a writer failed; its traceback is above") from None
     for process in processes:
         process.join()
     return sum(count for count, _ in done) / (max(end for _, end in done) - began)

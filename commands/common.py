@@ -8,6 +8,8 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -351,6 +353,60 @@ def console() -> Any:
     return Console(highlight=False, soft_wrap=False)
 
 
+class ProgressShown:
+    """How far a batch is, for ``progress(done, total)`` callbacks of the service layer: a
+    rich progress bar on stderr when it is a terminal, else a plain line at every tenth
+    (and the last), so that logs and pipes stay readable. The bar starts at the first call:
+    a batch starts its worker processes before that, never with the bar's thread running."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.bar: Any = None
+        self.task: Any = None
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            if self.bar is None:
+                from rich.console import Console
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeElapsedColumn,
+                    TimeRemainingColumn,
+                )
+
+                self.bar = Progress(TextColumn(self.what), BarColumn(), MofNCompleteColumn(),
+                                    TextColumn("прошло"), TimeElapsedColumn(),
+                                    TextColumn("осталось"), TimeRemainingColumn(),
+                                    console=Console(stderr=True), transient=True)
+                self.bar.start()
+                self.task = self.bar.add_task(self.what, total=total)
+            self.bar.update(self.task, completed=done, total=total)
+            return
+        step = max(1, total // 10)
+        if done > self.shown and (done == total or done % step == 0) and done > 0:
+            self.shown = done
+            click.echo(f"{self.what}: {done} из {total}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+@contextmanager
+def progress_shown(what: str) -> Iterator[ProgressShown]:
+    """A ``ProgressShown`` that is closed however the batch ends."""
+    shown = ProgressShown(what)
+    try:
+        yield shown
+    finally:
+        shown.close()
+
+
 
 def parse_date(value: str | None) -> date | None:
     """A date typed by a user: ДД.ММ.ГГГГ or ГГГГ-ММ-ДД; a clear error otherwise."""
@@ -370,7 +426,16 @@ def parse_date(value: str | None) -> date | None:
 
 
 def today() -> date:
+    """The machine's date (where no organisation is involved yet)."""
     return date.today()
+
+
+def office_date() -> date:
+    """Today in the acting person's organisation, by its time zone (not the machine's)."""
+    from registry.people import office_today
+
+    settings = current()
+    return office_today(settings.database(), settings.user)
 
 
 def roadmap_number(value: str | None) -> int | None:

@@ -19,6 +19,7 @@ from commands.common import (
     paging,
     parse_date,
     print_json,
+    progress_shown,
     roadmap_number,
 )
 from documents.russian import screen_date
@@ -26,15 +27,21 @@ from documents.russian import screen_date
 
 @command()
 @click.argument("roadmap", metavar="КАРТА")
+@click.option("--basis", metavar="ТЕКСТ",
+              help="Правовое основание приказа вместо основания дорожной карты (karta basis).")
+@click.option("--point", "points", multiple=True, metavar="ТЕКСТ",
+              help="Дополнительный пункт приказа перед пунктом о контроле (можно несколько "
+                   "раз).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
-def approve(roadmap: str, as_json: bool) -> None:
+def approve(roadmap: str, basis: str | None, points: tuple[str, ...], as_json: bool) -> None:
     """Подготовить проект приказа об утверждении дорожной карты КАРТА (R1) с картой в
     приложении; подписание приказа (karta sign) утверждает карту."""
     from registry.documents import document_as_dict
     from registry.orders import approve_roadmap
 
     settings = current()
-    document = approve_roadmap(settings.database(), settings.user, roadmap)
+    document = approve_roadmap(settings.database(), settings.user, roadmap, basis,
+                               list(points))
     data = document_as_dict(document)
     if as_json:
         print_json(data)
@@ -154,10 +161,15 @@ def documents_show(document_id: int, as_json: bool) -> None:
     from documents.contexts import JOURNALS, kind_label
     from registry.documents import document_as_dict, get_document
     from registry.history import DOCUMENT_STATES
+    from registry.people import acting_person, organisation
 
     settings = current()
-    document = get_document(settings.database(), settings.user, document_id)
-    data: dict[str, Any] = document_as_dict(document)
+    db = settings.database()
+    document = get_document(db, settings.user, document_id)
+    with db.reading() as session:
+        acting_person(session, settings.user)
+        zone = organisation(session).timezone
+    data: dict[str, Any] = document_as_dict(document, zone=None if as_json else zone)
     if as_json:
         data["context"] = json.loads(document.context)
         print_json(data)
@@ -173,6 +185,18 @@ def documents_show(document_id: int, as_json: bool) -> None:
              "date": screen_date(data["date"]), "created_at": screen_date(data["created_at"])}
     for key, label in labels.items():
         click.echo(f"{label}: {shown.get(key) or '—'}")
+    revision = json.loads(document.context).get("revision")
+    if revision:
+        click.echo(f"Правка из файла: {revision['number']} (karta documents revisions "
+                   f"{document_id})")
+    if document.journal == "orders":
+        from registry.visas import route
+
+        visas = route(settings.database(), settings.user, document_id)
+        if visas["visas"]:
+            state = ("нет виз — " + "; ".join(visas["missing"])) if visas["missing"] \
+                else "все визы получены"
+            click.echo(f"Согласование: {state} (karta documents route {document_id})")
 
 
 @documents.command("open")
@@ -182,14 +206,15 @@ def documents_open(document_id: int) -> None:
     import shutil
     import tempfile
 
-    from registry.documents import document_bytes, get_document
+    from registry.documents import get_document
+    from registry.drafts import output_bytes
     from registry.exports import office_name, write_new
     from workflow.errors import KartaError
 
     settings = current()
     db = settings.database()
     document = get_document(db, settings.user, document_id)
-    data = document_bytes(db, document)  # refuses a missing or changed file
+    data = output_bytes(db, settings.user, document)  # refuses a missing or changed file
     path = write_new(Path(tempfile.mkdtemp(prefix="karta-")) / office_name(document), data)
     opener = next((shutil.which(name) for name in ("xdg-open", "open", "start")
                    if shutil.which(name)), None)
@@ -205,26 +230,147 @@ def documents_open(document_id: int) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=Path("."),
               help="Папка для файлов (по умолчанию текущая).")
 @click.option("--force", is_flag=True, help="Заменить файлы с такими же именами.")
-def documents_export(document_id: int, pdf: bool, out: Path, force: bool) -> None:
-    """Выгрузить документ НОМЕР в папку под понятным именем."""
+@click.option("--acquaintance", is_flag=True,
+              help="Добавить последней страницей лист ознакомления с приказом (для "
+                   "подписанного приказа).")
+def documents_export(document_id: int, pdf: bool, out: Path, force: bool,
+                     acquaintance: bool) -> None:
+    """Выгрузить документ НОМЕР в папку под понятным именем (проект — с листом
+    согласования, если он направлялся на визы)."""
     from registry.exports import export
 
     settings = current()
-    for path in export(settings.database(), settings.user, document_id, out, pdf, force):
+    for path in export(settings.database(), settings.user, document_id, out, pdf, force,
+                       acquaintance):
         click.echo(str(path))
+
+
+def _workers(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= 64:
+        raise click.BadParameter(f"«{value}» — нужно число от 1 до 64", ctx, param)
+    return value
+
+
+@documents.command("pdf")
+@click.option("--year", type=int, metavar="ГОД",
+              help="Журнал за год: документы, зарегистрированные в этом году.")
+@click.option("--journal", "journal_name",
+              type=Russian({"orders": "приказов", "notes": "справок", "reports": "отчётов"}),
+              help="Только этот журнал (с --year).")
+@click.option("--roadmap", metavar="КАРТА", help="Документы дорожной карты (1 или R1): "
+                                                  "приказ об утверждении, планы, документы "
+                                                  "исполнений.")
+@click.option("--id", "ids", type=int, multiple=True, metavar="НОМЕР",
+              help="Документ НОМЕР (можно несколько раз).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("."),
+              help="Папка для PDF (по умолчанию текущая).")
+@click.option("--force", is_flag=True, help="Заменить PDF с такими же именами.")
+@click.option("--workers", type=int, callback=_workers, metavar="ЧИСЛО",
+              help="Сколько LibreOffice работают одновременно (по умолчанию — по числу "
+                   "процессоров).")
+@click.option("--per-file", is_flag=True,
+              help="Запускать LibreOffice для каждого файла (медленнее; как karta documents "
+                   "export --pdf).")
+def documents_pdf(year: int | None, journal_name: str | None, roadmap: str | None,
+                  ids: tuple[int, ...], out: Path, force: bool, workers: int | None,
+                  per_file: bool) -> None:
+    """Сделать PDF документов — журнала за год, дорожной карты или выбранных — через
+    LibreOffice, запущенный один раз на всю выгрузку; файлы названы, как их называет
+    делопроизводитель; существующие не заменяются без --force."""
+    from registry.batch import export_pdfs
+    from workflow.errors import KartaError
+
+    settings = current()
+    with progress_shown("PDF") as shown:
+        batch = export_pdfs(settings.database(), settings.user, out, year=year,
+                            journal=journal_name, roadmap=roadmap_number(roadmap), ids=ids,
+                            force=force, workers=workers, warm=not per_file, progress=shown)
+    for path in batch.written:
+        click.echo(str(path))
+    click.echo(f"PDF: {len(batch.written)} за {batch.seconds:.1f} с ({batch.way}).", err=True)
+    if batch.without_file:
+        click.echo("Внесены в журнал без файла, PDF нет: документы "
+                   + ", ".join(map(str, batch.without_file)) + ".", err=True)
+    if batch.failed:
+        raise KartaError(f"не преобразованы в PDF: {len(batch.failed)} — " + "; ".join(
+            f"документ {number}: {reason}" for number, reason in batch.failed[:5]))
+
+
+@documents.command("rerender")
+@click.option("--template", "name", required=True, metavar="ИМЯ",
+              help="Шаблон, активная версия которого сменилась (order_start, plan, …).")
+@click.option("--dry-run", is_flag=True, help="Только показать, что будет пересобрано.")
+@click.option("--workers", type=int, callback=_workers, metavar="ЧИСЛО",
+              help="Сколько процессов отрисовывают одновременно (по умолчанию — по числу "
+                   "процессоров).")
+@click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
+def documents_rerender(name: str, dry_run: bool, workers: int | None, as_json: bool) -> None:
+    """Пересобрать проекты приказов, сделанные не активной (прежней) версией шаблона ИМЯ,
+    по его активной версии: новый файл того же проекта из тех же данных, с записью в журнале
+    решений. Подписанные и зарегистрированные документы не пересобираются: они имеют
+    юридическую силу."""
+    from registry.batch import LEGAL_RECORDS, rerender
+    from workflow.errors import KartaError
+
+    settings = current()
+    with progress_shown("Пересборка") as shown:
+        result = rerender(settings.database(), settings.user, name, dry_run=dry_run,
+                          workers=workers, progress=shown)
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        verb = "будут пересобраны" if dry_run else "пересобраны"
+        if not result.drafts:
+            click.echo(f"Проектов, сделанных прежними версиями шаблона {name}, нет "
+                       f"(активна v{result.version}).")
+        else:
+            click.echo(f"Проекты по шаблону {name} v{result.version}: {verb} "
+                       f"{len(result.drafts) if dry_run else result.done} из "
+                       f"{len(result.drafts)}.")
+            for row in result.drafts:
+                click.echo(f"  документ {row['id']}: {row['title']} ({row['template']} → "
+                           f"v{result.version})")
+        if result.kept:
+            click.echo(f"Не пересобраны: {len(result.kept)} — {LEGAL_RECORDS}.")
+            for row in result.kept:
+                click.echo(f"  документ {row['id']}: {row['title']} (№ {row['number'] or '—'}"
+                           f", {row['template']})")
+    if result.failed:
+        raise KartaError(f"не пересобраны: {len(result.failed)} — " + "; ".join(
+            f"документ {row['id']}: {row['reason']}" for row in result.failed[:5]))
 
 
 @documents.command("correct")
 @click.argument("document_id", metavar="НОМЕР", type=int)
-@click.option("--reason", required=True, help="Что и почему исправляется.")
-def documents_correct(document_id: int, reason: str) -> None:
-    """Подготовить проект приказа, исправляющего подписанный приказ НОМЕР (сам приказ НОМЕР не
-    меняется)."""
+@click.option("--reason", required=True, help="Почему приказ изменяется (отменяется).")
+@click.option("--point", "points", multiple=True, metavar="П=ТЕКСТ",
+              help="Новая редакция пункта П («2=Провести до 01.04.2021.», «2.1=…»); "
+                   "можно несколько раз.")
+@click.option("--add", "added", multiple=True, metavar="ТЕКСТ",
+              help="Дополнить приказ новым пунктом; можно несколько раз.")
+@click.option("--drop", "dropped", multiple=True, metavar="П",
+              help="Исключить пункт П; можно несколько раз.")
+@click.option("--cancel", is_flag=True, help="Признать приказ утратившим силу.")
+def documents_correct(document_id: int, reason: str, points: tuple[str, ...],
+                      added: tuple[str, ...], dropped: tuple[str, ...], cancel: bool) -> None:
+    """Подготовить проект приказа о внесении изменений в подписанный приказ НОМЕР (только
+    изменяемые пункты) или о признании его утратившим силу; сам приказ НОМЕР не меняется."""
+    from documents.amend import Change
     from registry.documents import document_as_dict
     from registry.orders import correct
 
+    changes = []
+    for given in points:
+        number, equals, text = given.partition("=")
+        if not equals:
+            raise click.BadParameter(f"«{given[:40]}»: пишите номер пункта и новую редакцию "
+                                     "через «=»: --point \"2=Новый текст\"",
+                                     param_hint="--point")
+        changes.append(Change("replace", number.strip(), text))
+    changes += [Change("drop", number) for number in dropped]
+    changes += [Change("add", text=text) for text in added]
     settings = current()
-    document = correct(settings.database(), settings.user, document_id, reason)
+    document = correct(settings.database(), settings.user, document_id, reason, changes, cancel)
     echo_document(document_as_dict(document))
     click.echo(f"Подпишите приказ: karta sign {document.id}")
 

@@ -14,6 +14,7 @@ from commands.common import (
     echo_summary,
     emit_table,
     group,
+    office_date,
     page_size,
     paging,
     parse_date,
@@ -138,7 +139,7 @@ def agenda(days: int, executor: str | None, as_of: str | None, limit: int | None
     from workflow.machine import state_label
 
     settings = current()
-    when = parse_date(as_of) or today()
+    when = parse_date(as_of) or office_date()
     found: dict[str, Any]
     if executor:  # a text filter over executors' names: the whole agenda, filtered
         groups = read_agenda(settings.database(), settings.user, when, days, executor)

@@ -4,7 +4,9 @@ the organisation's profile, backups, upgrades, the web server and the demo."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -24,16 +26,33 @@ from commands.common import (
 
 # ----------------------------------------------------------------------------- init, people
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _profile_options(organisation: str) -> Callable[[F], F]:
+    """The options of an organisation's profile, the same for ``init`` and ``org add``."""
+    def decorate(function: F) -> F:
+        for option in reversed([
+            click.option("--org", "full_name", required=True, metavar="НАИМЕНОВАНИЕ",
+                         help=f"Полное наименование {organisation}."),
+            click.option("--short-name", default="",
+                         help="Сокращённое наименование (МКУ «УО …»)."),
+            click.option("--parent", default="",
+                         help="Вышестоящий орган («Администрация … района»)."),
+            click.option("--place", default="",
+                         help="Место составления документов («г. Заозерск»)."),
+            click.option("--head-name", default="", help="Руководитель: «И.О. Фамилия»."),
+            click.option("--head-position", default="", help="Должность руководителя."),
+            click.option("--prefix", "order_prefix", default="01-09/",
+                         help="Индекс журнала приказов (по умолчанию «01-09/»)."),
+        ]):
+            function = option(function)
+        return function
+    return decorate
+
+
 @command()
-@click.option("--org", "full_name", required=True, metavar="НАИМЕНОВАНИЕ",
-              help="Полное наименование организации.")
-@click.option("--short-name", default="", help="Сокращённое наименование (МКУ «УО …»).")
-@click.option("--parent", default="", help="Вышестоящий орган («Администрация … района»).")
-@click.option("--place", default="", help="Место составления документов («г. Заозерск»).")
-@click.option("--head-name", default="", help="Руководитель: «И.О. Фамилия».")
-@click.option("--head-position", default="", help="Должность руководителя.")
-@click.option("--prefix", "order_prefix", default="01-09/", show_default=False,
-              help="Индекс журнала приказов (по умолчанию «01-09/»).")
+@_profile_options("организации")
 @click.option("--tz", "timezone", default="Europe/Moscow",
               help="Часовой пояс для показа времени (по умолчанию Europe/Moscow).")
 @click.option("--due-shift", type=DUE_SHIFTS, default="previous",
@@ -204,18 +223,32 @@ def people_list(as_json: bool) -> None:
 @click.option("--behind-proxy", is_flag=True,
               help="Работа за обратным прокси с HTTPS: адрес клиента из X-Forwarded-For, "
                    "cookie только по HTTPS.")
-def serve(host: str, port: int, behind_proxy: bool) -> None:
+@click.option("--workers", default=1, type=int,
+              help="Сколько фоновых заданий (проверка журнала, импорт) этот процесс "
+                   "выполняет одновременно, с PostgreSQL (по умолчанию 1; 0 — не выполнять: "
+                   "их выполнят другие процессы karta serve той же базы).")
+def serve(host: str, port: int, behind_proxy: bool, workers: int) -> None:
     """Запустить веб-интерфейс: вход по паролю, задачи, дорожные карты, документы, сроки,
     журнал решений, администрирование."""
     import uvicorn
 
     from web.app import create_app
 
+    workers = max(0, min(workers, 16))
     settings = current()
     db = settings.database()
-    app = create_app(db, secure_cookies=behind_proxy, trust_proxy=behind_proxy)
+    if not db.is_sqlite and workers > 0:  # the job queue must be of this karta's version
+        from registry.queue import require_queue_current
+
+        require_queue_current(db)
+    app = create_app(db, secure_cookies=behind_proxy, trust_proxy=behind_proxy,
+                     workers=workers)
     click.echo(f"karta: веб-интерфейс на http://{host}:{port}/ (база {db.safe_url}); "
                "остановить — Ctrl+C")
+    if not db.is_sqlite:
+        click.echo(f"karta: фоновые задания из общей очереди: до {workers} одновременно"
+                   if workers > 0 else "karta: фоновые задания здесь не выполняются "
+                   "(--workers 0): их выполнят другие процессы karta serve")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
                 proxy_headers=behind_proxy, server_header=False)
 
@@ -463,15 +496,7 @@ def org() -> None:
 
 @org.command("add")
 @click.argument("code", metavar="КОД")
-@click.option("--org", "full_name", required=True, metavar="НАИМЕНОВАНИЕ",
-              help="Полное наименование управления (комитета) образования.")
-@click.option("--short-name", default="", help="Сокращённое наименование.")
-@click.option("--parent", default="", help="Вышестоящий орган («Администрация … района»).")
-@click.option("--place", default="", help="Место составления документов («г. Заозерск»).")
-@click.option("--head-name", default="", help="Руководитель: «И.О. Фамилия».")
-@click.option("--head-position", default="", help="Должность руководителя.")
-@click.option("--prefix", "order_prefix", default="01-09/",
-              help="Индекс журнала приказов (по умолчанию «01-09/»).")
+@_profile_options("управления (комитета) образования")
 @click.option("--admin", "admin_login", required=True, metavar="ЛОГИН",
               help="Логин администратора управления.")
 @click.option("--admin-name", required=True, help="ФИО администратора управления.")

@@ -18,13 +18,13 @@ from commands.common import (
     echo_events,
     echo_summary,
     emit_table,
+    office_date,
     page_size,
     paging,
     pairs,
     parse_date,
     print_json,
     roadmap_number,
-    today,
 )
 from documents.russian import screen_date
 
@@ -171,7 +171,7 @@ def activities(roadmap: str | None, status: str | None, overdue: bool, as_of: st
     from workflow.machine import state_label
 
     settings = current()
-    when = (parse_date(as_of) or today()) if overdue else None
+    when = (parse_date(as_of) or office_date()) if overdue else None
     found = page_activities(settings.database(), settings.user, roadmap_number(roadmap),
                             status, when, page, page_size(limit, as_json))
     if as_json:
@@ -262,7 +262,8 @@ def _transition_command(event: str, summary: str, comment_help: str,
             order=options.get("order", False),
             figures=pairs(options.get("figures", ()), "=", "--figure"),
             decisions=list(options.get("decisions", ())),
-            recommendations=pairs(options.get("recommendations", ()), ":", "--recommend"))
+            recommendations=pairs(options.get("recommendations", ()), ":", "--recommend"),
+            basis=options.get("basis"), points=list(options.get("points", ())))
         if as_json:
             print_json(result.as_dict())
             return
@@ -285,12 +286,24 @@ def _transition_command(event: str, summary: str, comment_help: str,
 
 
 
+# what an order made by a transition opens with and adds (karta basis sets the roadmap's)
+ORDER_OPTIONS = [
+    click.option("--basis", metavar="ТЕКСТ",
+                 help="Правовое основание приказа вместо основания дорожной карты: «В "
+                      "соответствии с приказом … от … № … «…»»."),
+    click.option("--point", "points", multiple=True, metavar="ТЕКСТ",
+                 help="Дополнительный пункт приказа перед пунктом о контроле: «Разместить "
+                      "настоящий приказ на официальном сайте …» (можно несколько раз)."),
+]
+
+
 start = _transition_command("start", "Начать исполнение ССЫЛКА (запланировано → выполняется); "
                              "по правилам готовит проект приказа о проведении.",
                     "Комментарий.",
                     [click.option("--order", is_flag=True,
                                   help="Подготовить проект приказа о проведении, даже если "
-                                       "дорожная карта его не называет.")])
+                                       "дорожная карта его не называет."),
+                     *ORDER_OPTIONS])
 report = _transition_command(
     "report", "Представить отчёт по ССЫЛКА (выполняется → отчёт представлен); нужен текст отчёта "
               "или файл. Информация о реализации дорожной карты за год — команда "
@@ -309,7 +322,8 @@ analyse = _transition_command(
                   help="Управленческое решение — пункт приказа об итогах, с инфинитива "
                        "(можно несколько раз)."),
      click.option("--recommend", "recommendations", multiple=True, metavar="АДРЕСАТ: ТЕКСТ",
-                  help="Адресная рекомендация (можно несколько раз).")])
+                  help="Адресная рекомендация (можно несколько раз)."),
+     *ORDER_OPTIONS])
 cancel = _transition_command("cancel", "Отменить исполнение ССЫЛКА; нужна причина.",
                              "Причина отмены.")
 

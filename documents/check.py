@@ -96,29 +96,36 @@ def _revisions(data: bytes) -> list[str]:
     """Tracked changes and comments left in a template: what Word would show is not what
     karta would render, so they are refused, each with its paragraph."""
     archive = zipfile.ZipFile(io.BytesIO(data))
+    parts = {part: archive.read(part).decode("utf-8", "replace")
+             for part in archive.namelist() if TEMPLATED_PART.match(part)}
+    comments = archive.read("word/comments.xml").decode("utf-8", "replace") \
+        if "word/comments.xml" in archive.namelist() else None
+    return review_marks(parts, comments)
+
+
+def review_marks(parts: dict[str, str], comments: str | None,
+                 what: str = "шаблон") -> list[str]:
+    """Tracked changes and comments in the parts of a .docx (its body, headers, footers)
+    and its comments part, each with its paragraph, said for ``what`` is saved («шаблон»,
+    «документ»)."""
     problems: list[str] = []
-    for part in archive.namelist():
-        if not TEMPLATED_PART.match(part):
-            continue
-        xml = archive.read(part).decode("utf-8", "replace")
+    for xml in parts.values():
         for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S):
             text = paragraph_text(re.sub(r"<w:delText[^>]*>", "<w:t>", paragraph))
             if _TRACKED.search(paragraph):
                 problems.append(f"в абзаце «{text}» остались исправления (режим "
                                 "рецензирования): примите или отклоните их в Word "
-                                "(Рецензирование → Принять) и сохраните шаблон")
+                                f"(Рецензирование → Принять) и сохраните {what}")
             if _COMMENT.search(paragraph):
                 problems.append(f"к абзацу «{text}» есть примечание: удалите примечания "
-                                "(Рецензирование → Удалить) и сохраните шаблон")
+                                f"(Рецензирование → Удалить) и сохраните {what}")
         if _TRACKED.search(xml) and not any("исправления" in p for p in problems):
-            problems.append("в шаблоне остались исправления (режим рецензирования): примите "
-                            "или отклоните их в Word и сохраните шаблон")
-    if "word/comments.xml" in archive.namelist() and not any("примечан" in p
-                                                              for p in problems):
-        comments = archive.read("word/comments.xml").decode("utf-8", "replace")
-        if "<w:comment " in comments:
-            problems.append("в шаблоне есть примечания: удалите их (Рецензирование → "
-                            "Удалить) и сохраните шаблон")
+            problems.append(f"в {what}е остались исправления (режим рецензирования): примите "
+                            f"или отклоните их в Word и сохраните {what}")
+    if comments is not None and "<w:comment " in comments and \
+            not any("примечан" in p for p in problems):
+        problems.append(f"в {what}е есть примечания: удалите их (Рецензирование → "
+                        f"Удалить) и сохраните {what}")
     return problems
 
 

@@ -104,6 +104,23 @@ CORRECTS: Schema = {
     "title": "его заголовок", "reason": "причина исправления",
 }
 
+BASIS: Schema = {
+    "text": "правовое основание в начале преамбулы («В соответствии с приказом Министерства "
+            "… от … № … «…»») или пусто",
+    "according": "true, если основание начинается словами «В соответствии с»",
+}
+ORDER: Schema = {
+    "basis": BASIS,
+    "points": ["дополнительный пункт приказа перед пунктом о контроле («Разместить "
+               "настоящий приказ на официальном сайте …»)"],
+}
+AMENDS: Schema = {
+    "number": "номер изменяемого (отменяемого) приказа", "date": "его дата (ISO)",
+    "title": "его заголовок (кавычки внутри — „лапки“)", "reason": "причина изменений",
+    "cancel": "true, если приказ признаётся утратившим силу",
+    "changes": ["изменение словами: «пункт 2 изложить в следующей редакции: «2. …».»"],
+}
+
 COMMON: Schema = {
     "organisation": ORGANISATION,
     "document": DOCUMENT,
@@ -116,15 +133,17 @@ KINDS: dict[str, dict[str, Any]] = {
         "label": "приказ об утверждении дорожной карты (с приложением)",
         "journal": "orders",
         "events": ("approve",),
-        "context": {**COMMON, "corrects": CORRECTS, "roadmap": ROADMAP, "sections": [SECTION],
+        "context": {**COMMON, **ORDER, "corrects": CORRECTS, "roadmap": ROADMAP,
+                    "sections": [SECTION],
                     "activities_count": "число мероприятий"},
     },
     "order_start": {
         "label": "приказ о проведении (об организации) мероприятия",
         "journal": "orders",
         "events": ("start",),
-        "context": {**COMMON, "corrects": CORRECTS, "roadmap": ROADMAP, "activity": ACTIVITY,
-                    "occurrence": OCCURRENCE, "report_due": "срок отчёта (ISO) или пусто"},
+        "context": {**COMMON, **ORDER, "corrects": CORRECTS, "roadmap": ROADMAP,
+                    "activity": ACTIVITY, "occurrence": OCCURRENCE,
+                    "report_due": "срок отчёта (ISO) или пусто"},
     },
     "report": {
         "label": "отчёт об исполнении мероприятия",
@@ -144,8 +163,9 @@ KINDS: dict[str, dict[str, Any]] = {
         "label": "приказ об итогах с управленческими решениями",
         "journal": "orders",
         "events": ("analyse",),
-        "context": {**COMMON, "corrects": CORRECTS, "roadmap": ROADMAP, "activity": ACTIVITY,
-                    "occurrence": OCCURRENCE, "analysis": ANALYSIS, "note": NOTE},
+        "context": {**COMMON, **ORDER, "corrects": CORRECTS, "roadmap": ROADMAP,
+                    "activity": ACTIVITY, "occurrence": OCCURRENCE, "analysis": ANALYSIS,
+                    "note": NOTE},
     },
     "recommendations": {
         "label": "адресные рекомендации",
@@ -161,6 +181,13 @@ KINDS: dict[str, dict[str, Any]] = {
         "context": {**COMMON, "roadmap": ROADMAP, "year": "год плана",
                     "sections": [PLAN_SECTION], "activities_count": "число мероприятий"},
     },
+}
+
+KINDS["order_amend"] = {
+    "label": "приказ о внесении изменений в приказ (о признании приказа утратившим силу)",
+    "journal": "orders",
+    "events": ("correct",),
+    "context": {**COMMON, "amends": AMENDS},
 }
 
 SECTION_TOTALS: Schema = {
@@ -231,6 +258,11 @@ def document_title(kind: str, context: dict[str, Any]) -> str:
     """The title a document of a kind is registered under (and the journal shows)."""
     from documents import russian
 
+    amends = context.get("amends")
+    if amends:
+        what = "О признании утратившим силу приказа" if amends.get("cancel") else \
+            "О внесении изменений в приказ"
+        return f"{what} от {russian.format_date(amends['date'])} № {amends['number']}"
     corrects = context.get("corrects")
     if corrects:
         return (f"О внесении изменений в приказ от {russian.format_date(corrects['date'])} "

@@ -31,7 +31,8 @@ from registry.verify import referenced_files
 from workflow.errors import ConfigurationError, KartaError
 
 FORMAT = "karta-backup-1"
-SKIPPED = {"websession", "storedblob", "alembic_version"}  # sessions end; files go to files/
+# sessions, background jobs and uploads awaiting confirmation are passing; files go to files/
+SKIPPED = {"websession", "storedblob", "alembic_version", "job", "upload"}
 MAX_ENTRY = 2 * 1024 ** 3  # one table or file in a backup
 
 

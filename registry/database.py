@@ -18,6 +18,9 @@ from workflow.errors import ConfigurationError, KartaError, PermissionDenied
 
 DEFAULT_URL = "sqlite:///karta.db"
 LOG_LOCK = 5_270_274  # the advisory lock guarding the log's head on PostgreSQL
+# one per schema: two karta databases in two schemas of one PostgreSQL database (a test
+# run beside another, a staging copy) never wait on each other's log
+LOG_LOCK_SQL = f"SELECT pg_advisory_xact_lock({LOG_LOCK}, hashtext(current_schema()))"
 LOCK_SECONDS = 10  # how long a writer waits for another before giving up with a clear message
 
 _REFUSE_LOG = "журнал решений неизменяем: изменение и удаление записей запрещены"
@@ -143,6 +146,10 @@ class Database:
             with self.engine.begin() as connection:
                 for statement in (SQLITE_TRIGGERS if self.is_sqlite else POSTGRES_TRIGGERS):
                     connection.exec_driver_sql(statement)
+                if not self.is_sqlite:  # the background jobs' queue (registry.queue)
+                    from registry.queue import ensure_queue_schema
+
+                    ensure_queue_schema(connection)
             if self.folder is not None:  # the file is its owner's alone
                 os.chmod(self.url[len("sqlite:///"):], 0o600)
             from registry.schema import stamp_new
@@ -198,8 +205,9 @@ class Database:
                 connection = session.connection()
                 connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_SECONDS}s'")
                 if exclusive:
-                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOG_LOCK})")
+                    connection.exec_driver_sql(LOG_LOCK_SQL)
             yield session
+            self.store.settle()  # the files these records name are durable first
             session.commit()
         except PermissionDenied as denied:
             session.rollback()
@@ -214,6 +222,7 @@ class Database:
             session.rollback()
             raise
         finally:
+            self.store.settle(quiet=True)
             session.close()
 
     def _log_refusal(self, denied: PermissionDenied) -> None:

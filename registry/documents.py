@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date
 from functools import lru_cache
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -32,7 +32,7 @@ from registry.database import Database, utcnow
 from registry.files import StoredFile
 from registry.history import record
 from registry.journals import NumbersTaken, claim_numbers, last_number, number_text
-from registry.people import acting_person, names_of, organisation, roles_of
+from registry.people import acting_person, local_today, names_of, organisation, roles_of
 from registry.tables import (
     Activity,
     Document,
@@ -134,8 +134,17 @@ def occurrence_data(activity: Activity, occurrence: Occurrence) -> dict[str, Any
     }
 
 
-def local_today(org: Organisation) -> date:
-    return datetime.now(ZoneInfo(org.timezone)).date()
+def basis_data(text: str | None) -> dict[str, Any]:
+    """The legal basis an order's preamble opens with, as the template needs it."""
+    cleaned = " ".join((text or "").split()).rstrip(" ,;.")
+    return {"text": russian.upper_first(cleaned) if cleaned else "",
+            "according": cleaned.lower().startswith("в соответствии с")}
+
+
+def added_points(points: list[str] | None) -> list[str]:
+    """Additional points of an order, each a sentence."""
+    return [russian.sentence(" ".join(point.split())) for point in points or []
+            if point.strip()]
 
 
 # ----------------------------------------------------------------------------- drafting
@@ -268,8 +277,10 @@ def prepare(db: Database, preparation: Preparation) -> list[PreparedDocument]:
                 "journal": JOURNALS.get(journal, ""),
             },
         }
-        data = render_document(draft.template, context, _template_loader(db, draft.template))
-        stored = db.store.put(data, "documents", ".docx") if db.files_dir else \
+        from registry.drafts import document_file
+
+        data = document_file(db, draft.template, context, _template_loader(db, draft.template))
+        stored = db.store.put(data, "documents", ".docx", sync_later=True) if db.files_dir else \
             StoredFile("", hashlib.sha256(data).hexdigest(), len(data), "")
         prepared.append(PreparedDocument(draft, year, number, text, context,
                                          context["document"]["title"], data, stored))
@@ -398,8 +409,11 @@ def _condition_holds(condition: str, activity: Activity, details: dict[str, Any]
 
 def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activity: Activity,
                       occurrence: Occurrence, person: Person, report: dict[str, Any] | None,
-                      details: dict[str, Any], order_requested: bool) -> list[DocumentDraft]:
-    """The documents the rules give for a transition (DOMAIN §6), drafted."""
+                      details: dict[str, Any], order_requested: bool,
+                      basis: str | None = None,
+                      points: list[str] | None = None) -> list[DocumentDraft]:
+    """The documents the rules give for a transition (DOMAIN §6), drafted; an order opens
+    with ``basis`` (else its roadmap's) and has ``points`` before the control point."""
     from registry.templates import active_version, rules_for
 
     rules = [rule for rule in rules_for(session, event)
@@ -416,6 +430,8 @@ def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activit
         "today": today.isoformat(), "roadmap": roadmap_data(session, roadmap),
         "activity": activity_data(activity, section, executor_people(session, activity)),
         "occurrence": occurrence_data(activity, occurrence), "corrects": None,
+        "basis": basis_data(basis if basis and basis.strip() else roadmap.basis),
+        "points": added_points(points),
     }
     if event == "start":
         base["report_due"] = occurrence.due.isoformat() if occurrence.due else None
@@ -502,10 +518,14 @@ def report_data(session: Session, occurrence: Occurrence, person: Person,
 
 # ----------------------------------------------------------------------------- reading
 
-def document_as_dict(document: Document, names: dict[str, str] | None = None
-                     ) -> dict[str, Any]:
-    """The JSON shape of a document (with ``names``, who made and signed it by name)."""
+def document_as_dict(document: Document, names: dict[str, str] | None = None,
+                     zone: str | None = None) -> dict[str, Any]:
+    """The JSON shape of a document (with ``names``, who made and signed it by name; with
+    ``zone``, when it was made in the organisation's time, else in UTC)."""
     found = names or {}
+    made = document.created_at
+    if zone:
+        made = (made if made.tzinfo else made.replace(tzinfo=UTC)).astimezone(ZoneInfo(zone))
     return {
         "created_by_name": found.get(document.created_by, document.created_by),
         "signed_by_name": found.get(document.signed_by, document.signed_by) or None,
@@ -517,7 +537,7 @@ def document_as_dict(document: Document, names: dict[str, str] | None = None
         "template_sha256": document.template_sha256,
         "file_sha256": document.file_sha256, "file": document.file_path,
         "created_by": document.created_by, "renderer": document.renderer,
-        "created_at": document.created_at.isoformat(timespec="seconds"),
+        "created_at": made.isoformat(timespec="seconds"),
         "signed_by": document.signed_by or None,
     }
 
@@ -621,7 +641,9 @@ def regenerate(db: Database, login: str | None, document_id: int) -> dict[str, A
             hashlib.sha256(template.content).hexdigest() != template.sha256:
         raise KartaError(f"документ {document_id}: версия шаблона {document.template_name} "
                          f"v{document.template_version} не найдена или изменена")
-    data = render_document(template, json.loads(document.context))
+    from registry.drafts import document_file
+
+    data = document_file(db, template, json.loads(document.context))
     sha = hashlib.sha256(data).hexdigest()
     if sha != document.file_sha256:
         now = renderer_version()

@@ -11,12 +11,13 @@ import tempfile
 from pathlib import Path
 
 from registry.database import Database
-from registry.documents import document_bytes, get_document
+from registry.documents import get_document
 from registry.tables import Document
 from workflow.errors import KartaError
 
 NAME_CHARACTERS = 120  # a file name an office's file server and Windows accept
 _KIND_WORDS = {"order_approve": "Приказ", "order_start": "Приказ", "order_results": "Приказ",
+               "order_amend": "Приказ",
                "report": "Отчёт", "analytic_note": "Аналитическая справка",
                "recommendations": "Рекомендации", "plan": "План",
                "annual_report": "Информация"}
@@ -81,11 +82,14 @@ def output_folder(out: Path) -> Path:
 
 
 def export(db: Database, login: str | None, document_id: int, out: Path,
-           pdf: bool = False, force: bool = False) -> list[Path]:
+           pdf: bool = False, force: bool = False, acquaintance: bool = False) -> list[Path]:
     """Copy a document out under its office name (after checking it is the registered
-    file), and convert it to PDF when asked."""
+    file; a draft with its approval sheet, a signed order with its acquaintance sheet when
+    asked), and convert it to PDF when asked."""
+    from registry.drafts import output_bytes
+
     document = get_document(db, login, document_id)
-    data = document_bytes(db, document)
+    data = output_bytes(db, login, document, acquaintance)
     folder = output_folder(out)
     target = write_new(folder / office_name(document), data, force)
     written = [target]
@@ -95,28 +99,12 @@ def export(db: Database, login: str | None, document_id: int, out: Path,
 
 
 def to_pdf(source: Path, out: Path, force: bool = False) -> Path:
-    """Convert with LibreOffice in a private folder; say clearly when it is not installed."""
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        raise KartaError("для PDF нужен LibreOffice: apt-get install -y libreoffice-writer "
-                         "fonts-liberation")
-    with tempfile.TemporaryDirectory() as work:
-        profile = Path(work) / "profile"
-        copy = Path(work) / "document.docx"
-        shutil.copyfile(source, copy)
-        try:
-            result = subprocess.run(
-                [office, f"-env:UserInstallation=file://{profile}", "--headless",
-                 "--convert-to", "pdf", "--outdir", work, str(copy)],
-                capture_output=True, text=True, timeout=180)
-        except subprocess.TimeoutExpired:
-            raise KartaError(f"LibreOffice не преобразовал {source.name} в PDF за 180 с") \
-                from None
-        made = Path(work) / "document.pdf"
-        if result.returncode != 0 or not made.exists():
-            raise KartaError(f"LibreOffice не смог преобразовать {source.name} в PDF: "
-                             f"{(result.stderr or result.stdout).strip()[:200]}")
-        return write_new(out / f"{source.stem}.pdf", made.read_bytes(), force)
+    """Convert with a LibreOffice started for this file (``documents.office``); say clearly
+    when it is not installed."""
+    from documents.office import soffice_pdf
+
+    pdf = soffice_pdf(source.read_bytes(), source.name)
+    return write_new(out / f"{source.stem}.pdf", pdf, force)
 
 
 def pdf_bytes(data: bytes) -> bytes:

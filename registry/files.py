@@ -13,8 +13,10 @@ import hashlib
 import os
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,7 +94,8 @@ class FileStore:
     where: str = ""
 
     def put(self, data: bytes, kind: str, suffix: str, name: str = "",
-            session: Session | None = None, force: bool = False) -> StoredFile:
+            session: Session | None = None, force: bool = False,
+            sync_later: bool = False) -> StoredFile:
         """Store bytes under their SHA-256; ``force`` rewrites a damaged copy."""
         raise NotImplementedError
 
@@ -112,6 +115,11 @@ class FileStore:
 
     def remove_leftovers(self) -> int:
         return 0
+
+    def settle(self, quiet: bool = False) -> None:
+        """Wait until every file this thread put with ``sync_later`` is on disk under its
+        address (a write transaction calls it before it commits, see
+        ``Database.transaction``); ``quiet`` only waits (after a rollback)."""
 
     def put_file(self, source: Path, kind: str = "attachments",
                  session: Session | None = None) -> StoredFile:
@@ -133,6 +141,7 @@ class FolderStore(FileStore):
     """Files under a folder: written under a temporary name, synced, then renamed."""
 
     def __init__(self, root: Path) -> None:
+        self._local = threading.local()  # files put by this thread, syncing
         self.root = root.resolve()
         self.where = str(self.root)
 
@@ -144,24 +153,53 @@ class FolderStore(FileStore):
         return path
 
     def put(self, data: bytes, kind: str, suffix: str, name: str = "",
-            session: Session | None = None, force: bool = False) -> StoredFile:
+            session: Session | None = None, force: bool = False,
+            sync_later: bool = False) -> StoredFile:
+        """``sync_later``: write now, and sync and rename in the background while the caller
+        goes on to its transaction, which waits for it before committing (``settle``): a
+        record is never committed before its file is durable, and the disk's sync latency
+        overlaps the database work instead of adding to it."""
         sha = hashlib.sha256(data).hexdigest()
         where = address(kind, sha, _suffix(suffix))
         target = self.root / where
         if force or not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+            temporary = ""
             try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temporary, target)
+                    if not sync_later:
+                        handle.flush()
+                        _sync_and_rename(handle.fileno(), temporary, target)
             except OSError as error:
-                Path(temporary).unlink(missing_ok=True)
-                raise KartaError(f"не удалось записать файл в хранилище {self.root}: "
-                                 f"{error.strerror or error}") from None
+                if temporary:
+                    Path(temporary).unlink(missing_ok=True)
+                raise self._failed(error) from None
+            if sync_later:
+                self._pending().append(_SYNCING.submit(_sync_path, temporary, target))
         return StoredFile(shown_name(name or Path(where).name), sha, len(data), where)
+
+    def _pending(self) -> list[Future[None]]:
+        if not hasattr(self._local, "pending"):
+            self._local.pending = []
+        pending: list[Future[None]] = self._local.pending
+        return pending
+
+    def settle(self, quiet: bool = False) -> None:
+        pending = self._pending()
+        errors = [future.exception() for future in pending]
+        pending.clear()
+        for error in errors:
+            if quiet or error is None:
+                continue
+            if isinstance(error, OSError):
+                raise self._failed(error) from None
+            raise error
+
+    def _failed(self, error: OSError) -> KartaError:
+        return KartaError(f"не удалось записать файл в хранилище {self.root}: "
+                          f"{error.strerror or error}")
 
     def read(self, recorded: str) -> bytes:
         return self._path(recorded).read_bytes()
@@ -195,6 +233,35 @@ class FolderStore(FileStore):
         return len(found)
 
 
+_SYNCING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="karta-fsync")
+
+
+def _new_pool_after_fork() -> None:
+    """A forked child (batch rendering) has none of its parent's threads: a pool of its own."""
+    global _SYNCING
+    _SYNCING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="karta-fsync")
+
+
+os.register_at_fork(after_in_child=_new_pool_after_fork)
+
+
+def _sync_and_rename(fd: int, temporary: str, target: Path) -> None:
+    os.fsync(fd)
+    os.replace(temporary, target)
+
+
+def _sync_path(temporary: str, target: Path) -> None:
+    try:
+        fd = os.open(temporary, os.O_RDONLY)
+        try:
+            _sync_and_rename(fd, temporary, target)
+        finally:
+            os.close(fd)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 _BLOBS = StoredBlob.__table__  # type: ignore[attr-defined]
 
 
@@ -206,7 +273,8 @@ class DatabaseStore(FileStore):
         self.where = f"таблица storedblob базы {label}"
 
     def put(self, data: bytes, kind: str, suffix: str, name: str = "",
-            session: Session | None = None, force: bool = False) -> StoredFile:
+            session: Session | None = None, force: bool = False,
+            sync_later: bool = False) -> StoredFile:
         from sqlalchemy.dialects.postgresql import insert as pg_insert
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 

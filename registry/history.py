@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlmodel import Session, col, or_, select
 
-from registry.database import LOG_LOCK, utcnow
+from registry.database import LOG_LOCK_SQL, utcnow
 from registry.files import StoredFile
-from registry.state import Touch, vouch
+from registry.state import Touch, Vouched, vouch
 from registry.tables import HistoryEvent
 
 # where the acting person is: set by a front end for its request («веб, 10.0.0.5»), and
@@ -52,7 +52,8 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
            occurrence_id: int | None = None, from_state: str = "", to_state: str = "",
            comment: str = "", files: list[StoredFile] | None = None,
            details: dict[str, object] | None = None,
-           touches: Iterable[Touch] = ()) -> LoggedEvent:
+           touches: Iterable[Touch] = (), seq: int | None = None,
+           stamp: bool = True, vouched: Mapping[str, Vouched] | None = None) -> LoggedEvent:
     """Append an event to the hash-chained log; it lands with the caller's transaction.
 
     ``touches`` names the state-bearing rows the event changed (call ``record`` after the
@@ -60,15 +61,17 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
     records their digests, so ``audit verify`` can replay the log against the tables.
     The writer holds the log lock (BEGIN IMMEDIATE on SQLite, an advisory lock on
     PostgreSQL, see ``Database.transaction``), so the last event cannot change under us.
+
+    A writer that stamped its rows itself (``stamp=False``: inserted with ``last_event``
+    already set) names the ``seq`` it planned with ``next_seq``; a different one is a bug.
+    ``vouched`` is what ``registry.state.vouch_written`` made of rows written whole with
+    that ``last_event``: recorded beside the touched rows' own.
     """
-    session.flush()
+    last = _log_head(session)
+    planned, seq = seq, (last.seq + 1) if last else 1
+    if planned is not None and planned != seq:
+        raise RuntimeError(f"event {seq} written where {planned} was planned")
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        # the log's head, until this transaction ends: the last event stays last (taken
-        # again by an exclusive transaction, which already holds it: that is free)
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOG_LOCK})")
-    last = connection.execute(_LAST_EVENT).first()
-    seq = (last.seq + 1) if last else 1
     details = dict(details or {})
     if CLIENT.get():
         details["client"] = CLIENT.get()
@@ -76,8 +79,8 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
         # whose decision it is, under the hash (the column beside is for reading by it)
         details["organisation"] = session.info["organisation_id"]
     touched = list(touches)
-    if touched:
-        details["state"] = vouch(connection, touched, seq)
+    if touched or vouched:
+        details["state"] = {**(vouched or {}), **vouch(connection, touched, seq, stamp)}
     values: dict[str, Any] = {
         "seq": seq, "at": utcnow(), "login": login,
         "organisation_id": session.info.get("organisation_id"),
@@ -93,6 +96,23 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
     new_id = connection.execute(_INSERT_EVENT, values).scalar_one()
     assert new_id is not None
     return LoggedEvent(id=new_id, **values)
+
+
+def next_seq(session: Session) -> int:
+    """The ``seq`` the next event of this transaction will have; from here on the log's
+    head is held (PostgreSQL: the advisory lock, until the transaction ends)."""
+    last = _log_head(session)
+    return (last.seq + 1) if last else 1
+
+
+def _log_head(session: Session) -> Any:
+    session.flush()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # the log's head, until this transaction ends: the last event stays last (taken
+        # again by an exclusive transaction, which already holds it: that is free)
+        connection.exec_driver_sql(LOG_LOCK_SQL)
+    return connection.execute(_LAST_EVENT).first()
 
 
 GENESIS = "0" * 64
@@ -160,7 +180,8 @@ def event_as_dict(entry: HistoryEvent, zone: str,
 
 
 EVENT_LABELS = {
-    "init": "создание базы", "import": "импорт дорожной карты", "person_add": "новый пользователь",
+    "init": "создание базы", "import": "импорт дорожной карты",
+    "import_rows": "импорт дорожной карты, записи", "person_add": "новый пользователь",
     "document_draft": "проект документа", "document_register": "документ зарегистрирован",
     "sign": "подписание", "approve_draft": "проект приказа об утверждении",
     "correct_draft": "проект исправляющего приказа", "denied": "отказ в доступе",
@@ -177,6 +198,10 @@ EVENT_LABELS = {
     "calendar_token": "ссылка на календарь", "approve": "утверждение дорожной карты",
     "person_edit": "изменены данные пользователя", "journal_set": "продолжение журнала",
     "document_external": "зарегистрирован приказ, изданный вне karta",
+    "document_rerender": "проект пересобран по новой версии шаблона",
+    "revise": "правка проекта из файла", "visa_route": "проект направлен на визы",
+    "visa_given": "виза", "visa_returned": "проект возвращён с замечаниями",
+    "basis": "основание приказов",
 }
 
 

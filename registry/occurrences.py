@@ -74,7 +74,9 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
                 figures: list[tuple[str, str]] | None = None,
                 decisions: list[str] | None = None,
                 recommendations: list[tuple[str, str]] | None = None,
-                attachments: list[tuple[str, bytes]] | None = None) -> TransitionResult:
+                attachments: list[tuple[str, bytes]] | None = None,
+                basis: str | None = None,
+                points: list[str] | None = None) -> TransitionResult:
     """Fire ``event`` on the occurrence ``ref``.
 
     The occurrence is read and the documents the rules give are drafted and rendered first,
@@ -85,6 +87,10 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
     ``files`` are paths (command line), ``attachments`` names and bytes (web uploads).
     """
     details = _details(event, comment, figures, decisions, recommendations)
+    if basis and basis.strip():  # what the order this transition makes opens with
+        details["basis"] = basis.strip()
+    if points and any(point.strip() for point in points):
+        details["points"] = [point.strip() for point in points if point.strip()]
     incoming = [(path.name, read_limited(path)) for path in files or []]
     incoming += list(attachments or [])
     action = event if event in PERMISSIONS else None
@@ -111,7 +117,7 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
         drafts = transition_drafts(
             session, event=event, roadmap=found.roadmap, activity=found.activity,
             occurrence=occurrence, person=person, report=report, details=details,
-            order_requested=order)
+            order_requested=order, basis=basis, points=points)
         return (found, step, version), drafts
 
     def write(session: Session, state: tuple[Any, ...],

@@ -12,11 +12,13 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from documents import russian
+from documents.amend import Change, amendments, inner_quotes, order_points
 from registry.database import Database, utcnow
 from registry.documents import (
     DocumentDraft,
     PreparedDocument,
     activity_data,
+    document_bytes,
     draft_for,
     file_of,
     local_today,
@@ -30,7 +32,7 @@ from registry.documents import (
     run_with_documents,
     stored_in,
 )
-from registry.history import record
+from registry.history import DOCUMENT_STATES, record
 from registry.people import acting_person, organisation
 from registry.tables import (
     Activity,
@@ -43,13 +45,17 @@ from registry.tables import (
     Section,
     TemplateVersion,
 )
-from registry.templates import active_version, rules_for
+from registry.templates import active_version, install_shipped, rules_for
 from workflow.errors import KartaError, UnknownReference
 from workflow.refs import occurrence_ref, roadmap_ref
 
 
-def approve_roadmap(db: Database, login: str | None, ref: str) -> Document:
-    """Draft the order approving a roadmap, with the roadmap as its appendix."""
+def approve_roadmap(db: Database, login: str | None, ref: str, basis: str | None = None,
+                    points: list[str] | None = None) -> Document:
+    """Draft the order approving a roadmap, with the roadmap as its appendix; its preamble
+    opens with ``basis`` (else the roadmap's), ``points`` come before the control point."""
+    from registry.documents import added_points, basis_data
+
 
     def read(session: Session) -> tuple[Person, list[DocumentDraft]]:
         person = acting_person(session, login, "approve")
@@ -64,6 +70,8 @@ def approve_roadmap(db: Database, login: str | None, ref: str) -> Document:
             "organisation": organisation_data(org), "executor": person_data(person),
             "today": local_today(org).isoformat(), "roadmap": roadmap_data(session, roadmap),
             "corrects": None, **_sections_context(session, roadmap),
+            "basis": basis_data(basis if basis and basis.strip() else roadmap.basis),
+            "points": added_points(points),
         }
         return person, [draft_for("order_approve", active_version(session, rule.template_name),
                                   context, local_today(org), roadmap.id, None)
@@ -153,13 +161,33 @@ def sign(db: Database, login: str | None, document_id: int,
         context.pop("document", None)
         context["organisation"] = {**context["organisation"],
                                    **signatory(org, person, as_position)}
+        # the visas: all given, or signing waits; the sheet is the order's last page
+        from registry.visas import approval_data, require_approved
+
+        require_approved(session, document)
+        context.pop("approval_sheet", None)
+        sheet = approval_data(session, document, org)
+        if sheet is not None:
+            context["approval_sheet"] = sheet
+            last_visa = max((row["date"] for row in sheet["rows"] if row["date"]), default=None)
+            if last_visa is not None and when.isoformat() < last_visa:
+                raise KartaError(f"дата подписания {when:%d.%m.%Y} раньше последней визы "
+                                 f"({russian.format_date(last_visa)}): приказ подписывают после "
+                                 "согласования")
         return document, [DocumentDraft(document.kind, template, context, document.roadmap_id,
                                         document.occurrence_id, status="signed", doc_date=when,
                                         replaces=document.id)]
 
     def write(session: Session, draft: Document, prepared: list[PreparedDocument]) -> Document:
+        from registry.visas import approval_data, require_approved
+
         person = acting_person(session, login, "sign")
         (signed,) = prepared
+        require_approved(session, draft)  # a visa withdrawn or a new round meanwhile
+        if approval_data(session, draft, organisation(session)) != \
+                signed.context.get("approval_sheet"):
+            raise KartaError(f"лист согласования проекта {document_id} изменился во время "
+                             "подписания; повторите подписание")
         stored = stored_in(session, db, signed)
         when = signed.draft.doc_date
         assert when is not None
@@ -251,36 +279,60 @@ def _draft_order(session: Session, document_id: int) -> Document:
     return document
 
 
-def correct(db: Database, login: str | None, document_id: int, reason: str) -> Document:
-    """Draft a new order correcting a signed one: the signed order and its number never
+AMEND_TEMPLATE = "order_amend"
+
+
+def _ensure_template(db: Database, login: str | None, name: str) -> None:
+    """A database made by an older karta lacks the template of a newer kind: register the
+    shipped one (logged) before it is first needed."""
+    with db.reading() as session:
+        acting_person(session, login)
+        if session.exec(select(TemplateVersion.id).where(TemplateVersion.name == name)
+                        ).first() is not None:
+            return
+    with db.transaction() as session:
+        person = acting_person(session, login)
+        install_shipped(session, person.login)
+
+
+def correct(db: Database, login: str | None, document_id: int, reason: str,
+            changes: list[Change] | None = None, cancel: bool = False) -> Document:
+    """Draft an amending order for a signed one — only the points that change («пункт 2
+    изложить в следующей редакции: …», «пункт 3 исключить», «дополнить пунктом 5 …») — or,
+    with ``cancel``, the order that declares it void. The signed order and its number never
     change; the new order cites it and, once signed, has a number of its own."""
     if not reason.strip():
-        raise KartaError("укажите причину исправления: --reason «…»")
+        raise KartaError("укажите причину изменений: --reason «…»")
+    if cancel and changes:
+        raise KartaError("приказ либо изменяется, либо признаётся утратившим силу — не то и "
+                         "другое сразу")
+    if not cancel and not changes:
+        raise KartaError("укажите, что меняется в приказе (--point N=«новая редакция», --add, "
+                         "--drop N) или --cancel, чтобы признать его утратившим силу")
+    _ensure_template(db, login, AMEND_TEMPLATE)
 
     def read(session: Session) -> tuple[Document, list[DocumentDraft]]:
-        from documents.contexts import KINDS
-
         person = acting_person(session, login, "correct")
         require_full_name(person)
         original = _own_document(session, document_id)
         if original is None:
             raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
         if original.status != "signed" or original.journal != "orders":
-            raise KartaError(f"исправить можно только подписанный приказ; документ "
-                             f"{document_id} — {original.status}")
-        template = active_version(session, original.template_name)
-        if "corrects" not in KINDS[template.kind]["context"]:
-            raise KartaError(f"шаблон «{template.name}» не умеет ссылаться на исправляемый "
-                             "приказ")
-        context = json.loads(original.context)
-        context.pop("document", None)
+            state = DOCUMENT_STATES.get(original.status, original.status)
+            raise KartaError(f"изменить можно только подписанный приказ; документ "
+                             f"{document_id} — {state}")
+        lines = [] if cancel else amendments(order_points(document_bytes(db, original)),
+                                             changes or [])
+        template = active_version(session, AMEND_TEMPLATE)
         org = organisation(session)
-        context.update({
-            "executor": person_data(person), "today": local_today(org).isoformat(),
-            "corrects": {"number": original.number_text,
-                         "date": original.doc_date.isoformat() if original.doc_date else None,
-                         "title": original.title, "reason": reason.strip()},
-        })
+        context = {
+            "organisation": organisation_data(org), "executor": person_data(person),
+            "today": local_today(org).isoformat(),
+            "amends": {"number": original.number_text,
+                       "date": original.doc_date.isoformat() if original.doc_date else None,
+                       "title": inner_quotes(original.title), "reason": reason.strip(),
+                       "cancel": cancel, "changes": lines},
+        }
         return original, [draft_for(template.kind, template, context, local_today(org),
                                     original.roadmap_id, original.occurrence_id)]
 
@@ -289,7 +341,9 @@ def correct(db: Database, login: str | None, document_id: int, reason: str) -> D
         person = acting_person(session, login, "correct")
         entry = record(session, login=person.login, object_ref=f"документ {original.id}",
                        event="correct_draft", roadmap_id=original.roadmap_id,
-                       occurrence_id=original.occurrence_id, comment=reason.strip())
+                       occurrence_id=original.occurrence_id, comment=reason.strip(),
+                       details={"cancel": cancel,
+                                "changes": prepared[0].context["amends"]["changes"]})
         return register(session, db, prepared[0], person, entry.id)
 
     return run_with_documents(db, read, write)

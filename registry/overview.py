@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from documents import russian
 from registry.database import Database
-from registry.people import acting_person, names_of, organisation, roles_of
+from registry.people import acting_person, names_of, organisation, roles_of, today_in
 from registry.scope import activity_scope, roadmap_scope
 from registry.tables import Activity, Document, Occurrence, Roadmap, Section, Unit
 from workflow.errors import PermissionDenied, UnknownReference
@@ -51,7 +52,7 @@ def _item(activity: Activity, occurrence: Occurrence, today: date) -> dict[str, 
 def _occurrences(session: Session, scope: set[int] | None, *conditions: Any,
                  order: Any = None) -> tuple[list[dict[str, Any]], int]:
     """Occurrences matching the conditions within the scope: the first ones and the count."""
-    today = date.today()
+    today = today_in(session)
     query = select(Activity, Occurrence).join(
         Occurrence, col(Occurrence.activity_id) == col(Activity.id)).where(*conditions)
     counting = select(func.count()).select_from(Occurrence).join(
@@ -95,18 +96,34 @@ def my_tasks(db: Database, login: str | None, today: date) -> dict[str, Any]:
             add("waiting", "Ожидают отчёта исполнителей", "начатые мероприятия",
                 col(Occurrence.state) == "in_progress")
         if "head" in roles:
+            from registry.visas import current_round, missing
+
             names = names_of(session)
             add("analyse", "Отчёты на анализ", "проведите анализ или верните на доработку",
                 col(Occurrence.state) == "reported")
+            zone = ZoneInfo(organisation(session).timezone)  # the day it was made, there
             drafts = list(session.exec(select(Document).where(
                 Document.status == "draft", Document.journal == "orders",
                 Document.organisation_id == person.organisation_id)
                 .order_by(col(Document.id))))
             groups.append(TaskGroup(
                 "sign", "Проекты приказов на подпись", "прочитайте и подпишите",
-                [{"document": d.id, "title": d.title, "created": d.created_at.date(),
-                  "created_by": names.get(d.created_by, d.created_by)}
+                [{"document": d.id, "title": d.title,
+                  "created": (d.created_at if d.created_at.tzinfo else d.created_at.replace(
+                      tzinfo=UTC)).astimezone(zone).date(),
+                  "created_by": names.get(d.created_by, d.created_by),
+                  "missing": missing(current_round(session, d.id or 0))}
                  for d in drafts[:LIST_LIMIT]], len(drafts)))
+        from registry.visas import awaiting
+
+        waiting = awaiting(session, person)
+        if waiting:  # whoever a draft was sent to for a visa, whatever their role
+            names = names_of(session)
+            for item in waiting:
+                item["created_by"] = names.get(item["created_by"], item["created_by"])
+            groups.insert(0, TaskGroup("visa", "Проекты на визу",
+                                       "завизируйте или верните с замечаниями",
+                                       waiting[:LIST_LIMIT], len(waiting)))
         if not groups:  # an auditor or an administrator: the organisation at a glance
             add("overdue", "Просрочено по всем дорожным картам", "для сведения",
                 col(Occurrence.state).in_(OPEN), col(Occurrence.due) < today)
@@ -222,7 +239,7 @@ def roadmap_matrix(db: Database, login: str | None, roadmap_id: int, today: date
                      if countable else 0, **group})
     return {
         "id": roadmap_id, "ref": roadmap_ref(roadmap_id), "title": roadmap.title,
-        "period": f"{roadmap.first_year}–{roadmap.last_year}",
+        "period": f"{roadmap.first_year}–{roadmap.last_year}", "basis": roadmap.basis,
         "columns": [(year, column_label(year, roadmap.school_years)) for year in years],
         "groups": groups, "chart": bars, "counts": counts,
         "sections": [{"id": s.id, "heading": s.heading} for s in sections],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -101,6 +102,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "passwd": ("admin",), "unit_add": ("admin", "clerk"), "unit_map": ("clerk", "admin"),
     "upgrade": ("admin",), "backup": ("admin",), "restore": ("admin",),
     "journal": ("clerk", "admin"), "organisation_add": ("admin",),
+    "rerender": ("clerk", "admin"),
+    "revise": ("clerk",), "route": ("clerk",), "basis": ("clerk",),
 }
 
 
@@ -139,6 +142,24 @@ def names_of(session: Session) -> dict[str, str]:
     """Every login with the person's full name, for lists people read."""
     return {login: name or login for login, name in session.exec(
         select(Person.login, Person.full_name))}
+
+
+def local_today(org: Organisation) -> date:
+    """Today where the organisation is (its time zone), not where the server is: an office
+    in Moscow served from a UTC machine starts its day three hours earlier."""
+    return datetime.now(ZoneInfo(org.timezone)).date()
+
+
+def today_in(session: Session) -> date:
+    """``local_today`` of the organisation the session acts within."""
+    return local_today(organisation(session))
+
+
+def office_today(db: Database, login: str | None) -> date:
+    """``today_in`` for a page or command that has no session open yet."""
+    with db.reading() as session:
+        acting_person(session, login)
+        return today_in(session)
 
 
 def time_zone(db: Database, session: Session) -> str:

@@ -8,17 +8,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from documents.russian import period_text
-from registry.database import Database, utcnow
-from registry.history import record
+from registry.database import Database
 from registry.people import acting_person, current_organisation
 from registry.scope import activity_scope, in_organisation, roadmap_scope
-from registry.state import Touch
 from registry.tables import Activity, Occurrence, Roadmap, Section
-from registry.units import link_activities
+from workflow.collection import collection_paused
 from workflow.deadlines import expand
 from workflow.errors import KartaError, UnknownReference
 from workflow.importing import Period, read_roadmap
@@ -63,8 +61,12 @@ def preview_import(db: Database, path: Path, login: str | None,
     every line of the file (``lines``: counts that sum to its total; ``line_roles``: one
     entry per line), warnings, the appendix stamp, and whether this file is already
     imported."""
-    from workflow.deadlines import expand
+    with collection_paused():
+        return _preview(db, path, login, period, title, source_name)
 
+
+def _preview(db: Database, path: Path, login: str | None, period: Period | None,
+             title: str | None, source_name: str | None) -> dict[str, Any]:
     with db.reading() as session:
         acting_person(session, login, "import")
         draft = read_roadmap(path, period, title)
@@ -74,14 +76,17 @@ def preview_import(db: Database, path: Path, login: str | None,
             Roadmap.source_sha256 == draft.source_sha256,
             Roadmap.organisation_id == current_organisation(session))).first()
     activities = []
+    counts: dict[str, int] = {}  # occurrences by deadline phrase: a roadmap repeats a few
     for activity in draft.activities:
         schedule = activity.schedule
-        occurrences = expand(schedule, draft.first_year, draft.last_year, draft.school_years)
+        if activity.deadline_text not in counts:
+            counts[activity.deadline_text] = len(expand(
+                schedule, draft.first_year, draft.last_year, draft.school_years))
         activities.append({
             "code": activity.code, "title": activity.title, "section": activity.section_code,
             "deadline_text": activity.deadline_text, "deadline_kind": schedule.kind,
             "flagged": schedule.flagged, "problem": schedule.problem or "",
-            "occurrences": len(occurrences), "executors": activity.executors,
+            "occurrences": counts[activity.deadline_text], "executors": activity.executors,
             "planned_result": activity.planned_result, "line": activity.line,
             "repairs": activity.repairs,
         })
@@ -111,10 +116,15 @@ def import_roadmap(db: Database, path: Path, login: str | None,
     ``source_name`` is the file's name as the user knows it (an upload's original name)."""
     with db.reading() as session:
         acting_person(session, login, "import")  # refuse an unknown user before reading anything
+    with collection_paused():
+        return _import(db, path, login, period, title, again, source_name)
+
+
+def _import(db: Database, path: Path, login: str | None, period: Period | None,
+            title: str | None, again: bool, source_name: str | None) -> ImportResult:
     draft = read_roadmap(path, period, title)
     if source_name:
         draft.source_name = source_name
-    data = draft.source  # the very bytes that were read and hashed
     with db.transaction() as session:
         person = acting_person(session, login, "import")
         if not again:
@@ -126,83 +136,19 @@ def import_roadmap(db: Database, path: Path, login: str | None,
                                  f"{roadmap_ref(same.id or 0)} ({same.imported_at:%d.%m.%Y}); "
                                  "повторный импорт нужно подтвердить (в командной строке — "
                                  "--again)")
-        return _store(session, db, draft, path, data, person.login)
+        return _store(session, db, draft, path, person.login)
 
 
-def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path, data: bytes,
+def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path,
            login: str) -> ImportResult:
-    roadmap = Roadmap(
-        organisation_id=current_organisation(session) or 0,
-        title=draft.title, first_year=draft.first_year, last_year=draft.last_year,
-        source_name=draft.source_name, source_sha256=draft.source_sha256,
-        imported_at=utcnow(), imported_by=login, school_years=draft.school_years,
-    )
-    session.add(roadmap)
-    session.flush()
-    assert roadmap.id is not None
-    section_ids: dict[str, int] = {}
-    for draft_section in draft.sections:
-        section = Section(roadmap_id=roadmap.id, code=draft_section.code,
-                          title=draft_section.title, heading=draft_section.heading,
-                          position=draft_section.position)
-        session.add(section)
-        session.flush()
-        assert section.id is not None
-        section_ids[draft_section.code] = section.id
-    from registry.people import organisation
-    from registry.schedule import occurrence_rows
+    from registry.imports import store_draft
 
-    shift = organisation(session).due_shift
-    rows: list[dict[str, object]] = []
-    flagged: list[str] = []
-    # plain rows in one batched INSERT … RETURNING (ids in the rows' order): a roadmap of
-    # 100,000 rows would spend seconds building and flushing model objects
-    records = [{
-        "roadmap_id": roadmap.id,
-        "section_id": section_ids.get(draft_activity.section_code or ""),
-        "code": draft_activity.code, "title": draft_activity.title,
-        "deadline_text": draft_activity.deadline_text,
-        "deadline_kind": draft_activity.schedule.kind,
-        "deadline_flagged": draft_activity.schedule.flagged,
-        "executors_text": draft_activity.executors_text,
-        "executors": json.dumps(draft_activity.executors, ensure_ascii=False),
-        "planned_result": draft_activity.planned_result, "position": draft_activity.position,
-    } for draft_activity in draft.activities]
-    ids: list[int] = []
-    if records:
-        ids = list(session.execute(
-            insert(Activity).returning(col(Activity.id), sort_by_parameter_order=True),
-            records).scalars())
-    for draft_activity, activity_id in zip(draft.activities, ids, strict=True):
-        schedule = draft_activity.schedule
-        if schedule.flagged:
-            flagged.append(f"{activity_ref(roadmap.id, draft_activity.code)}: "
-                           f"«{draft_activity.deadline_text}» — {schedule.problem}")
-        specs = expand(schedule, draft.first_year, draft.last_year, draft.school_years)
-        rows.extend(occurrence_rows(activity_id, specs, shift))
-    if rows:
-        session.execute(insert(Occurrence), rows)
-    activity_ids = [(activity_id, draft_activity.executors)
-                    for activity_id, draft_activity in zip(ids, draft.activities, strict=True)]
-    touches: list[Touch] = [("roadmap", roadmap.id)]
-    touches += [("section", section_id) for section_id in section_ids.values()]
-    touches += [("activity", activity_id) for activity_id, _ in activity_ids]
-    touches += [("occurrence", occurrence_id or 0) for occurrence_id in session.exec(
-        select(Occurrence.id).join(Activity, col(Activity.id) == Occurrence.activity_id)
-        .where(col(Activity.roadmap_id) == roadmap.id))]
-    touches += link_activities(session, activity_ids)
-    source = db.store.put(data, "sources", path.suffix, draft.source_name, session=session)
-    summary = (f"импорт «{draft.source_name}»: разделов {len(draft.sections)}, "
-               f"мероприятий {len(draft.activities)}, исполнений {len(rows)}, "
-               f"период {draft.first_year}–{draft.last_year}")
-    record(session, login=login, object_ref=roadmap_ref(roadmap.id), event="import",
-           roadmap_id=roadmap.id, to_state="imported", comment=summary, files=[source],
-           touches=touches)
+    stored = store_draft(session, db, draft, path, login)
     return ImportResult(
-        roadmap=roadmap.id, title=draft.title,
+        roadmap=stored.roadmap, title=draft.title,
         period=Period(draft.first_year, draft.last_year, draft.school_years).label,
         sections=len(draft.sections), activities=len(draft.activities),
-        occurrences=len(rows), flagged=flagged,
+        occurrences=stored.occurrences, flagged=stored.flagged,
         skipped=[part.as_dict() for part in draft.skipped],
         lines=draft.accounting(), repairs=[repair.as_dict() for repair in draft.repairs],
         warnings=draft.warnings,
@@ -316,9 +262,34 @@ def list_roadmaps(db: Database, login: str | None) -> list[dict[str, object]]:
                 "source": roadmap.source_name, "activities": activities.get(roadmap.id or 0, 0),
                 "occurrences": sum(own.values()), "states": own,
                 "imported_at": roadmap.imported_at.isoformat(timespec="seconds"),
-                "imported_by": roadmap.imported_by,
+                "imported_by": roadmap.imported_by, "basis": roadmap.basis,
             })
         return rows
+
+
+def set_basis(db: Database, login: str | None, ref: str, text: str) -> Roadmap:
+    """The legal basis the orders of a roadmap cite first («В соответствии с приказом
+    Министерства … от … № … «…»»); an empty text removes it. Logged before and after."""
+    from sqlalchemy import update
+
+    from registry.history import record
+
+    basis = " ".join(text.split()).rstrip(" ,;")
+    if len(basis) > 2000:
+        raise KartaError("основание длиннее 2000 знаков")
+    with db.transaction() as session:
+        person = acting_person(session, login, "basis")
+        roadmap = resolve(session, ref).roadmap
+        before = roadmap.basis
+        session.execute(update(Roadmap).where(col(Roadmap.id) == roadmap.id)
+                        .values(basis=basis))
+        record(session, login=person.login, object_ref=roadmap_ref(roadmap.id or 0),
+               event="basis", roadmap_id=roadmap.id,
+               comment=f"основание приказов: «{basis}»" if basis else
+               "основание приказов удалено", details={"before": before, "after": basis},
+               touches=[("roadmap", roadmap.id or 0)])
+        session.refresh(roadmap)
+        return roadmap
 
 
 def list_activities(db: Database, login: str | None, roadmap_id: int | None = None,

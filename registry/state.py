@@ -15,6 +15,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
+from json.encoder import encode_basestring  # what JSONEncoder(ensure_ascii=False) uses
 from typing import Any
 
 from sqlalchemy import Table, select, update
@@ -25,6 +26,7 @@ from registry.tables import (
     ActivityUnit,
     ApiToken,
     Document,
+    DraftRevision,
     Occurrence,
     Organisation,
     Person,
@@ -34,6 +36,7 @@ from registry.tables import (
     TemplateVersion,
     Unit,
     UnitAlias,
+    Visa,
 )
 
 TRACKED: dict[str, Any] = {
@@ -41,6 +44,7 @@ TRACKED: dict[str, Any] = {
     "roadmap": Roadmap, "section": Section, "activity": Activity,
     "activity_unit": ActivityUnit, "occurrence": Occurrence, "document": Document,
     "template": TemplateVersion, "rule": TemplateRule, "token": ApiToken,
+    "revision": DraftRevision, "visa": Visa,
 }
 # columns that are not decisions: the bytes of a template (its SHA-256 is vouched and checked
 # against them), and the counters of failed log-ins
@@ -50,7 +54,8 @@ LABELS = {
     "unit_alias": "сопоставление исполнителя", "roadmap": "дорожная карта",
     "section": "раздел", "activity": "мероприятие", "activity_unit": "исполнитель мероприятия",
     "occurrence": "исполнение", "document": "документ", "template": "шаблон",
-    "rule": "правило", "token": "токен доступа",
+    "rule": "правило", "token": "токен доступа", "revision": "правка проекта",
+    "visa": "виза",
 }
 # columns recorded in full beside the digest, so that verify can say what changed
 SHOWN = {
@@ -66,6 +71,10 @@ SHOWN = {
     "activity": {"title": "наименование", "deadline_text": "сроки",
                  "executors_text": "ответственные"},
     "organisation": {"full_name": "наименование", "head_name": "руководитель"},
+    "revision": {"document_id": "документ", "number": "номер правки",
+                 "file_sha256": "SHA-256 файла"},
+    "visa": {"document_id": "документ", "person_name": "кому", "status": "состояние",
+             "remarks": "замечания"},
 }
 _HASHED = {"context", "password_hash"}  # long or secret: shown by their SHA-256
 _CHUNK = 500
@@ -79,7 +88,12 @@ def table_of(kind: str) -> Table:
     return TRACKED[kind].__table__  # type: ignore[no-any-return]
 
 
+_AS_IS = frozenset((str, int, bool, float, type(None)))
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:  # most columns: asked hundreds of thousands of times
+        return value
     if isinstance(value, datetime):
         from registry.history import canonical_time
 
@@ -91,13 +105,20 @@ def _plain(value: Any) -> Any:
 
 def canonical(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """The vouched columns of a row, as plain JSON values."""
-    skip = UNVOUCHED.get(kind, set())
-    return {name: _plain(value) for name, value in row.items() if name not in skip}
+    skip = UNVOUCHED.get(kind, ())
+    return {name: value if type(value) in _AS_IS else _plain(value)
+            for name, value in row.items() if name not in skip}
+
+
+# json.dumps(…, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str), the
+# encoder made once: the same text, without building an encoder for each of a large
+# import's hundreds of thousands of rows
+_CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                                   default=str)
 
 
 def digest(kind: str, row: Mapping[str, Any]) -> str:
-    text = json.dumps(canonical(kind, row), ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"), default=str)
+    text = _CANONICAL_JSON.encode(canonical(kind, row))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -109,11 +130,12 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
 def summary(kind: str, row: Mapping[str, Any]) -> Vouched:
     """What the log records of a row: its digest, with its shown columns for some kinds."""
     sha = digest(kind, row)
-    shown = SHOWN.get(kind)
-    if not shown:
-        return sha
+    return _with_shown(kind, row, sha) if kind in SHOWN else sha
+
+
+def _with_shown(kind: str, row: Mapping[str, Any], sha: str) -> dict[str, Any]:
     fields = {}
-    for name in shown:
+    for name in SHOWN[kind]:
         value = _plain(row[name])
         if name in _HASHED and value is not None:
             value = hashlib.sha256(str(value).encode("utf-8")).hexdigest()[:16]
@@ -138,9 +160,11 @@ def difference(kind: str, row: Mapping[str, Any], value: Vouched) -> str:
     return ""
 
 
-def vouch(connection: Connection, touches: Iterable[Touch], seq: int) -> dict[str, Vouched]:
+def vouch(connection: Connection, touches: Iterable[Touch], seq: int,
+          stamp: bool = True) -> dict[str, Vouched]:
     """Stamp the touched rows with the event's ``seq`` and return what the log records of
-    each (None for a row that no longer exists), in the caller's transaction."""
+    each (None for a row that no longer exists), in the caller's transaction; with
+    ``stamp=False`` the rows were written with that ``last_event`` already."""
     by_kind: dict[str, set[int]] = defaultdict(set)
     for kind, row_id in touches:
         if kind not in TRACKED:
@@ -150,12 +174,64 @@ def vouch(connection: Connection, touches: Iterable[Touch], seq: int) -> dict[st
     for kind, ids in sorted(by_kind.items()):
         table = table_of(kind)
         for chunk in _chunks(sorted(ids)):
-            connection.execute(update(table).where(table.c.id.in_(chunk)).values(last_event=seq))
-            found = {row.id: summary(kind, dict(row._mapping)) for row in
-                     connection.execute(select(table).where(table.c.id.in_(chunk)))}
+            if stamp:
+                connection.execute(update(table).where(table.c.id.in_(chunk))
+                                   .values(last_event=seq))
+            result = connection.execute(select(table).where(table.c.id.in_(chunk)))
+            names = list(result.keys())
+            at = names.index("id")
+            found = {row[at]: summary(kind, dict(zip(names, row, strict=True)))
+                     for row in result}
             for row_id in chunk:
                 state[f"{kind}:{row_id}"] = found.get(row_id)
     return state
+
+
+def vouch_written(kind: str, rows: list[dict[str, Any]]) -> dict[str, Vouched]:
+    """What the log records of rows as just written (``last_event`` set to the event's
+    ``seq``), without reading them back: the rows, all with the same columns, hold every
+    column of their table as ``vouch`` would read it (``written_whole`` says so; else
+    vouch for them by reading).
+
+    The digests are those of ``digest``, the canonical JSON written out column by column
+    (a large import has hundreds of thousands of rows; sorting and encoding a dict for
+    each costs twice as much); a value of any other type takes ``digest`` itself."""
+    if not rows:
+        return {}
+    skip = UNVOUCHED.get(kind, ())
+    names = sorted(name for name in rows[0] if name not in skip)
+    keys = [f"{encode_basestring(name)}:" for name in names]
+    shown = SHOWN.get(kind)
+    state: dict[str, Vouched] = {}
+    for row in rows:
+        parts = []
+        for key, name in zip(keys, names, strict=True):
+            value = row[name]
+            kind_of = type(value)
+            if kind_of is str:
+                parts.append(key + encode_basestring(value))
+            elif kind_of is int:
+                parts.append(key + int.__repr__(value))
+            elif value is None:
+                parts.append(key + "null")
+            elif kind_of is bool:
+                parts.append(key + ("true" if value else "false"))
+            elif kind_of is date:
+                parts.append(f'{key}"{value.isoformat()}"')
+            else:
+                state[f"{kind}:{row['id']}"] = summary(kind, row)
+                break
+        else:
+            text = "{" + ",".join(parts) + "}"
+            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            state[f"{kind}:{row['id']}"] = _with_shown(kind, row, sha) if shown else sha
+    return state
+
+
+def written_whole(kind: str, row: Mapping[str, Any]) -> bool:
+    """Whether a row about to be written names exactly the columns of its table, ``id``
+    aside: then what was written is what the database holds."""
+    return set(row) | {"id"} == set(table_of(kind).c.keys())
 
 
 def all_rows(connection: Connection, kind: str) -> Iterator[Mapping[str, Any]]:

@@ -111,6 +111,8 @@ class Roadmap(SQLModel, table=True):
     imported_by: str
     approved_document_id: int | None = None
     school_years: bool = False
+    # the legal basis an order of this roadmap cites first («В соответствии с приказом …»)
+    basis: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     last_event: int = 0
 
 
@@ -293,3 +295,80 @@ class Document(SQLModel, table=True):
     signed_at: datetime | None = None
     signed_by: str = ""
     last_event: int = 0
+
+
+class DraftRevision(SQLModel, table=True):
+    """A draft order corrected outside karta (Word, LibreOffice) and uploaded back: one
+    revision of the same draft, its file kept by SHA-256; the draft's file is its last
+    revision, and signing stamps the number and date into it."""
+
+    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_revision_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(default=1, foreign_key="organisation.id", index=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    number: int  # 1, 2, … (the rendering of the template is revision 0)
+    name: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    file_sha256: str
+    file_path: str
+    file_size: int
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime
+    created_by: str
+    last_event: int = 0
+
+
+class Visa(SQLModel, table=True):
+    """One line of a draft's approval route (лист согласования): to whom the draft was sent,
+    in which round, and whether they gave their visa or returned the draft with remarks."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(default=1, foreign_key="organisation.id", index=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    round_number: int = 1  # a new round after a returned draft is corrected
+    place: int = 1  # the line on the sheet
+    person_id: int = Field(foreign_key="person.id", index=True)
+    person_position: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                              default=""))
+    person_name: str = ""  # full name when sent
+    status: str = "pending"  # pending, given, returned
+    remarks: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    sent_at: datetime
+    sent_by: str
+    decided_at: datetime | None = None
+    last_event: int = 0
+class Job(SQLModel, table=True):
+    """A piece of long work started from the web (``registry.jobs``): which named job with
+    which JSON arguments, whose it is, and how far it got. Any server process of an office
+    reads it; a finished job's result outlives a restart."""
+
+    id: str = Field(primary_key=True)  # random, unguessable (secrets.token_urlsafe)
+    kind: str  # a name in registry.jobs.KINDS: verify, import_roadmap, …
+    title: str
+    login: str = Field(index=True)  # the starter: the job runs as them, only they read it
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    client: str = ""  # where the starter was («веб, 10.0.0.5»): logged with its changes
+    arguments: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    state: str = "queued"  # queued, running, done, failed
+    stage: str = ""
+    progress: float = 0.0
+    result: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    worker: str = ""  # host and process that runs it
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    heartbeat_at: datetime | None = None  # a running job older than this is one that died
+
+
+class Upload(SQLModel, table=True):
+    """A file uploaded in the browser, waiting for its owner's confirmation (the import's
+    preview): in the file store by its SHA-256, found by a random key from any server
+    process (``registry.uploads``)."""
+
+    id: str = Field(primary_key=True)  # random, unguessable
+    login: str = Field(index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    address: str  # in the file store: sources/ab/ab12….docx
+    name: str  # the name the browser gave, for display only
+    created_at: datetime

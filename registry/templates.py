@@ -88,15 +88,21 @@ def _visible(session: Session) -> Any:
                col(TemplateVersion.organisation_id) == own)
 
 
+def install_shipped(session: Session, login: str) -> int:
+    """Register every shipped template no layer has yet (version 1 of the region's default;
+    a kind added by a newer karta arrives in older databases this way); how many."""
+    known = set(session.exec(select(TemplateVersion.name).distinct()))
+    missing = [path for path in sorted(SHIPPED.glob("*.docx")) if path.stem not in known]
+    for path in missing:
+        _store_version(session, login, path.stem, path.stem, path.read_bytes(),
+                       "шаблон из поставки karta", active=True, layer=None)
+    return len(missing)
+
+
 def install_defaults(session: Session, login: str) -> list[int]:
     """Register the shipped templates (version 1) and the default rules, where missing;
     the ids of the rules added (the caller's event vouches for them)."""
-    for path in sorted(SHIPPED.glob("*.docx")):
-        exists = session.exec(select(TemplateVersion.id)
-                              .where(TemplateVersion.name == path.stem)).first()
-        if exists is None:
-            _store_version(session, login, path.stem, path.stem, path.read_bytes(),
-                           "шаблон из поставки karta", active=True, layer=None)
+    install_shipped(session, login)
     added: list[TemplateRule] = []
     if session.exec(select(TemplateRule.id)).first() is None:
         for position, (event, template, condition) in enumerate(DEFAULT_RULES, 1):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, or_
+from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
 from registry.database import Database
@@ -131,10 +131,15 @@ def _meaning(session: Session, name: str) -> tuple[int | None, str]:
     return None, ""
 
 
-def link_activities(session: Session, activities: list[tuple[int, list[str]]]) -> list[Touch]:
-    """Link the executors of activities (id, names) to units; the rows made, as touches."""
-    rows = []
-    meanings: dict[str, tuple[int | None, str]] = {}  # a roadmap names few bodies, often
+def executor_links(session: Session, activities: list[tuple[int, list[str]]],
+                   meanings: dict[str, tuple[int | None, str]] | None = None
+                   ) -> list[dict[str, Any]]:
+    """The rows linking the executors of activities (id, names) to units, to be written
+    (every column but ``id``; ``last_event`` 0); ``meanings`` keeps what each name means
+    across the calls of one import."""
+    rows: list[dict[str, Any]] = []
+    if meanings is None:
+        meanings = {}  # a roadmap names few bodies, often
     for activity_id, names in activities:
         for name in dict.fromkeys(n for n in names if n.strip()):
             if name not in meanings:
@@ -142,10 +147,7 @@ def link_activities(session: Session, activities: list[tuple[int, list[str]]]) -
             unit_id, group = meanings[name]
             rows.append({"activity_id": activity_id, "name": name, "unit_id": unit_id,
                          "unit_group": group, "last_event": 0})
-    if not rows:
-        return []
-    ids = session.execute(insert(ActivityUnit).returning(col(ActivityUnit.id)), rows).scalars()
-    return [("activity_unit", row_id) for row_id in ids]
+    return rows
 
 
 def may_report(session: Session, person: Person, activity: Activity) -> bool:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
@@ -100,6 +102,12 @@ PROFILE = Profile(
                                        "Заозерск»",
     head_name="С.Л. Андреева",
 )
+
+
+def office_today() -> date:
+    """Today where the test organisations are (PROFILE's time zone, Moscow): what karta
+    calls today, whatever the machine's zone (from 21:00 UTC Moscow is a day ahead)."""
+    return datetime.now(ZoneInfo(PROFILE.timezone)).date()
 
 
 @pytest.fixture

@@ -57,3 +57,18 @@ def convert_all(paths: list[Path], suffix: str, folder: Path) -> list[Path]:
     missing = [path.name for path in converted if not path.is_file()]
     assert not missing, f"LibreOffice did not convert {missing}"
     return converted
+
+
+def require_warm_office() -> None:
+    """As ``require_office``, for a LibreOffice kept warm by karta: its server needs the
+    ``uno`` module for the system's python (python3-uno, installed by `make test`)."""
+    require_office()
+    from documents.office import warm_unavailable
+
+    reason = warm_unavailable()
+    if reason is None:
+        return
+    if os.environ.get("CI") or os.environ.get("KARTA_TEST_PG_URL"):
+        pytest.fail(f"a warm LibreOffice cannot run here: {reason}; `make test` installs "
+                    "python3-uno", pytrace=False)
+    pytest.skip(f"a warm LibreOffice cannot run here: {reason}")

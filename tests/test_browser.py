@@ -143,7 +143,7 @@ def act(visitor: Visitor, label: str, fields: dict[str, str] | None = None,
     step = visitor.page.locator("section.actions details", has=visitor.page.locator(
         f"summary:text-is('{label}')"))
     if step.get_attribute("open") is None:
-        step.locator("summary").click()
+        step.locator("summary").first.click()  # an order's fields fold inside it
     for selector, value in (fields or {}).items():
         step.locator(selector).fill(value)
     if files:
@@ -222,7 +222,12 @@ def test_a_roadmap_activity_from_import_to_verified_log(visit: Any, tmp_path: Pa
         rows.first.inner_text()
     shoot(clerk.page, "desktop-04-import-preview")
     clerk.page.click("main button:text-is('Импортировать')")
-    clerk.page.wait_for_url(re.compile(r"/roadmaps/\d+\?imported=1$"))
+    # the import is a background job: its page shows the progress, then the roadmap
+    try:
+        clerk.page.wait_for_url(re.compile(r"/roadmaps/\d+\?imported=1$"), timeout=60_000)
+    except Exception as error:  # say what the job's page showed instead of only «timeout»
+        raise AssertionError(f"the import job did not lead to its roadmap; at "
+                             f"{clerk.page.url}: {clerk.main()[:1500]}") from error
     roadmap = int(re.findall(r"/roadmaps/(\d+)", clerk.page.url)[0])
     assert "Дорожная карта импортирована." in clerk.main()
     assert "запланировано — 63" in clerk.main()
@@ -238,7 +243,7 @@ def test_a_roadmap_activity_from_import_to_verified_log(visit: Any, tmp_path: Pa
     assert clerk.page.inner_text(STATE) == "запланировано"
     assert "Начать исполнение" in clerk.page.inner_text("section.actions")
     shoot(clerk.page, "desktop-06-occurrence-planned")
-    act(clerk, "Начать исполнение", {"textarea": "Семинары по графику министерства"},
+    act(clerk, "Начать исполнение", {"#c-start": "Семинары по графику министерства"},
         check="подготовить проект приказа о проведении")
     assert clerk.page.inner_text(STATE) == "выполняется"
     assert clerk.page.inner_text("[role=status]") == "Исполнение начато."
@@ -470,3 +475,35 @@ def test_logging_in_and_moving_about_with_the_keyboard_only(visit: Any) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url("**/roadmaps")
     assert person.heading() == "Дорожные карты"
+
+
+def test_a_draft_goes_round_for_a_visa_in_the_browser(visit: Any, site: Site) -> None:
+    """The clerk sends a draft to the auditor for a visa; the auditor finds it among her
+    tasks and gives it; the head, with nothing missing, signs."""
+    from registry.occurrences import apply_event
+
+    made = apply_event(site.db, "1:2.6@2022", "start", "clerk", order=True)
+    document = made.documents[0]["id"]
+    clerk = visit("clerk")
+    clerk.go(f"/documents/{document}")
+    assert "Проект на согласование не направлялся." in clerk.main()
+    clerk.page.get_by_label(f"{PEOPLE['auditor'].name}, аудитор").check()
+    clerk.page.click("button:text-is('Направить на согласование')")
+    clerk.page.wait_for_load_state()
+    assert clerk.page.inner_text("[role=status]") == "Проект направлен на согласование."
+    assert "ожидает визы" in clerk.page.inner_text("section:has(#route-title)")
+    auditor = visit("auditor")
+    auditor.page.click(f"#visa a[href='/documents/{document}#route-title']")
+    auditor.page.wait_for_url(f"**/documents/{document}*")
+    auditor.page.fill("#visa-remarks", "Замечаний нет")
+    auditor.page.click("button:text-is('Завизировать')")
+    auditor.page.wait_for_load_state()
+    assert auditor.page.inner_text("[role=status]") == "Виза поставлена."
+    assert "виза получена" in auditor.page.inner_text("section:has(#route-title)")
+    head = visit("head")
+    head.go(f"/documents/{document}")
+    assert head.page.locator("main .notice").count() == 0  # no visa missing
+    head.page.click("button:text-is('Подписать')")
+    head.page.wait_for_load_state()
+    assert head.page.inner_text("[role=status]").startswith("Приказ подписан")
+    assert head.page.locator("a:text('Скачать с листом ознакомления')").count() == 1

@@ -116,3 +116,27 @@ def test_plan_command(approved: Karta) -> None:
     assert plan["title"] == "План мероприятий на 2022 год" and plan["number"] is None
     table = max(structure(approved.read(plan["file"]))["tables"], key=len)
     assert len([row for row in table if len(row) == 5]) == 1 + 21
+
+
+def test_an_amending_order_from_the_command_line(approved: Karta) -> None:
+    """`documents correct` drafts an order with the changed points only; a wrong point
+    number is one Russian line and nothing is drafted."""
+    before = approved("documents").output
+    wrong = approved("documents", "correct", "1", "--reason", "Опечатка", "--point", "9=x")
+    assert wrong.exit_code == 1 and wrong.stderr.count("\n") == 1
+    assert "в приказе нет пункта 9; пункты: 1, 2, 2.1, 2.2, 2.3, 3, 4" in wrong.stderr
+    no_equals = approved("documents", "correct", "1", "--reason", "Опечатка", "--point", "3")
+    assert no_equals.exit_code == 2 and "через «=»" in no_equals.stderr
+    assert approved("documents").output == before
+    made = approved("documents", "correct", "1", "--reason", "Сменился ответственный",
+                    "--point", "2=Белокреницкой Е.В., специалисту МКУ «УО»:", "--drop", "2.2")
+    assert made.exit_code == 0, made.stderr
+    assert "О внесении изменений в приказ от 30.11.2020 № 01-09/1" in made.output
+    assert "Подпишите приказ: karta sign 2" in made.output
+    assert approved("documents").output != before
+    exported = approved("documents", "export", "2", "--out", str(approved.folder / "out"))
+    paragraphs = structure(Path(exported.output.strip()))["paragraphs"]
+    assert "1.1. пункт 2 изложить в следующей редакции: «2. Белокреницкой Е.В., специалисту " \
+           "МКУ „УО“:»." in [p.replace("\u00a0", " ") for p in paragraphs]
+    assert "1.2. подпункт 2.2 исключить." in paragraphs
+    assert not any(p.startswith("2.1. Организовать работу") for p in paragraphs)

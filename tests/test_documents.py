@@ -282,29 +282,65 @@ def test_document_records_keep_template_and_snapshot(db: Database, zaozersk: int
     assert entries[0]["files"][0]["sha256"] == document.file_sha256  # type: ignore[index]
 
 
-def test_a_signed_order_is_corrected_by_a_new_order_citing_it(db: Database,
-                                                             zaozersk: int) -> None:
+def test_a_signed_order_is_amended_only_in_the_points_that_change(db: Database,
+                                                                  zaozersk: int) -> None:
     from datetime import date
 
+    from documents.amend import Change, order_points
     from registry.orders import correct
 
     draft = apply_event(db, f"{zaozersk}:6@2021", "start", "bel", order=True).documents[0]
     original = sign(db, "head", int(str(draft["id"])), date(2021, 2, 1))
+    points = order_points(db.store.read(original.file_path))
+    assert list(points)[:2] == ["1", "1.1"] and points[list(points)[-1]].startswith(
+        "Контроль за исполнением")
     with pytest.raises(KartaError, match="только подписанный приказ"):
-        correct(db, "clerk", _a_draft(db, zaozersk), "опечатка")
-    fixed = correct(db, "clerk", original.id or 0, "Неверно указан срок исполнения")
-    assert fixed.status == "draft" and fixed.title == \
+        correct(db, "clerk", _a_draft(db, zaozersk), "опечатка", [Change("drop", "2")])
+    with pytest.raises(KartaError, match="в приказе нет пункта 9; пункты: 1, 1.1"):
+        correct(db, "clerk", original.id or 0, "опечатка", [Change("replace", "9", "x")])
+    with pytest.raises(KartaError, match="изменений нет"):
+        correct(db, "clerk", original.id or 0, "опечатка",
+                [Change("replace", "1.1", points["1.1"])])
+    before = len(list_documents(db, "admin"))
+    fixed = correct(db, "clerk", original.id or 0, "Изменился срок исполнения", [
+        Change("replace", "1.1", "Организовать исполнение мероприятия до 01.04.2021."),
+        Change("replace", "1", points["1"]),  # unchanged: not a change
+        Change("drop", "1.2"),
+        Change("add", text="Разместить настоящий приказ на официальном сайте «УО»"),
+    ])
+    assert len(list_documents(db, "admin")) == before + 1
+    assert fixed.status == "draft" and fixed.kind == "order_amend" and fixed.title == \
         "О внесении изменений в приказ от 01.02.2021 № 01-09/1"
     paragraphs = structure(db.store.read(fixed.file_path))["paragraphs"]
+    text = "\n".join(paragraphs)
     assert "О внесении изменений в приказ от 01.02.2021 № 01-09/1" in paragraphs
-    assert any(p.startswith("В связи с необходимостью исправления приказа от 01.02.2021 "
-                            "№ 01-09/1 «Об организации независимого наблюдения")
-               and "(неверно указан срок исполнения) и в соответствии с" in p
-               for p in paragraphs)
+    issuer = "МКУ «Управление образования ЗАТО город Заозерск»"
+    assert f"1. Внести в приказ {issuer} от 01.02.2021 № 01-09/1 «Об организации " \
+           "независимого наблюдения за проведением ВПР в ОО» следующие изменения:" in text
+    top = len([n for n in points if "." not in n])
+    first = next(i for i, p in enumerate(paragraphs) if p.startswith("1.1."))
+    assert paragraphs[first:first + 3] == [
+        "1.1. подпункт 1.1 изложить в следующей редакции: «1.1. Организовать исполнение "
+        "мероприятия до 01.04.2021.».",
+        "1.2. подпункт 1.2 исключить.",
+        f"1.3. дополнить пунктом {top + 1} следующего содержания: «{top + 1}. Разместить "
+        "настоящий приказ на официальном сайте „УО“.».",
+    ]
+    assert "2. Контроль за исполнением настоящего приказа оставляю за собой." in paragraphs
+    # never a copy of the whole original: its unchanged points are not repeated
+    assert points["1"] not in text
+    assert "(изменился срок исполнения)" in text
     signed = sign(db, "head", fixed.id or 0, date(2021, 2, 3))
     assert signed.number_text == "01-09/2"
     unchanged = get_document(db, "admin", original.id or 0)
     assert (unchanged.number_text, unchanged.file_sha256) == ("01-09/1", original.file_sha256)
+    void = correct(db, "clerk", signed.id or 0, "Мероприятие исключено из дорожной карты",
+                   cancel=True)
+    assert void.title == "О признании утратившим силу приказа от 03.02.2021 № 01-09/2"
+    paragraphs = structure(db.store.read(void.file_path))["paragraphs"]
+    assert any(p.startswith(f"1. Признать утратившим силу приказ {issuer} от 03.02.2021 "
+                            "№ 01-09/2 «О внесении изменений") for p in paragraphs)
+    assert not any("следующие изменения" in p for p in paragraphs)
 
 
 def _a_draft(db: Database, rid: int) -> int:
@@ -357,3 +393,42 @@ def test_the_executor_mark_names_the_clerk_not_the_signatory(db: Database) -> No
     marks = [p for p in structure(db.store.read(str(order["file"])))["paragraphs"]
              if p.startswith("Исп.")]
     assert marks == ["Исп.: Белокреницкая Елена Викторовна"]
+
+
+def test_a_database_made_before_amending_orders_gets_their_template_when_first_needed(
+        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database initialised by a karta without the «order_amend» kind: the first
+    amendment registers the shipped template (logged), and the log still verifies."""
+    import shutil
+    from datetime import date
+
+    import registry.templates
+    from documents.amend import Change
+    from registry.audit import read_log
+    from registry.orders import correct
+    from registry.people import add_person, initialise
+    from registry.verify import verify
+    from tests.conftest import ADMIN_NAME, PROFILE
+
+    older = tmp_path / "older-templates"
+    older.mkdir()
+    for path in registry.templates.SHIPPED.glob("*.docx"):
+        if path.stem != "order_amend":
+            shutil.copy(path, older / path.name)
+    shipped = registry.templates.SHIPPED
+    monkeypatch.setattr(registry.templates, "SHIPPED", older)
+    database = Database(db_url, tmp_path / "files")
+    initialise(database, PROFILE, admin_name=ADMIN_NAME)
+    add_person(database, "admin", "head", "Андреева Светлана Леонидовна", "f", "начальник",
+               ["head"])
+    monkeypatch.setattr(registry.templates, "SHIPPED", shipped)
+    rid = import_roadmap(database, ZAOZERSK, "admin").roadmap
+    draft = apply_event(database, f"{rid}:6@2021", "start", "admin", order=True).documents[0]
+    signed = sign(database, "head", int(str(draft["id"])), date(2021, 2, 1))
+    amended = correct(database, "admin", signed.id or 0, "Опечатка",
+                      [Change("add", text="Разместить приказ на сайте.")])
+    assert amended.template_name == "order_amend" and amended.template_version == 1
+    assert any(e["event"] == "template_add" and "order_amend" in str(e["object"])
+               for e in read_log(database, "admin"))
+    assert verify(database, "admin").ok
+    database.dispose()

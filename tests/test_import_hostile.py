@@ -484,6 +484,23 @@ def test_file_over_20_mb_is_refused(tmp_path: Path) -> None:
     assert _limit(error) == "MAX_FILE_BYTES"
 
 
+def test_csv_over_32_mb_is_refused_and_a_bigger_one_than_20_mb_is_read(tmp_path: Path) -> None:
+    """A CSV of 100,000 rows takes some 30 MB: its limit is MAX_CSV_BYTES, not
+    MAX_FILE_BYTES (tests/test_import_memory.py imports one at the limit)."""
+    target = tmp_path / "huge.csv"
+    with target.open("wb") as handle:
+        handle.truncate(limits.MAX_CSV_BYTES + 1)
+    error = _refused(target, None, "huge.csv: файл больше допустимого размера 32 МБ")
+    assert _limit(error) == "MAX_CSV_BYTES"
+    rows = "\n".join(";".join(row) for row in h.activity_rows(3))
+    padding = "\n" * (limits.MAX_FILE_BYTES + 1024 - len(rows))  # blank lines: no row limit
+    big = tmp_path / "big.csv"
+    big.write_text(f"{h.TITLE}\n{rows}{padding}", encoding="utf-8")
+    with pytest.raises(RoadmapLimitExceeded) as caught:
+        read_roadmap(big, PERIOD)
+    assert caught.value.limit == "MAX_ROWS"  # read, and refused for its rows, not its size
+
+
 @pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".txt"])
 def test_time_budget_is_checked_while_reading(tmp_path: Path, suffix: str,
                                               monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,9 +10,12 @@ import may need more than 500 MB.
 from __future__ import annotations
 
 import json
+import random
+import re
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +106,87 @@ def test_no_child_process_went_over_500_mb(peaks: dict[str, object]) -> None:
     """The same bound as the kernel counted it (RUSAGE_CHILDREN: the largest child)."""
     largest = peaks["largest_child_mb"]
     assert isinstance(largest, int) and 0 < largest < PEAK_LIMIT_MB, peaks
+
+
+# A CSV at the limits: MAX_ROWS rows, just under MAX_CSV_BYTES, every title different.
+# Previewed (``import --dry-run``) and imported into a new SQLite database in one fresh
+# interpreter; the peak of both is reported.
+_AT_THE_LIMIT = """
+import json, re, sys, tempfile, time
+from pathlib import Path
+from registry.database import Database
+from registry.people import Profile, initialise
+from registry.roadmaps import import_roadmap, preview_import
+
+path = Path(sys.argv[1])
+folder = Path(tempfile.mkdtemp())
+db = Database(f"sqlite:///{folder / 'karta.db'}", folder / "files")
+initialise(db, Profile(full_name="Управление образования", short_name="УО", parent_body="",
+                       place="г. N", head_position="Начальник", head_name="И.И. Иванов"),
+           admin_name="Иванов Иван Иванович")
+started = time.monotonic()
+preview = preview_import(db, path, "admin")
+lines = preview["lines"]["total"]
+del preview  # as the web does: the preview is shown, then the import confirmed
+previewed = time.monotonic() - started
+result = import_roadmap(db, path, "admin")
+status = Path("/proc/self/status").read_text()
+print(json.dumps({
+    "lines": lines, "activities": result.activities,
+    "occurrences": result.occurrences, "previewed": round(previewed, 1),
+    "seconds": round(time.monotonic() - started, 1),
+    "peak_mb": int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) // 1024}))
+"""
+
+
+def _csv_at_the_limit(path: Path) -> Path:
+    from workflow.importing import limits
+
+    rng = random.Random(20261123)
+    words = ["проведение", "мониторинга", "оценочных", "процедур", "общеобразовательных",
+             "организациях", "методических", "объединений", "адресных", "рекомендаций",
+             "результатов", "муниципального", "уровня", "качества", "образования"]
+    deadlines = ["Ежегодно", "Ежегодно", "Постоянно", "Декабрь 2022", "Ежеквартально",
+                 "2 раза в год (декабрь, май)"] * 6 + ["до 25 числа каждого месяца"]
+    rows = ["Дорожная карта на 2021-2023 годы", "",
+            "№ п/п;Наименование мероприятия;Сроки;Ответственные;Планируемый результат"]
+    section = number = 0
+    while len(rows) < limits.MAX_ROWS:
+        if number in (0, 99):
+            section, number = section + 1, 0
+            rows.append(f"{section}. Раздел {section};;;;")
+            if len(rows) == limits.MAX_ROWS:
+                break
+        number += 1
+        title = " ".join(rng.choice(words) for _ in range(6)).capitalize()
+        rows.append(f"{section}.{number};{title} ({section}.{number});{rng.choice(deadlines)};"
+                    f"Управление образования, МКУ «ЦБУМР» {number % 7};"
+                    f"Аналитическая справка № {rng.randrange(10**6)}")
+    # titles lengthened evenly, as much as the limit allows
+    pad = 40
+    while True:
+        text = "\n".join(re.sub(r"^(\d+\.\d+;)", r"\1" + "а" * pad + " ", row)
+                         for row in rows) + "\n"
+        if len(text.encode()) <= limits.MAX_CSV_BYTES:
+            break
+        pad -= 1
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_csv_at_the_limits_is_previewed_and_imported_under_500_mb(tmp_path: Path) -> None:
+    """MAX_ROWS rows in a file of nearly MAX_CSV_BYTES: the dry run and the import (rows
+    written in chunks, vouched for in parts) together stay under the bound."""
+    from workflow.importing import limits
+
+    path = _csv_at_the_limit(tmp_path / "limit.csv")
+    assert 0.97 * limits.MAX_CSV_BYTES < path.stat().st_size <= limits.MAX_CSV_BYTES
+    done = subprocess.run([sys.executable, "-c", _RUNNER, _AT_THE_LIMIT, str(path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    [child] = report["reports"].values()
+    assert child["lines"] == limits.MAX_ROWS, child
+    assert child["activities"] > 98_000 and child["occurrences"] > 400_000, child
+    assert 0 < child["peak_mb"] < PEAK_LIMIT_MB, child
+    assert 0 < report["largest_child_mb"] < PEAK_LIMIT_MB, report

@@ -14,7 +14,7 @@ from sqlmodel import func, select
 from registry.database import Database
 from registry.occurrences import apply_event, history, show
 from registry.roadmaps import import_roadmap, list_activities, list_roadmaps
-from registry.tables import Activity, HistoryEvent, Occurrence, Roadmap, Section
+from registry.tables import Activity, Document, HistoryEvent, Occurrence, Roadmap, Section
 from tests.conftest import SLAVGOROD, YENISEISK, ZAOZERSK
 from workflow.errors import (
     ConcurrentUpdate,
@@ -198,3 +198,47 @@ def test_history_replays_to_the_stored_state(db: Database, events: list[str]) ->
     stored = show(db, ref, "admin")["occurrence"]
     assert stored["state"] == state  # type: ignore[index]
     assert stored["version"] == len(entries) + 1  # type: ignore[index]
+
+
+def test_a_document_is_registered_only_once_its_file_is_on_disk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file of a generated document is synced in the background while the transaction
+    runs; the transaction commits only after the sync, and a failed sync (a disk error)
+    refuses the transition with nothing written."""
+    import errno
+
+    import registry.files
+    from registry.people import initialise
+    from tests.conftest import ADMIN_NAME, PROFILE
+
+    db = Database(f"sqlite:///{tmp_path / 'karta.db'}", tmp_path / "files")
+    initialise(db, PROFILE, admin_name=ADMIN_NAME)
+    rid = import_roadmap(db, ZAOZERSK, "admin").roadmap
+    first, second = [str(o["ref"]) for a in list_activities(db, "admin", rid)
+                     for o in a["occurrences"]][:2]  # type: ignore[union-attr]
+    synced: list[Path] = []
+    real = registry.files._sync_and_rename
+
+    def slow(fd: int, temporary: str, target: Path) -> None:
+        import time
+
+        time.sleep(0.3)  # a slow disk: the transaction must wait for it
+        real(fd, temporary, target)
+        synced.append(target)
+
+    monkeypatch.setattr(registry.files, "_sync_and_rename", slow)
+    done = apply_event(db, first, "start", "admin", order=True)
+    assert len(synced) == 1 and synced[0].read_bytes()[:2] == b"PK"
+    assert db.store.exists(str(done.documents[0]["file"]))
+
+    def broken(fd: int, temporary: str, target: Path) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(registry.files, "_sync_and_rename", broken)
+    with pytest.raises(KartaError, match="не удалось записать файл в хранилище"):
+        apply_event(db, second, "start", "admin", order=True)
+    assert show(db, second, "admin")["occurrence"]["state"] == "planned"  # type: ignore[index]
+    with db.reading() as session:
+        assert session.exec(select(func.count()).select_from(Document)).one() == 1
+    assert not list((tmp_path / "files").glob("*/*/.incoming-*"))
+    db.dispose()

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 
 from registry.database import Database
 from registry.occurrences import apply_event
-from registry.schema import HEAD, current, head, upgrade
+from registry.schema import HEAD, current, head, karta_owned, upgrade
 from registry.verify import verify
 from tests.conftest import Karta
 from workflow.errors import ConfigurationError, KartaError
@@ -54,7 +54,8 @@ def test_a_release_0_1_0_database_upgrades_keeps_its_data_and_verifies(old: Data
         assert connection.exec_driver_sql("SELECT count(*) FROM historyevent").scalar() == \
             events_before + 1
         # the upgraded schema is the schema a new database gets
-        differences = compare_metadata(MigrationContext.configure(connection),
+        differences = compare_metadata(MigrationContext.configure(
+            connection, opts={"include_name": karta_owned}),
                                        SQLModel.metadata)
     assert differences == []
     result = verify(old, "admin")
@@ -91,6 +92,15 @@ def worked(db: Database, tmp_path: Path) -> Database:
     attachment.write_text("справка о проведении", encoding="utf-8")
     apply_event(db, f"{rid}:5@2021", "start", "clerk", order=True)
     apply_event(db, f"{rid}:5@2021", "report", "clerk", files=[attachment])
+    # a draft corrected in Word and sent round for a visa (the tables of migration 0004)
+    from registry.documents import document_bytes, get_document
+    from registry.drafts import revise
+    from registry.visas import decide, send_for_visas
+    from tests.test_drafts_visas import edited
+
+    revise(db, "clerk", 1, edited(document_bytes(db, get_document(db, "clerk", 1))), "п.docx")
+    send_for_visas(db, "clerk", 1, ["head"])
+    decide(db, "head", 1, give=True)
     sign(db, "head", 1)
     return db
 
@@ -206,8 +216,12 @@ def test_a_release_0_1_0_postgresql_database_upgrades_and_verifies(old: Database
             for statement in RELEASE_PG_TRIGGERS:
                 writing.exec_driver_sql(statement)
         assert upgrade(target, "admin")[1] == HEAD
+        with target.engine.connect() as connection:  # the job queue's own schema too
+            assert connection.exec_driver_sql(
+                "SELECT to_regclass('procrastinate_jobs') IS NOT NULL").scalar()
         with target.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection),
+            differences = compare_metadata(MigrationContext.configure(
+            connection, opts={"include_name": karta_owned}),
                                            SQLModel.metadata)
         assert differences == [], "\n".join(map(str, differences))
         # the files of the release were in its folder; a PostgreSQL karta keeps them in

@@ -94,6 +94,44 @@ class ServiceMachine(RuleBasedStateMachine):
             except KartaError:
                 pass
 
+    @rule(who=st.sampled_from(PEOPLE), pick=st.integers(0, 20),
+          step=st.sampled_from(("route", "again", "visa", "return", "revise")))
+    def draft_on_its_way(self, who: str, pick: int, step: str) -> None:
+        """The approval route and revisions from Word, by anybody, in any order."""
+        from registry.documents import document_bytes, get_document
+        from registry.drafts import revise
+        from registry.visas import decide, send_for_visas
+        from tests.test_drafts_visas import edited
+
+        with self.db.reading() as session:
+            drafts = list(session.exec(select(Document.id).where(Document.status == "draft",
+                                                                 Document.journal == "orders")))
+        if not drafts:
+            return
+        document_id = drafts[pick % len(drafts)] or 0
+        try:
+            if step == "route":
+                send_for_visas(self.db, who, document_id, ["auditor", "head"])
+            elif step == "again":
+                send_for_visas(self.db, who, document_id, [])
+            elif step in ("visa", "return"):
+                decide(self.db, who, document_id, step == "visa", "замечание")
+            else:
+                data = document_bytes(self.db, get_document(self.db, who, document_id))
+                revise(self.db, who, document_id, edited(data, "ПРИКАЗЫВАЮ:",
+                                                          f"ПРИКАЗЫВАЮ ({pick}):"), "п.docx")
+            note(f"draft: {step}")
+        except KartaError:
+            pass
+
+    @rule(pick=st.integers(0, 20), step=st.sampled_from(("route", "again", "revise")),
+          visa=st.sampled_from(("visa", "return")), official=st.sampled_from(("auditor",
+                                                                               "head")))
+    def proper_route(self, pick: int, step: str, visa: str, official: str) -> None:
+        """The clerk sends or corrects, an official decides: routes go deep."""
+        self.draft_on_its_way("clerk", pick, step)
+        self.draft_on_its_way(official, pick, visa)
+
     @rule(who=st.sampled_from(PEOPLE))
     def approve_or_plan(self, who: str) -> None:
         for command in (lambda: approve_roadmap(self.db, who, "R1"),
@@ -135,6 +173,12 @@ class ServiceMachine(RuleBasedStateMachine):
                     .where(Document.number.is_not(None))):  # type: ignore[union-attr]
                 numbers[(journal, year)] += 1
                 assert number is not None
+            from registry.visas import current_round
+
+            for document_id in session.exec(select(Document.id).where(
+                    Document.status == "signed")):
+                assert all(visa.status == "given"  # signed only when every visa was given
+                           for visa in current_round(session, document_id or 0))
             for (journal, year), count in numbers.items():
                 found = sorted(n for n in session.exec(select(Document.number).where(
                     Document.journal == journal, Document.year == year)) if n is not None)

@@ -15,7 +15,7 @@ from registry.orders import approve_roadmap, sign
 from registry.people import add_person, update_person
 from registry.roadmaps import import_roadmap
 from registry.verify import verify
-from tests.conftest import ZAOZERSK, Karta
+from tests.conftest import ZAOZERSK, Karta, office_today
 from tests.docx_structure import structure
 from workflow.errors import KartaError
 
@@ -58,7 +58,7 @@ def test_dates_follow_numbers_and_never_run_ahead(drafts: Database) -> None:
                                          "10.03.2021"):
         sign(drafts, "head", 2, date(2021, 3, 9))
     with pytest.raises(KartaError, match="позже сегодняшней"):
-        sign(drafts, "head", 2, date.today() + timedelta(days=1))
+        sign(drafts, "head", 2, office_today() + timedelta(days=1))
     assert sign(drafts, "head", 2, date(2021, 3, 10)).number_text == "01-09/2"
 
 

@@ -91,7 +91,12 @@ def sample_context(kind: str) -> dict[str, object]:
         "activity": activity, "occurrence": occurrence, "report_due": "2021-12-31",
         "report": report, "analysis": analysis, "sections": sections, "activities_count": 1,
         "note": {"title": "Справка", "number": "3", "date": "2021-12-20"}, "year": 2021,
-        "corrects": None,
+        "corrects": None, "basis": {"text": "", "according": False}, "points": [],
+        "amends": {"number": "01-09/64", "date": "2020-11-30", "cancel": False,
+                   "title": "Об организации наблюдения при проведении „ВПР“",
+                   "reason": "Изменился срок", "changes": [
+                       "пункт 2 изложить в следующей редакции: «2. Провести до 01.04.2021.».",
+                       "пункт 3 исключить."]},
     }
     if kind == "annual_report":
         totals = {"name": "Всего", "total": 12, "done": 5, "reported": 2, "overdue": 3,

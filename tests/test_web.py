@@ -3,6 +3,7 @@ token, every role only its own actions and data; uploads are checked; output is 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -18,7 +19,8 @@ from registry.audit import read_log
 from registry.database import Database
 from registry.people import add_person
 from registry.roadmaps import import_roadmap
-from tests.conftest import ZAOZERSK
+from tests.conftest import ZAOZERSK, office_today
+from tests.docx_structure import structure
 from web.app import create_app
 
 PASSWORDS = {login: f"пароль-{login}-2026" for login in
@@ -27,7 +29,10 @@ GET_PAGES = ["/", "/roadmaps", "/roadmaps/import", "/roadmaps/1", "/o/1:5@2021",
              "/documents/1", "/documents/1/file.docx", "/deadlines", "/audit", "/admin",
              "/audit/export.csv"]
 POST_FORMS = ["/logout", "/roadmaps/import", "/roadmaps/import/confirm", "/o/1:5@2021/start",
-              "/documents/1/sign", "/documents/1/correct", "/deadlines/calendar",
+              "/documents/1/sign", "/documents/1/correct", "/documents/1/revise",
+              "/documents/1/route", "/documents/1/visa", "/documents/1/return",
+              "/roadmaps/1/basis",
+              "/deadlines/calendar",
               "/audit/verify", "/admin/people", "/admin/people/clerk/role",
               "/admin/people/clerk/password", "/admin/units", "/admin/units/map",
               "/admin/profile", "/admin/templates", "/admin/templates/report/1/activate",
@@ -51,7 +56,8 @@ def site(db: Database) -> Iterator[Any]:
     import_roadmap(db, ZAOZERSK, "clerk")
     apply_event(db, "1:5@2021", "start", "clerk", order=True)
     app = create_app(db)
-    yield app
+    with TestClient(app):  # its lifespan: on PostgreSQL, the worker of the job queue
+        yield app
 
 
 class Browser:
@@ -207,7 +213,7 @@ def test_uploads_are_checked_by_size_type_and_content(site: Any,
     exe = upload("карта.exe", b"MZ")
     assert exe.status_code == 422 and "допустимые типы" in exe.text
     monkeypatch.setattr("web.security.UPLOAD_BYTES", 100)
-    monkeypatch.setattr("web.roadmap_pages.read_upload.__defaults__", (100,))
+    monkeypatch.setattr("web.roadmap_pages._upload_limit", lambda: 100)
     big = upload("карта.txt", b"x" * 1000)
     assert big.status_code == 422 and "больше" in big.text
     monkeypatch.undo()
@@ -261,20 +267,28 @@ def test_a_personal_calendar_can_be_subscribed_and_revoked(site: Any) -> None:
 
 
 def test_the_audit_page_verifies_in_the_background(site: Any) -> None:
+    """With htmx the progress comes in place and polls itself; a plain form leads to the
+    job's page, which refreshes itself without JavaScript (registry.jobs)."""
     auditor = Browser(site, "auditor")
-    started = auditor.post("/audit/verify")
-    assert started.status_code == 200
-    job = re.search(r'/jobs/([\w-]+)', started.text)
+    started = auditor.post("/audit/verify", headers={"HX-Request": "true"})
+    assert started.status_code == 200 and "<html" not in started.text
+    job = re.search(r'hx-get="/jobs/([\w-]+)"', started.text).group(1)
     import time
 
-    for _ in range(50):
-        state = auditor.get(f"/jobs/{job.group(1)}") if job else started
+    for _ in range(100):
+        state = auditor.get(f"/jobs/{job}", headers={"HX-Request": "true"})
         if "Целостность подтверждена" in state.text:
             break
         time.sleep(0.1)
-    assert "Целостность подтверждена" in state.text
-    assert Browser(site, "clerk").get(f"/jobs/{job.group(1)}").status_code == 404 if job \
-        else True
+    assert "Целостность подтверждена" in state.text and "<html" not in state.text
+    refused = Browser(site, "clerk").get(f"/jobs/{job}")
+    assert refused.status_code == 404 and "нет такого задания" in refused.text
+    plain = auditor.post("/audit/verify")
+    assert plain.status_code == 303 and plain.headers["location"].startswith("/jobs/")
+    page = auditor.get(plain.headers["location"])
+    assert page.status_code == 200 and "<html" in page.text
+    assert "Целостность подтверждена" in page.text or \
+        '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page.text
 
 
 def test_export_of_the_log(site: Any) -> None:
@@ -343,7 +357,7 @@ def test_the_deadlines_page_comes_in_pages_with_the_counts_first(
     from registry.schedule import page_agenda
 
     monkeypatch.setattr("web.schedule_pages.AGENDA_PAGE", 10)
-    expected = page_agenda(db, "clerk", date.today(), 14, 1, size=10)
+    expected = page_agenda(db, "clerk", office_today(), 14, 1, size=10)
     assert expected["pages"] > 1, "the test roadmap has more than 10 open occurrences"
     clerk = Browser(site, "clerk")
     first = clerk.get("/deadlines")
@@ -352,8 +366,125 @@ def test_the_deadlines_page_comes_in_pages_with_the_counts_first(
     second = clerk.get("/deadlines?page_number=2")
     assert f"Страница 2 из {expected['pages']}" in second.text
     rows = re.compile(r'href="/o/([^"]+)"')
-    later = page_agenda(db, "clerk", date.today(), 14, 2, size=10)
+    later = page_agenda(db, "clerk", office_today(), 14, 2, size=10)
     assert {item.ref for items in later["groups"].values() for item in items} <= \
         set(rows.findall(second.text))
     beyond = clerk.get("/deadlines?page_number=999")
     assert f"Страница {expected['pages']} из {expected['pages']}" in beyond.text
+
+
+def test_a_draft_goes_round_for_visas_and_comes_back_corrected_in_the_browser(
+        site: Any, db: Database) -> None:
+    """The clerk uploads the draft corrected in Word and sends it to the auditor for a
+    visa; «Мои задачи» shows it to her; she returns it, then gives her visa; the head signs;
+    the signed order is downloaded with its acquaintance sheet."""
+    from tests.docx_structure import structure, text_of
+    from tests.test_drafts_visas import ADDED, edited
+
+    clerk = Browser(site, "clerk")
+    draft = clerk.get("/documents/1/file.docx").content
+    uploaded = clerk.post("/documents/1/revise", {"comment": "пункт о сайте"},
+                          files={"file": ("проект.docx", edited(draft), "a/b")})
+    assert uploaded.status_code == 303, uploaded.text
+    page = clerk.get(uploaded.headers["location"])
+    assert "Правка 1 проекта загружена" in page.text and "пункт о сайте" in page.text
+    assert ADDED in text_of(clerk.get("/documents/1/file.docx").content)
+    refused = clerk.post("/documents/1/revise", files={"file": ("x.pdf", edited(draft), "a/b")})
+    assert refused.status_code == 400 and "допустимые типы" in refused.text
+    school = Browser(site, "school")
+    assert school.post("/documents/1/revise", files={
+        "file": ("проект.docx", edited(draft), "a/b")}).status_code == 403
+    sent = clerk.post("/documents/1/route", {"to": "auditor"})
+    assert sent.status_code == 303, sent.text
+    auditor = Browser(site, "auditor")
+    tasks = auditor.get("/")
+    assert "Проекты на визу" in tasks.text and "/documents/1#route-title" in tasks.text
+    head = Browser(site, "head")
+    refused_sign = head.post("/documents/1/sign", {"date": "2021-03-01"})
+    assert refused_sign.status_code == 400 and "нет виз — О.П. Смирнова (аудитор)" in \
+        refused_sign.text
+    returned = auditor.post("/documents/1/return", {"remarks": "уточнить срок"})
+    assert returned.status_code == 303
+    sheet = structure(clerk.get("/documents/1/file.docx").content)["tables"][-1]
+    assert sheet[1][1:] == ["Аудитор", "", "О.П. Смирнова", office_today().strftime("%d.%m.%Y"),
+                            "Возвращён на доработку: уточнить срок"]
+    again = clerk.post("/documents/1/route")
+    assert again.status_code == 303
+    assert auditor.post("/documents/1/visa").status_code == 303
+    assert "Проекты на визу" not in auditor.get("/").text
+    signed = head.post("/documents/1/sign", {"date": office_today().isoformat()})
+    assert signed.status_code == 303, signed.text
+    shape = structure(head.get("/documents/1/file.docx?acquaintance=1").content)
+    assert {"ЛИСТ СОГЛАСОВАНИЯ", "ЛИСТ ОЗНАКОМЛЕНИЯ"} <= set(shape["paragraphs"])
+    assert ADDED in "\n".join(shape["paragraphs"])
+    assert "Скачать с листом ознакомления" in head.get("/documents/1").text
+    events = [e["event"] for e in read_log(db, "admin")]
+    assert {"revise", "visa_route", "visa_returned", "visa_given", "sign"} <= set(events)
+
+
+def test_the_roadmap_page_sets_the_basis_and_a_start_adds_a_point(site: Any,
+                                                                   db: Database) -> None:
+    from tests.docx_structure import structure
+    from tests.test_basis import MINISTRY, SITE
+
+    clerk = Browser(site, "clerk")
+    assert "Основание приказов" in clerk.get("/roadmaps/1").text
+    saved = clerk.post("/roadmaps/1/basis", {"basis": MINISTRY})
+    assert saved.status_code == 303
+    page = clerk.get(saved.headers["location"])
+    assert "Основание приказов сохранено" in page.text and "Министерства образования" in page.text
+    head = Browser(site, "head")
+    assert head.post("/roadmaps/1/basis", {"basis": "чужое"}).status_code == 403
+    started = clerk.post("/o/1:6@2021/start", {"version": "1", "order": "1", "points": SITE})
+    assert started.status_code == 303, started.text
+    documents = [e for e in read_log(db, "admin") if e["event"] == "document_draft"]
+    newest = documents[-1]["object"].split()[-1]
+    paragraphs = structure(clerk.get(f"/documents/{newest}/file.docx").content)["paragraphs"]
+    assert any(p.startswith(MINISTRY + ", Дорожной картой") for p in paragraphs)
+    assert f"3. {SITE}." in paragraphs
+
+
+def test_a_signed_order_is_amended_from_its_page_by_editing_its_points(site: Any) -> None:
+    head = Browser(site, "head")
+    assert head.post("/documents/1/sign", {"date": "2021-03-01"}).status_code == 303
+    clerk = Browser(site, "clerk")
+    page = clerk.get("/documents/1")
+    fields = dict(re.findall(r'<textarea id="point-([\d.]+)" name="point-[\d.]+" rows="3" '
+                             r'maxlength="4000">([^<]*)</textarea>', page.text))
+    assert list(fields)[:2] == ["1", "1.1"] and len(fields) >= 4
+    untouched = {f"point-{n}": html.unescape(t) for n, t in fields.items()}
+    nothing = clerk.post("/documents/1/correct", {"reason": "уточнение", **untouched})
+    assert nothing.status_code == 400 and "изменений нет" in nothing.text
+    edited = {**untouched, "point-1.1": "Организовать исполнение мероприятия до 01.04.2021.",
+              "drop-1.2": "1", "add": "Разместить настоящий приказ на сайте"}
+    made = clerk.post("/documents/1/correct", {"reason": "Изменился срок", **edited})
+    assert made.status_code == 303
+    shown = clerk.get(made.headers["location"])
+    assert "О внесении изменений в приказ от 01.03.2021" in html.unescape(shown.text)
+    paragraphs = structure(clerk.get(made.headers["location"] + "/file.docx").content
+                           )["paragraphs"]
+    assert "1.1. подпункт 1.1 изложить в следующей редакции: «1.1. Организовать исполнение " \
+           "мероприятия до 01.04.2021.»." in paragraphs
+    assert "1.2. подпункт 1.2 исключить." in paragraphs
+    assert any(p.startswith("1.3. дополнить пунктом") for p in paragraphs)
+    void = clerk.post("/documents/1/correct", {"reason": "Ошибка", "cancel": "1", **edited})
+    assert void.status_code == 303
+    assert "О признании утратившим силу приказа от 01.03.2021" in \
+        html.unescape(clerk.get(void.headers["location"]).text)
+
+
+def test_a_document_s_times_are_the_organisation_s(site: Any, db: Database) -> None:
+    """When a draft was made is shown in the organisation's time zone (Moscow), whatever
+    the server's."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    from registry.documents import get_document
+
+    made = get_document(db, "admin", 1).created_at
+    moscow = (made if made.tzinfo else made.replace(tzinfo=UTC)).astimezone(
+        ZoneInfo("Europe/Moscow"))
+    page = html.unescape(Browser(site, "clerk").get("/documents/1").text)
+    assert f"{moscow:%d.%m.%Y %H:%M}" in page
+    tasks = html.unescape(Browser(site, "head").get("/").text)  # drafts to sign: made on …
+    assert f"{moscow:%d.%m.%Y}, Белокреницкая Елена Викторовна" in tasks

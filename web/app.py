@@ -5,6 +5,9 @@ Russian pages (a refusal a 403, an unknown reference a 404, a bug an incident nu
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -95,10 +98,33 @@ class RequestContext:
 
 
 def create_app(db: Database, *, secure_cookies: bool = False,
-               trust_proxy: bool = False) -> FastAPI:
-    """The application over one database (``karta serve`` and the tests)."""
-    app = FastAPI(title="karta", docs_url=None, redoc_url=None, openapi_url=None)
+               trust_proxy: bool = False, workers: int = 1) -> FastAPI:
+    """The application over one database (``karta serve`` and the tests). On PostgreSQL,
+    while the application runs (its lifespan), this process also runs ``workers`` jobs of
+    the queue at a time (0: none here, other processes run them)."""
+    from registry.jobs import job_service
+
+    jobs = job_service(db)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        worker = asyncio.create_task(jobs.run_worker(workers), name="karta-worker") \
+            if workers > 0 else None
+        if worker is not None:
+            worker.add_done_callback(_worker_ended(db))
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with suppress(asyncio.CancelledError):
+                    await worker
+            jobs.close()
+
+    app = FastAPI(title="karta", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)
     app.state.db = db
+    app.state.jobs = jobs
     app.state.templates = templates()
     app.state.secure_cookies = secure_cookies
     app.state.trust_proxy = trust_proxy
@@ -108,6 +134,8 @@ def create_app(db: Database, *, secure_cookies: bool = False,
         admin_pages,
         audit_pages,
         document_pages,
+        draft_pages,
+        job_pages,
         login_pages,
         occurrence_pages,
         region_pages,
@@ -117,10 +145,24 @@ def create_app(db: Database, *, secure_cookies: bool = False,
     )
 
     for module in (login_pages, task_pages, roadmap_pages, occurrence_pages, document_pages,
-                   schedule_pages, audit_pages, admin_pages, region_pages):
+                   draft_pages, schedule_pages, audit_pages, admin_pages, region_pages,
+                   job_pages):
         app.include_router(module.router)
     _errors(app)
     return app
+
+
+def _worker_ended(db: Database) -> Callable[[asyncio.Task[None]], None]:
+    """A worker that fails (not one stopped with the server) is an incident in the error
+    log: its jobs wait in the queue for another process's worker."""
+    def ended(task: asyncio.Task[None]) -> None:
+        if task.cancelled() or task.exception() is None:
+            return
+        from registry.incidents import report_incident
+
+        report_incident(task.exception() or RuntimeError(), db.folder,
+                        "обработчик фоновых заданий остановился")
+    return ended
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -1,4 +1,4 @@
-"""Журнал решений: the log with filters, «Проверить журнал» with progress, exports."""
+"""Журнал решений: the log with filters, «Проверить журнал» (a background job), exports."""
 
 from __future__ import annotations
 
@@ -11,15 +11,13 @@ from fastapi.responses import Response
 
 from registry.audit import export_log, page_log
 from registry.history import DOCUMENT_STATES, EVENT_LABELS
-from registry.verify import verify
 from web.app import page
 from web.document_pages import _download
-from web.jobs import Jobs
+from web.job_pages import start_job
 from web.security import Actor, actor, checked_form, database, form_date
 from workflow.machine import EVENTS
 
 router = APIRouter()
-JOBS = Jobs()
 
 
 @router.get("/audit")
@@ -37,16 +35,7 @@ def log(request: Request, who: Actor = Depends(actor), since: str = "", user: st
 @router.post("/audit/verify")
 def start_verify(request: Request, form: dict[str, object] = Depends(checked_form)
                  ) -> Response:
-    who = actor(request)
-    db = database(request)
-    job = JOBS.start(who.login, "Проверка журнала",
-                     lambda progress: verify(db, who.login, progress=progress).as_dict())
-    return page(request, "_job.html", job=job)
-
-
-@router.get("/jobs/{job_id}")
-def job_state(request: Request, job_id: str, who: Actor = Depends(actor)) -> Response:
-    return page(request, "_job.html", job=JOBS.get(job_id[:40], who.login))
+    return start_job(request, "verify")
 
 
 @router.get("/audit/export.{fmt}")

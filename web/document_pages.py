@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from documents.amend import Change, order_points
 from documents.contexts import JOURNALS, KINDS, kind_label
 from registry.documents import document_as_dict, document_bytes, find_documents, get_document
+from registry.drafts import output_bytes
 from registry.exports import document_text, office_name, pdf_bytes, preview_pages
 from registry.history import DOCUMENT_STATES
 from registry.orders import correct, sign
-from registry.people import names_of
+from registry.people import acting_person, names_of, organisation, today_in
 from web.app import page
 from web.security import Actor, actor, checked_form, database, form_date, text
 from workflow.errors import KartaError
@@ -41,19 +42,34 @@ def documents(request: Request, who: Actor = Depends(actor), kind: str = "",
 
 @router.get("/documents/{document_id}")
 def document(request: Request, document_id: int, who: Actor = Depends(actor)) -> Response:
+    from registry.drafts import revisions
+    from registry.visas import colleagues, route
+
     db = database(request)
     row = get_document(db, who.login, document_id)
-    data = document_bytes(db, row) if row.file_path else None
+    data = output_bytes(db, who.login, row) if row.file_path else None
     pages = preview_pages(data, PREVIEWS) if data else None
     with db.reading() as session:
-        names = names_of(session)
+        acting_person(session, who.login)
+        names, zone, today = names_of(session), organisation(session).timezone, \
+            today_in(session)
+    is_order_draft = row.status == "draft" and row.journal == "orders"
+    visas = route(db, who.login, document_id) if row.journal == "orders" else None
+    mine = next((v for v in (visas or {}).get("visas", []) if v["current"]
+                 and v["login"] == who.login and v["status"] == "pending"), None)
     return page(request, "document.html", title=f"Документ {document_id}: {row.title[:80]}",
-                document=document_as_dict(row, names), status_label=DOCUMENT_STATES.get(row.status,
-                                                                                  row.status),
+                document=document_as_dict(row, names, zone),
+                status_label=DOCUMENT_STATES.get(row.status, row.status),
                 kind_label=kind_label(row.kind), pages=len(pages) if pages else 0,
                 blocks=None if pages or data is None else document_text(data),
-                today=date.today(),
-                name=office_name(row))
+                today=today, name=office_name(row), route=visas, my_visa=mine,
+                may_revise=is_order_draft and (who.has("clerk") or row.created_by == who.login),
+                may_route=is_order_draft and who.has("clerk"),
+                revisions=revisions(db, who.login, document_id) if is_order_draft else [],
+                people=colleagues(db, who.login) if is_order_draft and who.has("clerk") else [],
+                done=request.query_params.get("done", "")[:200],
+                points=list(order_points(data).items())
+                if data and row.status == "signed" and row.journal == "orders" else [])
 
 
 @router.get("/documents/{document_id}/page/{number}.png")
@@ -61,7 +77,7 @@ def preview_page(request: Request, document_id: int, number: int,
                  who: Actor = Depends(actor)) -> Response:
     db = database(request)
     row = get_document(db, who.login, document_id)
-    pages = preview_pages(document_bytes(db, row), PREVIEWS) or []
+    pages = preview_pages(output_bytes(db, who.login, row), PREVIEWS) or []
     if not 1 <= number <= len(pages):
         raise KartaError("нет такой страницы")
     return FileResponse(pages[number - 1], media_type="image/png")
@@ -75,19 +91,23 @@ def _download(data: bytes, name: str, media: str) -> Response:
 
 
 @router.get("/documents/{document_id}/file.docx")
-def download(request: Request, document_id: int, who: Actor = Depends(actor)) -> Response:
+def download(request: Request, document_id: int, who: Actor = Depends(actor),
+             acquaintance: int = 0) -> Response:
+    """The file (a draft with its approval sheet; a signed order with its acquaintance
+    sheet when ``acquaintance=1``)."""
     db = database(request)
     row = get_document(db, who.login, document_id)
-    return _download(document_bytes(db, row), office_name(row),
+    return _download(output_bytes(db, who.login, row, bool(acquaintance)), office_name(row),
                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 @router.get("/documents/{document_id}/file.pdf")
-def download_pdf(request: Request, document_id: int, who: Actor = Depends(actor)) -> Response:
+def download_pdf(request: Request, document_id: int, who: Actor = Depends(actor),
+                 acquaintance: int = 0) -> Response:
     db = database(request)
     row = get_document(db, who.login, document_id)
-    return _download(pdf_bytes(document_bytes(db, row)), office_name(row, ".pdf"),
-                     "application/pdf")
+    return _download(pdf_bytes(output_bytes(db, who.login, row, bool(acquaintance))),
+                     office_name(row, ".pdf"), "application/pdf")
 
 
 @router.post("/documents/{document_id}/sign")
@@ -103,5 +123,14 @@ def sign_document(request: Request, document_id: int,
 def correct_document(request: Request, document_id: int,
                      form: dict[str, object] = Depends(checked_form)) -> Response:
     who = actor(request)
-    made = correct(database(request), who.login, document_id, text(form, "reason"))
+    db = database(request)
+    points = order_points(document_bytes(db, get_document(db, who.login, document_id)))
+    changes = [Change("drop", number) if form.get(f"drop-{number}") else
+               Change("replace", number, text(form, f"point-{number}"))
+               for number in points if f"point-{number}" in form or f"drop-{number}" in form]
+    if text(form, "add"):
+        changes.append(Change("add", text=text(form, "add")))
+    cancel = bool(form.get("cancel"))
+    made = correct(db, who.login, document_id, text(form, "reason", 1000),
+                   [] if cancel else changes, cancel)
     return RedirectResponse(f"/documents/{made.id}", status_code=303)

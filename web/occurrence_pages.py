@@ -51,5 +51,6 @@ async def act(request: Request, ref: str, event: str,
             figures=parse_pairs(lines(form, "figures"), "=", "Показатели"),
             decisions=lines(form, "decisions"),
             recommendations=parse_pairs(lines(form, "recommendations"), ":", "Рекомендации"),
-            attachments=attachments))
+            attachments=attachments, basis=text(form, "basis", 2000) or None,
+            points=lines(form, "points")))
     return RedirectResponse(f"/o/{result.ref}?done={event}", status_code=303)

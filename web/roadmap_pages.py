@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
-import shutil
-import tempfile
-import time
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from registry.database import Database
 from registry.overview import roadmap_matrix
-from registry.roadmaps import import_roadmap, list_roadmaps, preview_import
+from registry.people import office_today
+from registry.roadmaps import list_roadmaps, preview_import
+from registry.uploads import find_upload, forget_upload, keep_upload, upload_file
 from web.app import page
+from web.job_pages import start_job
 from web.security import TEXT_SUFFIXES, Actor, actor, checked_form, database, read_upload, text
 from workflow.errors import KartaError
 from workflow.importing import Period, parse_period
@@ -25,45 +23,19 @@ from workflow.roadmap import LINE_ROLES
 
 router = APIRouter()
 ROADMAP_TYPES = (".docx", ".xlsx", ".pdf", ".doc", ".odt", ".rtf", *TEXT_SUFFIXES)
-UPLOAD_SECONDS = 3600
-
-
-@dataclass
-class Upload:
-    """An uploaded roadmap waiting for the clerk's confirmation, under a random name."""
-
-    login: str
-    path: Path
-    name: str
-    made: float
-
-
-_UPLOADS: dict[str, Upload] = {}
-
-
-def _keep(login: str, name: str, suffix: str, data: bytes) -> str:
-    now = time.time()
-    for key in [k for k, u in _UPLOADS.items() if now - u.made > UPLOAD_SECONDS]:
-        shutil.rmtree(_UPLOADS.pop(key).path.parent, ignore_errors=True)
-    folder = Path(tempfile.mkdtemp(prefix="karta-upload-"))
-    path = folder / f"upload{suffix}"  # never the browser's name
-    path.write_bytes(data)
-    key = secrets.token_urlsafe(16)
-    _UPLOADS[key] = Upload(login, path, name, now)
-    return key
-
-
-def _upload(key: str, login: str) -> Upload:
-    found = _UPLOADS.get(key)
-    if found is None or found.login != login:
-        raise KartaError("загруженный файл не найден (прошло больше часа?): загрузите его снова")
-    return found
 
 
 def _period(form: dict[str, object]) -> Period | None:
     value = text(form, "period", 40)
     return parse_period(value, bool(form.get("school_years"))) if value else None
 
+
+
+def _upload_limit() -> int:
+    """The largest roadmap any type may be (the importer then holds each type to its own)."""
+    from workflow.importing import limits
+
+    return max(limits.MAX_FILE_BYTES, limits.MAX_CSV_BYTES)
 
 @router.get("/roadmaps")
 def roadmaps(request: Request, who: Actor = Depends(actor)) -> Response:
@@ -87,19 +59,21 @@ async def import_preview(request: Request, form: dict[str, object] = Depends(che
     from starlette.concurrency import run_in_threadpool
 
     who = actor(request)
+    db = database(request)
     upload = form.get("file")
     key = text(form, "upload", 100)
+    found = ""
     try:
         if isinstance(upload, UploadFile) and upload.filename:
-            name, suffix, data = await read_upload(upload, ROADMAP_TYPES)
-            key = _keep(who.login, name, suffix, data)
-        kept = _upload(key, who.login)
-        preview = await run_in_threadpool(
-            preview_import, database(request), kept.path, who.login, _period(form),
-            text(form, "title", 500) or None, kept.name)
+            name, suffix, data = await read_upload(upload, ROADMAP_TYPES, _upload_limit())
+            key = await run_in_threadpool(keep_upload, db, who.login, name, suffix, data)
+        address, name = await run_in_threadpool(find_upload, db, key, who.login)
+        found = key
+        preview = await run_in_threadpool(_preview, db, address, who.login, _period(form),
+                                          text(form, "title", 500) or None, name)
     except KartaError as error:
         return page(request, "import.html", status=422, title="Импорт дорожной карты",
-                    preview=None, error=str(error), upload=key if key in _UPLOADS else "",
+                    preview=None, error=str(error), upload=found,
                     period=text(form, "period", 40), types=", ".join(ROADMAP_TYPES))
     return page(request, "import.html", title="Импорт: проверьте, что будет создано",
                 preview=preview, roles=LINE_ROLES, error="", upload=key,
@@ -108,17 +82,30 @@ async def import_preview(request: Request, form: dict[str, object] = Depends(che
                 title_override=text(form, "title", 500), types=", ".join(ROADMAP_TYPES))
 
 
+def _preview(db: Database, address: str, login: str, period: Period | None,
+             title: str | None, name: str) -> dict[str, Any]:
+    with upload_file(db, address) as path:
+        return preview_import(db, path, login, period, title, name)
+
+
 @router.post("/roadmaps/import/confirm")
 def import_confirm(request: Request, form: dict[str, object] = Depends(checked_form)
                    ) -> Response:
+    """The import runs as a background job (a big roadmap takes a while): the upload is in
+    the file store already, and the job gets its address, never a path."""
     who = actor(request)
-    kept = _upload(text(form, "upload", 100), who.login)
-    result = import_roadmap(database(request), kept.path, who.login, _period(form),
-                            text(form, "title", 500) or None, bool(form.get("again")),
-                            source_name=kept.name)
-    shutil.rmtree(kept.path.parent, ignore_errors=True)
-    _UPLOADS.pop(text(form, "upload", 100), None)
-    return RedirectResponse(f"/roadmaps/{result.roadmap}?imported=1", status_code=303)
+    db = database(request)
+    key = text(form, "upload", 100)
+    address, name = find_upload(db, key, who.login)
+    period = text(form, "period", 40)
+    if period:
+        parse_period(period, bool(form.get("school_years")))  # refused now, not in the job
+    response = start_job(request, "import_roadmap", {
+        "address": address, "name": name, "period": period,
+        "school_years": bool(form.get("school_years")),
+        "title": text(form, "title", 500), "again": bool(form.get("again"))})
+    forget_upload(db, key)
+    return response
 
 
 @router.get("/roadmaps/{roadmap_id}")
@@ -128,7 +115,8 @@ def roadmap(request: Request, roadmap_id: int, who: Actor = Depends(actor),
     machine = occurrence_machine()
     chosen_state = state if state in machine.states else None
     chosen_section = int(section) if section.isdigit() else None
-    matrix = roadmap_matrix(database(request), who.login, roadmap_id, date.today(),
+    db = database(request)
+    matrix = roadmap_matrix(db, who.login, roadmap_id, office_today(db, who.login),
                             chosen_state, executor[:100] or None, chosen_section,
                             overdue == "1")
     template = "_matrix.html" if request.headers.get("hx-request") == "true" else \
@@ -138,3 +126,13 @@ def roadmap(request: Request, roadmap_id: int, who: Actor = Depends(actor),
                 filters={"state": chosen_state or "", "executor": executor[:100],
                          "section": chosen_section, "overdue": overdue == "1"},
                 imported=request.query_params.get("imported") == "1")
+
+
+@router.post("/roadmaps/{roadmap_id}/basis")
+def roadmap_basis(request: Request, roadmap_id: int,
+                  form: dict[str, object] = Depends(checked_form)) -> Response:
+    from registry.roadmaps import set_basis
+
+    who = actor(request)
+    set_basis(database(request), who.login, f"R{roadmap_id}", text(form, "basis", 2000))
+    return RedirectResponse(f"/roadmaps/{roadmap_id}?basis=1", status_code=303)

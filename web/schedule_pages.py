@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from registry.accounts import issue_calendar_token, person_for_calendar, revoke_calendar_token
+from registry.people import office_today
 from registry.schedule import calendar_ics, overdue, page_agenda
 from web.app import page
 from web.security import Actor, actor, checked_form, database
@@ -29,8 +28,8 @@ AGENDA_PAGE = 100  # occurrences on a page of the agenda
 def _page(request: Request, who: Actor, days: int, calendar_url: str = "",
           note: str = "", page_number: int = 1) -> Response:
     days = days if days in DAYS else 14
-    today = date.today()
     db = database(request)
+    today = office_today(db, who.login)
     found = page_agenda(db, who.login, today, days, page_number, size=AGENDA_PAGE)
     late = overdue(db, who.login, today, limit=LATE_SHOWN)
     return page(request, "deadlines.html", title="Сроки", groups=found["groups"],

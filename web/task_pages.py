@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from registry.overview import my_tasks
+from registry.people import office_today
 from web.app import page
 from web.security import Actor, actor, database
 
@@ -16,5 +15,6 @@ router = APIRouter()
 
 @router.get("/")
 def home(request: Request, who: Actor = Depends(actor)) -> Response:
-    tasks = my_tasks(database(request), who.login, date.today())
+    db = database(request)
+    tasks = my_tasks(db, who.login, office_today(db, who.login))
     return page(request, "tasks.html", title="Мои задачи", tasks=tasks)

@@ -11,6 +11,7 @@ and «И.О. Фамилия» at the right margin; executor mark bottom-left in 
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from docx import Document
@@ -34,8 +35,9 @@ LANDSCAPE_MARGINS = {"left": 20, "right": 15, "top": 20, "bottom": 15}  # mm
 LANDSCAPE_WIDTH = 297 - LANDSCAPE_MARGINS["left"] - LANDSCAPE_MARGINS["right"]
 NBSP = "\u00a0"
 
-DATE_LINE = ("{{ document.date | date if document.date else '«____» ____________ 20___ г.' }}"
-             f"\t№{NBSP}{{{{ document.number if document.number else '________' }}}}")
+DATE = "{{ document.date | date if document.date else '«____» ____________ 20___ г.' }}"
+NUMBER = "{{ document.number if document.number else '________' }}"
+DATE_LINE = f"{DATE}\t№{NBSP}{NUMBER}"
 PERIOD = "{{ occurrence.period_text }}"
 # a correction is a new order citing the one it corrects (a signed order never changes)
 CORRECTION_TITLE = ("{% if corrects %}О внесении изменений в приказ от "
@@ -44,12 +46,22 @@ CORRECTION_PREAMBLE = ("{% if corrects %}В связи с необходимос
                        "{{ corrects.date | date }} № {{ corrects.number }} "
                        "«{{ corrects.title }}» ({{ corrects.reason | lower_first }}) и "
                        "{% endif %}")
+# the legal basis the preamble opens with: the order's own or its roadmap's (``basis``),
+# lower-case after a correction's «В связи с … и»
+BASIS = "{{ basis.text | lower_first if corrects else basis.text }}, "
+# additional points before the control point, numbered on from ``first`` (a Jinja expression)
+EXTRA_POINT = "{{{{ {first} + loop.index0 }}}}. {{{{ p }}}}"
 RESULTS_OF = "по итогам {{ activity.title | subject('genitive') }} за " + PERIOD
 # the order an appendix belongs to: «к приказу МКУ «УО»», «к приказу Управления образования …»
 ISSUER_GENITIVE = "{{ (organisation.short_name or organisation.full_name) | case('genitive') }}"
 
 
+_BOOKMARKS = itertools.count(1)
+
+
 def new_document(landscape: bool = False) -> DocumentObject:
+    global _BOOKMARKS
+    _BOOKMARKS = itertools.count(1)  # bookmark ids: unique within one document
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -103,6 +115,30 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
+def bookmark(run: object, name: str) -> None:
+    """Enclose a run in a bookmark: a requisite karta fills in when the order is signed,
+    found again in a draft corrected in Word (``documents.revisions``)."""
+    number = str(next(_BOOKMARKS))
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), number)
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), number)
+    element = run._r  # type: ignore[attr-defined]
+    element.addprevious(start)
+    element.addnext(end)
+
+
+def marked_runs(paragraph: Paragraph, parts: list[tuple[str, str]],
+                size: int | None = None) -> None:
+    """Runs of (text, bookmark name or "") in one paragraph."""
+    for text, name in parts:
+        run = paragraph.add_run(typography(text))
+        if size:
+            run.font.size = Pt(size)
+        if name:
+            bookmark(run, name)
+
+
 def para(document: DocumentObject | _Cell, text: str = "", *, align: str = "justify",
          bold: bool = False, indent: bool = False, size: int | None = None,
          space_before: int = 0, space_after: int = 0, keep: bool = False) -> Paragraph:
@@ -132,7 +168,8 @@ def tag(document: DocumentObject | _Cell, text: str) -> None:
 
 def draft_mark(document: DocumentObject) -> None:
     tag(document, "{%p if document.is_draft %}")
-    para(document, "ПРОЕКТ", align="right", bold=True)
+    mark = para(document, "ПРОЕКТ", align="right", bold=True)
+    bookmark(mark.runs[0], "karta_draft")
     tag(document, "{%p endif %}")
 
 
@@ -150,15 +187,21 @@ def requisites(document: DocumentObject, kind: str | None = "П Р И К А З")
         para(document)
         para(document, kind, align="center", bold=True, size=16)
     para(document)
-    date_line(document)
+    date_line(document, marked=True)
     tag(document, "{%p if organisation.place %}")
     para(document, "{{ organisation.place }}", align="center")
     tag(document, "{%p endif %}")
     para(document)
 
 
-def date_line(document: DocumentObject) -> None:
-    paragraph = para(document, DATE_LINE, align="left")
+def date_line(document: DocumentObject, marked: bool = False) -> None:
+    """Date and number on one line; an order's are marked, to be stamped at signing."""
+    if not marked:
+        paragraph = para(document, DATE_LINE, align="left")
+    else:
+        paragraph = para(document, align="left")
+        marked_runs(paragraph, [(DATE, "karta_date"), (f"\t№{NBSP}", ""),
+                                (NUMBER, "karta_number")])
     paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
 
 
@@ -204,7 +247,7 @@ def fit_to_content(table: Table) -> None:
 
 
 def signature(document: DocumentObject, position: str, name: str,
-              width: float = 165) -> None:
+              width: float = 165, marked: bool = False) -> None:
     """Position at the left, «И.О. Фамилия» at the right margin, level with the position's
     last line."""
     para(document)
@@ -217,6 +260,9 @@ def signature(document: DocumentObject, position: str, name: str,
     left.paragraphs[0].text = position
     right.paragraphs[0].text = name
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if marked:  # who signs is written in at signing, also into a draft corrected in Word
+        bookmark(left.paragraphs[0].runs[0], "karta_signer_position")
+        bookmark(right.paragraphs[0].runs[0], "karta_signer_name")
     for cell in (left, right):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
 
@@ -231,7 +277,7 @@ def author_signature(document: DocumentObject, source: str) -> None:
 
 def head_signature(document: DocumentObject, width: float = 165) -> None:
     signature(document, "{{ organisation.head_position }}", "{{ organisation.head_name }}",
-              width)
+              width, marked=True)
 
 
 def executor_mark(document: DocumentObject) -> None:
@@ -402,6 +448,14 @@ def order_opening(subject: str, preamble: str) -> DocumentObject:
     return document
 
 
+def extra_points(document: DocumentObject, first: str) -> None:
+    """The order's additional points («Разместить настоящий приказ на официальном сайте
+    …»), numbered on from ``first``, before the control point."""
+    tag(document, "{%p for p in points %}")
+    point(document, EXTRA_POINT.format(first=first))
+    tag(document, "{%p endfor %}")
+
+
 def point(document: DocumentObject, text: str) -> Paragraph:
     """A point of an order («1. …», «2.1. …»): justified, first-line indent."""
     return para(document, text, indent=True)
@@ -410,7 +464,8 @@ def point(document: DocumentObject, text: str) -> Paragraph:
 def order_approve() -> DocumentObject:
     document = order_opening(
         "Об утверждении {{ roadmap.title | case('genitive') }}",
-        "{{ 'в' if corrects else 'В' }} целях организации и контроля исполнения мероприятий "
+        "{% if basis.text %}" + BASIS + "в целях{% else %}{{ 'в' if corrects else 'В' }} целях"
+        "{% endif %} организации и контроля исполнения мероприятий "
         "{{ roadmap.title | case('genitive') }} "
         "({{ activities_count | plural('мероприятие') }}),")
     short = "{{ roadmap.short_title | case('genitive') }}"
@@ -426,7 +481,9 @@ def order_approve() -> DocumentObject:
     point(document, "3. Ответственным исполнителям мероприятий представлять отчёты об их "
                     "исполнении в сроки, установленные {{ roadmap.short_title | "
                     "case('instrumental') }}.")
-    point(document, "4. Контроль за исполнением настоящего приказа оставляю за собой.")
+    extra_points(document, "4")
+    point(document, "{{ 4 + points | length }}. Контроль за исполнением настоящего приказа "
+                    "оставляю за собой.")
     head_signature(document)
     executor_mark(document)
     # the appendix: the roadmap itself, on landscape pages after a section break
@@ -439,11 +496,16 @@ def order_approve() -> DocumentObject:
 
 def appendix_mark(document: DocumentObject, label: str, width: float) -> None:
     """«Приложение № 1 / к приказу МКУ «…» / от 30.11.2020 № 01-09/64», top right."""
-    for line in (label, "к приказу " + ISSUER_GENITIVE,
-                 "от {{ document.date | date if document.date else '__.__.____' }} "
-                 f"№{NBSP}{{{{ document.number if document.number else '____' }}}}"):
+    for line in (label, "к приказу " + ISSUER_GENITIVE):
         paragraph = para(document, line, align="left", size=12)
         paragraph.paragraph_format.left_indent = Mm(width - 85)
+    paragraph = para(document, align="left")
+    paragraph.paragraph_format.left_indent = Mm(width - 85)
+    marked_runs(paragraph, [("от ", ""),
+                            ("{{ document.date | date if document.date else '__.__.____' }}",
+                             "karta_date_appendix"), (f" №{NBSP}", ""),
+                            ("{{ document.number if document.number else '____' }}",
+                             "karta_number_appendix")], size=12)
     para(document)
 
 
@@ -480,15 +542,20 @@ START_POINTS: list[str | tuple[str, str]] = [
               "обобщить информацию об исполнении мероприятия и представить отчёт"
               "{% if report_due %} в срок до {{ report_due | date }}{% endif %}."),
     "{%p endif %}",
-    ("point", "{{ to | length + (1 if own else 2) }}. Контроль за исполнением настоящего "
-              "приказа оставляю за собой."),
+    "{%p for p in points %}",
+    ("point", EXTRA_POINT.format(first="to | length + (1 if own else 2)")),
+    "{%p endfor %}",
+    ("point", "{{ to | length + (1 if own else 2) + points | length }}. Контроль за "
+              "исполнением настоящего приказа оставляю за собой."),
 ]
 
 
 def order_start() -> DocumentObject:
     document = order_opening(
         "{{ activity.title | about }}",
-        "{{ 'в' if corrects else 'В' }} соответствии с {{ roadmap.title | case('instrumental') }}"
+        "{% if basis.text %}" + BASIS + "{% if not basis.according %}в соответствии с "
+        "{% endif %}{% else %}{{ 'в' if corrects else 'В' }} соответствии с {% endif %}"
+        "{{ roadmap.title | case('instrumental') }}"
         "{% if roadmap.approval %} (приказ от {{ roadmap.approval.date | date }} "
         "№ {{ roadmap.approval.number }}){% endif %}, в целях исполнения мероприятия "
         "{{ activity.code }} «{{ activity.title }}» за " + PERIOD + ",")
@@ -597,7 +664,8 @@ def analytic_note() -> DocumentObject:
 def order_results() -> DocumentObject:
     document = order_opening(
         "Об итогах {{ activity.title | subject('genitive') }} за " + PERIOD,
-        "{{ 'по' if corrects else 'По' }} результатам анализа исполнения мероприятия "
+        "{% if basis.text %}" + BASIS + "по{% else %}{{ 'по' if corrects else 'По' }}"
+        "{% endif %} результатам анализа исполнения мероприятия "
         "{{ activity.code }} {{ roadmap.title | case('genitive') }} (аналитическая справка от "
         "{{ note.date | date }} № {{ note.number }}),")
     para(document, "1. Принять к сведению выводы аналитической справки: "
@@ -605,8 +673,41 @@ def order_results() -> DocumentObject:
     tag(document, "{%p for d in analysis.decisions %}")
     para(document, "{{ loop.index + 1 }}. {{ d }}", indent=True)
     tag(document, "{%p endfor %}")
-    para(document, "{{ analysis.decisions | length + 2 }}. Контроль за исполнением настоящего "
-                   "приказа оставляю за собой.", indent=True)
+    extra_points(document, "analysis.decisions | length + 2")
+    para(document, "{{ analysis.decisions | length + 2 + points | length }}. Контроль за "
+                   "исполнением настоящего приказа оставляю за собой.", indent=True)
+    head_signature(document)
+    executor_mark(document)
+    return document
+
+
+AMENDED = ("приказ " + ISSUER_GENITIVE + " от {{ amends.date | date }} "
+           f"№{NBSP}{{{{ amends.number }}}} «{{{{ amends.title }}}}»")
+
+
+def order_amend() -> DocumentObject:
+    """An amending order: only what changes, point by point, or the cancelled order."""
+    document = new_document()
+    requisites(document)
+    title(document, "{% if amends.cancel %}О признании утратившим силу приказа{% else %}"
+                    "О внесении изменений в приказ{% endif %} от {{ amends.date | date }} "
+                    f"№{NBSP}{{{{ amends.number }}}}")
+    para(document, "В связи с необходимостью {% if amends.cancel %}признания утратившим силу"
+                   "{% else %}внесения изменений в{% endif %} " + AMENDED.replace(
+                       "приказ ", "{{ 'приказа' if amends.cancel else 'приказ' }} ", 1)
+                   + " ({{ amends.reason | lower_first }}),", indent=True)
+    para(document)
+    para(document, "ПРИКАЗЫВАЮ:", align="left")
+    para(document)
+    tag(document, "{%p if amends.cancel %}")
+    point(document, "1. Признать утратившим силу " + AMENDED + ".")
+    tag(document, "{%p else %}")
+    point(document, "1. Внести в " + AMENDED + " следующие изменения:")
+    tag(document, "{%p for change in amends.changes %}")
+    point(document, "1.{{ loop.index }}. {{ change }}")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+    point(document, "2. Контроль за исполнением настоящего приказа оставляю за собой.")
     head_signature(document)
     executor_mark(document)
     return document
@@ -710,6 +811,7 @@ TEMPLATES = {
     "report": (report, "Отчёт об исполнении мероприятия"),
     "analytic_note": (analytic_note, "Аналитическая справка"),
     "order_results": (order_results, "Приказ об итогах"),
+    "order_amend": (order_amend, "Приказ о внесении изменений в приказ"),
     "recommendations": (recommendations, "Адресные рекомендации"),
     "plan": (plan, "План мероприятий на год"),
     "annual_report": (annual_report, "Информация о реализации дорожной карты за год"),

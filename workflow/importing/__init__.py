@@ -13,8 +13,9 @@ import hashlib
 import re
 from pathlib import Path
 
+from workflow.collection import collection_paused
 from workflow.errors import PeriodRequired, RoadmapFormatError
-from workflow.importing.columns import ColumnMap, map_columns
+from workflow.importing.columns import ColumnMap, forget_headers, map_columns
 from workflow.importing.layout import Table, TextRegion, segment
 from workflow.importing.ledger import Ledger
 from workflow.importing.limits import Deadline, safe_text
@@ -47,6 +48,11 @@ def _signature(columns: ColumnMap) -> tuple[bool, ...]:
 def read_roadmap(path: Path, period: Period | None = None,
                  title: str | None = None) -> RoadmapDraft:
     """Read a roadmap file into a draft; raise ``RoadmapFormatError`` or ``PeriodRequired``."""
+    with collection_paused():
+        return _read_roadmap(path, period, title)
+
+
+def _read_roadmap(path: Path, period: Period | None, title: str | None) -> RoadmapDraft:
     data = read_source(path)
     deadline = Deadline(path.name)  # one time budget for reading, finding and parsing
     items = items_from_bytes(path.name, data, deadline)
@@ -131,6 +137,11 @@ def read_roadmap(path: Path, period: Period | None = None,
     if outside:
         draft.warnings.append(f"сроки вне периода {found_period.label} ({len(outside)}): "
                               + ", ".join(outside[:20]) + (" …" if len(outside) > 20 else ""))
+    # the cells of a large file fill the caches of cleaned text (tens of megabytes) that
+    # storing the draft can use better
+    clean.cache_clear()
+    single_line.cache_clear()
+    forget_headers()
     return draft
 
 

@@ -28,10 +28,21 @@ _OTHER_HEADER_WORDS = re.compile(
 )
 
 
+_NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?$")
+
+
 @lru_cache(maxsize=1 << 16)
 def _normalise(cell: str) -> str:
     text = single_line(clean(cell)).lower().replace("ё", "е")
-    return re.sub(r"\s+", " ", text).strip(" :.")
+    return _WHITESPACE.sub(" ", text).strip(" :.")
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def forget_headers() -> None:
+    """Empty the cache of normalised cells (a large file fills it)."""
+    _normalise.cache_clear()
 
 
 def field_of(cell: str) -> str | None:
@@ -47,9 +58,13 @@ def field_of(cell: str) -> str | None:
 
 def is_header(cells: list[str]) -> bool:
     """A header row of any table: a «№ п/п» cell, or two cells that read like column names."""
-    texts = [_normalise(cell) for cell in cells if cell.strip()]
-    if not texts or re.match(r"^\d+(?:\.\d+)*\.?$", texts[0]):
-        return False  # a numbered row is data, whatever its cells say
+    filled = [cell for cell in cells if cell.strip()]
+    if not filled:
+        return False
+    first = _normalise(filled[0])
+    if _NUMBERED.match(first):
+        return False  # a numbered row is data, whatever its cells say (asked of every row)
+    texts = [first, *(_normalise(cell) for cell in filled[1:])]
     if FIELD_PATTERNS[0][1].search(texts[0]) and len(texts) >= 2:
         return True
     named = sum(1 for text in texts if len(text) < 90 and (field_of(text) or

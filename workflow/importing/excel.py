@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass, field
+from typing import IO, Any
+from xml.parsers import expat
 
 from workflow.errors import KartaError, RoadmapFormatError
 from workflow.importing import limits
@@ -47,14 +49,18 @@ def read_xlsx(name: str, data: bytes, deadline: Deadline) -> list[Item]:
         scan = _scan(package)
     finally:
         package.close()
-    from openpyxl import load_workbook
+    from openpyxl.reader.excel import ExcelReader
 
     tally = Tally(name, deadline)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it cannot keep
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True,
+            # openpyxl's load_workbook, with the shared strings read by expat
+            reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True,
                                  keep_links=False)
+            reader.read_strings = lambda: _read_strings(reader)  # type: ignore[method-assign]
+            reader.read()
+            book = reader.wb
             try:
                 return _rows(book.worksheets, scan, tally)
             finally:
@@ -109,6 +115,66 @@ def _rows(sheets: list[object], scan: _Scan, tally: Tally) -> list[Item]:
             previous_blank = False
             items.append(Item(line=line, cells=tally.row(cells, line), table=sheet_index))
     return items
+
+
+def _read_strings(reader: Any) -> None:
+    """``ExcelReader.read_strings``, the table read by ``shared_strings``."""
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    found = reader.package.find(SHARED_STRINGS)
+    if found is not None:
+        with reader.archive.open(found.PartName[1:]) as source:
+            reader.shared_strings = shared_strings(source)
+
+
+def shared_strings(source: IO[bytes]) -> list[str]:
+    """The shared strings of a book as openpyxl's ``read_string_table`` reads them — the
+    text of each ``si``, its plain ``t`` and the ``t`` of its runs, phonetic runs left out,
+    «x005F_» removed — by expat, without an element and a ``Text`` object for each string
+    (a large book has a hundred thousand; the scan has bounded the part already)."""
+    strings: list[str] = []
+    path: list[str] = []  # the local names of the open elements
+    plain = ""  # the si's own t (the last one, as openpyxl keeps it)
+    runs: list[str] = []  # the t of each run (r), in order
+    current: list[str] | None = None  # the text of the t being read
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        nonlocal plain, runs, current
+        local = tag[tag.rfind("}") + 1:]
+        path.append(local)
+        if local == "si":
+            plain, runs = "", []
+        elif local == "r" and len(path) > 1 and path[-2] == "si":
+            runs.append("")
+        elif local == "t" and len(path) > 1 and (
+                path[-2] == "si" or path[-2] == "r" and len(path) > 2 and path[-3] == "si"):
+            current = []
+
+    def end(tag: str) -> None:
+        nonlocal plain, current
+        local = path.pop()
+        if local == "t" and current is not None:
+            if path[-1] == "si":
+                plain = "".join(current)
+            else:
+                runs[-1] = "".join(current)
+            current = None
+        elif local == "si":
+            strings.append((plain + "".join(runs)).replace("x005F_", ""))
+
+    def text(data: str) -> None:
+        if current is not None:
+            current.append(data)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    while chunk := source.read(1 << 16):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+    return strings
 
 
 def _within_columns(values: list[object], tally: Tally, line: int) -> list[object]:

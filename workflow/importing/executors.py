@@ -11,6 +11,7 @@ Names without commas are split by their initials («Н.Е. Иванов К.А. �
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _EXECUTOR_START = re.compile(
     r"^(?:[А-ЯЁ]{2,}|Руководител|Специалист|Отдел|Комитет|Управлени|Рабоч|Школ|Методист|"
@@ -39,6 +40,11 @@ _SURNAME = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
 
 def split_executors(text: str) -> list[str]:
     """A normalised list of executors from one cell."""
+    return list(_split_executors(text))
+
+
+@lru_cache(maxsize=4096)  # a roadmap names the same executors in row after row
+def _split_executors(text: str) -> tuple[str, ...]:
     pieces: list[str] = []
     current: list[str] = []
     depth = 0
@@ -97,7 +103,7 @@ def split_executors(text: str) -> list[str]:
             if name and name not in seen:
                 seen.add(name)
                 result.append(name)
-    return result
+    return tuple(result)
 
 
 def _split_names(text: str) -> list[str]:

@@ -16,6 +16,18 @@ MB = 1024 * 1024
 
 # The file as given: roadmaps are kilobytes to a few megabytes, scans are not roadmaps.
 MAX_FILE_BYTES = 20 * MB
+# A CSV holds its rows as plain text, 250-330 bytes a row of a real roadmap: MAX_ROWS rows
+# take up to about 30 MB. An import of a CSV this size (rows and text at their limits)
+# peaks under 500 MB (tests/test_import_memory.py); the other formats keep MAX_FILE_BYTES
+# (a .xlsx of 100,000 rows is a few megabytes).
+MAX_CSV_BYTES = 32 * MB
+
+
+def file_bytes_limit(suffix: str) -> tuple[str, int]:
+    """The size limit of a file of this type: (the constant's name, its value)."""
+    if suffix == ".csv":
+        return "MAX_CSV_BYTES", MAX_CSV_BYTES
+    return "MAX_FILE_BYTES", MAX_FILE_BYTES
 
 # .docx and .xlsx are ZIP packages of XML parts.
 MAX_ZIP_ENTRIES = 1000  # a Word or Excel file has tens of parts; a few hundred with images

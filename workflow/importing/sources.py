@@ -60,7 +60,8 @@ def read_items(path: Path, deadline: Deadline | None = None) -> list[Item]:
 
 def read_source(path: Path) -> bytes:
     """The bytes of a roadmap file: refused when its type is unknown, when it is not a
-    regular file, when it is empty or bigger than ``MAX_FILE_BYTES``."""
+    regular file, when it is empty or bigger than its type's limit (``MAX_CSV_BYTES`` for a
+    CSV, ``MAX_FILE_BYTES`` for the others)."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise RoadmapFormatError(
@@ -72,17 +73,18 @@ def read_source(path: Path) -> bytes:
         raise RoadmapFormatError(path.name, None, "это папка, а не файл")
     if not path.is_file():  # also a pipe or a device, which could be read forever
         raise RoadmapFormatError(path.name, None, "файл не найден")
-    too_big = RoadmapLimitExceeded(path.name, "MAX_FILE_BYTES", "файл больше допустимого "
-                                   f"размера {megabytes(limits.MAX_FILE_BYTES)}")
+    name, limit = limits.file_bytes_limit(suffix)
+    too_big = RoadmapLimitExceeded(path.name, name, "файл больше допустимого "
+                                   f"размера {megabytes(limit)}")
     try:
         with path.open("rb") as handle:
-            if os.fstat(handle.fileno()).st_size > limits.MAX_FILE_BYTES:
+            if os.fstat(handle.fileno()).st_size > limit:
                 raise too_big
-            data = handle.read(limits.MAX_FILE_BYTES + 1)  # the size may change meanwhile
+            data = handle.read(limit + 1)  # the size may change meanwhile
     except OSError as error:
         raise RoadmapFormatError(path.name, None, "не удалось прочитать файл: "
                                                   f"{error.strerror or error}") from None
-    if len(data) > limits.MAX_FILE_BYTES:
+    if len(data) > limit:
         raise too_big
     if not data:
         raise RoadmapFormatError(path.name, None, "файл пуст")
@@ -137,7 +139,9 @@ _LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 def _check_lines(text: str, tally: Tally, breaks: str = _LINE_BREAKS) -> None:
     """Refuse a text with more lines than MAX_ROWS before it is split into lines."""
-    lines = sum(text.count(mark) for mark in breaks) - text.count("\r\n") + 1
+    lines = sum(text.count(mark) for mark in breaks) - text.count("\r\n")
+    if text and text[-1] not in breaks:
+        lines += 1  # the last line has no break of its own; a final break opens none
     if lines > limits.MAX_ROWS:
         raise tally.refuse("MAX_ROWS", f"в файле больше {count(limits.MAX_ROWS)} строк")
 

@@ -35,16 +35,29 @@ def is_emphasised(text: str) -> bool:
 @lru_cache(maxsize=1 << 16)  # rows ask for the same cell's clean text many times
 def clean(text: str) -> str:
     """Strip markup leftovers and normalise spacing, keeping line breaks between items."""
-    text = _FOOTNOTE_SUP.sub("", text)
-    text = _TAGS.sub("", text)
-    text = _MD_BOLD.sub("", text)
+    # each step only when the text has what it removes: most cells have none of it, and a
+    # large roadmap has hundreds of thousands of cells, too many to keep in the cache
+    if "<" in text:
+        text = _FOOTNOTE_SUP.sub("", text)
+        text = _TAGS.sub("", text)
+    if "**" in text or "__" in text:
+        text = _MD_BOLD.sub("", text)
     # a lone curly bracket never occurs in official Russian text: in dumps it is a misread
     # round one («{сертификат участника}»); doubled ones are kept as the author wrote them
-    text = re.sub(r"(?<![{%])\{(?![{%])", "(", text)
-    text = re.sub(r"(?<![}%])\}(?![}%])", ")", text)
+    if "{" in text:
+        text = _LONE_OPENING.sub("(", text)
+    if "}" in text:
+        text = _LONE_CLOSING.sub(")", text)
     text = text.replace("\u00a0", " ").replace("\u200b", "")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    lines = [(_SPACES.sub(" ", line) if "  " in line or "\t" in line else line).strip()
+             for line in text.splitlines()]
     return "\n".join(line for line in lines if line)
+
+
+_LONE_OPENING = re.compile(r"(?<![{%])\{(?![{%])")
+_LONE_CLOSING = re.compile(r"(?<![}%])\}(?![}%])")
+_SPACES = re.compile(r"[ \t]+")
+_BROKEN_LINE = re.compile(r"\s*\n\s*")
 
 
 def is_separator(cells: list[str]) -> bool:
@@ -84,7 +97,7 @@ def join_fragments(first: str, second: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def single_line(text: str) -> str:
     """The text on one line (for titles and headings)."""
-    return re.sub(r"\s*\n\s*", " ", text).strip()
+    return _BROKEN_LINE.sub(" ", text).strip() if "\n" in text else text.strip()
 
 
 _WORD_END = re.compile(r"([А-Яа-яЁё]+)$")

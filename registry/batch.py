@@ -1,0 +1,357 @@
+"""Work over many documents at once: PDF of a year's journal, a roadmap's documents or a
+selection; re-rendering drafts after a template changed.
+
+Both use the machine's cores: PDFs through one warm LibreOffice per core
+(``documents.office``), renders in a pool of processes (fork: each inherits the compiled
+templates and the Russian dictionaries already loaded). Nothing is rendered inside a write
+transaction: a re-rendered draft is written in one short transaction of its own, with a
+compare-and-set on the file it replaces, as soon as its render arrives. The caller is told
+how far the batch is (``progress(done, total)``) and shows it as it likes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from registry.database import Database
+from registry.documents import (
+    _document_filter,
+    document_bytes,
+    file_of,
+    render_document,
+    renderer_version,
+)
+from registry.exports import NAME_CHARACTERS, office_name, output_folder, write_new
+from registry.history import record
+from registry.people import acting_person
+from registry.tables import Document, TemplateVersion
+from workflow.errors import KartaError
+
+Progress = Callable[[int, int], None]
+JOURNAL_NAMES = {"orders": "приказов", "notes": "справок", "reports": "отчётов"}
+LEGAL_RECORDS = ("подписанные и зарегистрированные документы не пересобираются: это "
+                 "документы, имеющие юридическую силу; изменить их можно только новым "
+                 "документом (karta documents correct)")
+
+
+def cores() -> int:
+    """The processors this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _quiet(done: int, total: int) -> None:
+    """No progress shown."""
+
+
+# ----------------------------------------------------------------------------- PDF
+
+@dataclass
+class PdfBatch:
+    """What a PDF batch made: the files written, the documents that failed and why, and
+    how they were converted."""
+
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    without_file: list[int] = field(default_factory=list)  # orders registered without one
+    way: str = ""
+    seconds: float = 0.0
+
+
+def pdf_selection(db: Database, login: str | None, *, year: int | None = None,
+                  journal: str | None = None, roadmap: int | None = None,
+                  ids: tuple[int, ...] = ()) -> list[Document]:
+    """The documents a person asked PDFs of and may see: a year's journal (``year``, with
+    ``journal`` one of orders, notes, reports), a roadmap's documents, or given numbers."""
+    if year is None and roadmap is None and not ids:
+        raise KartaError("укажите, какие документы: --year ГОД (журнал за год), --roadmap "
+                         "КАРТА (документы дорожной карты) или --id НОМЕР")
+    if journal is not None and journal not in JOURNAL_NAMES:
+        raise KartaError(f"неизвестный журнал «{journal}»; журналы: "
+                         + ", ".join(JOURNAL_NAMES.values()))
+    with db.reading() as session:
+        person = acting_person(session, login)
+        query = select(Document).order_by(col(Document.journal), col(Document.year),
+                                          col(Document.number), col(Document.id))
+        visible = _document_filter(session, person)
+        if visible is not None:
+            query = query.where(visible)
+        if year is not None:
+            query = query.where(col(Document.year) == year)
+        if journal is not None:
+            query = query.where(col(Document.journal) == journal)
+        if roadmap is not None:
+            query = query.where(col(Document.roadmap_id) == roadmap)
+        if ids:
+            query = query.where(col(Document.id).in_(ids))
+        found = list(session.exec(query))
+    if ids:
+        missing = sorted(set(ids) - {d.id for d in found})
+        if missing:
+            raise KartaError("нет таких документов: " + ", ".join(map(str, missing))
+                             + " (karta documents)")
+    if not found:
+        raise KartaError("таких документов нет: PDF не из чего делать")
+    return found
+
+
+def pdf_names(documents: list[Document]) -> dict[int, str]:
+    """Each document's PDF under its office name; two with the same name (drafts of one
+    title) are told apart by their numbers in karta."""
+    names = {d.id or 0: office_name(d, ".pdf") for d in documents}
+    seen: dict[str, int] = {}
+    for name in names.values():
+        seen[name] = seen.get(name, 0) + 1
+    for document_id, name in names.items():
+        if seen[name] > 1:
+            stem, tag = name[:-4], f" (документ {document_id})"
+            if len(stem) + len(tag) > NAME_CHARACTERS:  # still a name Windows accepts
+                stem = stem[:NAME_CHARACTERS - len(tag) - 1].rstrip(" .,;«…") + "…"
+            names[document_id] = f"{stem}{tag}.pdf"
+    return names
+
+
+def export_pdfs(db: Database, login: str | None, out: Path, *, year: int | None = None,
+                journal: str | None = None, roadmap: int | None = None,
+                ids: tuple[int, ...] = (), force: bool = False, workers: int | None = None,
+                warm: bool = True, progress: Progress = _quiet) -> PdfBatch:
+    """PDFs of a selection of documents into ``out``, under their office names: every file
+    checked against its registered SHA-256 first, none written over without ``force`` nor
+    through a symlink (refused before anything is converted), converted by ``workers``
+    warm LibreOffices at once (one per core by default)."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    from queue import SimpleQueue
+
+    from documents.office import ConversionFailed, pdf_converters
+
+    selected = pdf_selection(db, login, year=year, journal=journal, roadmap=roadmap, ids=ids)
+    documents = [d for d in selected if d.file_path]
+    batch = PdfBatch(without_file=[d.id or 0 for d in selected if not d.file_path])
+    if not documents:
+        raise KartaError("выбранные документы внесены в журнал без файлов: PDF не из чего "
+                         "делать")
+    folder = output_folder(out)
+    names = pdf_names(documents)
+    for name in names.values():
+        target = folder / name
+        if target.is_symlink():
+            raise KartaError(f"«{target}» — символическая ссылка: karta не пишет через ссылки")
+        if target.exists() and not force:
+            raise KartaError(f"файл «{target}» уже есть; чтобы заменить его, добавьте --force "
+                             "(ничего не преобразовано)")
+    count = max(1, min(workers or cores(), len(documents)))
+    started = time.perf_counter()
+    progress(0, len(documents))
+    with pdf_converters(count, warm) as converters:
+        batch.way = converters[0].way
+        free: SimpleQueue[Any] = SimpleQueue()
+        for converter in converters:
+            free.put(converter)
+
+        def convert(document: Document) -> bytes:
+            data = document_bytes(db, document)  # refuses a missing or changed file
+            converter = free.get()
+            try:
+                return converter.convert(data, names[document.id or 0])
+            finally:
+                free.put(converter)
+
+        with ThreadPoolExecutor(count) as pool:
+            futures = {pool.submit(convert, d): d for d in documents}
+            try:
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        document = futures[future]
+                        try:
+                            pdf = future.result()
+                        except ConversionFailed as error:
+                            batch.failed.append((document.id or 0, error.reason))
+                        except KartaError as error:
+                            batch.failed.append((document.id or 0, str(error)))
+                        else:
+                            batch.written.append(write_new(folder / names[document.id or 0],
+                                                           pdf, force))
+                        progress(len(batch.written) + len(batch.failed), len(documents))
+            except BaseException:
+                # stop the offices first: the conversions under way then end at once, and
+                # the pool's threads with them
+                for future in futures:
+                    future.cancel()
+                for converter in converters:
+                    converter.stop()
+                raise
+    batch.seconds = time.perf_counter() - started
+    order = {folder / names[d.id or 0]: index for index, d in enumerate(documents)}
+    batch.written.sort(key=lambda path: order[path])  # in the journal's order, as selected
+    batch.failed.sort()
+    return batch
+
+
+# ----------------------------------------------------------------------------- re-render
+
+@dataclass
+class Rerender:
+    """What re-rendering a template's drafts found and did."""
+
+    template: str
+    version: int
+    drafts: list[dict[str, Any]] = field(default_factory=list)  # to re-render (or done)
+    kept: list[dict[str, Any]] = field(default_factory=list)  # signed or registered
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    done: int = 0
+    seconds: float = 0.0
+    workers: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"template": self.template, "version": self.version, "drafts": self.drafts,
+                "kept": self.kept, "failed": self.failed, "done": self.done,
+                "workers": self.workers, "seconds": round(self.seconds, 3)}
+
+
+def _row(document: Document) -> dict[str, Any]:
+    return {"id": document.id, "title": document.title, "status": document.status,
+            "number": document.number_text or None,
+            "template": f"{document.template_name} v{document.template_version}"}
+
+
+def rerender(db: Database, login: str | None, name: str, *, dry_run: bool = False,
+             workers: int | None = None, progress: Progress = _quiet) -> Rerender:
+    """Re-render the drafts made by an older version of template ``name`` with its active
+    version, as new stored files of the same drafts (the data they were made from does not
+    change), each logged. Signed and registered documents are never re-rendered: they are
+    legal records (listed as kept). ``dry_run`` lists what would change."""
+    import time
+
+    from registry.templates import active_version
+
+    with db.reading() as session:
+        person = acting_person(session, login, "rerender")
+        template = active_version(session, name)
+        found = list(session.exec(select(Document).where(
+            col(Document.organisation_id) == person.organisation_id,
+            col(Document.template_name) == name,
+            col(Document.template_sha256) != template.sha256).order_by(col(Document.id))))
+        content = bytes(session.connection().execute(
+            select(TemplateVersion.content).where(  # type: ignore[call-overload]
+                col(TemplateVersion.id) == template.id)).scalar_one())
+    result = Rerender(name, template.version)
+    drafts = [d for d in found if d.status == "draft"]
+    result.drafts = [_row(d) for d in drafts]
+    result.kept = [_row(d) for d in found if d.status != "draft"]
+    if dry_run or not drafts:
+        return result
+    spec = {"name": template.name, "kind": template.kind, "version": template.version,
+            "sha256": template.sha256, "content": content}
+    result.workers = max(1, min(workers or cores(), len(drafts)))
+    started = time.perf_counter()
+    progress(0, len(drafts))
+    by_id = {d.id or 0: d for d in drafts}
+    jobs = [(d.id or 0, spec, json.loads(d.context)) for d in drafts]
+    for document_id, outcome in render_all(db, jobs, result.workers):
+        document = by_id[document_id]
+        if isinstance(outcome, bytes):
+            problem = _store_rerendered(db, login, document, template, outcome)
+        else:
+            problem = outcome
+        if problem is None:
+            result.done += 1
+        else:
+            result.failed.append({**_row(document), "reason": problem})
+        progress(result.done + len(result.failed), len(drafts))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _render_job(job: tuple[int, dict[str, Any], dict[str, Any]]) -> tuple[int, bytes | str]:
+    """One render in a worker process: the bytes, or what went wrong in Russian (an error
+    object may not survive the way back between processes)."""
+    document_id, spec, context = job
+    template = TemplateVersion.model_construct(**spec)
+    try:
+        return document_id, render_document(template, context)
+    except KartaError as error:
+        return document_id, str(error)
+    except Exception as error:  # noqa: BLE001 — a template's failure is that draft's alone
+        return document_id, f"шаблон не отрисован: {type(error).__name__}: {error}"
+
+
+def render_all(db: Database, jobs: list[tuple[int, dict[str, Any], dict[str, Any]]],
+               workers: int) -> Iterator[tuple[int, bytes | str]]:
+    """Render jobs in ``workers`` processes (in this one for a single worker), yielding each
+    result as it arrives so that the caller writes while the others render."""
+    if workers <= 1:
+        for job in jobs:
+            yield _render_job(job)
+        return
+    import multiprocessing
+
+    # the children must not share the parent's database connections: close them first
+    # (the parent opens new ones when it writes)
+    db.engine.dispose()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        futures: set[Future[tuple[int, bytes | str]]] = {pool.submit(_render_job, job)
+                                                         for job in jobs}
+        try:
+            while futures:
+                done, futures = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def _store_rerendered(db: Database, login: str | None, document: Document,
+                      template: TemplateVersion, data: bytes) -> str | None:
+    """Write one re-rendered draft in a short transaction of its own: the new file, the
+    template version it was made with, the log event; None, or why it was not written (it
+    was signed or changed meanwhile)."""
+    import hashlib
+
+    from registry.files import StoredFile
+
+    # a folder store is written now, outside the transaction; a database store inside it
+    stored = db.store.put(data, "documents", ".docx") if db.files_dir else \
+        StoredFile("", hashlib.sha256(data).hexdigest(), len(data), "")
+    with db.transaction(exclusive=False) as session:
+        person = acting_person(session, login, "rerender")
+        if not db.files_dir:
+            stored = db.store.put(data, "documents", ".docx", session=session)
+        changed = session.execute(update(Document).where(
+            col(Document.id) == document.id, col(Document.status) == "draft",
+            col(Document.file_sha256) == document.file_sha256).values(
+            template_version=template.version, template_sha256=template.sha256,
+            file_sha256=stored.sha256, file_path=stored.path, file_size=stored.size,
+            renderer=renderer_version()))
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            return "за это время проект подписан или изменён другим пользователем"
+        row = session.get(Document, document.id)
+        assert row is not None
+        session.refresh(row)
+        record(session, login=person.login, object_ref=f"документ {document.id}",
+               event="document_rerender", roadmap_id=document.roadmap_id,
+               occurrence_id=document.occurrence_id,
+               comment=f"{document.title}: шаблон {template.name} "
+                       f"v{document.template_version} → v{template.version}",
+               files=[file_of(row)],
+               details={"from": {"template_version": document.template_version,
+                                 "template_sha256": document.template_sha256,
+                                 "file_sha256": document.file_sha256}},
+               touches=[("document", document.id or 0)])
+    return None
+

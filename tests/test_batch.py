@@ -1,0 +1,327 @@
+"""Batches over many documents: PDF of a journal or a roadmap through one warm LibreOffice,
+and re-rendering drafts after a template changed (never signed or registered documents)."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ZAOZERSK, Karta
+from tests.docx_structure import structure
+from tests.office import require_office, require_warm_office
+
+
+@pytest.fixture
+def orders(karta: Karta) -> Karta:
+    """A signed approval order (01-09/1 of 2020), three draft orders «О проведении…» and a
+    fourth signed (01-09/1 of today's year)."""
+    assert karta("import", str(ZAOZERSK)).exit_code == 0
+    assert karta("approve", "R1").exit_code == 0
+    assert karta("sign", "1", "--date", "30.11.2020", "--as",
+                 "Исполняющий обязанности начальника управления образования").exit_code == 0
+    for ref in ("1:5@2021", "1:5@2022", "1:9@2022", "1:9@2023"):
+        result = karta("start", ref, "--order")
+        assert result.exit_code == 0, result.stderr
+    signed = karta("sign", "5", "--as", "Исполняющий обязанности начальника управления "
+                                        "образования")
+    assert signed.exit_code == 0, signed.stderr
+    return karta
+
+
+def pdf_text(path: Path) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def offices_left() -> list[str]:
+    """LibreOffice processes a batch of karta started and left running (their profile is in
+    a karta-warm-office- folder)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if "karta-warm-office-" in command:
+            found.append(command)
+    return found
+
+
+def test_pdf_of_a_roadmap_through_a_warm_office(orders: Karta, tmp_path: Path) -> None:
+    require_warm_office()
+    out = tmp_path / "pdf"
+    result = orders("documents", "pdf", "--roadmap", "1", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    written = [Path(line) for line in result.stdout.splitlines()]
+    names = sorted(path.name for path in written)
+    assert len(names) == 5 and all(path.parent == out for path in written)
+    drafts = [name for name in names if name.startswith("Проект приказа ")]
+    assert len(drafts) == 3 and len(set(drafts)) == 3
+    assert all(len(name) <= 120 + len(".pdf") for name in names)
+    assert "LibreOffice (unoserver)" in result.stderr and "PDF: 5 за" in result.stderr
+    approval = next(path for path in written
+                    if path.name.startswith("Приказ 01-09-1 от 30.11.2020 Об утверждении "))
+    assert "от 30.11.2020 № 01-09/1" in " ".join(pdf_text(approval).split())
+    assert "ПРОЕКТ" in pdf_text(next(path for path in written
+                                      if path.name.startswith("Проект приказа ")))
+    assert offices_left() == []
+
+    again = orders("documents", "pdf", "--roadmap", "1", "--out", str(out))
+    assert again.exit_code == 1
+    assert "уже есть; чтобы заменить его, добавьте --force (ничего не преобразовано)" in \
+        again.stderr
+    forced = orders("documents", "pdf", "--id", "1", "--out", str(out), "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert forced.stdout.strip() == str(approval)
+
+    # an order made outside karta, entered in the journal without its file
+    today = date.today()
+    year = str(today.year)
+    entered = orders("journal", "register", "01-09/2", "--date", f"{today:%d.%m.%Y}",
+                     "--title", "О графике совещаний")
+    assert entered.exit_code == 0, entered.stderr
+    journal = orders("documents", "pdf", "--year", year, "--out", str(tmp_path / "year"))
+    assert journal.exit_code == 0, journal.stderr
+    assert len(journal.stdout.splitlines()) == 1  # the signed order 01-09/1 of this year
+    assert "Внесены в журнал без файла, PDF нет: документы 6." in journal.stderr
+    only = orders("documents", "pdf", "--id", "6", "--out", str(tmp_path / "none"))
+    assert only.stderr.strip() == ("ошибка: выбранные документы внесены в журнал без "
+                                   "файлов: PDF не из чего делать")
+
+
+def test_pdf_of_a_years_journal_per_file(orders: Karta, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without uno (or unoserver) karta falls back to one soffice per file, and says so."""
+    require_office()
+    monkeypatch.setattr("documents.office.warm_unavailable", lambda: "нет uno")
+    result = orders("documents", "pdf", "--year", "2020", "--journal", "приказов",
+                    "--out", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    (path,) = [Path(line) for line in result.stdout.splitlines()]
+    assert path.name.startswith("Приказ 01-09-1 от 30.11.2020 Об утверждении ")
+    assert path.suffix == ".pdf" and "01-09/1" in pdf_text(path)
+    assert "(soffice на каждый файл: нет uno)" in result.stderr
+
+
+def test_pdf_refusals(orders: Karta, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nothing = orders("documents", "pdf", "--out", str(tmp_path))
+    assert nothing.exit_code == 1
+    assert nothing.stderr.strip() == ("ошибка: укажите, какие документы: --year ГОД (журнал "
+                                      "за год), --roadmap КАРТА (документы дорожной карты) "
+                                      "или --id НОМЕР")
+    unknown = orders("documents", "pdf", "--id", "99", "--out", str(tmp_path))
+    assert unknown.stderr.strip() == "ошибка: нет таких документов: 99 (karta documents)"
+    empty = orders("documents", "pdf", "--year", "1999", "--out", str(tmp_path))
+    assert empty.stderr.strip() == "ошибка: таких документов нет: PDF не из чего делать"
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path)
+    refused = orders("documents", "pdf", "--id", "1", "--out", str(link))
+    assert refused.exit_code == 1 and "символическая ссылка" in refused.stderr
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.pdf"
+    victim.write_bytes(b"keep")
+    from registry.exports import office_name
+    from registry.tables import Document
+
+    db = orders.database()
+    with db.reading() as session:
+        name = office_name(session.get(Document, 1), ".pdf")  # type: ignore[arg-type]
+    db.dispose()
+    (out / name).symlink_to(victim)
+    through = orders("documents", "pdf", "--id", "1", "--out", str(out), "--force")
+    assert through.exit_code == 1
+    assert "символическая ссылка: karta не пишет через ссылки" in through.stderr
+    assert victim.read_bytes() == b"keep"
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    no_office = orders("documents", "pdf", "--id", "1", "--out", str(tmp_path / "new"))
+    assert no_office.exit_code == 1
+    assert no_office.stderr.strip() == ("ошибка: для PDF нужен LibreOffice: apt-get install "
+                                        "-y libreoffice-writer fonts-liberation")
+
+
+def _new_order_start(orders: Karta, tmp_path: Path) -> None:
+    """A second version of order_start with a line of its own, made active."""
+    import docx
+
+    from registry.templates import SHIPPED
+
+    document = docx.Document(str(SHIPPED / "order_start.docx"))
+    document.add_paragraph("Редакция шаблона 2")
+    path = tmp_path / "order_start_v2.docx"
+    document.save(str(path))
+    added = orders("templates", "add", str(path), "--name", "order_start", "--kind",
+                   "order_start", "--comment", "новая редакция")
+    assert added.exit_code == 0, added.stderr
+    assert orders("templates", "activate", "order_start", "2").exit_code == 0
+
+
+def test_rerender_drafts_after_a_template_change(orders: Karta, tmp_path: Path) -> None:
+    before = {row["id"]: row for row in json.loads(orders("documents", "--json").output)}
+    _new_order_start(orders, tmp_path)
+
+    dry = orders("documents", "rerender", "--template", "order_start", "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    plan = json.loads(dry.output)
+    assert [row["id"] for row in plan["drafts"]] == [2, 3, 4]
+    assert [(row["id"], row["number"]) for row in plan["kept"]] == \
+        [(5, before[5]["number"])]
+    assert plan["done"] == 0
+    unchanged = {row["id"]: row for row in json.loads(orders("documents", "--json").output)}
+    assert unchanged == before  # a dry run writes nothing
+
+    shown = orders("documents", "rerender", "--template", "order_start", "--dry-run")
+    assert "Проекты по шаблону order_start v2: будут пересобраны 3 из 3." in shown.output
+    assert ("Не пересобраны: 1 — подписанные и зарегистрированные документы не "
+            "пересобираются: это документы, имеющие юридическую силу") in shown.output
+
+    result = orders("documents", "rerender", "--template", "order_start", "--workers", "2")
+    assert result.exit_code == 0, result.stderr
+    assert "Проекты по шаблону order_start v2: пересобраны 3 из 3." in result.output
+    after = {row["id"]: row for row in json.loads(orders("documents", "--json").output)}
+    for number in (2, 3, 4):
+        assert after[number]["template"] == "order_start v2"
+        assert after[number]["file_sha256"] != before[number]["file_sha256"]
+        paragraphs = structure(orders.read(after[number]["file"]))["paragraphs"]
+        assert "Редакция шаблона 2" in paragraphs and "ПРОЕКТ" in paragraphs
+        assert orders("documents", "regenerate", str(number)).exit_code == 0
+    for number in (1, 5):  # signed: legal records, untouched
+        assert after[number] == before[number]
+
+    log = orders("audit", "log", "--json")
+    events = [e for e in json.loads(log.output) if e["event"] == "document_rerender"]
+    assert sorted(e["object"] for e in events) == ["документ 2", "документ 3", "документ 4"]
+    assert all("шаблон order_start v1 → v2" in e["comment"] for e in events)
+    assert orders("audit", "verify").exit_code == 0
+
+    nothing = orders("documents", "rerender", "--template", "order_start")
+    assert nothing.output.startswith("Проектов, сделанных прежними версиями шаблона "
+                                     "order_start, нет (активна v2).")
+
+
+def test_rerender_needs_a_clerk(orders: Karta) -> None:
+    added = orders("people", "add", "reader", "--name", "Петрова Анна Ивановна", "--gender", "ж",
+                   "--role", "аудитор")
+    assert added.exit_code == 0, added.stderr
+    refused = orders("documents", "rerender", "--template", "order_start", user="reader")
+    assert refused.exit_code == 7
+    assert refused.stderr.strip() == ("ошибка: нет прав: для действия «rerender» нужна роль "
+                                      "«clerk» или «admin» (у пользователя «reader»: auditor)")
+
+
+def test_progress_is_plain_lines_when_not_a_terminal(orders: Karta, tmp_path: Path) -> None:
+    _new_order_start(orders, tmp_path)
+    result = orders("documents", "rerender", "--template", "order_start", "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == "Пересборка: 3 из 3"
+    assert os.environ.get("TERM") is None or "\x1b[" not in result.stderr
+
+
+@pytest.mark.parametrize("sent", ["SIGINT", "SIGTERM", "SIGKILL"])
+def test_an_interrupted_batch_leaves_no_office_running(orders: Karta, tmp_path: Path,
+                                                       sent: str) -> None:
+    """Ctrl-C (or a SIGTERM) in the middle of a batch: karta says «прервано» and the warm
+    LibreOffice it started is gone; killed outright, karta says nothing, and the office's
+    server notices and ends itself with its LibreOffice."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    require_warm_office()
+    if not orders.url.startswith("sqlite"):
+        pytest.skip("one real process is enough: the database plays no part here")
+    command = [sys.executable, "-c", "from cli import main; main()", "--db", orders.url,
+               "--files", str(orders.folder / "files"), "--user", "admin", "documents", "pdf",
+               "--roadmap", "1", "--workers", "1", "--out", str(tmp_path / "pdf")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "KARTA_TOKEN": "", "KARTA_DEBUG": ""})
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "pdf").glob("*.pdf")) and time.monotonic() < deadline and \
+            process.poll() is None:
+        time.sleep(0.02)  # the first PDF is written: the batch is under way
+    assert offices_left(), "karta started no LibreOffice, or it has finished"
+    process.send_signal(getattr(signal, sent))
+    _, errors = process.communicate(timeout=60)
+    if sent == "SIGKILL":
+        assert process.returncode == -signal.SIGKILL
+    else:
+        assert process.returncode == 1
+        assert errors.decode().strip().splitlines()[-1] == "ошибка: прервано"
+    deadline = time.monotonic() + 10
+    while offices_left() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert offices_left() == []
+    import tempfile
+
+    time.sleep(0.5)
+    assert list(Path(tempfile.gettempdir()).glob("karta-warm-office-*")) == []
+
+
+def test_a_file_over_its_time_fails_alone(orders: Karta, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file is bounded in time: one that takes too long is named, LibreOffice is
+    stopped (and started afresh for the next), nothing is written for it."""
+    require_warm_office()
+    monkeypatch.setattr("documents.office.FILE_SECONDS", 0.001)
+    result = orders("documents", "pdf", "--id", "1", "--id", "2", "--workers", "1",
+                    "--out", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert ("ошибка: не преобразованы в PDF: 2 — документ 1: LibreOffice не преобразовал "
+            "файл в PDF за 0.001 с; документ 2: LibreOffice не преобразовал файл в PDF за "
+            "0.001 с") in result.stderr
+    assert list(tmp_path.glob("*.pdf")) == []
+    assert offices_left() == []
+
+
+def test_a_draft_signed_meanwhile_is_not_overwritten(orders: Karta, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering happens outside any transaction: a draft signed while the batch renders
+    keeps its signed file; the batch says so and goes on with the others."""
+    import registry.batch
+    from registry.batch import rerender
+    from registry.orders import sign
+
+    _new_order_start(orders, tmp_path)
+    render_all = registry.batch.render_all
+    db = orders.database()
+
+    def signing_meanwhile(*args: object, **kwargs: object) -> object:
+        sign(db, "admin", 3, None, "Исполняющий обязанности начальника управления "
+                                  "образования")
+        yield from render_all(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(registry.batch, "render_all", signing_meanwhile)
+    before = json.loads(orders("documents", "show", "3", "--json").output)
+    result = rerender(db, "admin", "order_start", workers=1)
+    assert result.done == 2
+    assert [(row["id"], row["reason"]) for row in result.failed] == [
+        (3, "за это время проект подписан или изменён другим пользователем")]
+    after = json.loads(orders("documents", "show", "3", "--json").output)
+    assert after["status"] == "signed" and after["template"] == "order_start v1"
+    assert after["file_sha256"] != before["file_sha256"]  # the signed file, not a render
+    db.dispose()
+    assert orders("audit", "verify").exit_code == 0
+
+
+def test_an_office_that_does_not_start_is_named(orders: Karta, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    require_warm_office()
+    broken = tmp_path / "server.py"
+    broken.write_text("import sys\nprint('порт занят', file=sys.stderr)\nsys.exit(1)\n",
+                      encoding="utf-8")
+    monkeypatch.setattr("documents.office.SERVER", broken)
+    result = orders("documents", "pdf", "--id", "1", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == \
+        "ошибка: LibreOffice (unoserver) не запустился: порт занят"
+    assert list((tmp_path / "out").glob("*")) == [] and offices_left() == []
