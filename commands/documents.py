@@ -9,6 +9,7 @@ import click
 
 from commands.common import (
     Russian,
+    check_workers,
     command,
     current,
     echo_document,
@@ -245,12 +246,6 @@ def documents_export(document_id: int, pdf: bool, out: Path, force: bool,
         click.echo(str(path))
 
 
-def _workers(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
-    if value is not None and not 1 <= value <= 64:
-        raise click.BadParameter(f"«{value}» — нужно число от 1 до 64", ctx, param)
-    return value
-
-
 @documents.command("pdf")
 @click.option("--year", type=int, metavar="ГОД",
               help="Журнал за год: документы, зарегистрированные в этом году.")
@@ -265,7 +260,7 @@ def _workers(ctx: click.Context, param: click.Parameter, value: int | None) -> i
 @click.option("--out", type=click.Path(path_type=Path), default=Path("."),
               help="Папка для PDF (по умолчанию текущая).")
 @click.option("--force", is_flag=True, help="Заменить PDF с такими же именами.")
-@click.option("--workers", type=int, callback=_workers, metavar="ЧИСЛО",
+@click.option("--workers", type=int, callback=check_workers, metavar="ЧИСЛО",
               help="Сколько LibreOffice работают одновременно (по умолчанию — по числу "
                    "процессоров).")
 @click.option("--per-file", is_flag=True,
@@ -300,7 +295,7 @@ def documents_pdf(year: int | None, journal_name: str | None, roadmap: str | Non
 @click.option("--template", "name", required=True, metavar="ИМЯ",
               help="Шаблон, активная версия которого сменилась (order_start, plan, …).")
 @click.option("--dry-run", is_flag=True, help="Только показать, что будет пересобрано.")
-@click.option("--workers", type=int, callback=_workers, metavar="ЧИСЛО",
+@click.option("--workers", type=int, callback=check_workers, metavar="ЧИСЛО",
               help="Сколько процессов отрисовывают одновременно (по умолчанию — по числу "
                    "процессоров).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")

@@ -11,6 +11,7 @@ import click
 
 from commands.common import (
     STATES,
+    check_workers,
     command,
     current,
     echo_document,
@@ -23,7 +24,9 @@ from commands.common import (
     paging,
     pairs,
     parse_date,
+    parse_window,
     print_json,
+    progress_shown,
     roadmap_number,
 )
 from documents.russian import screen_date
@@ -257,6 +260,9 @@ def _transition_command(event: str, summary: str, comment_help: str,
         from workflow.machine import state_label
 
         settings = current()
+        if options.get("due"):
+            _start_due(ref, {**options, "comment": comment, "files": files}, as_json)
+            return
         result = apply_event(
             settings.database(), ref, event, settings.user, comment=comment, files=list(files),
             order=options.get("order", False),
@@ -297,13 +303,74 @@ ORDER_OPTIONS = [
 ]
 
 
-start = _transition_command("start", "Начать исполнение ССЫЛКА (запланировано → выполняется); "
-                             "по правилам готовит проект приказа о проведении.",
-                    "Комментарий.",
-                    [click.option("--order", is_flag=True,
-                                  help="Подготовить проект приказа о проведении, даже если "
-                                       "дорожная карта его не называет."),
-                     *ORDER_OPTIONS])
+def _start_due(ref: str, options: dict[str, Any], as_json: bool) -> None:
+    """``karta start R1 --due 12.2026``: every planned occurrence due then, each its own
+    transition with its orders, several rendered at once, with a progress bar."""
+    from registry.batch import start_due
+    from workflow.errors import KartaError
+    from workflow.machine import state_label
+
+    if options.get("comment") or options.get("files"):
+        raise KartaError("комментарий и файлы — для одного исполнения; со сроком (--due) "
+                         "начинаются несколько")
+    first, last = parse_window(options["due"])
+    settings = current()
+    with progress_shown("Начало исполнений") as shown:
+        batch = start_due(settings.database(), settings.user, ref, first, last,
+                          order=options.get("order", False), basis=options.get("basis"),
+                          points=list(options.get("points", ())),
+                          dry_run=options.get("dry_run", False),
+                          workers=options.get("workers"), progress=shown)
+    if as_json:
+        print_json(batch.as_dict())
+    else:
+        window = f"со сроком с {screen_date(first)} по {screen_date(last)}"
+        if options.get("dry_run"):
+            click.echo(f"{batch.ref}: будут начаты {len(batch.planned)} из {batch.due} "
+                       f"исполнений {window}.")
+            for row in batch.planned:
+                click.echo(f"  {row['ref']}: {row['title']} (срок "
+                           f"{screen_date(date.fromisoformat(row['due']))})")
+        elif not batch.planned:
+            click.echo(f"{batch.ref}: запланированных исполнений {window} нет — начинать "
+                       "нечего.")
+        else:
+            click.echo(f"{batch.ref}: начато {len(batch.started)} из {len(batch.planned)} "
+                       f"запланированных исполнений {window} ({batch.seconds:.1f} с, "
+                       f"процессов: {batch.workers}).")
+            for row in batch.started:
+                click.echo(f"  {row['ref']}: {state_label(str(row['from']))} → "
+                           f"{state_label(str(row['to']))}")
+                for document in row["documents"]:  # type: ignore[attr-defined]
+                    echo_document(document)
+        if batch.others:
+            click.echo("Уже не запланированы (не начинаются): " + ", ".join(
+                f"{state_label(state)} — {count}" for state, count in
+                sorted(batch.others.items())) + ".")
+    if batch.failed:
+        raise KartaError(f"не начаты: {len(batch.failed)} из {len(batch.planned)} — "
+                         + "; ".join(f"{row['ref']}: {row['reason']}"
+                                     for row in batch.failed[:5]))
+
+
+start = _transition_command(
+    "start", "Начать исполнение ССЫЛКА (запланировано → выполняется); по правилам готовит "
+             "проект приказа о проведении. С --due — все запланированные исполнения дорожной "
+             "карты (мероприятия) ССЫЛКА со сроком в этот месяц, год или дни.",
+    "Комментарий.",
+    [click.option("--order", is_flag=True,
+                  help="Подготовить проект приказа о проведении, даже если дорожная карта его "
+                       "не называет."),
+     *ORDER_OPTIONS,
+     click.option("--due", metavar="СРОК",
+                  help="Начать все запланированные исполнения карты R1 (или мероприятия 1:2.4) "
+                       "со сроком в этот месяц (12.2026, «декабрь 2026»), год (2026) или дни "
+                       "(ДД.ММ.ГГГГ-ДД.ММ.ГГГГ); каждое — своим решением в журнале."),
+     click.option("--dry-run", is_flag=True,
+                  help="С --due: только показать, какие исполнения будут начаты."),
+     click.option("--workers", type=int, callback=check_workers, metavar="ЧИСЛО",
+                  help="С --due: сколько процессов готовят приказы одновременно (по умолчанию "
+                       "— по числу процессоров).")])
 report = _transition_command(
     "report", "Представить отчёт по ССЫЛКА (выполняется → отчёт представлен); нужен текст отчёта "
               "или файл. Информация о реализации дорожной карты за год — команда "

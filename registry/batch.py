@@ -1,5 +1,6 @@
 """Work over many documents at once: PDF of a year's journal, a roadmap's documents or a
-selection; re-rendering drafts after a template changed.
+selection; re-rendering drafts after a template changed; starting every occurrence of a
+roadmap due in a month (or a year), with the orders the rules give.
 
 Both use the machine's cores: PDFs through one warm LibreOffice per core
 (``documents.office``), renders in a pool of processes (fork: each inherits the compiled
@@ -16,8 +17,9 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -37,6 +39,8 @@ from registry.tables import Document, TemplateVersion
 from workflow.errors import KartaError
 
 Progress = Callable[[int, int], None]
+J = TypeVar("J")
+R = TypeVar("R")
 JOURNAL_NAMES = {"orders": "приказов", "notes": "справок", "reports": "отчётов"}
 LEGAL_RECORDS = ("подписанные и зарегистрированные документы не пересобираются: это "
                  "документы, имеющие юридическую силу; изменить их можно только новым "
@@ -293,9 +297,17 @@ def render_all(db: Database, jobs: list[tuple[int, dict[str, Any], dict[str, Any
                workers: int) -> Iterator[tuple[int, bytes | str]]:
     """Render jobs in ``workers`` processes (in this one for a single worker), yielding each
     result as it arrives so that the caller writes while the others render."""
+    return in_processes(db, _render_job, jobs, workers)
+
+
+def in_processes(db: Database, work: Callable[[J], R], jobs: list[J], workers: int,
+                 initializer: Callable[..., None] | None = None,
+                 initargs: tuple[Any, ...] = ()) -> Iterator[R]:
+    """``work(job)`` for every job in ``workers`` processes (in this one for a single
+    worker), each result yielded as it arrives. The children get the parent's modules by
+    fork (compiled templates, dictionaries) but not its database connections."""
     if workers <= 1:
-        for job in jobs:
-            yield _render_job(job)
+        yield from map(work, jobs)
         return
     import multiprocessing
 
@@ -303,9 +315,9 @@ def render_all(db: Database, jobs: list[tuple[int, dict[str, Any], dict[str, Any
     # (the parent opens new ones when it writes)
     db.engine.dispose()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        futures: set[Future[tuple[int, bytes | str]]] = {pool.submit(_render_job, job)
-                                                         for job in jobs}
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                             initializer=initializer, initargs=initargs) as pool:
+        futures: set[Future[R]] = {pool.submit(work, job) for job in jobs}
         try:
             while futures:
                 done, futures = wait(futures, return_when=FIRST_COMPLETED)
@@ -355,3 +367,116 @@ def _store_rerendered(db: Database, login: str | None, document: Document,
                touches=[("document", document.id or 0)])
     return None
 
+
+
+# ----------------------------------------------------------------------------- many starts
+
+@dataclass
+class StartBatch:
+    """What starting a roadmap's occurrences due in a window found and did."""
+
+    ref: str
+    first: date
+    last: date
+    due: int = 0  # occurrences due in the window
+    others: dict[str, int] = field(default_factory=dict)  # not planned: count by state
+    planned: list[dict[str, Any]] = field(default_factory=list)  # ref, title, due: to start
+    started: list[dict[str, Any]] = field(default_factory=list)  # TransitionResult.as_dict
+    failed: list[dict[str, str]] = field(default_factory=list)  # ref and reason
+    workers: int = 1
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ref": self.ref, "first": self.first.isoformat(),
+                "last": self.last.isoformat(), "due": self.due, "others": self.others,
+                "planned": self.planned, "started": self.started, "failed": self.failed,
+                "workers": self.workers, "seconds": round(self.seconds, 3)}
+
+
+_WORKER: dict[str, Database] = {}  # the database a process of a batch works on
+
+
+def _worker_database(url: str, files_dir: str | None) -> None:
+    """A process of the pool opens its own database (never its parent's connections)."""
+    _WORKER["db"] = Database(url, Path(files_dir) if files_dir else None)
+
+
+def _start_one(job: tuple[str, str | None, dict[str, Any]]) -> dict[str, Any]:
+    """One start in a process of the pool: what it did, or why not, in Russian (an error
+    object may not survive the way back between processes)."""
+    from registry.occurrences import apply_event
+
+    ref, login, options = job
+    try:
+        return {"ok": apply_event(_WORKER["db"], ref, "start", login, **options).as_dict()}
+    except KartaError as error:
+        return {"ref": ref, "reason": str(error)}
+
+
+def start_due(db: Database, login: str | None, ref: str, first: date, last: date, *,
+              order: bool = False, basis: str | None = None, points: list[str] | None = None,
+              dry_run: bool = False, workers: int | None = None,
+              progress: Progress = _quiet) -> StartBatch:
+    """Start every planned occurrence of roadmap (or activity) ``ref`` due from ``first`` to
+    ``last``, each as its own transition (``registry.occurrences.apply_event``: the same
+    checks, the same orders by the rules, its own event in the log), rendered by ``workers``
+    processes at once. One that cannot start (somebody started it meanwhile, a template
+    fails) is listed with its reason and does not stop the others; the ones started stay
+    started. ``dry_run`` lists what would start."""
+    import time
+
+    from registry.roadmaps import resolve
+    from registry.tables import Activity, Occurrence
+    from workflow.refs import occurrence_ref
+
+    if last < first:
+        raise KartaError(f"срок «с» ({first:%d.%m.%Y}) позже срока «по» ({last:%d.%m.%Y})")
+    with db.reading() as session:
+        acting_person(session, login, "start")
+        found = resolve(session, ref)
+        if found.occurrence is not None:
+            raise KartaError(f"{found.ref} — одно исполнение: без срока начните его "
+                             f"командой «karta start {found.ref}»; срок — для дорожной карты "
+                             "или мероприятия")
+        query = select(Activity, Occurrence).join(
+            Occurrence, col(Occurrence.activity_id) == col(Activity.id)).where(
+            col(Activity.roadmap_id) == found.roadmap.id,
+            col(Occurrence.due) >= first, col(Occurrence.due) <= last)
+        if found.activity is not None:
+            query = query.where(col(Activity.id) == found.activity.id)
+        rows = list(session.exec(query.order_by(col(Occurrence.due), col(Activity.position))))
+    batch = StartBatch(found.ref, first, last, due=len(rows))
+    for activity, occurrence in rows:
+        if occurrence.state == "planned":
+            batch.planned.append({
+                "ref": occurrence_ref(activity.roadmap_id, activity.code, occurrence.period),
+                "title": activity.title,
+                "due": occurrence.due.isoformat() if occurrence.due else None})
+        else:
+            batch.others[occurrence.state] = batch.others.get(occurrence.state, 0) + 1
+    if not rows:
+        raise KartaError(f"у {found.ref} нет исполнений со сроком с {first:%d.%m.%Y} по "
+                         f"{last:%d.%m.%Y}: начинать нечего (сроки — karta activities "
+                         f"--roadmap {found.roadmap.id})")
+    if dry_run or not batch.planned:
+        return batch
+    options: dict[str, Any] = {"order": order, "basis": basis, "points": points}
+    batch.workers = max(1, min(workers or cores(), len(batch.planned)))
+    started = time.perf_counter()
+    progress(0, len(batch.planned))
+    _WORKER["db"] = db  # one worker: this process; several: each opens its own
+    outcomes = in_processes(db, _start_one,
+                            [(row["ref"], login, options) for row in batch.planned],
+                            batch.workers, _worker_database,
+                            (db.url, str(db.files_dir) if db.files_dir else None))
+    for outcome in outcomes:
+        if "ok" in outcome:
+            batch.started.append(outcome["ok"])
+        else:
+            batch.failed.append(outcome)
+        progress(len(batch.started) + len(batch.failed), len(batch.planned))
+    position = {row["ref"]: index for index, row in enumerate(batch.planned)}
+    batch.started.sort(key=lambda row: position[str(row["ref"])])
+    batch.failed.sort(key=lambda row: position[row["ref"]])
+    batch.seconds = time.perf_counter() - started
+    return batch

@@ -3,12 +3,14 @@ and re-rendering drafts after a template changed (never signed or registered doc
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from datetime import date
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from tests.conftest import ZAOZERSK, Karta
 from tests.docx_structure import structure
@@ -325,3 +327,120 @@ def test_an_office_that_does_not_start_is_named(orders: Karta, tmp_path: Path,
     assert result.stderr.strip().splitlines()[-1] == \
         "ошибка: LibreOffice (unoserver) не запустился: порт занят"
     assert list((tmp_path / "out").glob("*")) == [] and offices_left() == []
+
+
+# ----------------------------------------------------------------------------- many starts
+
+def _log_events(karta: Karta) -> list[dict[str, object]]:
+    log = karta("audit", "log", "--json")
+    assert log.exit_code == 0, log.stderr
+    return json.loads(log.output)  # type: ignore[no-any-return]
+
+
+def test_a_month_of_a_roadmap_starts_at_once_with_its_orders(karta: Karta) -> None:
+    """The clerk's December: every planned occurrence of R1 due then, each started by its own
+    logged decision with its own draft order, two processes rendering; what was started
+    already is counted, not started again."""
+    assert karta("import", str(ZAOZERSK)).exit_code == 0
+    assert karta("start", "1:5@2022").exit_code == 0  # started by hand before
+    before = len(_log_events(karta))
+    dry = karta("start", "R1", "--due", "12.2022", "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert dry.stdout.startswith("R1: будут начаты 20 из 21 исполнений со сроком с "
+                                 "01.12.2022 по 31.12.2022.\n")
+    assert "  1:9@2022: Обсуждение вопроса обеспечения объективности результатов ВПР на " \
+           "муниципальных совещаниях (срок 30.12.2022)" in dry.stdout
+    assert "1:5@2022" not in dry.stdout and "выполняется — 1" in dry.stdout
+    assert len(_log_events(karta)) == before  # a dry run writes nothing
+
+    result = karta("start", "R1", "--due", "декабрь 2022", "--order", "--workers", "2",
+                   "--json")
+    assert result.exit_code == 0, result.stderr
+    batch = json.loads(result.stdout)
+    assert (batch["workers"], batch["failed"], batch["others"]) == (2, [], {"in_progress": 1})
+    refs = [row["ref"] for row in batch["started"]]
+    assert refs == [row["ref"] for row in batch["planned"]] and len(refs) == 20
+    assert refs[:3] == ["1:1@2022", "1:2@2022", "1:3@2022"] and "1:5@2022" not in refs
+    assert all(len(row["documents"]) == 1 for row in batch["started"])
+    assert result.stderr.splitlines()[-1] == "Начало исполнений: 20 из 20"
+
+    events = _log_events(karta)[before:]
+    starts = [e for e in events if e["event"] == "start"]
+    assert sorted(str(e["object"]) for e in starts) == sorted(refs)
+    assert {e["user"] for e in starts} == {"admin"}
+    listed = karta("documents", "--json")
+    drafts = [d for d in json.loads(listed.output) if d["kind"] == "order_start"]
+    assert len(drafts) == 20 and {d["status"] for d in drafts} == {"draft"}
+    nine = next(d for d in batch["started"] if d["ref"] == "1:9@2022")["documents"][0]
+    text = "\n".join(p.text for p in Document(io.BytesIO(karta.read(nine["file"]))).paragraphs)
+    assert "Об обсуждении вопроса обеспечения объективности результатов ВПР" in text
+    verified = karta("audit", "verify")
+    assert verified.exit_code == 0, verified.output
+
+    again = karta("start", "R1", "--due", "12.2022")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.splitlines()[0] == ("R1: запланированных исполнений со сроком с "
+                                            "01.12.2022 по 31.12.2022 нет — начинать нечего.")
+    assert "выполняется — 21" in again.stdout
+
+
+def test_one_that_cannot_start_is_named_and_the_others_start(
+        karta: Karta, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Somebody starts 1:9@2022 between the batch's look and its turn: the batch names it
+    with the reason, exits with an error, and keeps the other starts (each is its own
+    decision in the log)."""
+    import registry.occurrences
+
+    assert karta("import", str(ZAOZERSK)).exit_code == 0
+    real = registry.occurrences.apply_event
+
+    def meanwhile(db: object, ref: str, event: str, login: str | None, **options: object
+                  ) -> object:
+        if ref == "1:9@2022":
+            real(db, ref, event, "admin")  # type: ignore[arg-type]
+        return real(db, ref, event, login, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(registry.occurrences, "apply_event", meanwhile)
+    result = karta("start", "R1", "--due", "12.2022", "--workers", "1")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("ошибка: не начаты: 1 из 21 — 1:9@2022: ")
+    assert "1:9@2022: запланировано → выполняется" not in result.stdout
+    assert result.stdout.startswith("R1: начато 20 из 21 запланированных исполнений")
+    shown = karta("show", "1:9@2022", "--json")
+    assert json.loads(shown.output)["occurrence"]["state"] == "in_progress"
+    starts = [e for e in _log_events(karta) if e["event"] == "start"]
+    assert len(starts) == 21 and sum(e["object"] == "1:9@2022" for e in starts) == 1
+
+
+def test_a_batch_start_refuses_what_it_cannot_do_and_writes_nothing(karta: Karta) -> None:
+    assert karta("import", str(ZAOZERSK)).exit_code == 0
+    before = len(_log_events(karta))
+    added = karta("people", "add", "reader", "--name", "Петрова Анна Ивановна", "--gender",
+                  "ж", "--role", "аудитор")
+    assert added.exit_code == 0, added.stderr
+    before += 1
+    cases = {
+        ("start", "R1", "--due", "13.2022"): "ошибка: неверный срок «13.2022»: ожидается "
+        "месяц (12.2026 или «декабрь 2026»), год (2026), день (ДД.ММ.ГГГГ) или дни "
+        "(ДД.ММ.ГГГГ-ДД.ММ.ГГГГ)",
+        ("start", "R1", "--due", "01.2020"): "ошибка: у R1 нет исполнений со сроком с "
+        "01.01.2020 по 31.01.2020: начинать нечего (сроки — karta activities --roadmap 1)",
+        ("start", "1:9@2022", "--due", "2022"): "ошибка: 1:9@2022 — одно исполнение: без "
+        "срока начните его командой «karta start 1:9@2022»; срок — для дорожной карты или "
+        "мероприятия",
+        ("start", "R7", "--due", "2022"): "ошибка: «R7»: нет такой дорожной карты (karta "
+        "roadmaps)",
+        ("start", "R1", "--due", "2022", "-m", "начать"): "ошибка: комментарий и файлы — "
+        "для одного исполнения; со сроком (--due) начинаются несколько",
+    }
+    for args, message in cases.items():
+        refused = karta(*args)
+        assert refused.exit_code != 0 and refused.stderr.strip() == message, args
+    refused = karta("start", "R1", "--due", "2022", user="reader")
+    assert refused.exit_code == 7 and "нет прав" in refused.stderr
+    workers = karta("start", "R1", "--due", "2022", "--workers", "0")
+    assert workers.exit_code == 2 and "нужно число от 1 до 64" in workers.stderr
+    written = [e["event"] for e in _log_events(karta)[before:]
+               if e["event"] != "token_create"]  # PostgreSQL: the test's token for reader
+    assert written == ["denied"]  # the refused permission alone is logged

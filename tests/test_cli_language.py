@@ -4,11 +4,14 @@ commands in the order of the work (issue 13)."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cli import SECTIONS, main
 from commands.locale.build import COMPILED, compiled_bytes
@@ -144,3 +147,42 @@ def test_read_commands_before_init_do_not_create_a_database(tmp_path: Path) -> N
 
 def test_the_click_catalogue_is_compiled_from_its_source() -> None:
     assert COMPILED.read_bytes() == compiled_bytes()
+
+
+# ----------------------------------------------------------------------------- --due
+
+@given(st.integers(1, 9998), st.integers(1, 12))
+def test_a_month_as_typed_is_its_first_to_its_last_day(year: int, month: int) -> None:
+    from commands.common import MONTHS, parse_window
+
+    first, last = parse_window(f"{month:02d}.{year:04d}")
+    assert (first.year, first.month, first.day) == (year, month, 1)
+    assert (last.year, last.month) == (year, month) and (last + timedelta(days=1)).day == 1
+    assert parse_window(f"{MONTHS[month - 1].capitalize()} {year:04d}") == (first, last)
+    assert parse_window(f" {month}.{year:04d} ") == (first, last)
+
+
+@given(st.dates(date(1, 1, 1), date(9999, 12, 31)), st.dates(date(1, 1, 1), date(9999, 12, 31)))
+def test_two_days_are_a_window_only_in_their_order(one: date, other: date) -> None:
+    from commands.common import parse_window
+    from workflow.errors import KartaError
+
+    typed = f"{one:%d.%m}.{one.year:04d}-{other:%d.%m}.{other.year:04d}"
+    if one <= other:
+        assert parse_window(typed) == (one, other)
+    else:
+        with pytest.raises(KartaError, match="первый день позже последнего"):
+            parse_window(typed)
+
+
+@given(st.text(max_size=30))
+def test_anything_else_typed_as_a_window_is_a_russian_error(typed: str) -> None:
+    from commands.common import parse_window
+    from workflow.errors import KartaError
+
+    try:
+        first, last = parse_window(typed)
+    except KartaError as error:
+        assert str(error).startswith("неверный срок «")
+    else:
+        assert first <= last
