@@ -433,16 +433,13 @@ def parse_date(value: str | None) -> date | None:
                      "существовать)")
 
 
-MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
-          "сентябрь", "октябрь", "ноябрь", "декабрь")
-
-
 def parse_window(value: str) -> tuple[date, date]:
     """Days typed by a user as a month (12.2026, «декабрь 2026»), a year (2026), a day
     (ДД.ММ.ГГГГ) or two days (ДД.ММ.ГГГГ-ДД.ММ.ГГГГ): the first and the last day."""
     import calendar
     import re
 
+    from workflow.deadlines import MONTHS
     from workflow.errors import KartaError
 
     text = " ".join(value.strip().lower().split())

@@ -480,3 +480,26 @@ def start_due(db: Database, login: str | None, ref: str, first: date, last: date
     batch.failed.sort(key=lambda row: position[row["ref"]])
     batch.seconds = time.perf_counter() - started
     return batch
+
+
+def planned_months(db: Database, login: str | None, roadmap_id: int
+                   ) -> list[tuple[int, int, int]]:
+    """The months with planned occurrences of a roadmap, as (year, month, how many), for
+    choosing what to start at once."""
+    from sqlalchemy import func
+    from sqlalchemy import select as columns
+
+    from registry.roadmaps import resolve
+    from registry.tables import Activity, Occurrence
+
+    with db.reading() as session:
+        acting_person(session, login, "start")
+        found = resolve(session, f"R{roadmap_id}")
+        rows = session.execute(columns(col(Occurrence.due), func.count()).join(
+            Activity, col(Occurrence.activity_id) == col(Activity.id)).where(
+            col(Activity.roadmap_id) == found.roadmap.id, col(Occurrence.state) == "planned",
+            col(Occurrence.due).is_not(None)).group_by(col(Occurrence.due))).all()
+    months: dict[tuple[int, int], int] = {}
+    for due, count in rows:
+        months[(due.year, due.month)] = months.get((due.year, due.month), 0) + int(count)
+    return [(year, month, count) for (year, month), count in sorted(months.items())]

@@ -138,6 +138,35 @@ def _import_roadmap(db: Database, login: str, arguments: dict[str, Any], report:
     return result.as_dict()
 
 
+@job_kind("start_due", "Начало исполнений", action="start")
+def _start_due(db: Database, login: str, arguments: dict[str, Any], report: Report
+               ) -> dict[str, Any]:
+    """Every planned occurrence of a roadmap due in the given days, as ``karta start R1
+    --due``; in the server's own process (no pool forked from a server with threads)."""
+    from datetime import date
+
+    from registry.batch import start_due
+
+    try:
+        roadmap = int(arguments.get("roadmap", 0))
+        first = date.fromisoformat(str(arguments.get("first", "")))
+        last = date.fromisoformat(str(arguments.get("last", "")))
+    except (TypeError, ValueError) as error:
+        raise KartaError("неверные данные задания: нужны дорожная карта и срок") from error
+
+    def progress(done: int, total: int) -> None:
+        report(f"начато {done} из {total}", done / total if total else 1.0)
+
+    batch = start_due(db, login, f"R{roadmap}", first, last,
+                      order=bool(arguments.get("order")), workers=1, progress=progress)
+    return {"roadmap": roadmap, "ref": batch.ref, "first": first.isoformat(),
+            "last": last.isoformat(), "due": batch.due, "planned": len(batch.planned),
+            "others": batch.others, "failed": batch.failed,
+            "started": [{"ref": row["ref"], "documents": [
+                {"id": d["id"], "title": d["title"]} for d in row["documents"]]}
+                for row in batch.started]}
+
+
 # ----------------------------------------------------------------------------- running one
 
 def execute(db: Database, kind: str, login: str, arguments: dict[str, Any], client: str,

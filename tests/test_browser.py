@@ -507,3 +507,26 @@ def test_a_draft_goes_round_for_a_visa_in_the_browser(visit: Any, site: Site) ->
     head.page.wait_for_load_state()
     assert head.page.inner_text("[role=status]").startswith("Приказ подписан")
     assert head.page.locator("a:text('Скачать с листом ознакомления')").count() == 1
+
+
+def test_a_clerk_starts_the_month_of_a_roadmap_in_the_browser(visit: Any) -> None:
+    """From the roadmap's page: the months with planned occurrences to choose from, the job's
+    progress, then each start and its draft order, linked."""
+    clerk = visit("clerk")
+    clerk.go("/roadmaps/1")
+    clerk.page.click("summary:has-text('Начать исполнения за месяц')")
+    options = clerk.page.locator("#due-month option").all_inner_texts()
+    assert "сентябрь 2022 — запланировано 1" in options
+    clerk.page.select_option("#due-month", "2022-09")
+    clerk.page.check("input[name=order]")
+    shoot(clerk.page, "desktop-11-start-month")
+    clerk.page.click("main button:text-is('Начать')")
+    clerk.page.wait_for_selector("text=начато 1 из 1 запланированных", timeout=60_000)
+    assert "со сроком с 01.09.2022 по 30.09.2022" in clerk.main()
+    assert "1:1.10@2022" in clerk.main()
+    shoot(clerk.page, "desktop-12-start-month-done")
+    clerk.page.click("main li a[href^='/documents/']")
+    clerk.page.wait_for_url(re.compile(r"/documents/\d+$"))
+    assert clerk.heading() == ("Об организации проведения рейтинговой оценки работы "
+                               "муниципальных образовательных организаций")
+    assert "проект" in clerk.main()

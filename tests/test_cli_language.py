@@ -153,7 +153,8 @@ def test_the_click_catalogue_is_compiled_from_its_source() -> None:
 
 @given(st.integers(1, 9998), st.integers(1, 12))
 def test_a_month_as_typed_is_its_first_to_its_last_day(year: int, month: int) -> None:
-    from commands.common import MONTHS, parse_window
+    from commands.common import parse_window
+    from workflow.deadlines import MONTHS
 
     first, last = parse_window(f"{month:02d}.{year:04d}")
     assert (first.year, first.month, first.day) == (year, month, 1)

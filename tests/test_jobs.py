@@ -380,3 +380,43 @@ def test_a_job_read_while_it_runs_does_not_change_under_the_reader(sqlite_url: s
         release.set()
         KINDS.pop("test_held", None)
     db.dispose()
+
+
+def test_a_clerk_starts_a_month_of_a_roadmap_from_its_page(sqlite_url: str,
+                                                            tmp_path: Any) -> None:
+    """The roadmap page offers the months that have planned occurrences; starting one is a
+    background job whose page names every start and its draft order; each start is the
+    clerk's own decision in the log, from the web. Others get no form and a refusal."""
+    from registry.roadmaps import import_roadmap
+
+    db = Database(sqlite_url, tmp_path / "files")
+    _people(db)
+    import_roadmap(db, ZAOZERSK, "clerk")
+    app = create_app(db)
+    with TestClient(app):
+        clerk = Browser(app, "clerk")
+        page = clerk.get("/roadmaps/1")
+        assert "Начать исполнения за месяц" in page.text
+        assert '<option value="2022-12">декабрь 2022 — запланировано 21</option>' in page.text
+        refused = clerk.post("/roadmaps/1/start-due", {"month": "2022-13"})
+        assert refused.status_code == 400 and \
+            "выберите месяц, исполнения которого начать" in refused.text
+        job = _job_id(clerk.post("/roadmaps/1/start-due", {"month": "2022-12", "order": "1"}))
+        done = _until_done(clerk.client, job)
+        assert done.status_code == 200, done.text
+        assert "R1: начато 21 из 21 запланированных исполнений со сроком с 01.12.2022 по " \
+               "31.12.2022." in done.text
+        assert done.text.count("(проект)") == 21
+        assert '<a href="/o/1%3A9%402022">1:9@2022</a>' in done.text
+        starts = [e for e in read_log(db, "admin") if e["event"] == "start"]
+        assert len(starts) == 21 and {e["user"] for e in starts} == {"clerk"}
+        assert {e["details"]["client"] for e in starts} == {"веб, testclient"}
+        # December has nothing planned any more
+        assert 'value="2022-12"' not in clerk.get("/roadmaps/1").text
+        head = Browser(app, "head")
+        assert "Начать исполнения за месяц" not in head.get("/roadmaps/1").text
+        denied = head.post("/roadmaps/1/start-due", {"month": "2023-12"})
+        assert denied.status_code == 403 and "Нет прав" in denied.text
+    assert [e for e in read_log(db, "admin") if e["event"] == "start"
+            and e["object"].endswith("@2023")] == []
+    db.dispose()

@@ -16,6 +16,7 @@ from registry.uploads import find_upload, forget_upload, keep_upload, upload_fil
 from web.app import page
 from web.job_pages import start_job
 from web.security import TEXT_SUFFIXES, Actor, actor, checked_form, database, read_upload, text
+from workflow.deadlines import MONTHS
 from workflow.errors import KartaError
 from workflow.importing import Period, parse_period
 from workflow.machine import occurrence_machine, state_label
@@ -116,16 +117,43 @@ def roadmap(request: Request, roadmap_id: int, who: Actor = Depends(actor),
     chosen_state = state if state in machine.states else None
     chosen_section = int(section) if section.isdigit() else None
     db = database(request)
-    matrix = roadmap_matrix(db, who.login, roadmap_id, office_today(db, who.login),
+    today = office_today(db, who.login)
+    matrix = roadmap_matrix(db, who.login, roadmap_id, today,
                             chosen_state, executor[:100] or None, chosen_section,
                             overdue == "1")
     template = "_matrix.html" if request.headers.get("hx-request") == "true" else \
         "roadmap.html"
+    months = []
+    if template == "roadmap.html" and who.has("clerk"):
+        from registry.batch import planned_months
+
+        months = [(f"{year:04d}-{month:02d}", f"{MONTHS[month - 1]} {year}", count)
+                  for year, month, count in planned_months(db, who.login, roadmap_id)]
     return page(request, template, title=f"{matrix['ref']}: {matrix['title'][:80]}",
                 matrix=matrix, states=[(s, state_label(s)) for s in machine.states],
+                months=months, this_month=f"{today.year:04d}-{today.month:02d}",
                 filters={"state": chosen_state or "", "executor": executor[:100],
                          "section": chosen_section, "overdue": overdue == "1"},
                 imported=request.query_params.get("imported") == "1")
+
+
+@router.post("/roadmaps/{roadmap_id}/start-due")
+def roadmap_start_due(request: Request, roadmap_id: int,
+                      form: dict[str, object] = Depends(checked_form)) -> Response:
+    """Start every planned occurrence due in the chosen month, as a background job: each
+    its own decision in the log, with the orders the rules give (``karta start R1 --due``)."""
+    import calendar
+    import re
+    from datetime import date
+
+    chosen = re.fullmatch(r"(\d{4})-(\d{2})", text(form, "month", 7))
+    if not chosen or not 1 <= int(chosen.group(2)) <= 12 or int(chosen.group(1)) < 1:
+        raise KartaError("выберите месяц, исполнения которого начать")
+    year, month = int(chosen.group(1)), int(chosen.group(2))
+    return start_job(request, "start_due", {
+        "roadmap": roadmap_id, "first": date(year, month, 1).isoformat(),
+        "last": date(year, month, calendar.monthrange(year, month)[1]).isoformat(),
+        "order": bool(form.get("order"))})
 
 
 @router.post("/roadmaps/{roadmap_id}/basis")
