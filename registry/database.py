@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
@@ -91,6 +92,19 @@ def guard_statements(sqlite: bool, document_columns: Iterable[str] = _DOCUMENT_C
 
 SQLITE_TRIGGERS = guard_statements(True)
 POSTGRES_TRIGGERS = guard_statements(False)
+
+
+def upsert_insert(dialect: str) -> Any:
+    """The INSERT of the database in use that knows ``on_conflict_do_nothing``: PostgreSQL's
+    is imported only for PostgreSQL (its dialect module takes ~70 ms to import, on every
+    command that writes)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def normalise_url(url: str | None) -> str:

@@ -49,19 +49,21 @@ def document_file(db: Database, template: TemplateVersion, context: dict[str, An
                   content: Callable[[], bytes] | None = None) -> bytes:
     """The file of a document from its snapshot: the template rendered, or the draft's last
     revision (stamped once signed); the approval sheet last when the context has one."""
-    from documents.revisions import stamp
-    from documents.sheets import append_sheet, approval_sheet
     from registry.documents import render_document
 
     revision = context.get("revision")
     if revision:
+        from documents.revisions import stamp
+
         data = revision_bytes(db, revision)
         if not context["document"].get("is_draft"):
             data = stamp(data, signing_values(context))
     else:
         data = render_document(template, context, content)
     sheet = context.get("approval_sheet")
-    if sheet:
+    if sheet:  # Word XML tools only for the files that need them
+        from documents.sheets import append_sheet, approval_sheet
+
         data = append_sheet(data, approval_sheet(sheet, context.get("executor")))
     return data
 

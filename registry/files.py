@@ -275,12 +275,11 @@ class DatabaseStore(FileStore):
     def put(self, data: bytes, kind: str, suffix: str, name: str = "",
             session: Session | None = None, force: bool = False,
             sync_later: bool = False) -> StoredFile:
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        from registry.database import upsert_insert
 
         sha = hashlib.sha256(data).hexdigest()
         where = address(kind, sha, _suffix(suffix))
-        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        insert = upsert_insert(self.engine.dialect.name)
         values = {"address": where, "sha256": sha, "size": len(data), "data": data}
         statement = insert(_BLOBS).values(**values)
         statement = statement.on_conflict_do_update(index_elements=["address"], set_=values) \

@@ -45,11 +45,10 @@ def claim_numbers(session: Session, journal: str, year: int, expected: int,
                   count: int) -> None:
     """In the write transaction: move the counter from ``expected`` to ``expected + count``,
     or raise ``NumbersTaken`` when it is no longer at ``expected``."""
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    from registry.database import upsert_insert
 
     connection = session.connection()
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_insert(connection.dialect.name)
     # the counter row must exist to be locked: the first number of a year creates it (two
     # writers creating it at once: the second waits for the first and finds it)
     own = _own(session)

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
@@ -19,10 +19,12 @@ from registry.tables import Activity, Occurrence, Roadmap, Section
 from workflow.collection import collection_paused
 from workflow.deadlines import expand
 from workflow.errors import KartaError, UnknownReference
-from workflow.importing import Period, read_roadmap
 from workflow.machine import occurrence_machine
 from workflow.refs import Ref, activity_ref, occurrence_ref, parse_ref, roadmap_ref
 from workflow.roadmap import RoadmapDraft
+
+if TYPE_CHECKING:
+    from workflow.importing import Period
 
 
 @dataclass
@@ -69,6 +71,8 @@ def _preview(db: Database, path: Path, login: str | None, period: Period | None,
              title: str | None, source_name: str | None) -> dict[str, Any]:
     with db.reading() as session:
         acting_person(session, login, "import")
+        from workflow.importing import Period, read_roadmap  # only where one is read
+
         draft = read_roadmap(path, period, title)
         if source_name:
             draft.source_name = source_name
@@ -122,6 +126,8 @@ def import_roadmap(db: Database, path: Path, login: str | None,
 
 def _import(db: Database, path: Path, login: str | None, period: Period | None,
             title: str | None, again: bool, source_name: str | None) -> ImportResult:
+    from workflow.importing import read_roadmap
+
     draft = read_roadmap(path, period, title)
     if source_name:
         draft.source_name = source_name
@@ -142,6 +148,7 @@ def _import(db: Database, path: Path, login: str | None, period: Period | None,
 def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path,
            login: str) -> ImportResult:
     from registry.imports import store_draft
+    from workflow.importing import Period
 
     stored = store_draft(session, db, draft, path, login)
     return ImportResult(
