@@ -31,7 +31,7 @@ GET_PAGES = ["/", "/roadmaps", "/roadmaps/import", "/roadmaps/1", "/o/1:5@2021",
 POST_FORMS = ["/logout", "/roadmaps/import", "/roadmaps/import/confirm", "/o/1:5@2021/start",
               "/documents/1/sign", "/documents/1/correct", "/documents/1/revise",
               "/documents/1/route", "/documents/1/visa", "/documents/1/return",
-              "/roadmaps/1/basis", "/roadmaps/1/start-due",
+              "/roadmaps/1/basis", "/roadmaps/1/start-due", "/roadmaps/1/yearly",
               "/deadlines/calendar",
               "/audit/verify", "/admin/people", "/admin/people/clerk/role",
               "/admin/people/clerk/password", "/admin/units", "/admin/units/map",
@@ -488,3 +488,38 @@ def test_a_document_s_times_are_the_organisation_s(site: Any, db: Database) -> N
     assert f"{moscow:%d.%m.%Y %H:%M}" in page
     tasks = html.unescape(Browser(site, "head").get("/").text)  # drafts to sign: made on …
     assert f"{moscow:%d.%m.%Y}, Белокреницкая Елена Викторовна" in tasks
+
+
+def test_a_clerk_makes_the_years_plan_and_report_from_the_roadmaps_page(site: Any,
+                                                                          db: Database) -> None:
+    """«Документы за год»: the plan and the annual report (with its chart) made from the page,
+    shown as documents with their numbers; a head gets neither the form nor the right."""
+    import io
+
+    from docx import Document as Docx
+
+    clerk = Browser(site, "clerk")
+    page = clerk.get("/roadmaps/1")
+    assert "Документы за год" in page.text
+    assert '<option value="2022">2022</option>' in page.text
+    made = clerk.post("/roadmaps/1/yearly", {"kind": "plan", "year": "2022"})
+    assert made.status_code == 303, made.text
+    plan = clerk.get(made.headers["location"])
+    assert "План мероприятий на 2022 год" in plan.text
+    text = "\n".join(p.text for p in Docx(io.BytesIO(
+        clerk.get(made.headers["location"] + "/file.docx").content)).paragraphs)
+    assert "ПЛАН МЕРОПРИЯТИЙ\nна 2022 год по реализации" in text and "Всего: 21 мероприятие." in text
+    report = clerk.post("/roadmaps/1/yearly", {"kind": "annual", "year": "2022"})
+    assert report.status_code == 303, report.text
+    shown = clerk.get(report.headers["location"])
+    assert "Информация о реализации" in shown.text and "за 2022 год" in shown.text
+    document = Docx(io.BytesIO(clerk.get(report.headers["location"] + "/file.docx").content))
+    assert document.inline_shapes, "the annual report carries its chart"
+    events = [e["event"] for e in read_log(db, "admin")]
+    assert [e for e in events if e in ("plan", "annual_report")] == ["plan", "annual_report"]
+    assert clerk.post("/roadmaps/1/yearly", {"kind": "другое", "year": "2022"}).status_code \
+        == 400
+    head = Browser(site, "head")
+    assert "Документы за год" not in head.get("/roadmaps/1").text
+    denied = head.post("/roadmaps/1/yearly", {"kind": "plan", "year": "2022"})
+    assert denied.status_code == 403 and "Нет прав" in denied.text

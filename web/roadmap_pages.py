@@ -132,6 +132,7 @@ def roadmap(request: Request, roadmap_id: int, who: Actor = Depends(actor),
     return page(request, template, title=f"{matrix['ref']}: {matrix['title'][:80]}",
                 matrix=matrix, states=[(s, state_label(s)) for s in machine.states],
                 months=months, this_month=f"{today.year:04d}-{today.month:02d}",
+                yearly=YEARLY, this_year=today.year,
                 filters={"state": chosen_state or "", "executor": executor[:100],
                          "section": chosen_section, "overdue": overdue == "1"},
                 imported=request.query_params.get("imported") == "1")
@@ -154,6 +155,25 @@ def roadmap_start_due(request: Request, roadmap_id: int,
         "roadmap": roadmap_id, "first": date(year, month, 1).isoformat(),
         "last": date(year, month, calendar.monthrange(year, month)[1]).isoformat(),
         "order": bool(form.get("order"))})
+
+
+YEARLY = {"plan": "План мероприятий на год", "annual": "Информация о реализации за год"}
+
+
+@router.post("/roadmaps/{roadmap_id}/yearly")
+def roadmap_yearly(request: Request, roadmap_id: int,
+                   form: dict[str, object] = Depends(checked_form)) -> Response:
+    """«План мероприятий на год» or «Информация о реализации … за год» (with its chart), as
+    ``karta plan`` and ``karta annual-report``: made at once, then shown."""
+    from registry.orders import make_annual_report, make_plan
+
+    who = actor(request)
+    kind, year = text(form, "kind", 10), text(form, "year", 4)
+    if kind not in YEARLY or not year.isdigit():
+        raise KartaError("выберите документ и год")
+    make = make_plan if kind == "plan" else make_annual_report
+    document = make(database(request), who.login, f"R{roadmap_id}", int(year))
+    return RedirectResponse(f"/documents/{document.id}", status_code=303)
 
 
 @router.post("/roadmaps/{roadmap_id}/basis")
