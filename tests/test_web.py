@@ -508,7 +508,8 @@ def test_a_clerk_makes_the_years_plan_and_report_from_the_roadmaps_page(site: An
     assert "План мероприятий на 2022 год" in plan.text
     text = "\n".join(p.text for p in Docx(io.BytesIO(
         clerk.get(made.headers["location"] + "/file.docx").content)).paragraphs)
-    assert "ПЛАН МЕРОПРИЯТИЙ\nна 2022 год по реализации" in text and "Всего: 21 мероприятие." in text
+    assert "ПЛАН МЕРОПРИЯТИЙ\nна 2022 год по реализации" in text
+    assert "Всего: 21 мероприятие." in text
     report = clerk.post("/roadmaps/1/yearly", {"kind": "annual", "year": "2022"})
     assert report.status_code == 303, report.text
     shown = clerk.get(report.headers["location"])
