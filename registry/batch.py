@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -402,13 +403,18 @@ def _worker_database(url: str, files_dir: str | None) -> None:
 
 
 def _start_one(job: tuple[str, str | None, dict[str, Any]]) -> dict[str, Any]:
-    """One start in a process of the pool: what it did, or why not, in Russian (an error
-    object may not survive the way back between processes)."""
+    """One start in a process of the pool, on the database that process opened."""
+    return _start_on(_WORKER["db"], job)
+
+
+def _start_on(db: Database, job: tuple[str, str | None, dict[str, Any]]) -> dict[str, Any]:
+    """One start: what it did, or why not, in Russian (an error object may not survive the
+    way back between processes)."""
     from registry.occurrences import apply_event
 
     ref, login, options = job
     try:
-        return {"ok": apply_event(_WORKER["db"], ref, "start", login, **options).as_dict()}
+        return {"ok": apply_event(db, ref, "start", login, **options).as_dict()}
     except KartaError as error:
         return {"ref": ref, "reason": str(error)}
 
@@ -464,8 +470,9 @@ def start_due(db: Database, login: str | None, ref: str, first: date, last: date
     batch.workers = max(1, min(workers or cores(), len(batch.planned)))
     started = time.perf_counter()
     progress(0, len(batch.planned))
-    _WORKER["db"] = db  # one worker: this process; several: each opens its own
-    outcomes = in_processes(db, _start_one,
+    # one worker: this process, on this database; several: each opens its own
+    work = _start_one if batch.workers > 1 else partial(_start_on, db)
+    outcomes = in_processes(db, work,
                             [(row["ref"], login, options) for row in batch.planned],
                             batch.workers, _worker_database,
                             (db.url, str(db.files_dir) if db.files_dir else None))
