@@ -418,56 +418,9 @@ def check_workers(ctx: click.Context, param: click.Parameter, value: int | None
 
 def parse_date(value: str | None) -> date | None:
     """A date typed by a user: ДД.ММ.ГГГГ or ГГГГ-ММ-ДД; a clear error otherwise."""
-    if value is None:
-        return None
-    from datetime import datetime
+    from workflow.dates import typed_date
 
-    from workflow.errors import KartaError
-
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value.strip(), pattern).date()
-        except ValueError:
-            continue
-    raise KartaError(f"неверная дата «{value}»: ожидается ДД.ММ.ГГГГ (и такая дата должна "
-                     "существовать)")
-
-
-def parse_window(value: str) -> tuple[date, date]:
-    """Days typed by a user as a month (12.2026, «декабрь 2026»), a year (2026), a day
-    (ДД.ММ.ГГГГ) or two days (ДД.ММ.ГГГГ-ДД.ММ.ГГГГ): the first and the last day."""
-    import calendar
-    import re
-
-    from workflow.deadlines import MONTHS
-    from workflow.errors import KartaError
-
-    text = " ".join(value.strip().lower().split())
-    month = re.fullmatch(r"(\d{1,2})\.(\d{4})", text)
-    named = re.fullmatch(r"([а-яё]+) (\d{4})", text)
-    number = None
-    if month:
-        number, year = int(month.group(1)), int(month.group(2))
-    elif named and named.group(1).replace("ё", "е") in MONTHS:
-        number, year = MONTHS.index(named.group(1).replace("ё", "е")) + 1, int(named.group(2))
-    if number is not None and 1 <= number <= 12 and 1 <= year <= 9999:
-        return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
-    if re.fullmatch(r"\d{4}", text) and int(text) >= 1:
-        return date(int(text), 1, 1), date(int(text), 12, 31)
-    day = r"(\d{1,2}\.\d{1,2}\.\d{4})"
-    days = re.fullmatch(day + r" ?[-–—] ?" + day, text)
-    try:
-        first, last = (parse_date(days.group(1)), parse_date(days.group(2))) if days \
-            else (parse_date(text), parse_date(text))
-    except KartaError:
-        first = last = None
-    if first is None or last is None:
-        raise KartaError(f"неверный срок «{value}»: ожидается месяц (12.2026 или «декабрь "
-                         "2026»), год (2026), день (ДД.ММ.ГГГГ) или дни "
-                         "(ДД.ММ.ГГГГ-ДД.ММ.ГГГГ)")
-    if last < first:
-        raise KartaError(f"неверный срок «{value}»: первый день позже последнего")
-    return first, last
+    return None if value is None else typed_date(value)
 
 
 def today() -> date:

@@ -24,7 +24,6 @@ from commands.common import (
     paging,
     pairs,
     parse_date,
-    parse_window,
     print_json,
     progress_shown,
     roadmap_number,
@@ -250,6 +249,18 @@ def show(ref: str, as_json: bool) -> None:
 # ----------------------------------------------------------------------------- transitions
 
 
+def echo_step(step: dict[str, Any], indent: str = "") -> None:
+    """A transition as ``TransitionResult.as_dict`` gives it: the occurrence, from → to, its
+    version and time (when alone), then the documents it made."""
+    from workflow.machine import state_label
+
+    alone = "" if indent else f" (версия {step['version']}, {screen_date(step['at'])})"
+    click.echo(f"{indent}{step['ref']}: {state_label(str(step['from']))} → "
+               f"{state_label(str(step['to']))}{alone}")
+    for document in step["documents"]:
+        echo_document(document)
+
+
 def _transition_command(event: str, summary: str, comment_help: str,
                         extra: list[Any] | None = None) -> click.Command:
     """One of the transitions: the same options and output for every event."""
@@ -257,7 +268,6 @@ def _transition_command(event: str, summary: str, comment_help: str,
     def run(ref: str, comment: str | None, files: tuple[Path, ...], as_json: bool,
             **options: Any) -> None:
         from registry.occurrences import apply_event
-        from workflow.machine import state_label
 
         settings = current()
         if options.get("due"):
@@ -273,10 +283,7 @@ def _transition_command(event: str, summary: str, comment_help: str,
         if as_json:
             print_json(result.as_dict())
             return
-        click.echo(f"{result.ref}: {state_label(result.source)} → {state_label(result.dest)}"
-                   f" (версия {result.version}, {screen_date(result.at)})")
-        for document in result.documents:
-            echo_document(document)
+        echo_step(result.as_dict())
 
     for decorator in reversed([
         command(event, help=summary),
@@ -307,13 +314,14 @@ def _start_due(ref: str, options: dict[str, Any], as_json: bool) -> None:
     """``karta start R1 --due 12.2026``: every planned occurrence due then, each its own
     transition with its orders, several rendered at once, with a progress bar."""
     from registry.batch import start_due
+    from workflow.dates import typed_window
     from workflow.errors import KartaError
     from workflow.machine import state_label
 
     if options.get("comment") or options.get("files"):
         raise KartaError("комментарий и файлы — для одного исполнения; со сроком (--due) "
                          "начинаются несколько")
-    first, last = parse_window(options["due"])
+    first, last = typed_window(options["due"])
     settings = current()
     with progress_shown("Начало исполнений") as shown:
         batch = start_due(settings.database(), settings.user, ref, first, last,
@@ -339,10 +347,7 @@ def _start_due(ref: str, options: dict[str, Any], as_json: bool) -> None:
                        f"запланированных исполнений {window} ({batch.seconds:.1f} с, "
                        f"процессов: {batch.workers}).")
             for row in batch.started:
-                click.echo(f"  {row['ref']}: {state_label(str(row['from']))} → "
-                           f"{state_label(str(row['to']))}")
-                for document in row["documents"]:  # type: ignore[attr-defined]
-                    echo_document(document)
+                echo_step(row, "  ")
         if batch.others:
             click.echo("Уже не запланированы (не начинаются): " + ", ".join(
                 f"{state_label(state)} — {count}" for state, count in

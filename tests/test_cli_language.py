@@ -153,7 +153,7 @@ def test_the_click_catalogue_is_compiled_from_its_source() -> None:
 
 @given(st.integers(1, 9998), st.integers(1, 12))
 def test_a_month_as_typed_is_its_first_to_its_last_day(year: int, month: int) -> None:
-    from commands.common import parse_window
+    from workflow.dates import typed_window as parse_window
     from workflow.deadlines import MONTHS
 
     first, last = parse_window(f"{month:02d}.{year:04d}")
@@ -165,7 +165,7 @@ def test_a_month_as_typed_is_its_first_to_its_last_day(year: int, month: int) ->
 
 @given(st.dates(date(1, 1, 1), date(9999, 12, 31)), st.dates(date(1, 1, 1), date(9999, 12, 31)))
 def test_two_days_are_a_window_only_in_their_order(one: date, other: date) -> None:
-    from commands.common import parse_window
+    from workflow.dates import typed_window as parse_window
     from workflow.errors import KartaError
 
     typed = f"{one:%d.%m}.{one.year:04d}-{other:%d.%m}.{other.year:04d}"
@@ -178,7 +178,7 @@ def test_two_days_are_a_window_only_in_their_order(one: date, other: date) -> No
 
 @given(st.text(max_size=30))
 def test_anything_else_typed_as_a_window_is_a_russian_error(typed: str) -> None:
-    from commands.common import parse_window
+    from workflow.dates import typed_window as parse_window
     from workflow.errors import KartaError
 
     try:

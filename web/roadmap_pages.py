@@ -143,17 +143,16 @@ def roadmap_start_due(request: Request, roadmap_id: int,
                       form: dict[str, object] = Depends(checked_form)) -> Response:
     """Start every planned occurrence due in the chosen month, as a background job: each
     its own decision in the log, with the orders the rules give (``karta start R1 --due``)."""
-    import calendar
     import re
-    from datetime import date
+
+    from workflow.dates import month_days
 
     chosen = re.fullmatch(r"(\d{4})-(\d{2})", text(form, "month", 7))
     if not chosen or not 1 <= int(chosen.group(2)) <= 12 or int(chosen.group(1)) < 1:
         raise KartaError("выберите месяц, исполнения которого начать")
-    year, month = int(chosen.group(1)), int(chosen.group(2))
+    first, last = month_days(int(chosen.group(1)), int(chosen.group(2)))
     return start_job(request, "start_due", {
-        "roadmap": roadmap_id, "first": date(year, month, 1).isoformat(),
-        "last": date(year, month, calendar.monthrange(year, month)[1]).isoformat(),
+        "roadmap": roadmap_id, "first": first.isoformat(), "last": last.isoformat(),
         "order": bool(form.get("order"))})
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from fastapi import Request, Response
@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 
 from registry.accounts import SESSION_HOURS, same_token, session_login
 from registry.database import Database
+from workflow.dates import typed_date
 from workflow.errors import KartaError
 
 SESSION_COOKIE = "karta_session"
@@ -103,14 +104,7 @@ def text(form: dict[str, object], name: str, limit: int = 4000) -> str:
 def form_date(form: dict[str, object], name: str) -> date | None:
     """A date field (the browser sends ГГГГ-ММ-ДД; people type ДД.ММ.ГГГГ)."""
     value = text(form, name, 20)
-    if not value:
-        return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise KartaError(f"неверная дата «{value}»: ожидается ДД.ММ.ГГГГ")
+    return typed_date(value) if value else None
 
 
 def lines(form: dict[str, object], name: str) -> list[str]:
