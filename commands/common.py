@@ -424,8 +424,10 @@ def parse_date(value: str | None) -> date | None:
 
 
 def today() -> date:
-    """The machine's date (where no organisation is involved yet)."""
-    return date.today()
+    """The date (where no organisation is involved yet), by karta's one clock."""
+    from registry.database import utcnow
+
+    return utcnow().date()
 
 
 def office_date() -> date:

@@ -59,12 +59,38 @@ def _locale() -> Any:
     return Locale.parse("ru")
 
 
+# The fields a date in a document may show, by karta's rule rather than by what a Babel
+# release happens to accept (Babel 2.19 prints «ddd» as «007»): day, month (formatting and
+# standalone), year, weekday, quarter, each in the widths CLDR defines for it.
+DATE_FIELDS = frozenset({"d", "dd", "M", "MM", "MMM", "MMMM", "L", "LL", "LLL", "LLLL",
+                         "y", "yy", "yyyy", "E", "EE", "EEE", "EEEE", "Q", "QQ", "QQQ", "QQQQ"})
+_PATTERN_PART = re.compile(r"'(?:[^']|'')*'|''|([A-Za-z])\1*|[^A-Za-z']+|'")
+
+
+@lru_cache(maxsize=256)
+def check_date_pattern(pattern: str) -> None:
+    """Raise ValueError naming what a date pattern may not hold: a field other than
+    DATE_FIELDS (times, «ddd») or an unclosed quote."""
+    position = 0
+    while position < len(pattern):
+        match = _PATTERN_PART.match(pattern, position)
+        assert match is not None  # every character starts one of the alternatives
+        part = match.group(0)
+        if part == "'":
+            raise ValueError("незакрытая кавычка")
+        if match.group(1) and part not in DATE_FIELDS:
+            raise ValueError(f"поле «{part}» не бывает в дате документа")
+        position = match.end()
+
+
 @lru_cache(maxsize=4096)
 def format_date(value: date | str, pattern: str = "dd.MM.y") -> str:
     """A date by an explicit Babel pattern: «dd.MM.y» → 14.12.2020,
-    «d MMMM y 'г.'» → 14 декабря 2020 г., «LLLL y» → декабрь 2020."""
+    «d MMMM y 'г.'» → 14 декабря 2020 г., «LLLL y» → декабрь 2020. Patterns are checked
+    by karta's rule first (check_date_pattern)."""
     from babel.dates import format_date as babel_format
 
+    check_date_pattern(pattern)
     return str(babel_format(as_date(value), pattern, locale=_locale()))
 
 

@@ -117,7 +117,8 @@ def _row(entry: dict[str, Any]) -> list[str]:
         move = f"{label(entry['from']) if entry.get('from') else '—'} → " \
                f"{label(entry['to']) if entry.get('to') else '—'}"
     files = "; ".join(f"{f['name']} {f['sha256']}" for f in entry.get("files") or [])
-    return [str(entry.get("seq", "")), str(entry["at"]).replace("T", " ")[:19],
+    at = datetime.fromisoformat(str(entry["at"]))  # ISO only in --json; people read ДД.ММ.ГГГГ
+    return [str(entry.get("seq", "")), f"{at:%d.%m.%Y %H:%M:%S}",
             str(entry["user"]),
             event_label(event) if event in EVENTS else EVENT_LABELS.get(event, event),
             str(entry.get("object", "")), move, str(entry.get("comment") or ""), files]

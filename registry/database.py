@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -119,9 +119,16 @@ def normalise_url(url: str | None) -> str:
     return f"sqlite:///{url}"
 
 
+class Clock:
+    """karta's one clock: every «now» and «today» comes from here. Tests that depend on the
+    day move it (``Clock.offset``) instead of racing the real date."""
+
+    offset = timedelta(0)
+
+
 def utcnow() -> datetime:
     """Now, in UTC (stored as UTC in every database)."""
-    return datetime.now(UTC)
+    return datetime.now(UTC) + Clock.offset
 
 
 class Database:

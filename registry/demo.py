@@ -16,10 +16,11 @@ from registry.exports import export
 from registry.history import describe_event
 from registry.occurrences import apply_event, history
 from registry.orders import approve_roadmap, make_plan, sign
-from registry.people import Profile, add_person, initialise
+from registry.people import Profile, add_person, initialise, office_today
 from registry.roadmaps import import_roadmap, list_activities
 from registry.verify import verify
 from workflow.errors import KartaError
+from workflow.importing import Period
 from workflow.machine import state_label
 
 SAMPLE = "zaozersk_order_and_roadmap.txt"
@@ -45,11 +46,94 @@ def prepare_folder(out: Path) -> None:
                               encoding="utf-8")
 
 
-def run_demo(out: Path) -> Iterator[str]:
-    """Create a fresh SQLite database in ``out``, import the bundled roadmap and take a few
-    occurrences through their life; yield what happens, line by line, in Russian."""
+# The demo's roadmap is the real Заозерск one, with its years and some of its «Сроки» moved
+# around today's date, so that whatever day `karta demo` runs, the clerk's first screen has a
+# few occurrences to start this month, a few overdue and a few awaiting reports (issue 17).
+START_NOW = ("4", "5", "6")  # «Ежегодно, <this month>»: start this month
+WAITING = ("2", "3", "7")  # «Ежегодно, <next month>»: started (7 also reported)
+OVERDUE = ("8", "9", "10")  # «Ежегодно, <two months ago>»: its latest due date has passed
+SHOWCASE = "1"  # last year's cycle with a return for rework and an order
+CANCELLED = "21"  # next year's occurrence cancelled
+
+
+def demo_period(today: date) -> Period:
+    """Last year, this year and next year."""
+    return Period(today.year - 1, today.year + 1)
+
+
+def demo_roadmap(today: date) -> str:
+    """The bundled roadmap's text with its period around ``today`` and its deadlines set so
+    that something is due this month, something overdue and something coming."""
+    from workflow.deadlines import MONTHS
+
+    text = resources.files("workflow.samples").joinpath(SAMPLE).read_text(encoding="utf-8")
+    period = demo_period(today)
+    text = text.replace("2021-2023", period.label).replace(
+        "30.11.2020", f"30.11.{today.year - 2}").replace("\n2021\t\t\n", f"\n{period.first}\t\t\n")
+
+    def month(shift: int) -> str:
+        return MONTHS[(today.month - 1 + shift) % 12]
+
+    phrases = {**{code: f"Ежегодно, {month(0)}" for code in START_NOW},
+               **{code: f"Ежегодно, {month(1)}" for code in WAITING},
+               **{code: f"Ежегодно, {month(-2)}" for code in OVERDUE}}
+    lines = []
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        code = cells[0].rstrip(".")
+        if len(cells) >= 3 and code in phrases and cells[2] == "Ежегодно":
+            cells[2] = phrases.pop(code)
+        lines.append("\t".join(cells))
+    assert not phrases, f"the sample changed: no rows {sorted(phrases)}"
+    return "\n".join(lines)
+
+
+def run_demo(out: Path, today: date | None = None) -> Iterator[str]:
+    """Create a fresh SQLite database in ``out``, import the bundled roadmap and take its
+    occurrences through their life around ``today`` (the office's today by default); yield
+    what happens, line by line, in Russian."""
     prepare_folder(out)
     db = Database(f"sqlite:///{out / 'karta.db'}", out / "karta-files")
+    try:
+        yield from _run(db, out, today)
+    finally:
+        db.dispose()
+
+
+def _run(db: Database, out: Path, today: date | None) -> Iterator[str]:
+    yield from populate(db, out, today)
+    roadmap = 1
+    showcase = f"{roadmap}:{SHOWCASE}@{(today or office_today(db, 'admin')).year - 1}"
+    yield f"5. История {showcase}:"
+    for entry in history(db, showcase, "admin"):
+        yield f"   {describe_event(entry)}"
+    in_progress = list_activities(db, "admin", roadmap, "in_progress")
+    yield f"6. В работе сейчас: {', '.join(str(a['ref']) for a in in_progress)}."
+    folder = out / "documents"
+    exported = [path for row in list_documents(db, "admin")
+                for path in export(db, "admin", int(str(row["id"])), folder)]
+    yield f"7. Документы ({len(exported)}) выгружены в {folder}:"
+    for path in exported[:12]:
+        yield f"   {path.name}"
+    if len(exported) > 12:
+        yield f"   … и ещё {len(exported) - 12}"
+    checked = verify(db, "admin")
+    yield (f"8. Журнал решений: целостность {'подтверждена' if checked.ok else 'НАРУШЕНА'} "
+           f"(событий {checked.events}, документов {checked.documents}, файлов "
+           f"{checked.files}).")
+    database = _shown(out / "karta.db")
+    yield (f"Готово. Продолжить в командной строке: .venv/bin/karta --db {database} --user "
+           f"admin activities --roadmap R{roadmap}")
+    yield (f"Веб-интерфейс: .venv/bin/karta --db {database} serve, затем откройте "
+           "http://127.0.0.1:8000/ и войдите:")
+    for login in DEMO_LOGINS:
+        yield f"   {login:8} пароль {demo_password(login)}  — {DEMO_ROLES[login]}"
+
+
+def populate(db: Database, out: Path, today: date | None = None) -> Iterator[str]:
+    """The demo's department, people and roadmap, and its occurrences' states around
+    ``today``: last year's analysed, this year's to start, overdue or awaiting reports,
+    next year's planned (one cancelled)."""
     initialise(db, Profile(
         full_name="Муниципальное казенное учреждение «Управление образования ЗАТО город Заозерск»",
         short_name="МКУ «Управление образования ЗАТО город Заозерск»",
@@ -58,7 +142,11 @@ def run_demo(out: Path) -> Iterator[str]:
         place="г. Заозерск", head_position="Начальник МКУ «Управление образования ЗАТО "
                                            "город Заозерск»",
         head_name="С.Л. Андреева", timezone="Europe/Moscow",
+        # due dates as written: a demo run on the last day of a month still has something
+        # due this month (moved to the previous working day it would already be overdue)
+        due_shift="none",
     ), admin_login="admin", admin_name="Администратор")
+    today = today or office_today(db, "admin")
     yield (f"1. Создана база {out / 'karta.db'} и профиль МКУ «Управление образования "
            "ЗАТО город Заозерск».")
     add_person(db, "admin", "clerk", "Белокреницкая Елена Викторовна", "f",
@@ -77,86 +165,99 @@ def run_demo(out: Path) -> Iterator[str]:
            "веб-интерфейс.")
 
     sample = out / SAMPLE
-    sample.write_bytes(resources.files("workflow.samples").joinpath(SAMPLE).read_bytes())
+    sample.write_text(demo_roadmap(today), encoding="utf-8")
     result = import_roadmap(db, sample, "clerk")
-    yield (f"3. Импортирована дорожная карта R{result.roadmap} «{result.title}»: период "
+    roadmap = f"R{result.roadmap}"
+    yield (f"3. Импортирована дорожная карта {roadmap} «{result.title}»: период "
            f"{result.period}, мероприятий {result.activities}, исполнений {result.occurrences}.")
     for part in result.skipped:
         yield f"   пропущено: {part['title']} — {part['reason']}"
-
-    draft = approve_roadmap(db, "clerk", f"R{result.roadmap}")
-    approved = sign(db, "head", draft.id or 0, date(2020, 11, 30))
-    yield (f"   утверждена: приказ от 30.11.2020 № {approved.number_text} "
+    approved_on = date(today.year - 2, 11, 30)
+    draft = approve_roadmap(db, "clerk", roadmap)
+    approved = sign(db, "head", draft.id or 0, approved_on)
+    yield (f"   утверждена: приказ от {approved_on:%d.%m.%Y} № {approved.number_text} "
            f"(документ {approved.id})")
 
-    first = f"{result.roadmap}:1@2021"
-    report = out / "отчёт_1_2021.txt"
+    yield "4. Исполнение мероприятий и документы:"
+    last_year = today.year - 1
+    report = out / f"отчёт_{SHOWCASE}_{last_year}.txt"
     report.write_text("Специалисты приняли участие в 3 семинарах по подготовке к ОГЭ.\n",
                       encoding="utf-8")
+    showcase = f"{result.roadmap}:{SHOWCASE}@{last_year}"
     analysis = {
         "figures": [("Участников семинаров", "12"), ("Доля ОО, направивших специалистов",
                                                       "100%")],
-        "decisions": ["Руководителям ОО включить участие в семинарах в планы методической "
-                      "работы на 2022 год."],
+        "decisions": [f"Руководителям ОО включить участие в семинарах в планы методической "
+                      f"работы на {today.year} год."],
         "recommendations": [("МБОУ СОШ № 1", "направить на семинары учителей математики")],
     }
     steps: list[tuple[str, str, str, str, list[Path], dict[str, Any]]] = [
-        (first, "start", "clerk", "Организовано участие специалистов", [], {"order": True}),
-        (first, "report", "clerk", "Участие в 3 семинарах, 12 слушателей", [report], {}),
-        (first, "return", "head", "Нет списка участников по ОО", [], {}),
-        (first, "report", "clerk", "Приложен список участников по ОО", [report], {}),
-        (first, "analyse", "head", "Компетентность специалистов повышена; продолжить в 2022",
-         [], analysis),
-        (f"{result.roadmap}:5@2021", "start", "clerk", "", [], {}),
-        (f"{result.roadmap}:21@2023", "cancel", "head", "Мероприятие включено в план 2023 "
-                                                        "года другого проекта", [], {}),
+        (showcase, "start", "clerk", "Организовано участие специалистов", [], {"order": True}),
+        (showcase, "report", "clerk", "Участие в 3 семинарах, 12 слушателей", [report], {}),
+        (showcase, "return", "head", "Нет списка участников по ОО", [], {}),
+        (showcase, "report", "clerk", "Приложен список участников по ОО", [report], {}),
+        (showcase, "analyse", "head", f"Компетентность специалистов повышена; продолжить в "
+                                      f"{today.year} году", [], analysis),
     ]
-    yield "4. Исполнение мероприятий и документы:"
     for ref, event, user, comment, files, options in steps:
-        done = apply_event(db, ref, event, user, comment=comment or None, files=files,
-                           **options)
-        yield (f"   {done.ref}: {state_label(done.source)} → {state_label(done.dest)} "
-               f"({user})")
-        for document in done.documents:
-            number = f"№ {document['number']}" if document["number"] else "проект приказа"
-            yield f"      документ {document['id']}: {document['title']} ({number})"
+        yield from _step(db, ref, event, user, comment, files, options)
+
+    # every other occurrence whose due date has passed was done in its time, except the
+    # latest one of each OVERDUE activity; the next one of each WAITING activity is started
+    occurrences = [(str(activity["code"]), str(o["ref"]), date.fromisoformat(str(o["due"])))
+                   for activity in list_activities(db, "admin", result.roadmap, "planned")
+                   for o in activity["occurrences"]  # type: ignore[attr-defined]
+                   if o["due"]]
+    overdue_latest = {max((o for o in occurrences if o[0] == code and o[2] < today),
+                          key=lambda o: o[2])[1] for code in OVERDUE}
+    closed = 0
+    for _code, ref, due in occurrences:
+        if due >= today or ref in overdue_latest:
+            continue
+        for event, user, comment in (("start", "clerk", ""),
+                                     ("report", "clerk", "Мероприятие проведено в срок"),
+                                     ("analyse", "head", "Выполнено, замечаний нет")):
+            apply_event(db, ref, event, user, comment=comment or None)
+        closed += 1
+    yield (f"   проведены и проанализированы в свой срок ещё {closed} исполнений "
+           f"прошлых периодов")
+    for code in WAITING:
+        coming = min((o for o in occurrences if o[0] == code and o[2] >= today),
+                     key=lambda o: o[2])[1]
+        yield from _step(db, coming, "start", "clerk", "", [], {})
+        if code == WAITING[-1]:  # one report waits for the head's analysis
+            yield from _step(db, coming, "report", "clerk", "Отчёт об исполнении направлен",
+                             [], {})
+    yield from _step(db, f"{result.roadmap}:{CANCELLED}@{today.year + 1}", "cancel", "head",
+                     "Мероприятие включено в план другого проекта", [], {})
     for row in list_documents(db, "admin"):
         if row["status"] == "draft":
             signed = sign(db, "head", int(str(row["id"])))
             yield f"   подписан документ {signed.id}: № {signed.number_text}"
-    plan = make_plan(db, "clerk", f"R{result.roadmap}", 2022)
+    plan = make_plan(db, "clerk", roadmap, today.year + 1)
     yield f"   сформирован документ {plan.id}: {plan.title}"
     try:
-        apply_event(db, f"{result.roadmap}:2@2021", "analyse", "head", comment="выводы")
+        apply_event(db, f"{result.roadmap}:{START_NOW[0]}@{today.year}", "analyse", "head",
+                    comment="выводы")
     except KartaError as error:
         yield f"   отказ, как и должно быть: {error}"
 
-    yield f"5. История {first}:"
-    for entry in history(db, first, "admin"):
-        yield f"   {describe_event(entry)}"
-    in_progress = list_activities(db, "admin", result.roadmap, "in_progress")
-    yield f"6. В работе сейчас: {', '.join(str(a['ref']) for a in in_progress)}."
-    folder = out / "documents"
-    exported = [path for row in list_documents(db, "admin")
-                for path in export(db, "admin", int(str(row["id"])), folder)]
-    yield f"7. Документы ({len(exported)}) выгружены в {folder}:"
-    for path in exported:
-        yield f"   {path.name}"
-    checked = verify(db, "admin")
-    yield (f"8. Журнал решений: целостность {'подтверждена' if checked.ok else 'НАРУШЕНА'} "
-           f"(событий {checked.events}, документов {checked.documents}, файлов "
-           f"{checked.files}).")
-    database = _shown(out / "karta.db")
-    yield (f"Готово. Продолжить в командной строке: .venv/bin/karta --db {database} --user "
-           f"admin activities --roadmap {result.roadmap}")
-    yield (f"Веб-интерфейс: .venv/bin/karta --db {database} serve, затем откройте "
-           "http://127.0.0.1:8000/ и войдите:")
-    for login in DEMO_LOGINS:
-        yield f"   {login:8} пароль {demo_password(login)}"
-    db.dispose()
+
+def _step(db: Database, ref: str, event: str, user: str, comment: str, files: list[Path],
+          options: dict[str, Any]) -> Iterator[str]:
+    done = apply_event(db, ref, event, user, comment=comment or None, files=files, **options)
+    yield f"   {done.ref}: {state_label(done.source)} → {state_label(done.dest)} ({user})"
+    for document in done.documents:
+        number = f"№ {document['number']}" if document["number"] else "проект приказа"
+        yield f"      документ {document['id']}: {document['title']} ({number})"
 
 
 DEMO_LOGINS = ("clerk", "head", "school", "auditor", "admin")
+DEMO_ROLES = {"clerk": "специалист: начинает исполнения, готовит приказы",
+              "head": "начальник: анализирует отчёты, подписывает",
+              "school": "исполнитель (МБОУ СОШ № 1): представляет отчёты",
+              "auditor": "аудитор: читает журнал решений",
+              "admin": "администратор: люди, роли, шаблоны"}
 
 
 def demo_password(login: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from registry.database import Database
+from registry.database import Database, utcnow
 from registry.tables import Organisation, Person
 from workflow.errors import ConfigurationError, KartaError, PermissionDenied, UnknownUser
 
@@ -147,7 +147,7 @@ def names_of(session: Session) -> dict[str, str]:
 def local_today(org: Organisation) -> date:
     """Today where the organisation is (its time zone), not where the server is: an office
     in Moscow served from a UTC machine starts its day three hours earlier."""
-    return datetime.now(ZoneInfo(org.timezone)).date()
+    return utcnow().astimezone(ZoneInfo(org.timezone)).date()
 
 
 def today_in(session: Session) -> date:

@@ -12,7 +12,7 @@ from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from registry.database import Database
+from registry.database import Database, utcnow
 from registry.people import acting_person, roles_of
 from registry.tables import Activity, Occurrence, Organisation, Roadmap, Section
 from workflow.errors import PermissionDenied
@@ -24,7 +24,7 @@ def region_summary(db: Database, login: str | None, year: int,
                    as_of: date | None = None) -> dict[str, Any]:
     """Per organisation and per section of its roadmaps: occurrences of the year, done
     (analysed), cancelled, overdue and the share done — one grouped query."""
-    when = as_of or min(date(year, 12, 31), date.today())
+    when = as_of or min(date(year, 12, 31), utcnow().date())
     with db.reading() as session:
         person = acting_person(session, login)
         if "region_auditor" not in roles_of(person):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -104,10 +105,27 @@ PROFILE = Profile(
 )
 
 
+@contextmanager
+def pinned_today(day: date, zone: str = "Europe/Moscow") -> Iterator[None]:
+    """karta's clock moved so that it is ``day`` (noon) in ``zone`` — for tests whose outcome
+    depends on the date; the clock keeps running from there."""
+    from registry.database import Clock
+
+    noon = datetime.combine(day, datetime.min.time().replace(hour=12), ZoneInfo(zone))
+    saved = Clock.offset
+    Clock.offset = noon - datetime.now(ZoneInfo(zone))
+    try:
+        yield
+    finally:
+        Clock.offset = saved
+
+
 def office_today() -> date:
     """Today where the test organisations are (PROFILE's time zone, Moscow): what karta
     calls today, whatever the machine's zone (from 21:00 UTC Moscow is a day ahead)."""
-    return datetime.now(ZoneInfo(PROFILE.timezone)).date()
+    from registry.database import utcnow
+
+    return utcnow().astimezone(ZoneInfo(PROFILE.timezone)).date()
 
 
 @pytest.fixture

@@ -145,8 +145,22 @@ def test_read_commands_before_init_do_not_create_a_database(tmp_path: Path) -> N
     assert not target.exists()
 
 
+def _messages(compiled: bytes) -> dict[object, str]:
+    """A compiled catalogue's translations, without its header (whose dates and tool
+    version differ between Babel releases): what click will actually print."""
+    import gettext
+    import io
+
+    catalog = dict(gettext.GNUTranslations(io.BytesIO(compiled))._catalog)  # type: ignore[attr-defined]
+    catalog.pop("", None)
+    return catalog
+
+
 def test_the_click_catalogue_is_compiled_from_its_source() -> None:
-    assert COMPILED.read_bytes() == compiled_bytes()
+    # the content, not the bytes: any Babel release compiles the same messages differently
+    committed = _messages(COMPILED.read_bytes())
+    assert len(committed) > 20
+    assert committed == _messages(compiled_bytes())
 
 
 # ----------------------------------------------------------------------------- --due

@@ -21,6 +21,28 @@ def test_dates_by_explicit_patterns(pattern: str, expected: str) -> None:
     assert russian.long_date("2021-03-01") == "1 марта 2021 г."
 
 
+_FIELD = st.sampled_from(sorted(russian.DATE_FIELDS))
+_LITERAL = st.sampled_from([".", " ", ", ", "-", "/", "'г.'", "'года'", "''", "«", "»"])
+
+
+@given(st.lists(st.one_of(_FIELD, _LITERAL), min_size=1, max_size=8), st.dates())
+def test_a_pattern_of_date_fields_formats_any_date(parts: list[str], day: object) -> None:
+    # adjacent letters would merge into one longer field: keep fields apart with a literal
+    pattern = " ".join(parts)
+    assert isinstance(russian.format_date(day, pattern), str)  # type: ignore[arg-type]
+
+
+@given(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+       st.integers(1, 6), st.dates())
+def test_any_other_field_is_refused_by_karta_whatever_babel_accepts(
+        letter: str, width: int, day: object) -> None:
+    field = letter * width
+    if field in russian.DATE_FIELDS:
+        return
+    with pytest.raises(ValueError, match=f"поле «{field}» не бывает в дате документа"):
+        russian.format_date(day, f"dd.MM.y {field}")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("number,expected", [
     (1, "1 мероприятие"), (2, "2 мероприятия"), (5, "5 мероприятий"), (11, "11 мероприятий"),
     (21, "21 мероприятие"), (22, "22 мероприятия"), (111, "111 мероприятий"),

@@ -298,6 +298,16 @@ def test_export_of_the_log(site: Any) -> None:
     assert "filename*=UTF-8''" in response.headers["content-disposition"]
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("№;Дата и время;Пользователь")
+    # ДД.ММ.ГГГГ as the README promises (ISO only in --json)
+    assert re.match(r"\d+;\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2};", text.splitlines()[1])
+
+
+def test_the_site_has_an_icon(site: Any) -> None:
+    assert '<link rel="icon" href="/static/favicon.svg"' in Browser(site).get("/login").text
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        icon = Browser(site).get(path)
+        assert icon.status_code == 200 and icon.headers["content-type"].startswith(
+            "image/svg+xml") and b"<svg" in icon.content
 
 
 def test_admin_adds_a_person_with_a_password_who_can_then_log_in(site: Any) -> None:

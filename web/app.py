@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
@@ -130,6 +130,10 @@ def create_app(db: Database, *, secure_cookies: bool = False,
     app.state.trust_proxy = trust_proxy
     app.add_middleware(RequestContext)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:  # asked for by browsers and tools that ignore <link rel=icon>
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
     from web import (
         admin_pages,
         audit_pages,
