@@ -337,19 +337,27 @@ def profile_set(**values: str | None) -> None:
 @click.option("--password-stdin", is_flag=True,
               help="Прочитать пароль из стандартного ввода (для сценариев), а не спрашивать.")
 def people_passwd(login: str, password_stdin: bool) -> None:
-    """Задать пароль пользователя ЛОГИН (администратор — любому, пользователь — себе)."""
+    """Задать пароль пользователя ЛОГИН (администратор — сотруднику своей организации,
+    пользователь — себе, назвав текущий пароль)."""
     from registry.accounts import set_password
     from workflow.errors import KartaError
 
     settings = current()
-    if password_stdin:
+    own = login == settings.user
+    was: str | None = None
+    if password_stdin:  # one's own: the current password on the first line, then the new
+        if own:
+            was = sys.stdin.readline().rstrip("\r\n") or None
         password = sys.stdin.readline().rstrip("\r\n")
     else:
+        if own:
+            was = click.prompt("Текущий пароль (Enter, если его нет)", hide_input=True,
+                               err=True, default="", show_default=False) or None
         password = click.prompt("Новый пароль", hide_input=True, err=True)
         if click.prompt("Ещё раз", hide_input=True, err=True) != password:
             raise KartaError("пароли не совпадают")
     set_password(settings.database(), settings.user, login, password,
-                 client="командная строка")
+                 client="командная строка", current=was)
     click.echo(f"Пароль пользователя «{login}» задан.")
 
 

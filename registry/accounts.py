@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
 from registry.database import Database, utcnow
@@ -82,17 +82,32 @@ def check_strength(login: str, password: str) -> None:
 
 
 def set_password(db: Database, actor: str | None, login: str, password: str,
-                 client: str = "") -> None:
-    """Set a person's password: an administrator for anyone, a person for themselves."""
+                 client: str = "", current: str | None = None) -> None:
+    """Set a person's password: an administrator for a person of their own organisation
+    (another organisation's people are not found), a person for themselves — with their
+    current password, when they have one (a session left open is not enough)."""
     check_strength(login, password)
-    digest = _HASHER.hash(password)
+    with db.reading() as session:
+        author = acting_person(session, actor)
+        own = author.login == login
+        if own and author.password_hash and not (
+                current and _verify(author.password_hash, current)):
+            refusal = "укажите текущий пароль" if not current else "текущий пароль неверен"
+        else:
+            refusal = ""
+    if refusal:  # a wrong current password counts as a wrong password (and is logged)
+        if current:
+            _count_failure(db, login, "неверный текущий пароль при смене пароля" +
+                           (f" ({client})" if client else ""))
+        raise LoginRefused(refusal)
+    digest = _HASHER.hash(password)  # Argon2 before the write transaction, not inside it
     with db.transaction() as session:
         author = acting_person(session, actor)
         if author.login != login and "admin" not in roles_of(author):
             raise PermissionDenied(author.login, "passwd", ("admin",), roles_of(author),
                                    reason="сменить чужой пароль может только администратор")
         person = session.exec(select(Person).where(Person.login == login)).first()
-        if person is None:
+        if person is None:  # another organisation's person is not found (registry.tenancy)
             raise UnknownUser(login)
         person.password_hash, person.failed_logins, person.locked_until = digest, 0, None
         session.add(person)
@@ -102,51 +117,109 @@ def set_password(db: Database, actor: str | None, login: str, password: str,
                touches=[("person", person.id or 0)])
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    person: Person | None
-    refusal: str = ""
+# Every refusal of a log-in says the same to the person at the door, whether the login
+# exists, the password is wrong or the login is locked (no guessing which logins exist);
+# the log says which it was.
+REFUSED = (f"неверный логин или пароль (после {LOCK_AFTER} неверных попыток вход "
+           f"блокируется на {LOCK_MINUTES} мин.)")
+
+
+class _Attempts:
+    """Log-in attempts per client address and per login in the last minute, in this
+    process: a flood is refused before any password is hashed or anything is written."""
+
+    WINDOW = 60.0
+    PER_ADDRESS = 120  # an office behind one address signs in at nine
+    PER_LOGIN = 10
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._seen: dict[str, list[float]] = {}
+
+    def allow(self, address: str, login: str) -> bool:
+        import time
+
+        now = time.monotonic()
+        keys = ((f"a:{address}", self.PER_ADDRESS), (f"l:{login.lower()[:64]}", self.PER_LOGIN))
+        with self._lock:
+            if len(self._seen) > 100_000:  # a flood of distinct keys: forget the oldest
+                self._seen.clear()
+            recent = {key: [t for t in self._seen.get(key, []) if now - t < self.WINDOW]
+                      for key, _ in keys}
+            allowed = all(len(recent[key]) < limit for key, limit in keys)
+            for key, _ in keys:
+                recent[key].append(now)
+                self._seen[key] = recent[key][-max(self.PER_ADDRESS, self.PER_LOGIN):]
+            return allowed
+
+    def clear(self) -> None:
+        with self._lock:
+            self._seen.clear()
+
+
+ATTEMPTS = _Attempts()
 
 
 def check_password(db: Database, login: str, password: str, client: str = "") -> Person:
     """The person, when the password is theirs and the login is not locked; otherwise
-    ``LoginRefused``, with the refusal logged (the lock counts wrong passwords)."""
+    ``LoginRefused`` (one message for every reason), with the refusal logged in the log of
+    the login's organisation. The password is checked with no lock held: a flood of
+    attempts never holds the database's writers up; beyond a few attempts a minute per
+    address or login it is refused before hashing anything."""
     where = _where(client)
-    with db.transaction() as session:
-        outcome = _attempt(session, login, password)
-        if outcome.refusal:
-            record(session, login=login[:64] or "?", object_ref=f"вход {login[:64]}",
-                   event="login_failed", comment=outcome.refusal + where)
-    if outcome.refusal or outcome.person is None:
-        raise LoginRefused(outcome.refusal or "неверный логин или пароль")
-    return outcome.person
-
-
-def _attempt(session: Session, login: str, password: str) -> _Outcome:
-    person = session.exec(select(Person).where(Person.login == login)).first()
+    if not ATTEMPTS.allow(client, login):
+        raise LoginRefused("слишком много попыток входа; повторите через минуту")
+    with db.reading() as session:
+        row = session.connection().execute(_BY_LOGIN, {"login": login}).first()
     now = utcnow()
-    if person is None or not person.password_hash:
-        _verify(_dummy(), password)
-        return _Outcome(None, "неверный логин или пароль")
-    locked = _aware(person.locked_until)
+    if row is None or not row.password_hash:
+        _verify(_dummy(), password)  # the same work as for a known login
+        _log_refused(db, login, "неверный логин или пароль" + where)
+        raise LoginRefused(REFUSED)
+    locked = _aware(row.locked_until)
     if locked is not None and locked > now:
         minutes = max(1, int((locked - now).total_seconds() // 60) + 1)
-        return _Outcome(None, f"вход заблокирован после {LOCK_AFTER} неверных паролей; "
-                              f"повторите через {minutes} мин.")
-    if not _verify(person.password_hash, password):
-        person.failed_logins += 1
-        if person.failed_logins >= LOCK_AFTER:
-            person.locked_until, person.failed_logins = now + timedelta(minutes=LOCK_MINUTES), 0
-            refusal = (f"неверный пароль; вход заблокирован на {LOCK_MINUTES} мин. после "
-                       f"{LOCK_AFTER} неверных паролей")
-        else:
-            refusal = "неверный логин или пароль"
-        session.add(person)
-        return _Outcome(None, refusal)
-    if person.failed_logins or person.locked_until:
-        person.failed_logins, person.locked_until = 0, None
-        session.add(person)
-    return _Outcome(person)
+        _log_refused(db, login, f"вход заблокирован после {LOCK_AFTER} неверных паролей; "
+                                f"осталось {minutes} мин." + where)
+        raise LoginRefused(REFUSED)
+    if not _verify(row.password_hash, password):
+        _count_failure(db, login, "неверный пароль" + where)
+        raise LoginRefused(REFUSED)
+    if row.failed_logins or row.locked_until:
+        with db.transaction(exclusive=False) as session:
+            session.execute(update(Person).where(col(Person.id) == row.id).values(
+                failed_logins=0, locked_until=None))
+    return Person(**row._mapping)
+
+
+_BY_LOGIN = select(Person.__table__).where(  # type: ignore[attr-defined]
+    col(Person.login) == bindparam("login"))
+
+
+def _log_refused(db: Database, login: str, reason: str) -> None:
+    with db.transaction() as session:
+        record(session, login=login[:64] or "?", object_ref=f"вход {login[:64]}",
+               event="login_failed", comment=reason)
+
+
+def _count_failure(db: Database, login: str, reason: str) -> None:
+    """A wrong password: counted (the fifth in a row locks the login), and logged."""
+    with db.transaction() as session:
+        person = session.connection().execute(_BY_LOGIN, {"login": login}).first()
+        if person is not None:
+            failures = person.failed_logins + 1
+            values: dict[str, object] = {"failed_logins": failures}
+            if failures >= LOCK_AFTER:
+                values = {"failed_logins": 0,
+                          "locked_until": utcnow() + timedelta(minutes=LOCK_MINUTES)}
+                reason += (f"; вход заблокирован на {LOCK_MINUTES} мин. после {LOCK_AFTER} "
+                           "неверных паролей")
+            session.connection().execute(update(Person.__table__).where(  # type: ignore[attr-defined]
+                Person.__table__.c.id == person.id).values(**values))  # type: ignore[attr-defined]
+        record(session, login=login[:64] or "?", object_ref=f"вход {login[:64]}",
+               event="login_failed", comment=reason)
 
 
 def _verify(digest: str, password: str) -> bool:

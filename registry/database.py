@@ -14,7 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, create_engine
 
-from registry import tables  # noqa: F401  (defines the tables on SQLModel.metadata)
+from registry import (
+    tables,  # noqa: F401  (defines the tables on SQLModel.metadata)
+    tenancy,  # noqa: F401  (confines every session to its organisation)
+)
 from workflow.errors import ConfigurationError, KartaError, PermissionDenied
 
 DEFAULT_URL = "sqlite:///karta.db"
@@ -221,6 +224,7 @@ class Database:
         engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") \
             if self.is_sqlite else self.engine
         session = Session(engine, expire_on_commit=False)
+        session.info["writing"] = True  # confined to the writer's organisation (tenancy)
         try:
             if not self.is_sqlite:
                 connection = session.connection()

@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
-from sqlmodel import Session, col, or_, select
+from sqlalchemy import bindparam, insert
+from sqlmodel import Session, col, func, or_, select
 
 from registry.database import LOG_LOCK_SQL, utcnow
 from registry.files import StoredFile
 from registry.state import Touch, Vouched, vouch
-from registry.tables import HistoryEvent
+from registry.tables import HistoryEvent, Organisation, Person
 
 # where the acting person is: set by a front end for its request («веб, 10.0.0.5»), and
 # recorded with every event written while handling it
@@ -75,15 +75,23 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
     details = dict(details or {})
     if CLIENT.get():
         details["client"] = CLIENT.get()
-    if session.info.get("organisation_id") is not None:
+    organisation = session.info.get("organisation_id")
+    if organisation is None and login:
+        # nobody acts yet (a log-in, a refusal): the event is the login's organisation's,
+        # so that its auditors see the attempts on their people (unknown logins: nobody's)
+        organisation = connection.execute(_ORGANISATION_OF, {"login": login}).scalar()
+        if organisation is None:  # an unknown login or token: the database's first
+            # organisation (the department, or the region's ministry) keeps the attempt
+            organisation = connection.execute(_FIRST_ORGANISATION).scalar()
+    if organisation is not None:
         # whose decision it is, under the hash (the column beside is for reading by it)
-        details["organisation"] = session.info["organisation_id"]
+        details["organisation"] = organisation
     touched = list(touches)
     if touched or vouched:
         details["state"] = {**(vouched or {}), **vouch(connection, touched, seq, stamp)}
     values: dict[str, Any] = {
         "seq": seq, "at": utcnow(), "login": login,
-        "organisation_id": session.info.get("organisation_id"),
+        "organisation_id": organisation,
         "roadmap_id": roadmap_id, "activity_id": activity_id, "occurrence_id": occurrence_id,
         "object_ref": object_ref, "event": event, "from_state": from_state,
         "to_state": to_state, "comment": comment or "",
@@ -115,6 +123,9 @@ def _log_head(session: Session) -> Any:
     return connection.execute(_LAST_EVENT).first()
 
 
+_ORGANISATION_OF = select(col(Person.organisation_id)).where(
+    col(Person.login) == bindparam("login"))
+_FIRST_ORGANISATION = select(func.min(col(Organisation.id)))
 GENESIS = "0" * 64
 _INSERT_EVENT = insert(HistoryEvent).returning(col(HistoryEvent.id))
 _LAST_EVENT = (select(col(HistoryEvent.seq), col(HistoryEvent.hash))

@@ -50,6 +50,7 @@ def _check_profile(profile: Profile) -> None:
 
 _CODE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 MUNICIPAL_ROLES = ("admin", "clerk", "head", "executor", "auditor")
+REGION_ADMIN_ROLES = ("admin", "region_auditor")
 
 
 def initialise(db: Database, profile: Profile, admin_login: str = "admin",
@@ -68,8 +69,12 @@ def initialise(db: Database, profile: Profile, admin_login: str = "admin",
         organisation = Organisation(**profile.__dict__, code=code, kind=kind)
         session.add(organisation)
         session.flush()
+        # a department's first administrator holds every role of a department; a region's
+        # (the ministry's) only administration and the region-wide reading: the ministry
+        # does not do the departments' work
+        roles = REGION_ADMIN_ROLES if kind == "region" else MUNICIPAL_ROLES
         admin = Person(login=admin_login, full_name=admin_name or admin_login,
-                       roles=",".join(ROLES), organisation_id=organisation.id or 0)
+                       roles=",".join(roles), organisation_id=organisation.id or 0)
         session.add(admin)
         session.flush()
         session.info["organisation_id"] = organisation.id
@@ -117,6 +122,12 @@ def require_whole_organisation(person: Person, what: str) -> None:
         raise PermissionDenied(person.login, what, ("auditor", "clerk", "head"),
                                roles_of(person),
                                reason=f"«{what}» доступно сотрудникам управления и аудиторам")
+
+
+def login_taken(session: Session, login: str) -> bool:
+    """Whether any organisation of the database has this login (logins are unique in the
+    whole database: a person logs in without naming their organisation)."""
+    return session.connection().execute(_PERSON_BY_LOGIN, {"login": login}).first() is not None
 
 
 def acting_person(session: Session, login: str | None, action: str | None = None) -> Person:
@@ -212,7 +223,7 @@ def add_organisation(db: Database, actor: str | None, code: str, profile: Profil
                                    "администратор региона")
         if session.exec(select(Organisation).where(Organisation.code == code)).first():
             raise KartaError(f"организация с кодом «{code}» уже есть")
-        if session.exec(select(Person).where(Person.login == admin_login)).first():
+        if login_taken(session, admin_login):
             raise KartaError(f"пользователь «{admin_login}» уже есть")
         found = Organisation(**profile.__dict__, code=code, kind="municipal")
         session.add(found)
@@ -259,7 +270,7 @@ def add_person(db: Database, actor: str | None, login: str, full_name: str, gend
     check_login(login)
     with db.transaction() as session:
         author = acting_person(session, actor, "person_add")
-        if session.exec(select(Person).where(Person.login == login)).first() is not None:
+        if login_taken(session, login):
             raise KartaError(f"пользователь «{login}» уже есть")
         from registry.units import unit_for_person
 

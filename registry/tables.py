@@ -251,9 +251,12 @@ class TemplateVersion(Base, table=True):
 
 
 class TemplateRule(Base, table=True):
-    """Which template a transition produces, and when."""
+    """Which template a transition produces, and when; an organisation's own rules, or (no
+    organisation) the region's defaults, used by organisations without rules of their own."""
 
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id",
+                                        index=True)
     event: str
     template_name: str
     condition: str = "always"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, exists, func, or_, update
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -16,8 +16,8 @@ from documents.contexts import KINDS
 from registry.database import Database, utcnow
 from registry.files import read_limited
 from registry.history import record
-from registry.people import acting_person, current_organisation, roles_of
-from registry.tables import Person, TemplateRule, TemplateVersion
+from registry.people import acting_person, current_organisation
+from registry.tables import Organisation, Person, TemplateRule, TemplateVersion
 from workflow.errors import KartaError, TemplateProblem
 
 SHIPPED = Path(__file__).resolve().parents[1] / "documents" / "templates"
@@ -66,10 +66,15 @@ def _info(row: TemplateVersion) -> TemplateInfo:
                         row.comment, row.organisation_id is None)
 
 
-def _layer(person: Person) -> int | None:
-    """Whose versions a person adds and activates: the region's defaults (a regional
-    administrator) or their own organisation's, which override the defaults."""
-    return None if "region_auditor" in roles_of(person) else person.organisation_id
+def _layer(session: Session, person: Person) -> int | None:
+    """Whose versions and rules a person changes: the defaults, when the person belongs to
+    the database's first organisation (a department on its own, or the region's ministry),
+    or else their own organisation's, which override the defaults for it alone."""
+    first = session.connection().execute(_FIRST_ORGANISATION).scalar()
+    return None if person.organisation_id == first else person.organisation_id
+
+
+_FIRST_ORGANISATION = select(func.min(col(Organisation.id)))
 
 
 def _in_layer(layer: int | None) -> Any:
@@ -141,7 +146,7 @@ def add_template(db: Database, login: str | None, path: Path, name: str, kind: s
     data = read_limited(path, TEMPLATE_BYTES)
     with db.transaction() as session:
         person = acting_person(session, login, "template_add")
-        layer = _layer(person)
+        layer = _layer(session, person)
         previous = session.exec(select(TemplateVersion).where(
             TemplateVersion.name == name, _in_layer(layer))
             .order_by(col(TemplateVersion.version).desc())).first()
@@ -206,7 +211,7 @@ def activate(db: Database, login: str | None, name: str, version: int) -> Templa
     """Make one version the active one."""
     with db.transaction() as session:
         person = acting_person(session, login, "template_activate")
-        layer = _layer(person)
+        layer = _layer(session, person)
         row = session.exec(select(TemplateVersion).where(
             TemplateVersion.name == name, TemplateVersion.version == version,
             _in_layer(layer))).first()
@@ -244,26 +249,72 @@ def active_version(session: Session, name: str) -> TemplateVersion:
 
 
 # ----------------------------------------------------------------------------- rules
+#
+# Rules come in layers, as template versions do: the region's defaults (no organisation)
+# and an organisation's own. An organisation with no rules of its own follows the defaults;
+# its first change copies them into its own layer (logged), which from then on replaces the
+# defaults for it alone. A regional administrator changes the defaults.
 
-_RULES_FOR = (select(TemplateRule.__table__)  # type: ignore[attr-defined]
-              .where(col(TemplateRule.event) == bindparam("event"))
-              .order_by(col(TemplateRule.position), col(TemplateRule.id)))
+_RULE = TemplateRule.__table__  # type: ignore[attr-defined]
+_RULES_FOR = (select(_RULE).where(
+    col(TemplateRule.event) == bindparam("event"),
+    or_(col(TemplateRule.organisation_id) == bindparam("own"),
+        col(TemplateRule.organisation_id).is_(None) & ~exists().where(
+            _RULE.alias("own_rule").c.organisation_id == bindparam("own"))))
+    .order_by(col(TemplateRule.position), col(TemplateRule.id)))
 
 
 def rules_for(session: Session, event: str) -> list[TemplateRule]:
-    """The rules of an event, in order (a prepared Core query: it runs on every
-    transition)."""
-    rows = session.connection().execute(_RULES_FOR, {"event": event})
+    """The rules of an event for the acting organisation, in order (a prepared Core query:
+    it runs on every transition)."""
+    rows = session.connection().execute(_RULES_FOR, {"event": event,
+                                                     "own": current_organisation(session)})
     return [TemplateRule.model_construct(**row._mapping) for row in rows]
+
+
+def _rules_in_force(session: Session) -> list[TemplateRule]:
+    """Every rule the acting organisation follows: its own when it has any, else the
+    defaults."""
+    own = current_organisation(session)
+    layer = own if own is not None and session.exec(select(TemplateRule.id).where(
+        TemplateRule.organisation_id == own)).first() is not None else None
+    return list(session.exec(select(TemplateRule).where(_rule_layer(layer)).order_by(
+        col(TemplateRule.event), col(TemplateRule.position), col(TemplateRule.id))))
+
+
+def _rule_layer(layer: int | None) -> Any:
+    column = col(TemplateRule.organisation_id)
+    return column.is_(None) if layer is None else column == layer
+
+
+def _own_rules(session: Session, person: Person) -> tuple[int | None, dict[int, int]]:
+    """The layer a person changes, copying the defaults into an organisation's own layer
+    on its first change. Returns the layer and, for a copy, each default rule's id → its
+    copy's id (so a rule chosen from the list the person saw is found in the copy)."""
+    layer = _layer(session, person)
+    if layer is None or session.exec(select(TemplateRule.id).where(
+            TemplateRule.organisation_id == layer)).first() is not None:
+        return layer, {}
+    defaults = list(session.exec(select(TemplateRule).where(_rule_layer(None))))
+    copies = {rule.id or 0: TemplateRule(organisation_id=layer, event=rule.event,
+                                         template_name=rule.template_name,
+                                         condition=rule.condition, position=rule.position)
+              for rule in defaults}
+    session.add_all(copies.values())
+    session.flush()
+    if copies:
+        record(session, login=person.login, object_ref="правила", event="rule_add",
+               comment="правила по умолчанию скопированы в собственные правила организации",
+               touches=[("rule", copy.id or 0) for copy in copies.values()])
+    return layer, {default: copy.id or 0 for default, copy in copies.items()}
 
 
 def list_rules(db: Database, login: str | None) -> list[dict[str, object]]:
     with db.reading() as session:
         acting_person(session, login)
-        rows = session.exec(select(TemplateRule).order_by(col(TemplateRule.event),
-                                                          col(TemplateRule.position)))
         return [{"id": r.id, "event": r.event, "template": r.template_name,
-                 "when": r.condition, "when_text": CONDITIONS[r.condition]} for r in rows]
+                 "when": r.condition, "when_text": CONDITIONS[r.condition],
+                 "default": r.organisation_id is None} for r in _rules_in_force(session)]
 
 
 def add_rule(db: Database, login: str | None, event: str, template: str,
@@ -283,9 +334,11 @@ def add_rule(db: Database, login: str | None, event: str, template: str,
         if event not in KINDS[row.kind]["events"]:
             raise KartaError(f"шаблон «{template}» вида {row.kind} нельзя сформировать по "
                              f"событию {event}; подходит: {', '.join(KINDS[row.kind]['events'])}")
-        position = len(rules_for(session, event)) + 1
-        rule = TemplateRule(event=event, template_name=template, condition=condition,
-                            position=position)
+        layer, _ = _own_rules(session, person)
+        position = len(list(session.exec(select(TemplateRule.id).where(
+            TemplateRule.event == event, _rule_layer(layer))))) + 1
+        rule = TemplateRule(organisation_id=layer, event=event, template_name=template,
+                            condition=condition, position=position)
         session.add(rule)
         session.flush()
         record(session, login=person.login, object_ref=f"правило {rule.id}", event="rule_add",
@@ -297,10 +350,13 @@ def add_rule(db: Database, login: str | None, event: str, template: str,
 def remove_rule(db: Database, login: str | None, rule_id: int) -> None:
     with db.transaction() as session:
         person = acting_person(session, login, "rule_remove")
-        rule = session.get(TemplateRule, rule_id)
-        if rule is None:
+        if rule_id not in {rule.id for rule in _rules_in_force(session)}:
+            raise KartaError(f"нет правила {rule_id} (karta rules list)")
+        layer, copied = _own_rules(session, person)
+        rule = session.get(TemplateRule, copied.get(rule_id, rule_id))
+        if rule is None or rule.organisation_id != layer:
             raise KartaError(f"нет правила {rule_id} (karta rules list)")
         session.delete(rule)
-        record(session, login=person.login, object_ref=f"правило {rule_id}",
+        record(session, login=person.login, object_ref=f"правило {rule.id}",
                event="rule_remove", comment=f"{rule.event} → {rule.template_name}",
-               touches=[("rule", rule_id)])
+               touches=[("rule", rule.id or 0)])

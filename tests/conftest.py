@@ -37,6 +37,14 @@ def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def fresh_log_in_counts() -> None:
+    """Each test starts with no log-in attempts counted against its addresses and logins."""
+    from registry.accounts import ATTEMPTS
+
+    ATTEMPTS.clear()
+
+
+@pytest.fixture(autouse=True)
 def every_line_accounted_for(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever file a test imports, no line of it may be left without a role (issue 10:
     nothing silently lost); tests/line_accounting.py checks the counts against the file."""

@@ -412,7 +412,8 @@ def test_a_wrong_password_is_refused_in_russian(visit: Any) -> None:
     with stranger.page.expect_response(lambda r: r.request.method == "POST") as answer:
         stranger.page.click("main button[type=submit]")
     assert answer.value.status == 401
-    assert stranger.page.inner_text("main [role=alert]") == "неверный логин или пароль"
+    assert stranger.page.inner_text("main [role=alert]") == (
+        "неверный логин или пароль (после 5 неверных попыток вход блокируется на 15 мин.)")
     assert stranger.page.input_value("#login") == "head"
     assert stranger.page.input_value("#password") == ""
     assert stranger.page.locator("header.top").count() == 0

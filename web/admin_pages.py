@@ -104,7 +104,8 @@ def role(request: Request, login: str, form: dict[str, object] = Depends(checked
 def password(request: Request, login: str, form: dict[str, object] = Depends(checked_form)
              ) -> Response:
     who = actor(request)
-    set_password(database(request), who.login, login[:64], text(form, "password", 200))
+    set_password(database(request), who.login, login[:64], text(form, "password", 200),
+                 current=text(form, "current", 200) or None)
     return _back("people", "Пароль задан")
 
 
