@@ -149,6 +149,45 @@ def db(db_url: str, tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    PG_URL is None, reason="KARTA_TEST_PG_URL not set (CI sets it)"))])
+def region(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A region in one database: the ministry (minister: admin and regional auditor) and
+    two departments, zao and yen, each with an admin, a clerk, a head and a school, and a
+    roadmap each (R1 Заозерск, R2 Енисейск) with one occurrence started."""
+    from registry.occurrences import apply_event
+    from registry.people import add_organisation
+    from registry.roadmaps import import_roadmap
+
+    urls = iter([f"sqlite:///{tmp_path / 'region.db'}"]) if request.param == "sqlite" \
+        else _pg_schema_url()
+    db = Database(next(urls), tmp_path / "files")
+    initialise(db, Profile(full_name="Министерство образования Мурманской области",
+                           short_name="Министерство", head_name="И.И. Иванов",
+                           head_position="Министр"), admin_login="minister",
+               admin_name="Иванов Иван Иванович", code="region", kind="region")
+    for code, admin, name in (("zao", "zadmin", "Андреева Светлана Леонидовна"),
+                              ("yen", "yadmin", "Петрова Ольга Николаевна")):
+        add_organisation(db, "minister", code, Profile(
+            full_name=f"Управление образования ({code})", short_name=f"УО {code}",
+            head_name="С.Л. Андреева" if code == "zao" else "О.Н. Петрова",
+            head_position="Начальник управления образования"), admin, name)
+        add_person(db, admin, f"{code}-clerk", "Белокреницкая Елена Викторовна", "f",
+                   "специалист", ["clerk"])
+        add_person(db, admin, f"{code}-head", name, "f", "начальник управления образования",
+                   ["head"])
+        add_person(db, admin, f"{code}-school", "Сидоров Пётр Иванович", "m", "завуч",
+                   ["executor"], unit="МБОУ СОШ № 1")
+    import_roadmap(db, ZAOZERSK, "zao-clerk")  # R1
+    import_roadmap(db, YENISEISK, "yen-clerk")  # R2
+    apply_event(db, "1:5@2021", "start", "zao-clerk", order=True)
+    apply_event(db, "2:0.1@2021", "start", "yen-clerk", order=True)
+    yield db
+    db.dispose()
+    for _ in urls:
+        pass
+
+
 class Karta:
     """Runs the real CLI in process against one database and working folder."""
 

@@ -20,52 +20,16 @@ from registry.documents import find_documents, get_document
 from registry.occurrences import apply_event, history, show
 from registry.orders import sign
 from registry.people import (
-    Profile,
-    add_organisation,
-    add_person,
     change_roles,
-    initialise,
     list_people,
 )
 from registry.region import region_summary, summary_workbook
-from registry.roadmaps import import_roadmap, list_roadmaps
+from registry.roadmaps import list_roadmaps
 from registry.templates import SHIPPED, activate, add_template, list_templates
 from registry.units import list_units
 from registry.verify import verify
-from tests.conftest import PG_URL, YENISEISK, ZAOZERSK, _pg_schema_url
+from tests.conftest import ZAOZERSK
 from workflow.errors import KartaError, PermissionDenied, UnknownReference, UnknownUser
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    PG_URL is None, reason="KARTA_TEST_PG_URL not set (CI sets it)"))])
-def region(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
-    urls = iter([f"sqlite:///{tmp_path / 'region.db'}"]) if request.param == "sqlite" \
-        else _pg_schema_url()
-    db = Database(next(urls), tmp_path / "files")
-    initialise(db, Profile(full_name="Министерство образования Мурманской области",
-                           short_name="Министерство", head_name="И.И. Иванов",
-                           head_position="Министр"), admin_login="minister",
-               admin_name="Иванов Иван Иванович", code="region", kind="region")
-    for code, admin, name in (("zao", "zadmin", "Андреева Светлана Леонидовна"),
-                              ("yen", "yadmin", "Петрова Ольга Николаевна")):
-        add_organisation(db, "minister", code, Profile(
-            full_name=f"Управление образования ({code})", short_name=f"УО {code}",
-            head_name="С.Л. Андреева" if code == "zao" else "О.Н. Петрова",
-            head_position="Начальник управления образования"), admin, name)
-        add_person(db, admin, f"{code}-clerk", "Белокреницкая Елена Викторовна", "f",
-                   "специалист", ["clerk"])
-        add_person(db, admin, f"{code}-head", name, "f", "начальник управления образования",
-                   ["head"])
-        add_person(db, admin, f"{code}-school", "Сидоров Пётр Иванович", "m", "завуч",
-                   ["executor"], unit="МБОУ СОШ № 1")
-    import_roadmap(db, ZAOZERSK, "zao-clerk")  # R1
-    import_roadmap(db, YENISEISK, "yen-clerk")  # R2
-    apply_event(db, "1:5@2021", "start", "zao-clerk", order=True)
-    apply_event(db, "2:0.1@2021", "start", "yen-clerk", order=True)
-    yield db
-    db.dispose()
-    for _ in urls:
-        pass
 
 
 def test_one_organisation_never_sees_another(region: Database) -> None:

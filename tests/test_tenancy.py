@@ -3,8 +3,6 @@ against a region with a ministry and two departments, on SQLite and PostgreSQL."
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from registry.accounts import (
@@ -22,7 +20,6 @@ from registry.occurrences import apply_event
 from registry.people import list_people, roles_of
 from registry.templates import add_rule, list_rules, remove_rule
 from registry.verify import verify
-from tests.test_region import region  # noqa: F401 (the fixture)
 from workflow.errors import KartaError, PermissionDenied, UnknownUser
 
 
