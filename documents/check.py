@@ -5,9 +5,7 @@ the documented context of its kind, and the arguments of karta's filters (a case
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from datetime import date
 from typing import Any
 
@@ -20,6 +18,7 @@ from documents.render import (
     FILTERS,
     TEMPLATED_PART,
     TemplateProblem,
+    checked_archive,
     describe_syntax_error,
     environment,
     template_sources,
@@ -95,7 +94,7 @@ _COMMENT = re.compile(r"<w:comment(?:RangeStart|Reference)[ >/]")
 def _revisions(data: bytes) -> list[str]:
     """Tracked changes and comments left in a template: what Word would show is not what
     karta would render, so they are refused, each with its paragraph."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
+    archive = checked_archive("шаблон", data)
     parts = {part: archive.read(part).decode("utf-8", "replace")
              for part in archive.namelist() if TEMPLATED_PART.match(part)}
     comments = archive.read("word/comments.xml").decode("utf-8", "replace") \

@@ -161,12 +161,25 @@ def _postprocess(xml: str) -> str:
     return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
 
 
+def checked_archive(name: str, data: bytes) -> zipfile.ZipFile:
+    """A template's package, after the checks every untrusted package gets (its directory,
+    the declared size of every part, compression ratios: no zip bomb); a part is then never
+    read past its declared size."""
+    from workflow.errors import KartaError
+    from workflow.importing.limits import Deadline
+    from workflow.importing.package import Package
+
+    try:
+        package = Package(f"{name}.docx", data, "документом Word", Deadline(name))
+    except KartaError as error:
+        reason = str(error).split(": ", 1)[-1]
+        raise TemplateProblem(name, reason) from None
+    return package.zip
+
+
 def template_sources(name: str, data: bytes) -> dict[str, str]:
     """The cleaned Jinja source of every part that holds tags; raise on a broken package."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise TemplateProblem(name, "файл не является документом .docx (не zip)") from None
+    archive = checked_archive(name, data)
     names = archive.namelist()
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         raise TemplateProblem(name, "в файле нет word/document.xml: это не документ Word")
@@ -185,7 +198,7 @@ _PICTURE = re.compile(
 
 def image_slots(data: bytes) -> dict[str, str]:
     """Pictures a template marks as slots (alternative text = slot name) → their parts."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
+    archive = checked_archive("шаблон", data)
     document = archive.read("word/document.xml").decode("utf-8")
     rels = archive.read("word/_rels/document.xml.rels").decode("utf-8")
     slots: dict[str, str] = {}
@@ -214,7 +227,7 @@ class CompiledTemplate:
                 raise TemplateProblem(name, problem.reason) from None
             except TemplateError as error:
                 raise TemplateProblem(name, describe_syntax_error(error, source)) from None
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = checked_archive(name, data)
         base = io.BytesIO()
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as out:
             for info in archive.infolist():

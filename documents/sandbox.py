@@ -7,10 +7,13 @@ whose output is bounded by their input, and no ``include``/``import``/``extends`
 
 Within that, a template could still loop or grow its output without end (nested loops over
 ``range``, a string doubled in a loop, a recursive macro). Every render therefore has a
-budget — a deadline and a size — checked cooperatively where such work happens: each loop
+budget — processor time of the rendering thread (a busy machine does not make a good
+template fail) and a size — checked cooperatively where such work happens: each loop
 iteration, each attribute or item read, each call, each ``~``, ``+``, ``*`` and each filter.
 A breach stops the render with ``TemplateLimitExceeded``; rendering happens before karta
-takes its write lock, so a bad template never holds other writers up.
+takes its write lock, so a bad template never holds other writers up. Work inside one
+call escapes such checks; templates karta did not ship therefore render in a process the
+kernel holds to limits (``documents.jail``).
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ class budget:
 
     def __enter__(self) -> None:
         self.saved = (_BUDGET.deadline, _BUDGET.seconds, _BUDGET.template)
-        _BUDGET.deadline = time.monotonic() + self.seconds
+        _BUDGET.deadline = time.thread_time() + self.seconds
         _BUDGET.seconds, _BUDGET.template = self.seconds, self.template
 
     def __exit__(self, *exc: object) -> None:
@@ -77,11 +80,11 @@ class budget:
 
 
 def tick() -> None:
-    """Stop the render when its time is up."""
-    if time.monotonic() > _BUDGET.deadline:
+    """Stop the render when its processor time is up."""
+    if time.thread_time() > _BUDGET.deadline:
         raise TemplateLimitExceeded(
-            _BUDGET.template, f"заполнение длится дольше {_BUDGET.seconds:g} с (бесконечный или "
-                              "слишком большой цикл)")
+            _BUDGET.template, f"заполнение заняло больше {_BUDGET.seconds:g} с процессорного "
+                              "времени (бесконечный или слишком большой цикл)")
 
 
 def checked_size(value: Any) -> Any:

@@ -28,6 +28,7 @@ from sqlmodel import col, select
 from registry.database import Database
 from registry.documents import (
     _document_filter,
+    checked_content,
     document_bytes,
     file_of,
     render_document,
@@ -250,9 +251,7 @@ def rerender(db: Database, login: str | None, name: str, *, dry_run: bool = Fals
             col(Document.organisation_id) == person.organisation_id,
             col(Document.template_name) == name,
             col(Document.template_sha256) != template.sha256).order_by(col(Document.id))))
-        content = bytes(session.connection().execute(
-            select(TemplateVersion.content).where(  # type: ignore[call-overload]
-                col(TemplateVersion.id) == template.id)).scalar_one())
+        content = checked_content(session.connection(), template)
     result = Rerender(name, template.version)
     drafts = [d for d in found if d.status == "draft"]
     result.drafts = [_row(d) for d in drafts]

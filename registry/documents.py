@@ -233,25 +233,51 @@ def render_document(template: TemplateVersion, context: dict[str, Any],
         chart = context["chart"]
         images["chart"] = completion_chart(chart["sections"], chart["title"])
     loader = content or (lambda: template.content)
-    return compiled(template.sha256, template.name, loader).render(context, images)
+    if template.sha256 in shipped_digests():  # karta's own, byte for byte: in this process
+        return compiled(template.sha256, template.name, loader).render(context, images)
+    from documents.jail import jail  # anyone else's: in a process the kernel holds to limits
+
+    return jail().render(template.sha256, template.name, loader, context, images)
 
 
-def _template_loader(db: Database, template: TemplateVersion) -> Callable[[], bytes]:
+@lru_cache(maxsize=1)
+def shipped_digests() -> frozenset[str]:
+    """The SHA-256 of every template shipped with this karta (documents/templates)."""
+    from registry.templates import SHIPPED
+
+    return frozenset(hashlib.sha256(path.read_bytes()).hexdigest()
+                     for path in SHIPPED.glob("*.docx"))
+
+
+def template_loader(db: Database, template: TemplateVersion) -> Callable[[], bytes]:
     """The bytes of a version whose row was read without them (only needed the first time
     a process renders that version)."""
 
     def load() -> bytes:
         with db.reading() as session:
-            data = session.connection().execute(
-                select(TemplateVersion.content).where(  # type: ignore[call-overload]
-                    col(TemplateVersion.id) == template.id)).scalar_one()
-        if hashlib.sha256(data).hexdigest() != template.sha256:
-            raise KartaError(f"шаблон «{template.name}» v{template.version}: содержимое не "
-                             "совпадает с зарегистрированным SHA-256 (шаблон изменён в обход "
-                             "karta; запустите karta audit verify)")
-        return bytes(data)
+            return checked_content(session.connection(), template)
 
     return load
+
+
+def checked_content(connection: Any, template: TemplateVersion) -> bytes:
+    """A template version's bytes, once its row is found as the log left it and its bytes
+    have the SHA-256 the row names: a version swapped in the database (bytes and digest
+    together) is never used for a new document."""
+    from registry.state import matches_log
+
+    data = connection.execute(
+        select(TemplateVersion.content).where(  # type: ignore[call-overload]
+            col(TemplateVersion.id) == template.id)).scalar_one()
+    if not matches_log(connection, "template", template.id or 0):
+        raise KartaError(f"шаблон «{template.name}» v{template.version} не совпадает с тем, "
+                         "что записано в журнале решений (изменён в обход karta); документ "
+                         "не сформирован — запустите karta audit verify")
+    if hashlib.sha256(data).hexdigest() != template.sha256:
+        raise KartaError(f"шаблон «{template.name}» v{template.version}: содержимое не "
+                         "совпадает с зарегистрированным SHA-256 (шаблон изменён в обход "
+                         "karta; запустите karta audit verify)")
+    return bytes(data)
 
 
 def prepare(db: Database, preparation: Preparation) -> list[PreparedDocument]:
@@ -279,7 +305,7 @@ def prepare(db: Database, preparation: Preparation) -> list[PreparedDocument]:
         }
         from registry.drafts import document_file
 
-        data = document_file(db, draft.template, context, _template_loader(db, draft.template))
+        data = document_file(db, draft.template, context, template_loader(db, draft.template))
         stored = db.store.put(data, "documents", ".docx", sync_later=True) if db.files_dir else \
             StoredFile("", hashlib.sha256(data).hexdigest(), len(data), "")
         prepared.append(PreparedDocument(draft, year, number, text, context,

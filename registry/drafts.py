@@ -49,7 +49,7 @@ def document_file(db: Database, template: TemplateVersion, context: dict[str, An
                   content: Callable[[], bytes] | None = None) -> bytes:
     """The file of a document from its snapshot: the template rendered, or the draft's last
     revision (stamped once signed); the approval sheet last when the context has one."""
-    from registry.documents import render_document
+    from registry.documents import render_document, template_loader
 
     revision = context.get("revision")
     if revision:
@@ -59,7 +59,7 @@ def document_file(db: Database, template: TemplateVersion, context: dict[str, An
         if not context["document"].get("is_draft"):
             data = stamp(data, signing_values(context))
     else:
-        data = render_document(template, context, content)
+        data = render_document(template, context, content or template_loader(db, template))
     sheet = context.get("approval_sheet")
     if sheet:  # Word XML tools only for the files that need them
         from documents.sheets import append_sheet, approval_sheet

@@ -41,9 +41,25 @@ def pdf_text(path: Path) -> str:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
+@pytest.fixture(autouse=True)
+def own_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's offices keep their profiles in its own folder, so that what one test
+    leaves running is told apart from another test's, run at the same time on another
+    core."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+
+
 def offices_left() -> list[str]:
-    """LibreOffice processes a batch of karta started and left running (their profile is in
-    a karta-warm-office- folder)."""
+    """LibreOffice processes a batch of this test started and left running (their profile
+    is in a karta-warm-office- folder in the test's temporary folder)."""
+    import tempfile
+
+    mine = f"{tempfile.gettempdir()}/karta-warm-office-"
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -52,7 +68,7 @@ def offices_left() -> list[str]:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if "karta-warm-office-" in command:
+        if mine in command:
             found.append(command)
     return found
 

@@ -284,7 +284,7 @@ def test_check_accepts_nested_fields_loops_and_tags_split_by_word(tmp_path: Path
 def test_not_a_docx(tmp_path: Path) -> None:
     bad = tmp_path / "bad.docx"
     bad.write_text("hello")
-    with pytest.raises(KartaError, match="не является документом .docx"):
+    with pytest.raises(KartaError, match="не является документом Word"):
         check_template("bad", "report", bad.read_bytes())
 
 

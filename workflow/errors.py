@@ -165,6 +165,9 @@ class PermissionDenied(KartaError):
 class TemplateProblem(KartaError):
     """A template is not a valid .docx template (raised when it is checked or rendered)."""
 
+    cpu_seconds: float | None = None  # processor time a render used before it was refused
+    signal: int | None = None  # the signal the kernel stopped its worker with, if it did
+
     def __init__(self, template: str, reason: str) -> None:
         super().__init__(f"шаблон «{template}»: {reason}")
         self.template = template
