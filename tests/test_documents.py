@@ -68,8 +68,8 @@ def test_start_makes_a_draft_order_only_when_needed(db: Database, zaozersk: int)
     assert not any(p.startswith(("1. МКУ", "2. МКУ")) for p in points)
     assert "3. Контроль за исполнением настоящего приказа оставляю за собой." in paragraphs
     assert paragraphs[-1] == "Исп.: Белокреницкая Елена Викторовна, тел. 8 (81556) 3-15-42"
-    [signature] = [t for t in shape["tables"] if len(t) == 1 and len(t[0]) == 2]
-    assert signature[0] == ["Начальник МКУ «Управление образования ЗАТО город Заозерск»",
+    [signature] = shape["signature"]
+    assert signature == ["Начальник МКУ «Управление образования ЗАТО город Заозерск»",
                             "С.Л. Андреева"]
 
 

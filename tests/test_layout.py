@@ -126,11 +126,18 @@ def test_the_appendix_names_the_order_of_a_body_without_a_short_name(tmp_path: P
     db.dispose()
 
 
-def test_the_executor_mark_sits_in_the_bottom_left_corner(approval: bytes) -> None:
+def test_the_executor_mark_is_under_the_signature_kept_with_it(approval: bytes) -> None:
+    """Not a frame anchored to the bottom of a page (which could land on a page of its
+    own): a paragraph in small type right after the signature block, which keeps it."""
     xml = body(approval)
-    mark = next(p for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S) if "Исп.:" in p)
-    assert 'w:yAlign="bottom"' in mark and 'w:xAlign="left"' in mark
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
+    [index] = [i for i, p in enumerate(paragraphs) if "karta-signature" in p]
+    mark = paragraphs[index + 1]
+    assert "Исп.:" in mark and "framePr" not in xml
     assert '<w:sz w:val="20"/>' in mark  # 10 pt
+    # the block keeps the text above: the control point and the empty lines before it
+    assert all("<w:keepNext/>" in p for p in paragraphs[index - 3:index])
+    assert "<w:keepLines/>" in paragraphs[index - 3] and "Контроль" in paragraphs[index - 3]
 
 
 _WORDS = st.text(alphabet="абвгдежзиклмнопрстуфхцчшщыэюя", min_size=1, max_size=14)

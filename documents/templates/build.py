@@ -25,7 +25,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from documents.layout import FIT_MARK
+from documents.layout import FIT_MARK, SIGNATURE_STYLE
 from documents.russian import typography
 
 HERE = Path(__file__).resolve().parent
@@ -247,24 +247,39 @@ def fit_to_content(table: Table) -> None:
 
 
 def signature(document: DocumentObject, position: str, name: str,
-              width: float = 165, marked: bool = False) -> None:
-    """Position at the left, «И.О. Фамилия» at the right margin, level with the position's
-    last line."""
-    para(document)
-    para(document)
-    table = document.add_table(rows=1, cols=2)
-    no_borders(table)
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    fixed_widths(table, [105, width - 105])
-    left, right = table.rows[0].cells
-    left.paragraphs[0].text = position
-    right.paragraphs[0].text = name
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+              width: float = 165, marked: bool = False) -> Paragraph:
+    """Position at the left (broken into lines of a column, ``signature_lines``), «И.О.
+    Фамилия» at the right margin on the level of the position's last line.
+
+    One paragraph in the style ``SIGNATURE_STYLE``, never split across pages and kept with
+    what follows it (the executor mark, a note's date); rendering keeps the last lines of
+    the text above with it (``documents.layout.keep_signature``)."""
+    para(document, keep=True)
+    para(document, keep=True)
+    paragraph = document.add_paragraph(style=signature_style(document))
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(width), WD_TAB_ALIGNMENT.RIGHT)
+    held = paragraph.add_run(position.replace("}}", " | signature_lines }}", 1))
+    paragraph.add_run().add_tab()
+    signer = paragraph.add_run(name)
     if marked:  # who signs is written in at signing, also into a draft corrected in Word
-        bookmark(left.paragraphs[0].runs[0], "karta_signer_position")
-        bookmark(right.paragraphs[0].runs[0], "karta_signer_name")
-    for cell in (left, right):
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+        bookmark(held, "karta_signer_position")
+        bookmark(signer, "karta_signer_name")
+    return paragraph
+
+
+def signature_style(document: DocumentObject) -> str:
+    """The paragraph style of a signature block: left-aligned, kept whole and with the
+    next paragraph."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    if SIGNATURE_STYLE not in [s.style_id for s in document.styles]:
+        style = document.styles.add_style(SIGNATURE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        fmt = style.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        fmt.keep_with_next = fmt.keep_together = True
+        fmt.space_before = fmt.space_after = Pt(0)
+    return SIGNATURE_STYLE
 
 
 def author_signature(document: DocumentObject, source: str) -> None:
@@ -281,17 +296,11 @@ def head_signature(document: DocumentObject, width: float = 165) -> None:
 
 
 def executor_mark(document: DocumentObject) -> None:
-    """«Исп.: Фамилия Имя Отчество, тел. …» in small type, in the bottom-left corner of the
-    page the text ends on (a frame anchored to the bottom margin)."""
-    para(document)
-    mark = para(document, "Исп.: {{ executor.full_name }}"
-                          "{% if executor.phone %}, тел. {{ executor.phone }}{% endif %}",
-                align="left", size=10)
-    frame = OxmlElement("w:framePr")
-    for name, value in (("w", "5670"), ("wrap", "notBeside"), ("vAnchor", "margin"),
-                        ("hAnchor", "margin"), ("xAlign", "left"), ("yAlign", "bottom")):
-        frame.set(qn(f"w:{name}"), value)
-    _paragraph_property(mark, frame)
+    """«Исп.: Фамилия Имя Отчество, тел. …» in small type under the signature, on the page
+    the text ends on (the signature block keeps it with itself)."""
+    para(document, "Исп.: {{ executor.full_name }}"
+                   "{% if executor.phone %}, тел. {{ executor.phone }}{% endif %}",
+         align="left", size=10, space_before=36)
 
 
 _PARAGRAPH_PROPERTIES = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
