@@ -92,6 +92,8 @@ FILTERS: dict[str, Any] = {
     "sentence": lambda text: russian.sentence(str(text)),
     "enumeration": lambda items: russian.enumeration([str(item) for item in items]),
     "signature_lines": lambda text: signature_lines(str(text)),
+    "quote": lambda text: russian.quoted(str(text).strip()),
+    "because": lambda text: russian.because(str(text)),
 }
 FILTER_HELP = {
     "date": "дата по шаблону Babel: {{ d | date }} → 14.12.2020, {{ d | date('LLLL y') }}",
@@ -118,6 +120,10 @@ FILTER_HELP = {
     "upper_first": "первая буква прописная",
     "sentence": "точка в конце, если нет другого знака",
     "enumeration": "перечень через запятую, со строчной буквы после первого элемента",
+    "because": "причина после «в связи с»: «изменился срок» → «изменением срока»; пусто, "
+               "если так сказать нельзя",
+    "quote": "название в кавычках «ёлочках», кавычки внутри — „лапки“: "
+             "{{ activity.title | quote }}",
     "signature_lines": "должность в подписи, разбитая на строки шириной 10 см (фамилия — "
                        "у правого поля на уровне последней строки)",
 }
@@ -132,6 +138,7 @@ FILTER_ARGUMENTS: dict[str, tuple[tuple[str, ...], int]] = {
     "about": ((), 0), "long_date": ((), 0), "period": ((), 0), "signature": ((), 0),
     "attachment": ((), 0), "lower_first": ((), 0), "upper_first": ((), 0),
     "sentence": ((), 0), "enumeration": ((), 0), "signature_lines": ((), 0),
+    "quote": ((), 0), "because": ((), 0),
 }
 
 

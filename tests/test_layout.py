@@ -106,7 +106,8 @@ def test_no_break_spaces_in_numbers_dates_years_and_names(db: Database) -> None:
     text = text_of(signed, exact=True)
     assert "30.11.2020\t№\u00a001-09/1" in text and "от 30.11.2020 №\u00a001-09/1" in text
     # a range of years: an en dash that does not end a line, the word kept with the number
-    assert "на 2021–\u20602023\u00a0годы" in text and "2021-2023" not in text
+    assert "на 2021–2023\u00a0годы" in text and "2021-2023" not in text
+    assert "\u2060" not in text  # no invisible joiner: copying and searching work
     assert "С.Л.\u00a0Андреева" in text and "г.\u00a0Заозерск" in text
     assert "Белокреницкой\u00a0Е.В." in text
     assert "№ " not in text

@@ -89,6 +89,7 @@ def sample_context(kind: str) -> dict[str, object]:
                     "short_title": "Дорожная карта", "attached": "прилагаемую",
                     "approved_mark": "УТВЕРЖДЕНА"},
         "activity": activity, "occurrence": occurrence, "report_due": "2021-12-31",
+        "schools_due": "2021-12-24",
         "report": report, "analysis": analysis, "sections": sections, "activities_count": 1,
         "note": {"title": "Справка", "number": "3", "date": "2021-12-20"}, "year": 2021,
         "corrects": None, "basis": {"text": "", "according": False}, "points": [],
