@@ -469,6 +469,8 @@ def echo_document(document: dict[str, Any]) -> None:
     number = f"№ {document['number']}" if document["number"] else "проект, без номера"
     click.echo(f"  документ {document['id']}: {document['title']} ({number}) — "
                f"{document['file']}")
+    for question in document.get("questions") or []:
+        click.echo(f"    проверьте: {question}")
 
 
 

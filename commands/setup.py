@@ -99,6 +99,12 @@ def upgrade() -> None:
     db = settings.database(current=False)
     # the old schema may predate tokens: the person is checked after the migration
     before, after = upgrade_schema(db, settings.claimed)
+    from registry.templates import upgrade_shipped
+
+    for version in upgrade_shipped(db, settings.claimed):
+        state = "действует" if version.active else "ждёт karta templates activate"
+        click.echo(f"Шаблон {version.name}: новая версия {version.version} из поставки karta "
+                   f"({state}).")
     if before == after:
         click.echo(f"Схема базы данных уже версии {after}.")
         return

@@ -60,9 +60,10 @@ def is_issuer(name: str, organisation: dict[str, Any]) -> bool:
 
 
 def _issuer_genitive(organisation: dict[str, Any]) -> str:
+    """The issuing body in the genitive: a short name headed by an abbreviation («МКУ
+    «…»») as it is, an ordinary phrase («Управление образования») declined."""
     short = str(organisation.get("short_name") or "")
-    return short if short else decline_phrase(str(organisation.get("full_name") or ""),
-                                              "genitive")
+    return decline_phrase(short or str(organisation.get("full_name") or ""), "genitive")
 
 
 def _person_short(person: dict[str, Any], case: str = "nominative") -> str:
@@ -73,7 +74,8 @@ def _person_short(person: dict[str, Any], case: str = "nominative") -> str:
 def _one_person(person: dict[str, Any]) -> str:
     """«Белокреницкой Е.В., специалисту МКУ «…»»."""
     override = (person.get("overrides") or {}).get("position.dative")
-    position = override or decline_phrase(str(person.get("position") or ""), "dative")
+    position = override or lower_first(decline_phrase(str(person.get("position") or ""),
+                                                      "dative"))
     name = (person.get("overrides") or {}).get("short.dative") or _person_short(person,
                                                                                "dative")
     return f"{name}, {position}" if position else str(name)
@@ -99,6 +101,32 @@ def _institution(name: str) -> bool:
         return True
     return any(p.normal_form in _INSTITUTIONS for p in parses(first.text)[:2]) or \
         first.text.lower().startswith("школы-")
+
+
+def addressable(executor: dict[str, Any] | str, organisation: dict[str, Any]) -> bool:
+    """Whether an executor names someone an order can address: the issuing body, a group
+    of organisations, people, a body or a school by its abbreviation, or a noun phrase in
+    the nominative («Отдел общего образования», «Рабочая группа …»); not a phrase such as
+    «По графику ДИРО» or «В соответствии с планом»."""
+    if isinstance(executor, str):
+        executor = {"name": executor, "group": "", "people": []}
+    name = str(executor.get("name") or "").strip()
+    if not name:
+        return False
+    if executor.get("people") or str(executor.get("group") or "") in GROUPS \
+            or is_issuer(name, organisation) or _GROUP_TEXT.match(key(name)):
+        return True
+    from documents.phrases import best, read_phrase
+
+    items, reading = read_phrase(name, "dative")
+    first = next((t for t in items if t.kind != "space"), None)
+    if first is None or first.kind != "word":
+        return False
+    if first.is_abbreviation:
+        return True
+    if {"PREP", "CONJ", "ADVB", "VERB", "INFN", "PRCL"} & best(first.text).tag.grammemes:
+        return False  # «По графику …», «В соответствии с …», «Ежегодно …»
+    return any(items[index].text != text for index, text in reading.replace.items())
 
 
 def addressee(executor: dict[str, Any] | str, organisation: dict[str, Any]) -> dict[str, Any]:
@@ -160,6 +188,8 @@ def _addressees(key_: str) -> tuple[Any, ...]:
 def _compute(executors: list[Any], organisation: dict[str, Any]) -> list[dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for executor in executors or []:
+        if not addressable(executor, organisation):
+            continue  # a question for the clerk (``unaddressed``), not a point of the order
         item = addressee(executor, organisation)
         if item["key"] in found:
             if item["own"]:  # people named under two spellings of the body: all of them
@@ -184,3 +214,28 @@ def _merge_people(before: dict[str, Any], executor: dict[str, Any] | str) -> lis
         if all(p.get("full_name") != person.get("full_name") for p in people):
             people.append(person)
     return people
+
+
+def unaddressed(executors: list[Any], organisation: dict[str, Any]) -> list[str]:
+    """The executors of an activity that an order cannot address («По графику ДИРО»): the
+    clerk is asked whom to charge instead of seeing them printed as addressees."""
+    names = [executor if isinstance(executor, str) else str(executor.get("name") or "")
+             for executor in executors or []]
+    return [name for name, executor in zip(names, executors or [])
+            if name.strip() and not addressable(executor, organisation)]
+
+
+def clerk_questions(context: dict[str, Any]) -> list[str]:
+    """What the clerk should settle in an order's draft before it goes on: executors it
+    cannot address («По графику ДИРО»), agreement errors in the activity's title."""
+    from documents.phrases import agreement_problems
+
+    activity = context.get("activity") or {}
+    organisation = context.get("organisation") or {}
+    executors = activity.get("executors") or activity.get("responsible") or []
+    questions = [f"ответственный «{name}» не подразделение и не человек: в приказе он не "
+                 "назван; кому поручить исполнение? (дополнительный пункт — --point)"
+                 for name in unaddressed(list(executors), organisation)]
+    questions += [f"{problem}: исправьте название мероприятия в дорожной карте"
+                  for problem in agreement_problems(str(activity.get("title") or ""))]
+    return questions

@@ -118,10 +118,19 @@ def amendments(points: dict[str, str], changes: list[Change]) -> list[str]:
                          f"{_quoted(change.point, change.text)}.")
     top = [int(n) for n in known if "." not in n]
     following = (max(top) if top else 0) + 1
+    control = str(max(top)) if top else ""
+    new = ""
+    if added and control and points[control].lower().startswith("контроль") \
+            and control not in touched:
+        # a new point goes before the control point, which moves down
+        following = int(control)
+        lines.append(f"{_point_word(control)} считать "
+                     f"{_point_word(str(following + len(added)), 'instrumental')}.")
+        new = "новым "
     for offset, text in enumerate(added):
         number = str(following + offset)
-        lines.append(f"дополнить {_point_word(number, 'instrumental')} следующего содержания: "
-                     f"{_quoted(number, text)}.")
+        lines.append(f"дополнить {new}{_point_word(number, 'instrumental')} следующего "
+                     f"содержания: {_quoted(number, text)}.")
     if not lines:
         raise KartaError("изменений нет: новая редакция совпадает с действующей; укажите, "
                          "что меняется (--point, --add, --drop) или --cancel")

@@ -143,7 +143,9 @@ KINDS: dict[str, dict[str, Any]] = {
         "events": ("start",),
         "context": {**COMMON, **ORDER, "corrects": CORRECTS, "roadmap": ROADMAP,
                     "activity": ACTIVITY, "occurrence": OCCURRENCE,
-                    "report_due": "срок отчёта (ISO) или пусто"},
+                    "report_due": "срок отчёта (ISO) или пусто",
+                    "schools_due": "срок, к которому организации представляют информацию "
+                                   "управлению (ISO; за 5 рабочих дней до срока) или пусто"},
     },
     "report": {
         "label": "отчёт об исполнении мероприятия",

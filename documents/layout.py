@@ -15,6 +15,7 @@ import math
 import re
 
 FIT_MARK = "karta:fit-columns"
+SIGNATURE_STYLE = "karta-signature"  # the paragraph style of a signature block
 TWIPS_PER_POINT = 20
 CELL_PADDING = 2 * 108 + 60  # Word's default left and right cell margins, and a reserve
 STEP = 57 * 2  # twips: 2 mm at a time
@@ -171,3 +172,98 @@ def _resize_row(row: str, widths: list[int]) -> str:
                       f'<w:tcW w:w="{width}" w:type="dxa"/>', cell, count=1)
 
     return _CELL.sub(resize, row)
+
+
+# ----------------------------------------------------------------------------- signature
+
+SIGNATURE_COLUMN = 100  # mm: the width the position of a signature block is set in
+
+
+def signature_lines(position: str, width_mm: float = SIGNATURE_COLUMN,
+                    points: float = 14) -> str:
+    """A signatory's position broken into lines of a column (``\\n`` between them): the
+    position sits at the left, the name at the right margin of its last line."""
+    limit = width_mm / 25.4 * 1440
+    lines: list[str] = []
+    for given in position.split("\n"):
+        line = ""
+        for word in given.split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and text_width(trial, points) > limit:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return "\n".join(lines)
+
+
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*\S[^<]*</w:t>")
+_KEEP_AFTER = re.compile(r"<w:pPr>(?:<w:pStyle [^>]*/>)?")
+
+
+def keep_signature(xml: str) -> str:
+    """The text's last lines kept on the page of the signature block (a paragraph in the
+    style ``SIGNATURE_STYLE``): the empty paragraphs before it and the last paragraph of
+    text (whole) are kept with it; a table before it keeps its last rows with it
+    (``_keep_last_rows``). A signature is never alone on a page."""
+    found = xml.find(f'<w:pStyle w:val="{SIGNATURE_STYLE}"/>')
+    if found < 0:
+        return xml
+    end = max(xml.rfind("<w:p>", 0, found), xml.rfind("<w:p ", 0, found))
+    while end > 0:
+        before = xml[:end].rstrip()
+        if before.endswith("</w:p>"):
+            opening = max(before.rfind("<w:p>"), before.rfind("<w:p "))
+            paragraph = before[opening:]
+            text = bool(_TEXT.search(paragraph)) or "<w:drawing>" in paragraph
+            xml = xml[:opening] + _keep_paragraph(paragraph, whole=text) + xml[len(before):]
+            if text:
+                break
+            end = opening
+        elif before.endswith("</w:tbl>"):
+            start = before.rfind("<w:tbl>")
+            xml = xml[:start] + _keep_last_rows(before[start:]) + xml[len(before):]
+            break
+        else:
+            break
+    return xml
+
+
+def _keep_last_rows(table: str) -> str:
+    """A table whose last two rows are kept with the next paragraph. LibreOffice keeps a
+    table with the next paragraph only when every row of it is kept so, and never a table
+    of one row: a short table is kept whole; a long one ends with its last two rows as a
+    table of their own, after a hairline paragraph (adjacent tables would be joined)."""
+    rows = list(_ROW.finditer(table))
+    if not rows:
+        return table
+    if len(rows) < 5:  # a heading and up to three rows: the whole table
+        return _PARAGRAPH.sub(lambda m: _keep_paragraph(m.group(0), whole=True), table)
+    tail = table[rows[-2].start():rows[-1].end()]
+    tail = _PARAGRAPH.sub(lambda m: _keep_paragraph(m.group(0), whole=True), tail)
+    tail = re.sub(r"<w:tblHeader(?: [^>]*)?/>", "", tail)
+    head = table[:rows[0].start()]  # the table's properties and grid
+    return (table[:rows[-2].start()] + "</w:tbl>" + HAIRLINE + head + tail
+            + table[rows[-1].end():])
+
+
+HAIRLINE = ('<w:p><w:pPr><w:keepNext/><w:spacing w:before="0" w:after="0" w:line="20" '
+            'w:lineRule="exact"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
+            '</w:pPr></w:p>')
+
+
+def _keep_paragraph(paragraph: str, whole: bool) -> str:
+    """A paragraph kept with the next one (and, ``whole``, not split across pages)."""
+    wanted = "<w:keepNext/>" + ("<w:keepLines/>" if whole else "")
+    wanted = "".join(tag for tag in ("<w:keepNext/>", "<w:keepLines/>")
+                     if tag in wanted and tag not in paragraph)
+    if not wanted:
+        return paragraph
+    paragraph = paragraph.replace("<w:pPr/>", "<w:pPr></w:pPr>", 1)
+    match = _KEEP_AFTER.search(paragraph)
+    if match is not None and match.start() == paragraph.find("<w:pPr>"):
+        return paragraph[:match.end()] + wanted + paragraph[match.end():]
+    opening = re.match(r"<w:p(?: [^>]*)?>", paragraph)
+    assert opening is not None
+    return paragraph[:opening.end()] + f"<w:pPr>{wanted}</w:pPr>" + paragraph[opening.end():]

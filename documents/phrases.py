@@ -337,6 +337,11 @@ def read_phrase(text: str, case: str) -> tuple[list[Token], Reading]:
     governed: frozenset[str] = frozenset({"gent", "ablt", "datv"})
     previous: frozenset[str] = frozenset()
     agreeing: frozenset[str] = frozenset()
+    # the verbal noun a preposition governs («на обеспечение …»): a verbal noun after «и»
+    # that can take its case is coordinated with it, not with the head («на обеспечение …
+    # и формирование …»)
+    after_preposition = False
+    object_cases: frozenset[str] = frozenset()
     index = _next_word(items, index)
     while index < len(items):
         token = items[index]
@@ -357,6 +362,10 @@ def read_phrase(text: str, case: str) -> tuple[list[Token], Reading]:
                 if following < len(items) and items[following].text.lower() == "также":
                     following = _next_word(items, following)
                 conjunct = _conjunct(items, following, after_head, previous)
+                if conjunct is not None and object_cases and following < len(items) and \
+                        _verbal(items[following].text) and \
+                        cases_of(items[following].text) & object_cases:
+                    conjunct = None
                 if conjunct is not None:
                     attempt = dict(replace)
                     if not _put(items, conjunct, tag, attempt):
@@ -365,6 +374,7 @@ def read_phrase(text: str, case: str) -> tuple[list[Token], Reading]:
                         break
                     replace = attempt
                     after_head = True
+                    object_cases = frozenset()
                     index = _next_word(items, conjunct.words[-1][0])
                     continue
             index = _next_word(items, index)
@@ -376,6 +386,7 @@ def read_phrase(text: str, case: str) -> tuple[list[Token], Reading]:
                 break
             if word in _PREPOSITIONS or _is_preposition(word):
                 governed, agreeing = _PREPOSITIONS.get(word, _OBLIQUE), frozenset()
+                after_preposition = True
             else:
                 found = cases_of(token.text)
                 if found:
@@ -384,6 +395,10 @@ def read_phrase(text: str, case: str) -> tuple[list[Token], Reading]:
                     narrowed = (narrowed & governed) or narrowed or found
                     previous = narrowed
                     if "NOUN" in kinds or "NPRO" in kinds:
+                        if after_preposition:
+                            object_cases = (narrowed - {"nomn"}) if _verbal(token.text) \
+                                else frozenset()
+                            after_preposition = False
                         governed, agreeing = frozenset({"gent", "ablt", "datv"}), frozenset()
                     elif "PRTF" in kinds and "ADJF" not in kinds:
                         governed, agreeing = _ALL_CASES, frozenset()  # it governs its own
@@ -394,6 +409,11 @@ def read_phrase(text: str, case: str) -> tuple[list[Token], Reading]:
         # case of the word before them goes on
         index = _next_word(items, index)
     return items, Reading(replace, safe, reason)
+
+
+def _verbal(word: str) -> bool:
+    """A verbal noun («обеспечение», «развитие»)."""
+    return word.lower().endswith(("ние", "тие", "нию", "тию", "нии", "тии", "нием", "тием"))
 
 
 def _starts_anew(word: str, expected: frozenset[str]) -> bool:
@@ -507,12 +527,40 @@ def why_not_declined(title: str, case: str = "prepositional") -> str:
     return reading.reason
 
 
+_SO_CALLED = re.compile(r"\s*\((?:далее(?:\s+по\s+тексту)?)\s*[-–—]?\s*[^()]*\)", re.I)
+
+
 def clean_title(title: str) -> str:
-    """A title as a heading writes it: one line, no final full stop."""
+    """A title as a heading writes it: one line, no final full stop, no «(далее – ВПР)»,
+    and no list after a colon («…процедур: ЕГЭ, ГВЭ, ОГЭ») or after a dash when a list
+    follows it; a preposition left hanging before the colon goes too («… по: учету …»)."""
     text = re.sub(r"\s+", " ", title).strip()
+    text = _SO_CALLED.sub("", text).strip()
+    cut = _list_start(text)
+    if cut is not None:
+        text = text[:cut].rstrip(" ,;–—-")
+        while True:
+            head, _, last = text.rpartition(" ")
+            if not head or "PREP" not in best(last).tag.grammemes:
+                break
+            text = head.rstrip(" ,")
     if text.endswith(".") and not re.search(r"(?:\b\w{1,2}|т\.\s?[дп])\.$", text):
         text = text[:-1].rstrip()
     return text
+
+
+def _list_start(text: str) -> int | None:
+    """Where a list begins in a title: a colon outside quotes and parentheses, or a
+    spaced dash followed by a list (commas or semicolons)."""
+    position = 0
+    for token in tokens(text):
+        if token.kind == "sign" and token.text == ":" and position > 0:
+            return position
+        if token.kind == "sign" and token.text in "–—-" and position > 0 \
+                and text[position - 1:position] == " " and re.search(r"[,;]", text[position:]):
+            return position
+        position += len(token.text)
+    return None
 
 
 def _keeps_capital(token: Token) -> bool:
@@ -598,3 +646,30 @@ def quoted(text: str) -> str:
         return text
     inner = re.sub(r"«([^«»]*)»", "„\\1“", text)
     return f"«{inner}»"
+
+
+def agreement_problems(title: str) -> list[str]:
+    """Agreement errors of the source a clerk should correct, not copy: a noun right after
+    the head noun in the nominative where it must depend on it («Размещение информация для
+    …» — «информации»)."""
+    items = tokens(clean_title(title))
+    first = _next_word(items, -1)
+    if first >= len(items) or not items[first].is_word:
+        return []
+    group = _group_at(items, first)
+    if group is None or "NOUN" not in group.noun.tag.grammemes:
+        return []
+    after = _next_word(items, group.words[-1][0])
+    if after >= len(items) or not items[after].is_word or items[after].is_abbreviation:
+        return []
+    word = items[after].text
+    found = cases_of(word)
+    if not found or found - {"nomn", "accs"} or "PREP" in best(word).tag.grammemes:
+        return []
+    nouns = [p for p in parses(word) if "NOUN" in p.tag.grammemes and _case(p) == "nomn"]
+    if not nouns:
+        return []
+    genitive = nouns[0].inflect({"gent", str(nouns[0].tag.number or "sing")})
+    head = items[group.words[-1][0]].text
+    suggestion = f" (вероятно, «{restore_case(word, genitive.word)}»)" if genitive else ""
+    return [f"в названии «{head} {word}» слово «{word}» не согласовано{suggestion}"]

@@ -26,7 +26,7 @@ from jinja2 import TemplateError, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from documents import russian
-from documents.layout import fit_columns
+from documents.layout import fit_columns, keep_signature, signature_lines
 from documents.sandbox import RENDER_CHARACTERS, TemplateSandbox, budget, checked_size, tick
 from workflow.errors import MissingTemplateVariable, TemplateProblem
 
@@ -91,6 +91,9 @@ FILTERS: dict[str, Any] = {
     "upper_first": lambda text: russian.upper_first(str(text)),
     "sentence": lambda text: russian.sentence(str(text)),
     "enumeration": lambda items: russian.enumeration([str(item) for item in items]),
+    "signature_lines": lambda text: signature_lines(str(text)),
+    "quote": lambda text: russian.quoted(str(text).strip()),
+    "because": lambda text: russian.because(str(text)),
 }
 FILTER_HELP = {
     "date": "дата по шаблону Babel: {{ d | date }} → 14.12.2020, {{ d | date('LLLL y') }}",
@@ -117,6 +120,12 @@ FILTER_HELP = {
     "upper_first": "первая буква прописная",
     "sentence": "точка в конце, если нет другого знака",
     "enumeration": "перечень через запятую, со строчной буквы после первого элемента",
+    "because": "причина после «в связи с»: «изменился срок» → «изменением срока»; пусто, "
+               "если так сказать нельзя",
+    "quote": "название в кавычках «ёлочках», кавычки внутри — „лапки“: "
+             "{{ activity.title | quote }}",
+    "signature_lines": "должность в подписи, разбитая на строки шириной 10 см (фамилия — "
+                       "у правого поля на уровне последней строки)",
 }
 # what each filter's arguments must be (checked when a template is registered)
 CASE_ARGUMENT = "case"
@@ -128,7 +137,8 @@ FILTER_ARGUMENTS: dict[str, tuple[tuple[str, ...], int]] = {
     "plural": (("word",), 1), "addressees": (("value",), 1), "schedule": (("value",), 0),
     "about": ((), 0), "long_date": ((), 0), "period": ((), 0), "signature": ((), 0),
     "attachment": ((), 0), "lower_first": ((), 0), "upper_first": ((), 0),
-    "sentence": ((), 0), "enumeration": ((), 0),
+    "sentence": ((), 0), "enumeration": ((), 0), "signature_lines": ((), 0),
+    "quote": ((), 0), "because": ((), 0),
 }
 
 
@@ -242,7 +252,7 @@ class CompiledTemplate:
         rendered: list[tuple[str, str]] = []
         with budget(self.name):
             for part, template in self.parts:
-                xml = fit_columns(_postprocess(self._fill(template, context)))
+                xml = keep_signature(fit_columns(_postprocess(self._fill(template, context))))
                 for slot, picture in (images or {}).items():
                     xml = _fit_picture(xml, slot, picture)
                 rendered.append((part, xml))

@@ -127,9 +127,12 @@ def _fill(root: etree._Element, start: etree._Element, text: str) -> None:
     run = etree.Element(word_tag("r"))
     if style is not None:
         run.append(style)
-    node = etree.SubElement(run, word_tag("t"))
-    node.set(XML_SPACE, "preserve")
-    node.text = text
+    for index, line in enumerate(text.split("\n")):  # lines of a signatory's position
+        if index:
+            etree.SubElement(run, word_tag("br"))
+        node = etree.SubElement(run, word_tag("t"))
+        node.set(XML_SPACE, "preserve")
+        node.text = line
     end.addprevious(run)
 
 

@@ -437,10 +437,10 @@ _MONTHS_GENITIVE = ("января|февраля|марта|апреля|мая|
 _TYPOGRAPHY = (
     # «№ 01-09/64», «№ 1»: the sign stays with its number
     (re.compile(r"№[ \t]+(?=\S)"), "№\u00a0"),
-    # «2021-2023 годы» → «2021–2023 годы»: a range of years takes an en dash, and a word
-    # joiner after it, so the line does not break at the dash
+    # «2021-2023 годы» → «2021–2023 годы»: a range of years takes an en dash (no invisible
+    # joiner: it would break copying and searching the text)
     (re.compile(r"(?<!\d)((?:19|20)\d\d)[ \t]*[-–—][ \t]*\u2060?((?:19|20)\d\d)(?!\d)"
-                r"(?=[ \t]*(?:год|гг\.|г\.|учебн))"), "\\1–\u2060\\2"),
+                r"(?=[ \t]*(?:год|гг\.|г\.|учебн))"), "\\1–\\2"),
     # «14 декабря 2020 г.»: a date is never broken
     (re.compile(rf"(?<!\d)(\d{{1,2}})[ \t]+({_MONTHS_GENITIVE})[ \t]+(\d{{4}})"),
      "\\1\u00a0\\2\u00a0\\3"),
@@ -463,3 +463,46 @@ def typography(text: str) -> str:
     for pattern, replacement in _TYPOGRAPHY:
         text = pattern.sub(replacement, text)
     return text
+
+
+# ----------------------------------------------------------------------------- reasons
+
+# a reason said as a clause («изменился срок …»): its verb as the noun «в связи с» takes
+_REASON_VERBS = {
+    "изменил": "изменением", "сменил": "сменой", "перенес": "переносом",
+    "уточнил": "уточнением", "уточнен": "уточнением", "продлен": "продлением",
+    "продлил": "продлением", "отменен": "отменой", "отменил": "отменой",
+}
+
+
+@lru_cache(maxsize=1024)
+def because(reason: str) -> str:
+    """A reason as «в связи с» takes it: «изменился срок исполнения» → «изменением срока
+    исполнения», «изменение срока» → «изменением срока», «опечатка в пункте 2» →
+    «опечаткой в пункте 2»; "" when it cannot be said so safely (the caller keeps «в связи с
+    необходимостью … (причина)»)."""
+    from documents.phrases import best, read_phrase
+
+    text = " ".join(reason.split()).rstrip(" .;,")
+    if not text or any(sign in text for sign in ";:!?"):
+        return ""
+    first, _, rest = text.partition(" ")
+    stem = first.lower().replace("ё", "е")
+    parsed = best(first)
+    if {"VERB", "PRTS"} & parsed.tag.grammemes:
+        noun = next((noun for prefix, noun in _REASON_VERBS.items()
+                     if stem.startswith(prefix)), None)
+        if noun is None or not rest:
+            return ""
+        items, reading = read_phrase(rest, "gent")
+        if not reading.replace:
+            return ""
+        return f"{noun} {decline_phrase(rest, 'genitive')}"
+    if "NOUN" in parsed.tag.grammemes and parsed.tag.case == "nomn":
+        if any({"VERB", "PRTS", "INFN"} & best(word).tag.grammemes
+               for word in re.findall(r"[А-Яа-яЁё]+", rest)):
+            return ""  # a clause («мероприятие отменено»), not a noun phrase
+        items, reading = read_phrase(text, "ablt")
+        if reading.replace and any(items[i].text != word for i, word in reading.replace.items()):
+            return lower_first(decline_phrase(text, "instrumental"))
+    return ""

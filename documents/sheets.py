@@ -195,7 +195,9 @@ def approval_sheet(data: dict[str, Any], executor: dict[str, Any] | None) -> She
     if executor and executor.get("full_name"):
         phone = f", тел. {executor['phone'].replace(' ', NBSP)}" \
             if executor.get("phone") else ""
-        position = f", {executor['position']}" if executor.get("position") else ""
+        # mid-sentence: the position from a small letter («…, ведущий специалист МКУ «…»»)
+        position = f", {russian.lower_first(executor['position'])}" \
+            if executor.get("position") else ""
         after.append(f"Проект подготовлен: {executor['full_name']}{position}{phone}")
     return Sheet(key="approval", title="ЛИСТ СОГЛАСОВАНИЯ",
                  lines=["к проекту приказа", f"«{data['title']}»"], lead="",

@@ -45,8 +45,10 @@ from registry.tables import (
 )
 from workflow.errors import ConcurrentUpdate, KartaError, UnknownReference
 from workflow.refs import activity_ref, occurrence_ref, roadmap_ref
+from workflow.workdays import working_days_before
 
 ORDER_WORD = re.compile(r"приказ", re.I)
+SCHOOLS_EARLIER = 5  # working days between the schools' reports and the department's
 ATTEMPTS = 8  # preparations before giving up when other writers keep taking the numbers
 
 
@@ -461,6 +463,9 @@ def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activit
     }
     if event == "start":
         base["report_due"] = occurrence.due.isoformat() if occurrence.due else None
+        # the schools report to the department first, by a date of their own
+        base["schools_due"] = working_days_before(occurrence.due, SCHOOLS_EARLIER).isoformat() \
+            if occurrence.due else None
     if event in ("report", "analyse"):
         base["report"] = report
     if event == "analyse":

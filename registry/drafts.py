@@ -39,10 +39,14 @@ def revision_bytes(db: Database, revision: dict[str, Any]) -> bytes:
 
 
 def signing_values(context: dict[str, Any]) -> dict[str, str]:
-    """What signing writes into a revision's requisites."""
+    """What signing writes into a revision's requisites (the position in the lines of the
+    signature block)."""
+    from documents.layout import signature_lines
+
     document, org = context["document"], context["organisation"]
     return {"date": russian.format_date(document["date"]), "number": str(document["number"]),
-            "signer_position": str(org["head_position"]), "signer_name": str(org["head_name"])}
+            "signer_position": signature_lines(str(org["head_position"])),
+            "signer_name": str(org["head_name"])}
 
 
 def document_file(db: Database, template: TemplateVersion, context: dict[str, Any],

@@ -59,6 +59,17 @@ class TransitionResult:
                 "version": self.version, "at": self.at, "documents": list(self.documents)}
 
 
+def _with_questions(document: dict[str, object], context: dict[str, Any]) -> dict[str, object]:
+    """A drafted order with the questions its clerk should settle (executors it cannot
+    address, agreement errors in the title)."""
+    if document.get("status") != "draft" or "activity" not in context:
+        return document
+    from documents.addressees import clerk_questions
+
+    questions = clerk_questions(context)
+    return {**document, "questions": questions} if questions else document
+
+
 _COMPARE_AND_SET = (
     update(Occurrence)
     .where(col(Occurrence.id) == bindparam("occurrence"),
@@ -141,7 +152,8 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
         made = [register(session, db, document, person, entry.id) for document in prepared]
         at = local_time(entry.at, time_zone(db, session)).isoformat(timespec="seconds")
         return TransitionResult(found.ref, event, step.source, step.dest, version + 1, at,
-                                tuple(document_as_dict(d) for d in made))
+                                tuple(_with_questions(document_as_dict(d), p.context)
+                                      for d, p in zip(made, prepared)))
 
     return run_with_documents(db, read, write, cite_note=True, exclusive=False)
 

@@ -100,8 +100,45 @@ def install_shipped(session: Session, login: str) -> int:
     missing = [path for path in sorted(SHIPPED.glob("*.docx")) if path.stem not in known]
     for path in missing:
         _store_version(session, login, path.stem, path.stem, path.read_bytes(),
-                       "шаблон из поставки karta", active=True, layer=None)
+                       SHIPPED_COMMENT, active=True, layer=None)
     return len(missing)
+
+
+SHIPPED_COMMENT = "шаблон из поставки karta"
+
+
+def upgrade_shipped(db: Database, login: str | None) -> list[TemplateInfo]:
+    """Register the shipped templates this karta brings that the region's defaults lack
+    (``karta upgrade``): a changed shipped template becomes a new version, active when the
+    active default is itself a shipped one — a version an administrator chose stays active
+    and the new one waits for ``activate``. The versions added."""
+    added: list[TemplateInfo] = []
+    with db.transaction() as session:
+        person = acting_person(session, login, "upgrade")
+        for path in sorted(SHIPPED.glob("*.docx")):
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            rows = list(session.exec(select(TemplateVersion).options(
+                defer(TemplateVersion.content))  # type: ignore[arg-type]
+                .where(TemplateVersion.name == path.stem, _in_layer(None))))
+            if any(row.sha256 == digest for row in rows):
+                continue
+            active = next((row for row in rows if row.active), None)
+            shipped = active is None or active.comment.startswith(SHIPPED_COMMENT)
+            if shipped:
+                session.execute(update(TemplateVersion).where(
+                    col(TemplateVersion.name) == path.stem, _in_layer(None)).values(
+                    active=False))
+            row = _store_version(session, person.login, path.stem, path.stem, data,
+                                 f"{SHIPPED_COMMENT} (обновление)" if rows else SHIPPED_COMMENT,
+                                 active=shipped, layer=None)
+            if shipped and rows:
+                record(session, login=person.login, object_ref=f"шаблон {row.name} "
+                       f"v{row.version}", event="template_activate",
+                       comment=f"SHA-256 {row.sha256}; новая версия из поставки karta",
+                       touches=[("template", other.id or 0) for other in [*rows, row]])
+            added.append(_info(row))
+    return added
 
 
 def install_defaults(session: Session, login: str) -> list[int]:

@@ -8,6 +8,8 @@ from typing import Any
 
 import docx
 
+from documents.layout import SIGNATURE_STYLE
+
 NBSP, WORD_JOINER = "\u00a0", "\u2060"
 
 
@@ -21,7 +23,12 @@ def structure(source: bytes | Path | str, exact: bool = False) -> dict[str, Any]
     def text(value: str) -> str:
         return value if exact else value.replace(NBSP, " ").replace(WORD_JOINER, "")
 
-    paragraphs = [text(p.text) for p in document.paragraphs if p.text.strip()]
+    every = document.paragraphs
+    signed = [p for p in every if p.style is not None and p.style.style_id == SIGNATURE_STYLE]
+    paragraphs = [text(p.text) for p in every if p.text.strip() and p not in signed]
+    # a signature block: the position (its lines joined) and the name after the tab
+    signature = [[" ".join(part.split("\n")) for part in text(p.text).split("\t", 1)]
+                 for p in signed]
     tables = [[[text(cell.text) for cell in _unique(row.cells)] for row in table.rows]
               for table in document.tables]
     headers = [_field_text(p) for section in document.sections
@@ -29,7 +36,7 @@ def structure(source: bytes | Path | str, exact: bool = False) -> dict[str, Any]
     sections = ["landscape" if section.page_width > section.page_height else "portrait"
                 for section in document.sections]
     return {"paragraphs": paragraphs, "tables": tables, "headers": headers,
-            "sections": sections}
+            "sections": sections, "signature": signature}
 
 
 def golden_json(shape: dict[str, Any]) -> str:
@@ -66,4 +73,5 @@ def text_of(source: bytes | Path | str, exact: bool = False) -> str:
     """Everything a reader sees, paragraphs and tables, as one string."""
     shape = structure(source, exact)
     cells = [cell for table in shape["tables"] for row in table for cell in row]
-    return "\n".join(shape["paragraphs"] + cells)
+    signatures = [part for block in shape["signature"] for part in block]
+    return "\n".join(shape["paragraphs"] + cells + signatures)

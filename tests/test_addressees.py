@@ -126,7 +126,9 @@ def test_a_start_order_addresses_the_specialists_and_the_schools(db: Database) -
     points = paragraphs[paragraphs.index("ПРИКАЗЫВАЮ:") + 1:]
     assert points[0] == ("1. Специалистам МКУ «Управление образования ЗАТО город Заозерск» "
                          "(Белокреницкая Е.В., Ханченко И.Г.):")
-    assert points[1].startswith("1.1. Организовать исполнение мероприятия 6")
+    assert points[1] == "1.1. Организовать исполнение мероприятия в срок до 30.12.2021."
+    assert "«Организация независимого наблюдения за проведением ВПР в ОО»" in \
+        paragraphs[paragraphs.index("ПРИКАЗЫВАЮ:") - 1]  # the title once, in the preamble
     assert points[2].startswith("1.2. Обобщить информацию")
     assert points[3].startswith("2. Руководителям общеобразовательных организаций обеспечить")
     assert points[4] == "3. Контроль за исполнением настоящего приказа оставляю за собой."
@@ -139,9 +141,8 @@ def test_without_the_body_among_the_executors_the_clerk_gathers_the_report(
     paragraphs = structure(db.store.read(order["file"]))["paragraphs"]
     assert "О проектной, исследовательской деятельности на уровне ОУ" in paragraphs
     points = paragraphs[paragraphs.index("ПРИКАЗЫВАЮ:") + 1:]
-    assert points[0].startswith("1. Руководителям общеобразовательных организаций обеспечить "
-                                "исполнение мероприятия 3.7 «Проектная, исследовательская "
-                                "деятельность на уровне ОУ» в срок до 30.12.2021")
+    assert points[0] == ("1. Руководителям общеобразовательных организаций обеспечить "
+                         "исполнение мероприятия в срок до 30.12.2021.")
     assert points[1].startswith("2. Белокреницкой Е.В., специалисту, обобщить информацию")
 
 
@@ -152,3 +153,50 @@ def test_a_title_that_cannot_be_declined_is_quoted_in_the_order_and_the_journal(
     title = "Об исполнении мероприятия «Мониторинга эффективности управленческих решений»"
     assert order["title"] == title
     assert title in structure(db.store.read(order["file"]))["paragraphs"]
+
+
+# issue 23: addressee lines as an office writes them (golden, from the seeds' executors)
+ADDRESSEE_LINES = [
+    # a position mid-sentence from a small letter, the abbreviation kept
+    ([{"name": ZAOZERSK_ORG["short_name"], "group": "department",
+       "people": [person("Ханченко Ирина Геннадьевна", "Специалист МКУ «Управление "
+                                                       "образования ЗАТО город Заозерск»")]}],
+     ZAOZERSK_ORG, ["Ханченко И.Г., специалисту МКУ «Управление образования ЗАТО город "
+                    "Заозерск»"]),
+    ([{"name": ZAOZERSK_ORG["short_name"], "group": "department",
+       "people": [person("Белокреницкая Елена Викторовна", "Ведущий специалист", "f")]}],
+     ZAOZERSK_ORG, ["Белокреницкой Е.В., ведущему специалисту"]),
+    # a short name that is an ordinary phrase is declined
+    (["Управление образования", "ОО"], {"short_name": "Управление образования",
+                                        "full_name": "Управление образования администрации "
+                                                     "Енисейского района"},
+     ["Специалистам Управления образования",
+      "Руководителям общеобразовательных организаций"]),
+    # what is neither a body nor a person is no addressee
+    (["По графику ДИРО", "ОО", "В соответствии с планом работы"], ZAOZERSK_ORG,
+     ["Руководителям общеобразовательных организаций"]),
+    (["Отдел общего образования совместно с руководителями ОУ", "Руководители ГМО"],
+     YENISEISK_ORG, ["Отделу общего образования совместно с руководителями ОУ",
+                     "Руководителям ГМО"]),
+]
+
+
+@pytest.mark.parametrize("executors,organisation,lines", ADDRESSEE_LINES)
+def test_addressee_lines(executors: list[Any], organisation: dict[str, str],
+                         lines: list[str]) -> None:
+    assert [a["text"] for a in addressees(executors, organisation)] == lines
+
+
+def test_the_clerk_is_asked_what_the_order_cannot_say() -> None:
+    from documents.addressees import clerk_questions, unaddressed
+
+    assert unaddressed(["По графику ДИРО", "ОО"], ZAOZERSK_ORG) == ["По графику ДИРО"]
+    questions = clerk_questions({
+        "organisation": ZAOZERSK_ORG,
+        "activity": {"title": "Размещение информация для формирования позитивного отношения",
+                     "executors": [{"name": "По графику ДИРО", "group": "", "people": []}]}})
+    assert questions == [
+        "ответственный «По графику ДИРО» не подразделение и не человек: в приказе он не "
+        "назван; кому поручить исполнение? (дополнительный пункт — --point)",
+        "в названии «Размещение информация» слово «информация» не согласовано (вероятно, "
+        "«информации»): исправьте название мероприятия в дорожной карте"]

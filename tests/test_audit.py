@@ -256,7 +256,7 @@ def test_profile_changes_are_logged_and_used(karta: Karta) -> None:
     assert karta("import", str(ZAOZERSK)).exit_code == 0
     assert karta("approve", "R1").exit_code == 0
     [document] = json.loads(karta("documents", "--json").output)
-    signature = structure(karta.read(document["file"]))["tables"][0]
+    signature = structure(karta.read(document["file"]))["signature"]
     assert signature == [["Начальник управления образования", "И.И. Новикова"]]
     bad = karta("profile", "set", "--tz", "Марс/Олимп")
     assert bad.exit_code == 2 and "неизвестный часовой пояс" in bad.stderr

@@ -57,19 +57,18 @@ def test_start_makes_a_draft_order_only_when_needed(db: Database, zaozersk: int)
     assert points[:4] == [
         "1. Белокреницкой Е.В., специалисту МКУ «Управление образования ЗАТО город "
         "Заозерск»:",
-        "1.1. Организовать исполнение мероприятия 5 «Организация проведения проверки "
-        "результатов ВПР в ОО муниципальными предметными комиссиями» в срок до 30.12.2021 "
-        "(планируемый результат: повышение объективности оценивания в ОО).",
+        # the title once, in the preamble; the schools report first, by a date of their own
+        "1.1. Организовать исполнение мероприятия в срок до 30.12.2021.",
         "1.2. Обобщить информацию об исполнении мероприятия и представить отчёт в срок до "
         "30.12.2021.",  # 31.12.2021 was a day off in Russia
         "2. Руководителям общеобразовательных организаций обеспечить участие в исполнении "
-        "мероприятия в срок до 30.12.2021.",
+        "мероприятия и представить информацию о его исполнении в срок до 23.12.2021.",
     ]
     assert not any(p.startswith(("1. МКУ", "2. МКУ")) for p in points)
     assert "3. Контроль за исполнением настоящего приказа оставляю за собой." in paragraphs
     assert paragraphs[-1] == "Исп.: Белокреницкая Елена Викторовна, тел. 8 (81556) 3-15-42"
-    [signature] = [t for t in shape["tables"] if len(t) == 1 and len(t[0]) == 2]
-    assert signature[0] == ["Начальник МКУ «Управление образования ЗАТО город Заозерск»",
+    [signature] = shape["signature"]
+    assert signature == ["Начальник МКУ «Управление образования ЗАТО город Заозерск»",
                             "С.Л. Андреева"]
 
 
@@ -319,17 +318,19 @@ def test_a_signed_order_is_amended_only_in_the_points_that_change(db: Database,
            "независимого наблюдения за проведением ВПР в ОО» следующие изменения:" in text
     top = len([n for n in points if "." not in n])
     first = next(i for i, p in enumerate(paragraphs) if p.startswith("1.1."))
-    assert paragraphs[first:first + 3] == [
-        "1.1. подпункт 1.1 изложить в следующей редакции: «1.1. Организовать исполнение "
+    # sub-points from a capital; an added point goes before the control point
+    assert paragraphs[first:first + 4] == [
+        "1.1. Подпункт 1.1 изложить в следующей редакции: «1.1. Организовать исполнение "
         "мероприятия до 01.04.2021.».",
-        "1.2. подпункт 1.2 исключить.",
-        f"1.3. дополнить пунктом {top + 1} следующего содержания: «{top + 1}. Разместить "
+        "1.2. Подпункт 1.2 исключить.",
+        f"1.3. Пункт {top} считать пунктом {top + 1}.",
+        f"1.4. Дополнить новым пунктом {top} следующего содержания: «{top}. Разместить "
         "настоящий приказ на официальном сайте „УО“.».",
     ]
     assert "2. Контроль за исполнением настоящего приказа оставляю за собой." in paragraphs
     # never a copy of the whole original: its unchanged points are not repeated
     assert points["1"] not in text
-    assert "(изменился срок исполнения)" in text
+    assert "В связи с изменением срока исполнения," in text
     signed = sign(db, "head", fixed.id or 0, date(2021, 2, 3))
     assert signed.number_text == "01-09/2"
     unchanged = get_document(db, "admin", original.id or 0)

@@ -86,8 +86,8 @@ def test_a_draft_corrected_in_word_is_what_signing_stamps(office: Database) -> N
     assert ADDED in text  # the revision's text, not the template's
     assert "ПРОЕКТ" not in text
     assert re.search(r"01\.03\.2021\s+№ 01-09/1", text), text
-    assert shape["tables"][0][0] == ["Начальник МКУ «Управление образования ЗАТО город "
-                                     "Заозерск»", "С.Л. Андреева"]
+    assert shape["signature"] == [["Начальник МКУ «Управление образования ЗАТО город "
+                                   "Заозерск»", "С.Л. Андреева"]]
     assert regenerate(office, "clerk", 1)["identical"]
     events = [e for e in read_log(office, "admin") if e["event"] == "revise"]
     assert events and events[0]["files"][0]["sha256"] == revision.file_sha256

@@ -106,7 +106,8 @@ def test_no_break_spaces_in_numbers_dates_years_and_names(db: Database) -> None:
     text = text_of(signed, exact=True)
     assert "30.11.2020\t№\u00a001-09/1" in text and "от 30.11.2020 №\u00a001-09/1" in text
     # a range of years: an en dash that does not end a line, the word kept with the number
-    assert "на 2021–\u20602023\u00a0годы" in text and "2021-2023" not in text
+    assert "на 2021–2023\u00a0годы" in text and "2021-2023" not in text
+    assert "\u2060" not in text  # no invisible joiner: copying and searching work
     assert "С.Л.\u00a0Андреева" in text and "г.\u00a0Заозерск" in text
     assert "Белокреницкой\u00a0Е.В." in text
     assert "№ " not in text
@@ -126,11 +127,18 @@ def test_the_appendix_names_the_order_of_a_body_without_a_short_name(tmp_path: P
     db.dispose()
 
 
-def test_the_executor_mark_sits_in_the_bottom_left_corner(approval: bytes) -> None:
+def test_the_executor_mark_is_under_the_signature_kept_with_it(approval: bytes) -> None:
+    """Not a frame anchored to the bottom of a page (which could land on a page of its
+    own): a paragraph in small type right after the signature block, which keeps it."""
     xml = body(approval)
-    mark = next(p for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S) if "Исп.:" in p)
-    assert 'w:yAlign="bottom"' in mark and 'w:xAlign="left"' in mark
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
+    [index] = [i for i, p in enumerate(paragraphs) if "karta-signature" in p]
+    mark = paragraphs[index + 1]
+    assert "Исп.:" in mark and "framePr" not in xml
     assert '<w:sz w:val="20"/>' in mark  # 10 pt
+    # the block keeps the text above: the control point and the empty lines before it
+    assert all("<w:keepNext/>" in p for p in paragraphs[index - 3:index])
+    assert "<w:keepLines/>" in paragraphs[index - 3] and "Контроль" in paragraphs[index - 3]
 
 
 _WORDS = st.text(alphabet="абвгдежзиклмнопрстуфхцчшщыэюя", min_size=1, max_size=14)

@@ -29,8 +29,8 @@ def drafts(db: Database) -> Database:
 
 
 def _signature(db: Database, document: object) -> list[str]:
-    tables = structure(db.store.read(document.file_path))["tables"]  # type: ignore[attr-defined]
-    return tables[0][0]
+    signature = structure(db.store.read(document.file_path))["signature"]  # type: ignore[attr-defined]
+    return signature[0]
 
 
 def test_the_head_signs_in_the_profile_s_position(drafts: Database) -> None:

@@ -89,6 +89,7 @@ def sample_context(kind: str) -> dict[str, object]:
                     "short_title": "Дорожная карта", "attached": "прилагаемую",
                     "approved_mark": "УТВЕРЖДЕНА"},
         "activity": activity, "occurrence": occurrence, "report_due": "2021-12-31",
+        "schools_due": "2021-12-24",
         "report": report, "analysis": analysis, "sections": sections, "activities_count": 1,
         "note": {"title": "Справка", "number": "3", "date": "2021-12-20"}, "year": 2021,
         "corrects": None, "basis": {"text": "", "according": False}, "points": [],
@@ -345,3 +346,29 @@ def test_templates_commands(tmp_path: Path, sqlite_url: str) -> None:
         == 0
     rules = runner.invoke(main, [*base, "rules", "list", "--json"])
     assert {r["template"] for r in json.loads(rules.output)} >= {"order_start", "report"}
+
+
+def test_an_upgrade_brings_the_shipped_templates_of_a_newer_karta(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database keeps the template versions it was made with; `karta upgrade` adds the
+    changed shipped ones, active unless an administrator chose a version of their own."""
+    import shutil
+
+    from registry.templates import upgrade_shipped
+
+    newer = tmp_path / "shipped"
+    shutil.copytree(SHIPPED, newer, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    for name in ("order_start", "report"):
+        changed = docx.Document(str(newer / f"{name}.docx"))
+        changed.add_paragraph("Новая строка шаблона")
+        changed.save(str(newer / f"{name}.docx"))
+    own = template_with(tmp_path, "Отчёт {{ activity.code }}")
+    add_template(db, "admin", own, "report", "report", "свой отчёт")
+    activate(db, "admin", "report", 2)
+    monkeypatch.setattr("registry.templates.SHIPPED", newer)
+    added = upgrade_shipped(db, "admin")
+    assert [(v.name, v.version, v.active) for v in added] == [("order_start", 2, True),
+                                                             ("report", 3, False)]
+    active = {v.name: v.version for v in list_templates(db, "admin") if v.active}
+    assert active["order_start"] == 2 and active["report"] == 2  # the administrator's
+    assert upgrade_shipped(db, "admin") == []  # once

@@ -55,3 +55,30 @@ def test_the_journal_shows_the_declined_titles(db: Database) -> None:
         f"Об итогах {subject}",
     ]
     assert start["title"] == titles[0]
+
+
+def test_headings_cut_lists_and_drop_so_called_and_agree() -> None:
+    """Issue 23: a list after a colon is no part of a heading, nor «(далее – ВПР)»; a verbal
+    noun after «и» agrees with the one a preposition governs."""
+    from documents.phrases import about
+
+    assert about("Анализ результатов оценочных процедур: ЕГЭ, ГВЭ, ОГЭ, ВПР") == \
+        "Об анализе результатов оценочных процедур"
+    assert about("Утверждение показателей мониторинга по: учету дефицитов; учету "
+                 "компетенций") == "Об утверждении показателей мониторинга"
+    assert about("Городские методические объединения учителей-предметников (далее - ГМО)") \
+        == "О городских методических объединениях учителей-предметников"
+    assert about("Мероприятия, направленные на обеспечение объективности оценки и "
+                 "формирование позитивного отношения к ВПР") == \
+        "О мероприятиях, направленных на обеспечение объективности оценки и формирование " \
+        "позитивного отношения к ВПР"
+    assert about("Семинар «Система наставничества: педагог-педагог»") == \
+        "О семинаре «Система наставничества: педагог-педагог»"  # a colon inside quotes
+
+
+def test_a_start_order_asks_the_clerk_about_an_agreement_error(db: Database) -> None:
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    [order] = apply_event(db, f"{rid}:13@2021", "start", "clerk", order=True).documents
+    assert order["questions"] == [
+        "в названии «Размещение информация» слово «информация» не согласовано (вероятно, "
+        "«информации»): исправьте название мероприятия в дорожной карте"]

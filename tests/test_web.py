@@ -482,10 +482,10 @@ def test_a_signed_order_is_amended_from_its_page_by_editing_its_points(site: Any
     assert "О внесении изменений в приказ от 01.03.2021" in html.unescape(shown.text)
     paragraphs = structure(clerk.get(made.headers["location"] + "/file.docx").content
                            )["paragraphs"]
-    assert "1.1. подпункт 1.1 изложить в следующей редакции: «1.1. Организовать исполнение " \
+    assert "1.1. Подпункт 1.1 изложить в следующей редакции: «1.1. Организовать исполнение " \
            "мероприятия до 01.04.2021.»." in paragraphs
-    assert "1.2. подпункт 1.2 исключить." in paragraphs
-    assert any(p.startswith("1.3. дополнить пунктом") for p in paragraphs)
+    assert "1.2. Подпункт 1.2 исключить." in paragraphs
+    assert any(p.startswith("1.4. Дополнить новым пунктом") for p in paragraphs)
     void = clerk.post("/documents/1/correct", {"reason": "Ошибка", "cancel": "1", **edited})
     assert void.status_code == 303
     assert "О признании утратившим силу приказа от 01.03.2021" in \

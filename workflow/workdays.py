@@ -34,6 +34,14 @@ def previous_working_day(day: date) -> date:
     return day
 
 
+def working_days_before(day: date, count: int) -> date:
+    """The working day ``count`` working days before ``day`` (schools report to the
+    department a few working days before its own deadline)."""
+    for _ in range(count):
+        day = previous_working_day(day - timedelta(days=1))
+    return day
+
+
 def shift_due(day: date | None, shift: str) -> date | None:
     """A due date moved by the organisation's rule (``previous`` or ``none``)."""
     if day is None or shift == "none":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -25,7 +26,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from documents.layout import FIT_MARK
+from documents.layout import FIT_MARK, SIGNATURE_STYLE
 from documents.russian import typography
 
 HERE = Path(__file__).resolve().parent
@@ -42,10 +43,11 @@ PERIOD = "{{ occurrence.period_text }}"
 # a correction is a new order citing the one it corrects (a signed order never changes)
 CORRECTION_TITLE = ("{% if corrects %}О внесении изменений в приказ от "
                     "{{ corrects.date | date }} № {{ corrects.number }}{% else %}")
-CORRECTION_PREAMBLE = ("{% if corrects %}В связи с необходимостью исправления приказа от "
-                       "{{ corrects.date | date }} № {{ corrects.number }} "
-                       "«{{ corrects.title }}» ({{ corrects.reason | lower_first }}) и "
-                       "{% endif %}")
+CORRECTION_PREAMBLE = ("{% if corrects %}В связи с {% if corrects.reason | because %}"
+                       "{{ corrects.reason | because }}{% else %}необходимостью исправления "
+                       "приказа от {{ corrects.date | date }} № {{ corrects.number }} "
+                       "{{ corrects.title | quote }} ({{ corrects.reason | lower_first }})"
+                       "{% endif %} и {% endif %}")
 # the legal basis the preamble opens with: the order's own or its roadmap's (``basis``),
 # lower-case after a correction's «В связи с … и»
 BASIS = "{{ basis.text | lower_first if corrects else basis.text }}, "
@@ -76,6 +78,7 @@ def new_document(landscape: bool = False) -> DocumentObject:
     fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attribute), FONT)
+    russian_language(document)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
@@ -87,6 +90,48 @@ def new_document(landscape: bool = False) -> DocumentObject:
     document.core_properties.author = "karta"
     document.core_properties.comments = "Шаблон karta (docxtpl)"
     return document
+
+
+def russian_language(document: DocumentObject) -> None:
+    """Every style's text is Russian (w:lang ru-RU in the defaults and the styles): Word
+    and LibreOffice hyphenate and justify by Russian rules, spelling is checked in Russian."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    holders = [style.get_or_add_rPr() for style in styles.findall(qn("w:style"))]
+    if defaults is not None:
+        run_defaults = defaults.find(qn("w:rPrDefault"))
+        if run_defaults is not None and run_defaults.find(qn("w:rPr")) is not None:
+            holders.append(run_defaults.find(qn("w:rPr")))
+    for properties in holders:
+        for old in properties.findall(qn("w:lang")):
+            properties.remove(old)
+        lang = OxmlElement("w:lang")
+        lang.set(qn("w:val"), "ru-RU")
+        lang.set(qn("w:eastAsia"), "ru-RU")
+        lang.set(qn("w:bidi"), "ar-SA")
+        _run_property(properties, lang)
+    settings = document.settings.element
+    for old in settings.findall(qn("w:autoHyphenation")):
+        settings.remove(old)
+
+
+_RUN_PROPERTIES = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike",
+                   "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid",
+                   "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz",
+                   "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
+                   "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+
+
+def _run_property(properties: Any, element: Any) -> None:
+    """Put a run property where the schema wants it."""
+    name = element.tag.split("}")[1]
+    rank = _RUN_PROPERTIES.index(name)
+    for index, child in enumerate(properties):
+        child_name = child.tag.split("}")[1]
+        if child_name in _RUN_PROPERTIES and _RUN_PROPERTIES.index(child_name) > rank:
+            properties.insert(index, element)
+            return
+    properties.append(element)
 
 
 def _landscape(section: object) -> None:
@@ -247,24 +292,39 @@ def fit_to_content(table: Table) -> None:
 
 
 def signature(document: DocumentObject, position: str, name: str,
-              width: float = 165, marked: bool = False) -> None:
-    """Position at the left, «И.О. Фамилия» at the right margin, level with the position's
-    last line."""
-    para(document)
-    para(document)
-    table = document.add_table(rows=1, cols=2)
-    no_borders(table)
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    fixed_widths(table, [105, width - 105])
-    left, right = table.rows[0].cells
-    left.paragraphs[0].text = position
-    right.paragraphs[0].text = name
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+              width: float = 165, marked: bool = False) -> Paragraph:
+    """Position at the left (broken into lines of a column, ``signature_lines``), «И.О.
+    Фамилия» at the right margin on the level of the position's last line.
+
+    One paragraph in the style ``SIGNATURE_STYLE``, never split across pages and kept with
+    what follows it (the executor mark, a note's date); rendering keeps the last lines of
+    the text above with it (``documents.layout.keep_signature``)."""
+    para(document, keep=True)
+    para(document, keep=True)
+    paragraph = document.add_paragraph(style=signature_style(document))
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(width), WD_TAB_ALIGNMENT.RIGHT)
+    held = paragraph.add_run(position.replace("}}", " | signature_lines }}", 1))
+    paragraph.add_run().add_tab()
+    signer = paragraph.add_run(name)
     if marked:  # who signs is written in at signing, also into a draft corrected in Word
-        bookmark(left.paragraphs[0].runs[0], "karta_signer_position")
-        bookmark(right.paragraphs[0].runs[0], "karta_signer_name")
-    for cell in (left, right):
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+        bookmark(held, "karta_signer_position")
+        bookmark(signer, "karta_signer_name")
+    return paragraph
+
+
+def signature_style(document: DocumentObject) -> str:
+    """The paragraph style of a signature block: left-aligned, kept whole and with the
+    next paragraph."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    if SIGNATURE_STYLE not in [s.style_id for s in document.styles]:
+        style = document.styles.add_style(SIGNATURE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        fmt = style.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        fmt.keep_with_next = fmt.keep_together = True
+        fmt.space_before = fmt.space_after = Pt(0)
+    return SIGNATURE_STYLE
 
 
 def author_signature(document: DocumentObject, source: str) -> None:
@@ -281,17 +341,11 @@ def head_signature(document: DocumentObject, width: float = 165) -> None:
 
 
 def executor_mark(document: DocumentObject) -> None:
-    """«Исп.: Фамилия Имя Отчество, тел. …» in small type, in the bottom-left corner of the
-    page the text ends on (a frame anchored to the bottom margin)."""
-    para(document)
-    mark = para(document, "Исп.: {{ executor.full_name }}"
-                          "{% if executor.phone %}, тел. {{ executor.phone }}{% endif %}",
-                align="left", size=10)
-    frame = OxmlElement("w:framePr")
-    for name, value in (("w", "5670"), ("wrap", "notBeside"), ("vAnchor", "margin"),
-                        ("hAnchor", "margin"), ("xAlign", "left"), ("yAlign", "bottom")):
-        frame.set(qn(f"w:{name}"), value)
-    _paragraph_property(mark, frame)
+    """«Исп.: Фамилия Имя Отчество, тел. …» in small type under the signature, on the page
+    the text ends on (the signature block keeps it with itself)."""
+    para(document, "Исп.: {{ executor.full_name }}"
+                   "{% if executor.phone %}, тел. {{ executor.phone }}{% endif %}",
+         align="left", size=10, space_before=36)
 
 
 _PARAGRAPH_PROPERTIES = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
@@ -472,7 +526,7 @@ def order_approve() -> DocumentObject:
     point(document, "1. Утвердить {{ roadmap.attached }} {{ roadmap.title | case('accusative') }}"
                     " (далее – {{ roadmap.short_title }}) (приложение № 1).")
     point(document, "2. {{ executor | short_name('dative') }}{% if executor.position %}, "
-                    "{{ executor | position('dative') }}{% endif %}:")
+                    "{{ executor | position('dative') | lower_first }}{% endif %}:")
     point(document, f"2.1. Организовать работу по реализации мероприятий {short}.")
     point(document, f"2.2. Организовать информационное сопровождение реализации {short}.")
     point(document, "2.3. Обобщать отчёты ответственных исполнителей и представлять годовую "
@@ -519,27 +573,24 @@ START_POINTS: list[str | tuple[str, str]] = [
     "{%p for a in to %}",
     "{%p if a.own %}",
     ("point", "{{ loop.index }}. {{ a.text }}:"),
-    ("point", "{{ loop.index }}.1. Организовать исполнение мероприятия {{ activity.code }} "
-              "«{{ activity.title }}»{% if occurrence.due %} в срок до "
-              "{{ occurrence.due | date }}{% endif %}{% if activity.planned_result %} "
-              "(планируемый результат: {{ activity.planned_result | lower_first }})"
-              "{% endif %}."),
+    ("point", "{{ loop.index }}.1. Организовать исполнение мероприятия"
+              "{% if occurrence.due %} в срок до {{ occurrence.due | date }}{% endif %}."),
     ("point", "{{ loop.index }}.2. Обобщить информацию об исполнении мероприятия и "
               "представить отчёт{% if report_due %} в срок до {{ report_due | date }}"
               "{% endif %}."),
     "{%p else %}",
-    ("point", "{{ loop.index }}. {{ a.text }} обеспечить {% if own %}участие в исполнении "
-              "мероприятия{% else %}исполнение мероприятия {{ activity.code }} "
-              "«{{ activity.title }}»{% endif %}{% if occurrence.due %} в срок до "
-              "{{ occurrence.due | date }}{% endif %}"
-              "{% if activity.planned_result and not own %}; планируемый результат: "
-              "{{ activity.planned_result | lower_first }}{% endif %}."),
+    ("point", "{{ loop.index }}. {{ a.text }} {% if own %}обеспечить участие в исполнении "
+              "мероприятия и представить информацию о его исполнении"
+              "{% if schools_due is defined and schools_due %} в срок до "
+              "{{ schools_due | date }}{% endif %}{% else %}обеспечить исполнение мероприятия"
+              "{% if occurrence.due %} в срок до {{ occurrence.due | date }}{% endif %}"
+              "{% endif %}."),
     "{%p endif %}",
     "{%p endfor %}",
     "{%p if not own %}",
     ("point", "{{ to | length + 1 }}. {{ executor | short_name('dative') }}"
-              "{% if executor.position %}, {{ executor | position('dative') }},{% endif %} "
-              "обобщить информацию об исполнении мероприятия и представить отчёт"
+              "{% if executor.position %}, {{ executor | position('dative') | lower_first }},"
+              "{% endif %} обобщить информацию об исполнении мероприятия и представить отчёт"
               "{% if report_due %} в срок до {{ report_due | date }}{% endif %}."),
     "{%p endif %}",
     "{%p for p in points %}",
@@ -558,7 +609,7 @@ def order_start() -> DocumentObject:
         "{{ roadmap.title | case('instrumental') }}"
         "{% if roadmap.approval %} (приказ от {{ roadmap.approval.date | date }} "
         "№ {{ roadmap.approval.number }}){% endif %}, в целях исполнения мероприятия "
-        "{{ activity.code }} «{{ activity.title }}» за " + PERIOD + ",")
+        "{{ activity.code }} {{ activity.title | quote }} за " + PERIOD + ",")
     for line in START_POINTS:
         if isinstance(line, str):
             tag(document, line)
@@ -585,7 +636,7 @@ def note_heading(document: DocumentObject, kind: str, subject: str,
 def report() -> DocumentObject:
     document = new_document()
     note_heading(document, "ОТЧЁТ", "об исполнении мероприятия {{ activity.code }} "
-                                    "«{{ activity.title }}» за " + PERIOD)
+                                    "{{ activity.title | quote }} за " + PERIOD)
     facts = document.add_table(rows=0, cols=2)
     facts.style = document.styles["Table Grid"]
     fixed_widths(facts, [55, 110])
@@ -623,8 +674,9 @@ def analytic_note() -> DocumentObject:
     document = new_document()
     note_heading(document, "АНАЛИТИЧЕСКАЯ СПРАВКА", RESULTS_OF)
     para(document, "Мероприятие {{ activity.code }} {{ roadmap.title | case('genitive') }}: "
-                   "«{{ activity.title }}»; сроки: {{ activity.deadline_text | lower_first }}; "
-                   "ответственные: {{ activity.responsible_text }}.", indent=True)
+                   "{{ activity.title | quote }}; сроки: "
+                   "{{ activity.deadline_text | lower_first }}; ответственные: "
+                   "{{ activity.responsible_text }}.", indent=True)
     para(document, "1. Что сделано", align="left", bold=True, space_before=12,
          keep=True)
     para(document, "{{ report.text | sentence if report.text else 'Отчёт исполнителя представлен "
@@ -654,7 +706,7 @@ def analytic_note() -> DocumentObject:
                    "решения", align="left", bold=True, space_before=12,
          keep=True)
     tag(document, "{%p for d in analysis.decisions %}")
-    para(document, "{{ loop.index }}) {{ d }}", indent=True)
+    para(document, "{{ loop.index }}) {{ d | sentence }}", indent=True)
     tag(document, "{%p endfor %}")
     tag(document, "{%p endif %}")
     author_signature(document, "analysis")
@@ -671,7 +723,7 @@ def order_results() -> DocumentObject:
     para(document, "1. Принять к сведению выводы аналитической справки: "
                    "{{ analysis.conclusions | lower_first | sentence }}", indent=True)
     tag(document, "{%p for d in analysis.decisions %}")
-    para(document, "{{ loop.index + 1 }}. {{ d }}", indent=True)
+    para(document, "{{ loop.index + 1 }}. {{ d | sentence }}", indent=True)
     tag(document, "{%p endfor %}")
     extra_points(document, "analysis.decisions | length + 2")
     para(document, "{{ analysis.decisions | length + 2 + points | length }}. Контроль за "
@@ -682,7 +734,7 @@ def order_results() -> DocumentObject:
 
 
 AMENDED = ("приказ " + ISSUER_GENITIVE + " от {{ amends.date | date }} "
-           f"№{NBSP}{{{{ amends.number }}}} «{{{{ amends.title }}}}»")
+           f"№{NBSP}{{{{ amends.number }}}} {{{{ amends.title | quote }}}}")
 
 
 def order_amend() -> DocumentObject:
@@ -692,10 +744,11 @@ def order_amend() -> DocumentObject:
     title(document, "{% if amends.cancel %}О признании утратившим силу приказа{% else %}"
                     "О внесении изменений в приказ{% endif %} от {{ amends.date | date }} "
                     f"№{NBSP}{{{{ amends.number }}}}")
-    para(document, "В связи с необходимостью {% if amends.cancel %}признания утратившим силу"
+    para(document, "В связи с {% if amends.reason | because %}{{ amends.reason | because }}"
+                   "{% else %}необходимостью {% if amends.cancel %}признания утратившим силу"
                    "{% else %}внесения изменений в{% endif %} " + AMENDED.replace(
                        "приказ ", "{{ 'приказа' if amends.cancel else 'приказ' }} ", 1)
-                   + " ({{ amends.reason | lower_first }}),", indent=True)
+                   + " ({{ amends.reason | lower_first }}){% endif %},", indent=True)
     para(document)
     para(document, "ПРИКАЗЫВАЮ:", align="left")
     para(document)
@@ -704,10 +757,11 @@ def order_amend() -> DocumentObject:
     tag(document, "{%p else %}")
     point(document, "1. Внести в " + AMENDED + " следующие изменения:")
     tag(document, "{%p for change in amends.changes %}")
-    point(document, "1.{{ loop.index }}. {{ change }}")
+    point(document, "1.{{ loop.index }}. {{ change | upper_first }}")
     tag(document, "{%p endfor %}")
-    tag(document, "{%p endif %}")
+    # a cancelling order has nothing left to control
     point(document, "2. Контроль за исполнением настоящего приказа оставляю за собой.")
+    tag(document, "{%p endif %}")
     head_signature(document)
     executor_mark(document)
     return document
