@@ -129,7 +129,7 @@ def _why_stopped(code: int | None, seconds: int, memory: int) -> str:
 
 
 def _result(name: str, answer: tuple[Any, ...]) -> bytes:
-    kind, value, cpu = answer
+    kind, value, cpu, peak = answer
     if kind == "ok":
         return bytes(value)
     error: KartaError
@@ -144,8 +144,8 @@ def _result(name: str, answer: tuple[Any, ...]) -> bytes:
         error = TemplateProblem(name, value)
     else:
         error = KartaError(f"шаблон «{name}»: {value}")
-    if isinstance(error, TemplateProblem):
-        error.cpu_seconds = cpu  # what the render used before it was refused
+    if isinstance(error, TemplateProblem):  # what the render used before it was refused
+        error.cpu_seconds, error.peak_megabytes = cpu, peak
     raise error
 
 
@@ -188,9 +188,21 @@ def _serve(connection: Connection, memory: int) -> None:  # pragma: no cover - i
         now = resource.getrusage(resource.RUSAGE_SELF)
         cpu = now.ru_utime + now.ru_stime - started
         try:
-            connection.send((*answer, cpu))
+            connection.send((*answer, cpu, _peak_megabytes()))
         except MemoryError:
-            connection.send(("memory", "", cpu))
+            connection.send(("memory", "", cpu, _peak_megabytes()))
+
+
+def _peak_megabytes() -> float:  # pragma: no cover - in a child
+    """The worker's peak resident memory so far (VmHWM: its own, not its parent's)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 _JAIL: Jail | None = None

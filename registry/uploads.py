@@ -24,9 +24,10 @@ _UPLOADS = Upload.__table__  # type: ignore[attr-defined]
 
 
 def keep_upload(db: Database, login: str, name: str, suffix: str, data: bytes) -> str:
-    """Store an uploaded roadmap for its owner; the key to confirm it with."""
+    """Store an uploaded roadmap for its owner, when they may import (refused and logged
+    before anything is stored otherwise); the key to confirm it with."""
     with db.reading() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "import")
     stored = db.store.put(data, "sources", suffix, name)
     key = secrets.token_urlsafe(18)
     with db.engine.begin() as connection:

@@ -209,11 +209,12 @@ def test_a_content_stream_that_unpacks_too_far_is_refused_before_it_is_read(
     path = tmp_path / "bomb.pdf"
     path.write_bytes(_minimal_pdf(b" " * (8 * 1024 * 1024)))
     assert path.stat().st_size < 20_000
-    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 4 * 1024 * 1024)
+    monkeypatch.setattr(limits, "MAX_PDF_UNPACKED_BYTES", 4 * 1024 * 1024)
     with pytest.raises(RoadmapLimitExceeded) as error:
         read_roadmap(path)
-    assert error.value.limit == "MAX_UNPACKED_BYTES"
-    assert str(error.value) == "bomb.pdf: распакованное содержимое страниц PDF больше 4 МБ"
+    assert error.value.limit == "MAX_PDF_UNPACKED_BYTES"
+    assert str(error.value) == ("bomb.pdf: распакованное содержимое PDF больше 4 МБ (похоже на "
+                                "сжатую бомбу)")
 
 
 def test_a_page_tree_of_thousands_of_pages_stops_at_the_limit(tmp_path: Path) -> None:

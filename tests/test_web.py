@@ -231,6 +231,37 @@ def test_uploads_are_checked_by_size_type_and_content(site: Any,
     assert "«карта.txt»" in traversal.text and "../" not in traversal.text
 
 
+def _stored_files(db: Database) -> int:
+    if db.files_dir is not None:
+        return sum(1 for path in db.files_dir.rglob("*") if path.is_file())
+    with db.engine.connect() as connection:
+        return int(connection.exec_driver_sql("SELECT count(*) FROM storedblob").scalar())
+
+
+def test_an_upload_is_stored_only_for_someone_who_may_import(site: Any, db: Database) -> None:
+    """A school's roadmap upload is refused (and logged) before a byte is stored."""
+    school = Browser(site, "school")
+    before = _stored_files(db)
+    refused = school.client.post("/roadmaps/import", data={"csrf": school.csrf},
+                                 files={"file": ("карта.txt", ZAOZERSK.read_bytes(),
+                                                 "text/plain")})
+    assert refused.status_code == 403
+    assert _stored_files(db) == before
+    assert any(e["event"] == "denied" and e["user"] == "school"
+               for e in read_log(db, "admin"))
+
+
+def test_no_body_is_read_before_the_session_nor_past_the_limit(site: Any) -> None:
+    big = b"x" * (65 * 1024 * 1024)
+    stranger = TestClient(site, follow_redirects=False)
+    anonymous = stranger.post("/roadmaps/import", files={"file": ("карта.txt", big)})
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/login"
+    clerk = Browser(site, "clerk")
+    refused = clerk.client.post("/roadmaps/import", data={"csrf": clerk.csrf},
+                                files={"file": ("карта.txt", big)})
+    assert refused.status_code == 413 and "больше 64 МБ" in refused.text
+
+
 def test_output_is_escaped(site: Any, db: Database, tmp_path: Any) -> None:
     hostile = tmp_path / "карта.txt"
     hostile.write_text(ZAOZERSK.read_text(encoding="utf-8"), encoding="utf-8")

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from documents.russian import screen_date
 from registry.database import Database
 from registry.history import CLIENT
-from web.security import CsrfRefused, NotSignedIn, client_address
+from web.security import BodyTooLarge, CsrfRefused, NotSignedIn, client_address
 from workflow.errors import (
     ConcurrentUpdate,
     KartaError,
@@ -200,6 +200,12 @@ def _errors(app: FastAPI) -> None:
         return error_page(request, 403, "Форма устарела",
                           "Форма отправлена без действующего ключа защиты (CSRF). Обновите "
                           "страницу и повторите действие.")
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, error: BodyTooLarge) -> Response:
+        return error_page(request, 413, "Слишком большой файл",
+                          f"Данные не приняты: {error}. Уменьшите файл или отправьте его "
+                          "частями.")
 
     @app.exception_handler(KartaError)
     async def karta_error(request: Request, error: KartaError) -> Response:

@@ -17,7 +17,7 @@ from web.app import page
 from web.job_pages import start_job
 from web.security import TEXT_SUFFIXES, Actor, actor, checked_form, database, read_upload, text
 from workflow.deadlines import MONTHS
-from workflow.errors import KartaError
+from workflow.errors import KartaError, PermissionDenied
 from workflow.importing import Period, parse_period
 from workflow.machine import occurrence_machine, state_label
 from workflow.roadmap import LINE_ROLES
@@ -72,6 +72,8 @@ async def import_preview(request: Request, form: dict[str, object] = Depends(che
         found = key
         preview = await run_in_threadpool(_preview, db, address, who.login, _period(form),
                                           text(form, "title", 500) or None, name)
+    except PermissionDenied:
+        raise  # «Нет прав», not the form again
     except KartaError as error:
         return page(request, "import.html", status=422, title="Импорт дорожной карты",
                     preview=None, error=str(error), upload=found,

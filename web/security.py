@@ -36,6 +36,10 @@ class CsrfRefused(Exception):
     """A form without the session's CSRF token."""
 
 
+class BodyTooLarge(Exception):
+    """A request body larger than any form of karta (or of no declared size)."""
+
+
 @dataclass
 class Actor:
     """The signed-in person, as the pages need them."""
@@ -81,10 +85,21 @@ def actor(request: Request) -> Actor:
     return request.state.actor  # type: ignore[no-any-return]
 
 
+MAX_BODY = 64 * 1024 * 1024  # the largest upload (a roadmap, attachments) and its form
+
+
 async def checked_form(request: Request) -> dict[str, object]:
-    """The dependency of every POST: the form, after the CSRF check."""
-    form = await request.form()
+    """The dependency of every POST: the form, after the CSRF check. Nobody's body is read
+    before their session is known, and none past MAX_BODY: an anonymous gigabyte is
+    refused by its declared length, not spooled to disk first."""
     who = actor(request)
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isdigit():
+        if request.headers.get("content-type", "").startswith("multipart/"):
+            raise BodyTooLarge("укажите размер отправляемых данных (Content-Length)")
+    elif int(declared) > MAX_BODY:
+        raise BodyTooLarge(f"отправлено больше {MAX_BODY // (1024 * 1024)} МБ")
+    form = await request.form(max_files=64, max_fields=2000)
     given = str(form.get("csrf") or request.headers.get("x-csrf-token") or "")
     if not given or not same_token(given, who.csrf):
         raise CsrfRefused()

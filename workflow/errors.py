@@ -167,6 +167,7 @@ class TemplateProblem(KartaError):
 
     cpu_seconds: float | None = None  # processor time a render used before it was refused
     signal: int | None = None  # the signal the kernel stopped its worker with, if it did
+    peak_megabytes: float | None = None  # the worker's peak memory by then
 
     def __init__(self, template: str, reason: str) -> None:
         super().__init__(f"шаблон «{template}»: {reason}")

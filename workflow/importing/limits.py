@@ -46,6 +46,11 @@ MAX_ROW_ELEMENTS = 16_384  # cells written in one Excel row (Excel's own column 
 
 # PDF: a roadmap is a few to a few dozen pages; a 300-page PDF is a book, not a roadmap.
 MAX_PDF_PAGES = 300
+# All streams of a PDF inflated (contents, forms, fonts, maps): text pages take tens of KB
+# each, embedded fonts a few MB; any filter chain that unpacks past this is a bomb.
+MAX_PDF_UNPACKED_BYTES = 64 * MB
+# Glyphs laid out on one page: a dense A4 page in small print holds about 10,000.
+MAX_PDF_PAGE_GLYPHS = 50_000
 
 # .doc, .odt and .rtf are converted by LibreOffice first; a start of LibreOffice takes a few
 # seconds, the conversion of a roadmap a few more.

@@ -10,8 +10,9 @@ bottom margin that repeats on other pages, or is a page number) are items marked
 artefacts. A row broken across a page is two rows here and one activity after reading.
 
 A scanned PDF has no text layer and is refused saying so. Reading is bounded like every
-format: the file's size, MAX_PDF_PAGES pages, the rows, cells and text of ``Tally``, and the
-time budget, checked page by page.
+format: the file's size, MAX_PDF_PAGES pages, the rows, cells and text of ``Tally``, every
+stream inflated within one budget for the file and the glyphs of a page counted
+(``pdf_streams``), and the time budget, checked inside each page as well.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 from workflow.errors import KartaError, RoadmapFormatError
 from workflow.importing import limits
 from workflow.importing.columns import is_header
-from workflow.importing.limits import Deadline, Tally, count, megabytes, shown
+from workflow.importing.limits import Deadline, Tally, count, shown
 from workflow.importing.sources import Item
 from workflow.importing.text import PAGE_NUMBER, broken_word, is_page_number
 
@@ -66,16 +67,18 @@ def read_pdf(name: str, data: bytes, deadline: Deadline) -> list[Item]:
 
     for logger in ("pdfminer", "pdfplumber"):
         logging.getLogger(logger).setLevel(logging.ERROR)  # a broken PDF is our error
+    from workflow.importing import pdf_streams
+
+    pdf_streams.install()  # every stream inflated within the file's budget
     tally = Tally(name, deadline)
     lines: list[_Line] = []
     chars = 0
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with pdf_streams.budget(name, deadline), pdfplumber.open(io.BytesIO(data)) as pdf:
             reader = _PageReader(deadline)
-            unpacked = [0]
             for number, page in enumerate(_pages(pdf, tally), 1):
                 deadline.check()
-                _check_streams(page, tally, unpacked)
+                pdf_streams.new_page()
                 chars += len(page.chars)
                 lines.extend(reader.read(page, number))
                 page.close()  # drop the page's parsed objects
@@ -85,6 +88,9 @@ def read_pdf(name: str, data: bytes, deadline: Deadline) -> list[Item]:
         raise RoadmapFormatError(name, None, "файл PDF защищён паролем; сохраните его без "
                                              "пароля") from None
     except Exception as error:  # pdfminer raises many types for a broken file
+        wrapped = error.args[0] if error.args else None  # pdfplumber wraps pdfminer's
+        if isinstance(wrapped, KartaError):  # a limit reached inside pdfminer's work
+            raise wrapped from None
         text = shown(str(error), 120) or type(error).__name__
         if "password" in text.lower() or "encrypt" in text.lower():
             raise RoadmapFormatError(name, None, "файл PDF защищён паролем; сохраните его "
@@ -123,53 +129,6 @@ def _pages(pdf: Any, tally: Tally) -> Any:
         page = Page(pdf, page_object, page_number=index + 1, initial_doctop=top)
         top += page.height
         yield page
-
-
-def _check_streams(page: Any, tally: Tally, unpacked: list[int]) -> None:
-    """Refuse a page whose content streams (and the forms they draw) unpack past
-    MAX_UNPACKED_BYTES for the whole file, before pdfminer unpacks them in memory:
-    a PDF of 20 MB can hold a compressed stream of gigabytes."""
-    import zlib
-
-    from pdfminer.pdftypes import PDFStream, resolve1
-
-    streams = []
-    contents = resolve1(page.page_obj.attrs.get("Contents"))
-    for item in contents if isinstance(contents, list) else [contents]:
-        streams.append(resolve1(item))
-    resources = resolve1(page.page_obj.attrs.get("Resources")) or {}
-    xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
-    if isinstance(xobjects, dict):
-        for item in xobjects.values():
-            stream = resolve1(item)
-            if isinstance(stream, PDFStream) and \
-                    str(resolve1(stream.attrs.get("Subtype", ""))).endswith("Form'"):
-                streams.append(stream)
-    for stream in streams:
-        if not isinstance(stream, PDFStream):
-            continue
-        raw = stream.rawdata if stream.rawdata is not None else (stream.data or b"")
-        filters = resolve1(stream.attrs.get("Filter"))
-        names = [str(name) for name in (filters if isinstance(filters, list) else [filters])
-                 if name is not None]
-        size = len(raw)
-        if names and "FlateDecode" in names[0]:
-            inflater = zlib.decompressobj()
-            size = 0
-            chunk = raw
-            try:
-                while chunk:
-                    size += len(inflater.decompress(chunk, 1 << 20))
-                    chunk = inflater.unconsumed_tail
-                    if unpacked[0] + size > limits.MAX_UNPACKED_BYTES:
-                        break
-            except zlib.error:
-                pass  # pdfminer reports a broken stream its own way
-        unpacked[0] += size
-        if unpacked[0] > limits.MAX_UNPACKED_BYTES:
-            limit = megabytes(limits.MAX_UNPACKED_BYTES)
-            raise tally.refuse("MAX_UNPACKED_BYTES", "распакованное содержимое страниц PDF "
-                                                     f"больше {limit}")
 
 
 class _PageReader:
