@@ -151,7 +151,7 @@ def environment() -> TemplateSandbox:
 
 def _finalize(value: Any) -> Any:
     """Every value a template prints, with the no-break spaces and dashes of a document."""
-    return russian.typography(value) if isinstance(value, str) else value
+    return russian.typography(russian.xml_safe(value)) if isinstance(value, str) else value
 
 
 # ----------------------------------------------------------------------------- compiling

@@ -455,6 +455,19 @@ _TYPOGRAPHY = (
 )
 
 
+# characters XML 1.0 cannot hold (a document with one does not open): C0 controls but tab,
+# line feed and carriage return, and the non-characters U+FFFE/U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text a Word document can hold: a control character is shown as «\\xNN», so what
+    was typed stays visible and the file stays readable."""
+    if not _NOT_XML.search(text):
+        return text
+    return _NOT_XML.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
+
+
 def typography(text: str) -> str:
     """No-break spaces where a line must not break (inside «№ 01-05/2», a date, «2021–2023
     годы», «С.Л. Андреева», «г. Заозерск») and an en dash in a range of years."""

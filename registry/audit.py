@@ -185,10 +185,12 @@ def _decision_log_docx(org_name: str, entries: list[dict[str, Any]],
     for cell, text in zip(table.rows[0].cells, EXPORT_COLUMNS, strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
+    from documents.russian import xml_safe
+
     for entry in entries:
         cells = table.add_row().cells
         for cell, text in zip(cells, _row(entry), strict=True):
-            cell.text = text
+            cell.text = xml_safe(text)  # a login typed with a control character, say
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

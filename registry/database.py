@@ -242,7 +242,10 @@ class Database:
             session.rollback()
             if isinstance(error, OperationalError):
                 raise database_error(error) from None
-            raise
+            raise _number_too_large(error) or error from None
+        except OverflowError as error:  # an id past 64 bits (SQLite refuses to bind it)
+            session.rollback()
+            raise _number_too_large(error) or error from None
         except BaseException:
             session.rollback()
             raise
@@ -271,11 +274,25 @@ class Database:
             raise
         except OperationalError as error:
             raise database_error(error) from None
+        except (SQLAlchemyError, OverflowError) as error:
+            raise _number_too_large(error) or error from None
         finally:
             session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _number_too_large(error: BaseException) -> KartaError | None:
+    """An id, reference or year past what a database integer holds: nothing by that number
+    exists («not found», not a failure); None for any other error."""
+    from registry.incidents import too_large_a_number
+
+    if not too_large_a_number(error):
+        return None
+    from workflow.errors import UnknownReference
+
+    return UnknownReference("номер", "такого нет: число больше любого номера в базе")
 
 
 def database_error(error: Exception) -> KartaError:

@@ -39,6 +39,10 @@ def explain(error: BaseException) -> KartaError | None:
             return KartaError(f"указана папка, а нужен файл{where}")
         if code == errno.ENOTDIR:
             return KartaError(f"указан файл, а нужна папка{where}")
+    if too_large_a_number(error):
+        from workflow.errors import UnknownReference
+
+        return UnknownReference("номер", "такого нет: число больше любого номера в базе")
     from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 
     if isinstance(error, (DatabaseError, OperationalError, ProgrammingError)):
@@ -65,6 +69,19 @@ def explain(error: BaseException) -> KartaError | None:
     return None
 
 
+def too_large_a_number(error: BaseException) -> bool:
+    """An id, reference or year typed past what a database integer holds (SQLite: 64 bits,
+    PostgreSQL: 32 or 64): nothing by that number can exist."""
+    for found in (error, getattr(error, "orig", None), error.__cause__):
+        if isinstance(found, OverflowError):
+            return True
+        text = str(found or "").lower()
+        if "out of range for type" in text or "int too large" in text or \
+                "integer out of range" in text:
+            return True
+    return False
+
+
 def error_log(folder: Path | None) -> Path:
     configured = os.environ.get("KARTA_ERROR_LOG")
     if configured:
@@ -72,15 +89,18 @@ def error_log(folder: Path | None) -> Path:
     return (folder or Path.cwd()) / ERROR_LOG
 
 
-def report_incident(error: BaseException, folder: Path | None, context: str = "") -> str:
-    """Write the traceback to the error log; one Russian line naming the incident."""
+def report_incident(error: BaseException, folder: Path | None, context: str = "",
+                    show_where: bool = True) -> str:
+    """Write the traceback to the error log; one Russian line naming the incident (and
+    the log's place, for the command line; a web page does not show the server's paths)."""
     incident = datetime.now().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
     path = error_log(folder)
     text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     try:
         with path.open("a", encoding="utf-8") as handle:
             handle.write(f"=== инцидент {incident} {context}\n{text}\n")
-        where = f"подробности в {path}"
+        where = f"подробности в {path}" if show_where else "подробности в журнале ошибок " \
+                                                             "сервера"
     except OSError:
         where = "журнал ошибок записать не удалось"
     return (f"непредвиденный сбой (инцидент {incident}); {where}. Ничего не изменено: "

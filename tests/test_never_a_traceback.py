@@ -114,3 +114,25 @@ def test_a_file_name_that_is_not_utf8_is_imported_and_logged(karta: Karta, tmp_p
     assert result.exit_code == 0, result.stderr
     assert "Traceback" not in result.output
     assert karta("audit", "verify").exit_code == 0
+
+
+HUGE = str(2 ** 70)
+
+
+@pytest.mark.parametrize("args", [
+    ("documents", "show", HUGE), ("documents", "regenerate", HUGE), ("sign", HUGE),
+    ("show", f"1:5@{HUGE}"), ("show", f"{HUGE}:5@2021"), ("show", f"R{HUGE}"),
+    ("history", f"R{HUGE}"), ("start", f"1:5@{HUGE}"), ("token", "revoke", HUGE),
+    ("rules", "remove", HUGE), ("templates", "activate", "report", HUGE),
+    ("activities", "--roadmap", f"R{HUGE}"), ("documents", "correct", HUGE, "--reason", "x"),
+    ("plan", "R1", "--year", HUGE), ("report", "annual", "R1", "--year", HUGE),
+])
+def test_a_number_past_any_id_is_one_russian_line(karta: Karta, args: tuple[str, ...]) -> None:
+    """Integers beyond 64 bits in ids, references and years (13 commands exited 70)."""
+    assert karta("import", str(ZAOZERSK)).exit_code == 0
+    result = karta(*args)
+    assert result.exit_code not in (0, 70), (args, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(("ошибка:", "Ошибка:", "Использование"))\
+        or "Ошибка" in result.stderr, (args, result.stderr)
+    assert "инцидент" not in result.stderr and "Traceback" not in result.output

@@ -4,6 +4,7 @@ token, every role only its own actions and data; uploads are checked; output is 
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -574,3 +575,47 @@ def test_a_clerk_makes_the_years_plan_and_report_from_the_roadmaps_page(site: An
     assert "Документы за год" not in head.get("/roadmaps/1").text
     denied = head.post("/roadmaps/1/yearly", {"kind": "plan", "year": "2022"})
     assert denied.status_code == 403 and "Нет прав" in denied.text
+
+
+HUGE = str(2 ** 70)
+
+
+@pytest.mark.parametrize("path", [
+    f"/documents/{HUGE}", f"/documents/{HUGE}/file.docx", f"/documents/{HUGE}/file.pdf",
+    f"/documents/{HUGE}/page/1", f"/documents/1/page/{HUGE}", f"/roadmaps/{HUGE}",
+    f"/o/1:5@{HUGE}", f"/o/{HUGE}:5@2021", f"/o/1:{HUGE}@2021", f"/region?year={HUGE}",
+    f"/deadlines?days={HUGE}", f"/deadlines?page_number={HUGE}", f"/audit?page_number={HUGE}",
+    f"/documents?page_number={HUGE}&year={HUGE}&number={HUGE}",
+    f"/roadmaps/1?page_number={HUGE}",
+])
+def test_a_number_past_any_id_is_not_found_not_a_failure(site: Any, path: str) -> None:
+    """Integers beyond 64 bits in ids, references, years and pages: a Russian «not
+    found» (or the page as it can be shown), never a 500 with the server's paths."""
+    page = Browser(site, "clerk").get(path)
+    assert page.status_code in (200, 303, 400, 403, 404, 422), (path, page.status_code)
+    assert "инцидент" not in page.text and "karta-errors.log" not in page.text
+
+
+@pytest.mark.parametrize("path", [f"/documents/{HUGE}/sign", f"/documents/{HUGE}/correct",
+                                  f"/roadmaps/{HUGE}/start-due", f"/o/1:5@{HUGE}/start",
+                                  f"/admin/rules/{HUGE}/remove",
+                                  f"/admin/templates/report/{HUGE}/activate"])
+def test_a_number_past_any_id_in_a_form_is_refused_in_russian(site: Any, path: str) -> None:
+    who = Browser(site, "admin" if "/admin/" in path else "head")
+    answer = who.post(path, {"date": "2021-03-01", "reason": "проверка", "month": "2021-03"})
+    assert answer.status_code in (303, 400, 403, 404, 409, 422), (path, answer.status_code)
+    assert "инцидент" not in answer.text
+
+
+def test_a_login_typed_with_a_control_character_does_not_break_the_log_export(
+        site: Any, db: Database) -> None:
+    import docx
+
+    from registry.accounts import LoginRefused, check_password
+
+    with pytest.raises(LoginRefused):
+        check_password(db, "ev\x01il\x1b", "что-нибудь")
+    exported = Browser(site, "auditor").get("/audit/export.docx")
+    assert exported.status_code == 200
+    table = docx.Document(io.BytesIO(exported.content)).tables[0]
+    assert any("ev\\x01il\\x1b" in row.cells[2].text for row in table.rows)

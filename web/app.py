@@ -232,5 +232,6 @@ def _errors(app: FastAPI) -> None:
         if known is not None:
             return await karta_error(request, known)
         db: Database = request.app.state.db
-        message = report_incident(error, db.folder, f"{request.method} {request.url.path}")
+        message = report_incident(error, db.folder, f"{request.method} {request.url.path}",
+                                  show_where=False)
         return error_page(request, 500, "Сбой", message)
