@@ -73,6 +73,25 @@ def require_office() -> str:
     return office
 
 
+# ----------------------------------------------------------------------------- on demand
+
+OFFICE_SLOTS = 2  # LibreOffices converting at once for one server process (~170 MB each)
+WAIT_SECONDS = 180.0  # how long a request waits for its turn before it is told to retry
+_SLOTS = threading.BoundedSemaphore(OFFICE_SLOTS)
+
+
+def convert_pdf(data: bytes, name: str) -> bytes:
+    """One file converted on demand (a preview, a download): at most OFFICE_SLOTS at a time
+    in this process, the others queued (``registry.renditions`` keeps what is made)."""
+    if not _SLOTS.acquire(timeout=WAIT_SECONDS):
+        raise KartaError("сервер занят преобразованием других файлов; повторите через "
+                         "минуту")
+    try:
+        return soffice_pdf(data, name)
+    finally:
+        _SLOTS.release()
+
+
 # ----------------------------------------------------------------------------- one per file
 
 def soffice_pdf(data: bytes, name: str, seconds: float = FILE_SECONDS,

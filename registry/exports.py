@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 from registry.database import Database
@@ -105,37 +102,6 @@ def to_pdf(source: Path, out: Path, force: bool = False) -> Path:
 
     pdf = soffice_pdf(source.read_bytes(), source.name)
     return write_new(out / f"{source.stem}.pdf", pdf, force)
-
-
-def pdf_bytes(data: bytes) -> bytes:
-    """A .docx as PDF (LibreOffice), for downloading and previews."""
-    with tempfile.TemporaryDirectory() as work:
-        source = Path(work) / "document.docx"
-        source.write_bytes(data)
-        return to_pdf(source, Path(work), force=True).read_bytes()
-
-
-def preview_pages(data: bytes, cache: Path, dpi: int = 60) -> list[Path] | None:
-    """PNG pages of a .docx, cached by its SHA-256; None when LibreOffice or pdftoppm is not
-    installed (the caller shows the text instead)."""
-    import hashlib
-
-    if not (shutil.which("soffice") or shutil.which("libreoffice")) or \
-            not shutil.which("pdftoppm"):
-        return None
-    folder = cache / hashlib.sha256(data).hexdigest()
-    pages = sorted(folder.glob("page-*.png"))
-    if pages:
-        return pages
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as work:
-        pdf = Path(work) / "document.pdf"
-        pdf.write_bytes(pdf_bytes(data))
-        result = subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf),
-                                 str(folder / "page")], capture_output=True, timeout=120)
-    if result.returncode != 0:
-        return None
-    return sorted(folder.glob("page-*.png"))
 
 
 def document_text(data: bytes) -> list[dict[str, object]]:

@@ -383,3 +383,14 @@ class Upload(Base, table=True):
     address: str  # in the file store: sources/ab/ab12….docx
     name: str  # the name the browser gave, for display only
     created_at: datetime
+
+
+class Rendition(Base, table=True):
+    """A file as LibreOffice renders it (its PDF, its pages as pictures), made once per
+    content: found by the source's SHA-256, kept in the file store (``registry.renditions``).
+    Whoever may read the source may read its rendition; it is a cache, not a record."""
+
+    source_sha256: str = Field(primary_key=True)
+    form: str = Field(primary_key=True)  # «pdf», «png60»
+    addresses: str  # JSON list of store addresses (one PDF, or the pages in order)
+    created_at: datetime

@@ -619,3 +619,67 @@ def test_a_login_typed_with_a_control_character_does_not_break_the_log_export(
     assert exported.status_code == 200
     table = docx.Document(io.BytesIO(exported.content)).tables[0]
     assert any("ev\\x01il\\x1b" in row.cells[2].text for row in table.rows)
+
+
+def test_a_document_is_converted_once_then_shown_and_downloaded_from_the_store(
+        site: Any, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import documents.office as office
+
+    if not office.find_office() or not shutil.which("pdftoppm"):
+        pytest.skip("LibreOffice or pdftoppm missing here (CI has both)")
+    conversions = []
+    real = office.soffice_pdf
+
+    def counted(data: bytes, name: str, *args: Any, **kwargs: Any) -> bytes:
+        conversions.append(name)
+        return real(data, name, *args, **kwargs)
+
+    monkeypatch.setattr(office, "soffice_pdf", counted)
+    clerk = Browser(site, "clerk")
+    shown = clerk.get("/documents/1")
+    assert shown.status_code == 200 and "/documents/1/page/1.png" in shown.text
+    for _ in range(3):
+        picture = clerk.get("/documents/1/page/1.png")
+        assert picture.status_code == 200 and picture.content[:8] == b"\x89PNG\r\n\x1a\n"
+        pdf = clerk.get("/documents/1/file.pdf")
+        assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    assert len(conversions) == 1  # one LibreOffice for all those views and downloads
+    assert clerk.get("/documents/1/page/999.png").status_code in (400, 404)
+
+
+def test_conversions_on_demand_are_few_at_a_time_and_one_per_content(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thirty downloads at once started thirty LibreOffices (5.2 GB): now OFFICE_SLOTS
+    convert, the others wait; the same file asked for at once is converted once."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import documents.office as office
+    from registry.renditions import pdf_of
+
+    running, most, calls = [0], [0], []
+    guard = threading.Lock()
+
+    def slow(data: bytes, name: str, *args: Any, **kwargs: Any) -> bytes:
+        with guard:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            calls.append(data)
+        time.sleep(0.2)
+        with guard:
+            running[0] -= 1
+        return b"%PDF-1.4 " + data
+
+    monkeypatch.setattr(office, "soffice_pdf", slow)
+    with ThreadPoolExecutor(12) as pool:
+        made = list(pool.map(lambda n: pdf_of(db, f"файл {n}".encode()), range(12)))
+    assert made == [b"%PDF-1.4 " + f"файл {n}".encode() for n in range(12)]
+    assert most[0] <= office.OFFICE_SLOTS and len(calls) == 12
+    calls.clear()
+    with ThreadPoolExecutor(12) as pool:
+        same = set(pool.map(lambda _: pdf_of(db, "один и тот же".encode()), range(12)))
+    assert same == {b"%PDF-1.4 " + "один и тот же".encode()}
+    assert len(calls) == 1

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from documents.amend import Change, order_points
 from documents.contexts import JOURNALS, KINDS, kind_label
 from registry.documents import document_as_dict, document_bytes, find_documents, get_document
 from registry.drafts import output_bytes
-from registry.exports import document_text, office_name, pdf_bytes, preview_pages
+from registry.exports import document_text, office_name
 from registry.history import DOCUMENT_STATES
 from registry.orders import correct, sign
 from registry.people import acting_person, names_of, organisation, today_in
+from registry.renditions import page_of, pages_of, pdf_of
 from web.app import page
 from web.security import Actor, actor, checked_form, database, form_date, text
-from workflow.errors import KartaError
 
 router = APIRouter()
-PREVIEWS = Path(tempfile.gettempdir()) / "karta-previews"
 PAGE_SIZE = 50
 
 
@@ -48,7 +46,7 @@ def document(request: Request, document_id: int, who: Actor = Depends(actor)) ->
     db = database(request)
     row = get_document(db, who.login, document_id)
     data = output_bytes(db, who.login, row) if row.file_path else None
-    pages = preview_pages(data, PREVIEWS) if data else None
+    pages = pages_of(db, data) if data else None
     with db.reading() as session:
         acting_person(session, who.login)
         names, zone, today = names_of(session), organisation(session).timezone, \
@@ -77,10 +75,8 @@ def preview_page(request: Request, document_id: int, number: int,
                  who: Actor = Depends(actor)) -> Response:
     db = database(request)
     row = get_document(db, who.login, document_id)
-    pages = preview_pages(output_bytes(db, who.login, row), PREVIEWS) or []
-    if not 1 <= number <= len(pages):
-        raise KartaError("нет такой страницы")
-    return FileResponse(pages[number - 1], media_type="image/png")
+    return Response(page_of(db, output_bytes(db, who.login, row), number),
+                    media_type="image/png", headers={"cache-control": "private, max-age=3600"})
 
 
 def _download(data: bytes, name: str, media: str) -> Response:
@@ -106,7 +102,7 @@ def download_pdf(request: Request, document_id: int, who: Actor = Depends(actor)
                  acquaintance: int = 0) -> Response:
     db = database(request)
     row = get_document(db, who.login, document_id)
-    return _download(pdf_bytes(output_bytes(db, who.login, row, bool(acquaintance))),
+    return _download(pdf_of(db, output_bytes(db, who.login, row, bool(acquaintance))),
                      office_name(row, ".pdf"), "application/pdf")
 
 
