@@ -70,6 +70,28 @@ def audit_checkpoint(out: Path | None) -> None:
     click.echo(f"Записана в {mark['file']}; сохраните её копию у аудитора.")
 
 
+@audit.command("key")
+@click.option("--out", type=click.Path(path_type=Path), default=None, metavar="ФАЙЛ",
+              help="Куда записать ключ (по умолчанию KARTA_LOG_KEY или karta-log.key рядом "
+                   "с базой SQLite).")
+def audit_key(out: Path | None) -> None:
+    """Создать ключ журнала вне базы данных: им заверяются события, контрольные точки и
+    входы в веб-интерфейс (владелец базы не сможет переписать журнал незаметно)."""
+    from registry.seal import ENVIRONMENT, key_path, make_key
+    from workflow.errors import KartaError
+
+    settings = current()
+    target = out or key_path(settings.database().folder)
+    if target is None:
+        raise KartaError(f"укажите файл ключа: --out ФАЙЛ (и {ENVIRONMENT}=ФАЙЛ на серверах "
+                         "karta)")
+    made = make_key(target)
+    click.echo(f"Ключ журнала создан: {made} (доступен только владельцу).")
+    if out is not None:
+        click.echo(f"Укажите его серверам karta: {ENVIRONMENT}={made}; храните копию вне "
+                   "сервера базы данных.")
+
+
 @audit.command("log")
 @click.option("--since", metavar="ДД.ММ.ГГГГ", help="С этой даты.")
 @click.option("--user", "user_filter", metavar="ЛОГИН", help="Только действия этого "

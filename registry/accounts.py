@@ -16,16 +16,19 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, delete, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from registry.database import Database, utcnow
 from registry.history import record
 from registry.people import acting_person, roles_of
-from registry.tables import ApiToken, Person, WebSession
+from registry.seal import sealed
+from registry.tables import ApiToken, HistoryEvent, Person, WebSession
 from workflow.errors import KartaError, PermissionDenied, UnknownUser
 
 LOCK_AFTER = 5
@@ -315,12 +318,41 @@ def open_session(db: Database, login: str, password: str, client: str = "") -> S
     now = utcnow()
     with db.transaction() as session:
         session.execute(delete(WebSession).where(col(WebSession.expires_at) < now))
+        # the session exists by its «login» event (sealed with the log's key): a row put
+        # into the table by hand opens nothing (``session_problem``)
+        opened = record(session, login=person.login, object_ref=f"вход {person.login}",
+                        event="login", comment="вход в веб-интерфейс" + _where(client),
+                        details={"session": _sha(token)})
         session.add(WebSession(id=_sha(token), person_id=person.id or 0, csrf=csrf,
                                created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS),
-                               client=client[:100]))
-        record(session, login=person.login, object_ref=f"вход {person.login}", event="login",
-               comment="вход в веб-интерфейс" + _where(client))
+                               client=client[:100], event_seq=opened.seq))
     return SignedIn(token, csrf, person.login)
+
+
+_EVENT = HistoryEvent.__table__  # type: ignore[attr-defined]
+_PERSON = Person.__table__  # type: ignore[attr-defined]
+_OPENING = core_select(_EVENT.c.event, _EVENT.c.login, _EVENT.c.details, _EVENT.c.hash,
+                       _EVENT.c.seal).where(_EVENT.c.seq == bindparam("seq"))
+_LOGIN_OF = core_select(_PERSON.c.login).where(_PERSON.c.id == bindparam("person"))
+_VALID_SESSIONS: dict[str, tuple[int, str]] = {}  # session id → (event, login) found valid
+
+
+def session_problem(connection: Any, row: Any, key: bytes | None) -> str:
+    """What is wrong with a session row (empty when it was opened by karta): it must name
+    a «login» event of the same person, for this session, sealed when there is a key."""
+    import json
+
+    if row["event_seq"] is None:
+        return "не открыт входом, записанным в журнал"
+    opening = connection.execute(_OPENING, {"seq": row["event_seq"]}).first()
+    person = connection.execute(_LOGIN_OF, {"person": row["person_id"]}).scalar()
+    if opening is None or opening.event != "login" or opening.login != person:
+        return "в журнале нет входа, которым он открыт"
+    if json.loads(opening.details or "{}").get("session") != row["id"]:
+        return "вход в журнале открыл другой сеанс"
+    if key is not None and not sealed(key, opening.hash, opening.seal):
+        return "вход, которым он открыт, не заверен ключом журнала"
+    return ""
 
 
 def session_login(db: Database, token: str) -> tuple[str, str] | None:
@@ -332,7 +364,13 @@ def session_login(db: Database, token: str) -> tuple[str, str] | None:
         if row is None or (_aware(row.expires_at) or utcnow()) < utcnow():
             return None
         person = session.get(Person, row.person_id)
-        return (person.login, row.csrf) if person is not None else None
+        if person is None:
+            return None
+        if _VALID_SESSIONS.get(row.id) != (row.event_seq or 0, person.login):
+            if session_problem(session.connection(), row.model_dump(), db.log_key):
+                return None  # a row nobody opened by logging in: no session
+            _VALID_SESSIONS[row.id] = (row.event_seq or 0, person.login)
+        return person.login, row.csrf
 
 
 def close_session(db: Database, token: str, client: str = "") -> None:

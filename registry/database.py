@@ -225,6 +225,7 @@ class Database:
             if self.is_sqlite else self.engine
         session = Session(engine, expire_on_commit=False)
         session.info["writing"] = True  # confined to the writer's organisation (tenancy)
+        session.info["log_key"] = self.log_key  # seals the events it writes (registry.seal)
         try:
             if not self.is_sqlite:
                 connection = session.connection()
@@ -234,6 +235,8 @@ class Database:
             yield session
             self.store.settle()  # the files these records name are durable first
             session.commit()
+            if session.info.get("log_head"):
+                self._checkpoint(*session.info["log_head"])
         except PermissionDenied as denied:
             session.rollback()
             self._log_refusal(denied)
@@ -252,6 +255,28 @@ class Database:
         finally:
             self.store.settle(quiet=True)
             session.close()
+
+    @property
+    def log_key(self) -> bytes | None:
+        """The key outside the database that seals the log here, or None."""
+        from registry.seal import load_key
+
+        return load_key(self.folder)
+
+    def _checkpoint(self, seq: int, head: str) -> None:
+        """The log's head after a change, sealed, in the checkpoint file outside the
+        database (only where there is a key: an unsealed line proves nothing)."""
+        key = self.log_key
+        if key is None:
+            return
+        from registry.seal import append_checkpoint, checkpoints_path
+
+        try:
+            append_checkpoint(checkpoints_path(self.folder), {
+                "organisation": "", "seq": seq, "hash": head,
+                "at": utcnow().isoformat(timespec="seconds"), "by": "karta"}, key)
+        except OSError:
+            pass  # the change is made; verify will say the checkpoints lag behind
 
     def _log_refusal(self, denied: PermissionDenied) -> None:
         """A refused attempt is a decision too: log it in a transaction of its own."""

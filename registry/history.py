@@ -16,6 +16,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from registry.database import LOG_LOCK_SQL, utcnow
 from registry.files import StoredFile
+from registry.seal import seal
 from registry.state import Touch, Vouched, vouch
 from registry.tables import HistoryEvent, Organisation, Person
 
@@ -45,6 +46,7 @@ class LoggedEvent:
     prev_hash: str
     hash: str
     organisation_id: int | None = None
+    seal: str = ""
 
 
 def record(session: Session, *, login: str, object_ref: str, event: str,
@@ -100,6 +102,9 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
         "prev_hash": last.hash if last else GENESIS,
     }
     values["hash"] = event_hash(values)
+    key = session.info.get("log_key")
+    values["seal"] = seal(key, values["hash"]) if key else ""
+    session.info["log_head"] = (seq, values["hash"])  # sealed in a checkpoint after commit
     # a Core insert: the ORM's unit of work costs more than the whole statement here
     new_id = connection.execute(_INSERT_EVENT, values).scalar_one()
     assert new_id is not None

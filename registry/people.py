@@ -63,6 +63,11 @@ def initialise(db: Database, profile: Profile, admin_login: str = "admin",
     if not _CODE.match(code) or kind not in ("municipal", "region"):
         raise ConfigurationError(f"неверный код организации «{code}»: латиница, цифры, «-»")
     db.create_schema()
+    from registry.seal import key_path, make_key
+
+    where = key_path(db.folder)  # a SQLite file's key beside it; a server's, configured
+    if where is not None and not where.exists():
+        make_key(where)
     with db.transaction() as session:
         if session.exec(select(Organisation)).first() is not None:
             raise KartaError(f"база данных {db.safe_url} уже создана; профиль не изменён")

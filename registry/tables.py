@@ -90,6 +90,7 @@ class WebSession(Base, table=True):
 
     id: str = Field(primary_key=True)  # SHA-256 of the session token
     person_id: int = Field(foreign_key="person.id", index=True)
+    event_seq: int | None = None  # the sealed «login» event that opened it
     csrf: str
     created_at: datetime
     expires_at: datetime
@@ -213,6 +214,7 @@ class HistoryEvent(Base, table=True):
     organisation_id: int | None = Field(default=None, index=True)  # whose decision
     prev_hash: str = ""
     hash: str = ""
+    seal: str = ""  # HMAC of ``hash`` with the key outside the database (registry.seal)
     at: datetime = Field(index=True)
     login: str
     roadmap_id: int | None = Field(default=None, foreign_key="roadmap.id", index=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from registry.database import POSTGRES_TRIGGER_NAMES, TRIGGERS, Database, utcnow
 from registry.files import normalise_address
 from registry.history import GENESIS, HASHED_FIELDS, event_hash
 from registry.people import acting_person, organisation, require_whole_organisation
+from registry.seal import append_checkpoint, checkpoints_path, mark_digest, sealed
 from registry.state import (
     LABELS,
     TRACKED,
@@ -40,12 +40,11 @@ from registry.state import (
     table_of,
     vouched_digest,
 )
-from registry.tables import HistoryEvent
+from registry.tables import HistoryEvent, WebSession
 from workflow.errors import KartaError
 from workflow.machine import state_label
 
 _EVENTS = HistoryEvent.__table__  # type: ignore[attr-defined]
-CHECKPOINTS = "karta-checkpoints.jsonl"
 
 
 @dataclass
@@ -107,7 +106,8 @@ def verify(db: Database, login: str | None, checkpoints: list[Path] | None = Non
         progress("цепочка событий", 0.0)
         replay = _replay_log(connection, result, {mark["seq"] for mark in marks},
                              lambda done: progress("цепочка событий",
-                                                   0.6 * done / max(total, 1)))
+                                                   0.6 * done / max(total, 1)), db.log_key)
+        _check_sessions(connection, result, db.log_key)
         _check_checkpoints(replay, marks, result)
         progress("сверка записей с журналом", 0.6)
         _compare_rows(connection, replay, result)
@@ -141,8 +141,10 @@ def verify(db: Database, login: str | None, checkpoints: list[Path] | None = Non
 
 
 def _replay_log(connection: Any, result: Verification, wanted: set[int],
-                tell: Callable[[int], None]) -> _Replay:
+                tell: Callable[[int], None], log_key: bytes | None = None) -> _Replay:
     replay = _Replay()
+    unsealed_before = 0  # events written before the key existed (older versions of karta)
+    seen_seal = False
     rows = connection.execution_options(yield_per=5000).execute(
         select(_EVENTS).order_by(_EVENTS.c.seq))
     previous_seq, previous_hash = 0, GENESIS
@@ -156,6 +158,19 @@ def _replay_log(connection: Any, result: Verification, wanted: set[int],
             if problem:
                 result.problems.append(problem)
         seq = values["seq"]
+        if log_key is not None and len(result.problems) < 100:
+            if values["seal"]:
+                seen_seal = True
+                if not sealed(log_key, values["hash"], values["seal"]):
+                    result.problems.append(f"событие № {seq} ({values['event']}, "
+                                           f"{values['login']}): печать не совпадает с ключом "
+                                           "журнала (событие записано не karta)")
+            elif seen_seal:
+                result.problems.append(f"событие № {seq} ({values['event']}, "
+                                       f"{values['login']}): нет печати ключа журнала "
+                                       "(событие вставлено в обход karta)")
+            else:
+                unsealed_before += 1
         previous_seq, previous_hash = seq, values["hash"]
         if seq in wanted:
             replay.hashes[seq] = values["hash"]
@@ -178,7 +193,25 @@ def _replay_log(connection: Any, result: Verification, wanted: set[int],
             for stored in json.loads(values["files"]):
                 replay.files[normalise_address(stored["path"])] = stored["sha256"]
     replay.last_seq = previous_seq
+    if log_key is None:
+        result.warnings.append("журнал не заверен ключом вне базы данных (karta audit key): "
+                               "переписанную владельцем базы цепочку можно обнаружить только по "
+                               "внешним контрольным точкам")
+    elif unsealed_before:
+        result.warnings.append(f"первые {unsealed_before} событий записаны до появления ключа "
+                               "журнала и не заверены им")
     return replay
+
+
+def _check_sessions(connection: Any, result: Verification, key: bytes | None) -> None:
+    """Every browser session was opened by a (sealed) «login» event of its person."""
+    from registry.accounts import session_problem
+
+    table = WebSession.__table__  # type: ignore[attr-defined]
+    for row in connection.execute(select(table)).mappings():
+        problem = session_problem(connection, row, key)
+        if problem:
+            result.problems.append(f"сеанс веб-интерфейса {row['id'][:12]}…: {problem}")
 
 
 def _check_event(values: Any, previous_seq: int, previous_hash: str) -> str | None:
@@ -293,12 +326,8 @@ def _check_triggers(db: Database, connection: Any, result: Verification) -> None
 # ----------------------------------------------------------------------------- checkpoints
 
 def default_checkpoints(db: Database) -> Path:
-    """Where checkpoints are kept unless told: KARTA_CHECKPOINTS, beside a SQLite file, or
-    the current folder."""
-    configured = os.environ.get("KARTA_CHECKPOINTS")
-    if configured:
-        return Path(configured)
-    return (db.folder or Path.cwd()) / CHECKPOINTS
+    """Where checkpoints are kept unless told (``registry.seal.checkpoints_path``)."""
+    return checkpoints_path(db.folder)
 
 
 def take_checkpoint(db: Database, login: str | None, out: Path | None = None
@@ -314,24 +343,17 @@ def take_checkpoint(db: Database, login: str | None, out: Path | None = None
         raise KartaError("журнал пуст: контрольная точка не нужна")
     mark: dict[str, Any] = {"organisation": org.full_name, "seq": head.seq, "hash": head.hash,
                             "at": utcnow().isoformat(timespec="seconds"), "by": person.login}
-    mark["digest"] = _mark_digest(mark)
     target = out or default_checkpoints(db)
     try:
-        with target.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(mark, ensure_ascii=False) + "\n")
+        append_checkpoint(target, mark, db.log_key)
     except OSError as error:
         raise KartaError(f"не удалось записать контрольную точку в {target}: "
                          f"{error.strerror or error}") from None
     return {**mark, "file": str(target)}
 
 
-def _mark_digest(mark: dict[str, Any]) -> str:
-    content = {key: mark[key] for key in ("organisation", "seq", "hash", "at", "by")}
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True)
-                          .encode("utf-8")).hexdigest()
-
-
 def _read_checkpoints(db: Database, given: list[Path]) -> list[dict[str, Any]]:
+    key = db.log_key
     files = list(given)
     default = default_checkpoints(db)
     if default.is_file() and default not in files:
@@ -345,11 +367,15 @@ def _read_checkpoints(db: Database, given: list[Path]) -> list[dict[str, Any]]:
                 continue
             try:
                 mark = json.loads(line)
-                valid = mark.get("digest") == _mark_digest(mark)
+                valid = mark.get("digest") == mark_digest(mark)
             except (ValueError, KeyError, TypeError, AttributeError):
                 valid = False
             if not valid:
                 raise KartaError(f"{path.name}, строка {number}: контрольная точка повреждена")
+            if key is not None and "seal" in mark and not sealed(key, mark["digest"],
+                                                                 mark["seal"]):
+                raise KartaError(f"{path.name}, строка {number}: печать контрольной точки "
+                                 "не совпадает с ключом журнала (точка подделана)")
             marks.append({**mark, "file": path.name})
     return marks
 
@@ -376,6 +402,8 @@ def referenced_files(connection: Any) -> set[str]:
     for files in connection.execute(text(
             "SELECT files FROM historyevent WHERE files <> '[]'")).scalars():
         found.update(normalise_address(f["path"]) for f in json.loads(files))
+    for addresses in connection.execute(text("SELECT addresses FROM rendition")).scalars():
+        found.update(normalise_address(address) for address in json.loads(addresses))
     return found
 
 

@@ -37,6 +37,18 @@ def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def log_key(tmp_path_factory: pytest.TempPathFactory,
+            monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test's databases are sealed with a key of its own outside them, as a server
+    configures it (KARTA_LOG_KEY); tests of the default place unset it."""
+    from registry.seal import make_key
+
+    key = make_key(tmp_path_factory.mktemp("key") / "karta-log.key")
+    monkeypatch.setenv("KARTA_LOG_KEY", str(key))
+    return key
+
+
+@pytest.fixture(autouse=True)
 def fresh_log_in_counts() -> None:
     """Each test starts with no log-in attempts counted against its addresses and logins."""
     from registry.accounts import ATTEMPTS
