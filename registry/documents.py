@@ -660,14 +660,13 @@ def document_bytes(db: Database, document: Document) -> bytes:
 def regenerate(db: Database, login: str | None, document_id: int) -> dict[str, Any]:
     """Rebuild a document from its snapshot and its recorded template version; the bytes
     must be identical to the registered file (and restore it if it was lost)."""
+    document = get_document(db, login, document_id)  # the person may read it
     with db.reading() as session:
         acting_person(session, login)
-        document = session.get(Document, document_id)
-        if document is None:
-            raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
         template = session.exec(select(TemplateVersion).where(
             TemplateVersion.name == document.template_name,
-            TemplateVersion.version == document.template_version)).first()
+            TemplateVersion.version == document.template_version,
+            TemplateVersion.sha256 == document.template_sha256)).first()
     if template is None or template.sha256 != document.template_sha256 or \
             hashlib.sha256(template.content).hexdigest() != template.sha256:
         raise KartaError(f"документ {document_id}: версия шаблона {document.template_name} "

@@ -10,7 +10,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, select
 
 from registry.database import Database, utcnow
@@ -95,6 +95,8 @@ def initialise(db: Database, profile: Profile, admin_login: str = "admin",
     return organisation
 
 
+_ACT_WITHIN = text("SELECT set_config('karta.organisation', :organisation, true), "
+                   "set_config('karta.region', :region, true)")
 _PERSON_BY_LOGIN = select(Person.__table__).where(  # type: ignore[attr-defined]
     col(Person.login) == bindparam("login"))
 
@@ -147,6 +149,11 @@ def acting_person(session: Session, login: str | None, action: str | None = None
     # the session acts within this person's organisation from now on (see registry.scope)
     session.info["organisation_id"] = person.organisation_id
     session.info["region_wide"] = "region_auditor" in roles_of(person)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":  # the second wall: row-level security
+        region = session.info["region_wide"] and not session.info.get("writing")
+        connection.execute(_ACT_WITHIN, {"organisation": str(person.organisation_id),
+                                         "region": "on" if region else "off"})
     if action is not None:
         needed = PERMISSIONS[action]
         if not set(needed) & set(roles_of(person)):

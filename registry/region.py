@@ -78,6 +78,15 @@ def _percent(counts: dict[str, Any]) -> int:
     return round(100 * counts["done"] / countable) if countable else 0
 
 
+def _append(sheet: Any, values: list[Any]) -> None:
+    """A row of a sheet, every text kept as text: a name beginning with «=» (imported from
+    anybody's roadmap) is shown, never run as a formula by Excel."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
+            cell.data_type = "s"
+
+
 def summary_workbook(summary: dict[str, Any]) -> bytes:
     """The summary as an .xlsx workbook: organisations, and organisations by section."""
     from openpyxl import Workbook
@@ -94,8 +103,8 @@ def summary_workbook(summary: dict[str, Any]) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for org in summary["organisations"]:
-        sheet.append([org["name"], org["code"], org["total"], org["done"], org["cancelled"],
-                      org["overdue"], org["percent"]])
+        _append(sheet, [org["name"], org["code"], org["total"], org["done"], org["cancelled"],
+                        org["overdue"], org["percent"]])
     totals = summary["totals"]
     sheet.append(["Всего по региону", "", totals["total"], totals["done"], totals["cancelled"],
                   totals["overdue"], totals["percent"]])
@@ -107,8 +116,9 @@ def summary_workbook(summary: dict[str, Any]) -> bytes:
         cell.font = Font(bold=True)
     for org in summary["organisations"]:
         for section in org["sections"]:
-            sections.append([org["name"], section["name"], section["total"], section["done"],
-                             section["cancelled"], section["overdue"], section["percent"]])
+            _append(sections, [org["name"], section["name"], section["total"],
+                               section["done"], section["cancelled"], section["overdue"],
+                               section["percent"]])
     sections.column_dimensions["A"].width = 50
     sections.column_dimensions["B"].width = 70
     buffer = io.BytesIO()

@@ -183,7 +183,21 @@ def add_occurrence(db: Database, login: str | None, ref: str, period: str,
         new_ref = occurrence_ref(found.roadmap.id or 0, activity.code, period)
         if exists is not None:
             raise KartaError(f"исполнение {new_ref} уже есть")
-        start = _period_start(period)
+        try:
+            start = _period_start(period)
+        except ValueError:
+            raise KartaError(f"неверный период «{period}»: такого месяца или дня нет") from None
+        roadmap = found.roadmap
+        first = date(roadmap.first_year, 9 if roadmap.school_years else 1, 1)
+        last = date(roadmap.last_year + (1 if roadmap.school_years else 0),
+                    8 if roadmap.school_years else 12, 31)
+        if not first <= start <= last:
+            raise KartaError(f"период {period} вне периода дорожной карты "
+                             f"R{roadmap.id} ({first:%d.%m.%Y}–{last:%d.%m.%Y}); измените "
+                             "период дорожной карты, если она продлена")
+        if due is not None and not first <= due <= date(last.year + 1, 12, 31):
+            raise KartaError(f"срок {due:%d.%m.%Y} вне периода дорожной карты R{roadmap.id} "
+                             f"({first:%d.%m.%Y}–{last:%d.%m.%Y})")
         org = organisation(session)
         session.execute(insert(Occurrence), [{
             "activity_id": activity.id, "period": period, "period_start": start,

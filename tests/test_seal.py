@@ -106,11 +106,11 @@ def test_a_session_row_inserted_by_hand_opens_nothing(db: Database) -> None:
             "SELECT max(seq) FROM historyevent WHERE event = 'login'").scalar()
         admin_id = connection.exec_driver_sql(
             "SELECT id FROM person WHERE login = 'admin'").scalar()
+    forged = hashlib.sha256(token.encode()).hexdigest()
     for event_seq in ("NULL", str(seq)):  # without a login event, or with somebody else's
-        run_sql(db, "DELETE FROM websession WHERE id = '%s'"
-                % hashlib.sha256(token.encode()).hexdigest(),
+        run_sql(db, f"DELETE FROM websession WHERE id = '{forged}'",
                 "INSERT INTO websession (id, person_id, csrf, created_at, expires_at, client, "
-                f"event_seq) VALUES ('{hashlib.sha256(token.encode()).hexdigest()}', "
+                f"event_seq) VALUES ('{forged}', "
                 f"{admin_id}, 'x', '2026-01-01 00:00:00', '2999-01-01 00:00:00', '', "
                 f"{event_seq})")
         intruder = TestClient(app, follow_redirects=False, cookies={"karta_session": token})

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -39,7 +38,16 @@ from registry.templates import (
 from registry.units import KINDS as UNIT_KINDS
 from registry.units import add_unit, list_units, map_executor, unmatched
 from web.app import page
-from web.security import Actor, actor, checked_form, database, read_upload, text
+from web.security import (
+    Actor,
+    actor,
+    checked_form,
+    database,
+    notice_query,
+    read_upload,
+    shown_notice,
+    text,
+)
 from workflow.errors import KartaError
 
 router = APIRouter()
@@ -54,8 +62,9 @@ PROFILE_LABELS = {"full_name": "Полное наименование", "short_n
                   "due_shift": "Перенос сроков с выходных (previous или none)"}
 
 
-def _back(section: str, note: str = "") -> Response:
-    return RedirectResponse(f"/admin?note={quote(note)}#{section}", status_code=303)
+def _back(request: Request, section: str, note: str = "") -> Response:
+    return RedirectResponse(f"/admin?{notice_query(actor(request), 'note', note)}#{section}",
+                            status_code=303)
 
 
 @router.get("/admin")
@@ -73,7 +82,7 @@ def admin(request: Request, who: Actor = Depends(actor)) -> Response:
                 profile_labels=PROFILE_LABELS, roles=ROLES, role_labels=ROLE_LABELS,
                 unit_kinds=UNIT_KINDS, kinds={k: v["label"] for k, v in KINDS.items()},
                 events=EVENTS, conditions=CONDITIONS,
-                note=request.query_params.get("note", "")[:200])
+                note=shown_notice(request, "note"))
 
 
 @router.post("/admin/people")
@@ -88,7 +97,7 @@ def new_person(request: Request, form: dict[str, object] = Depends(checked_form)
     password = text(form, "password", 200)
     if password:
         set_password(database(request), who.login, text(form, "login", 64), password)
-    return _back("people", "Пользователь добавлен")
+    return _back(request, "people", "Пользователь добавлен")
 
 
 @router.post("/admin/people/{login}/role")
@@ -97,7 +106,7 @@ def role(request: Request, login: str, form: dict[str, object] = Depends(checked
     who = actor(request)
     change_roles(database(request), who.login, login[:64], text(form, "role", 20),
                  grant=text(form, "action", 10) == "grant")
-    return _back("people", "Роли изменены")
+    return _back(request, "people", "Роли изменены")
 
 
 @router.post("/admin/people/{login}/password")
@@ -106,14 +115,14 @@ def password(request: Request, login: str, form: dict[str, object] = Depends(che
     who = actor(request)
     set_password(database(request), who.login, login[:64], text(form, "password", 200),
                  current=text(form, "current", 200) or None)
-    return _back("people", "Пароль задан")
+    return _back(request, "people", "Пароль задан")
 
 
 @router.post("/admin/units")
 def new_unit(request: Request, form: dict[str, object] = Depends(checked_form)) -> Response:
     who = actor(request)
     add_unit(database(request), who.login, text(form, "name", 300), text(form, "kind", 20))
-    return _back("units", "Подразделение добавлено")
+    return _back(request, "units", "Подразделение добавлено")
 
 
 @router.post("/admin/units/map")
@@ -123,7 +132,7 @@ def map_unit(request: Request, form: dict[str, object] = Depends(checked_form)) 
     group = target.removeprefix("group:") if target.startswith("group:") else None
     map_executor(database(request), who.login, text(form, "text", 300),
                  None if group else target, group)
-    return _back("units", "Сопоставление сохранено")
+    return _back(request, "units", "Сопоставление сохранено")
 
 
 @router.post("/admin/profile")
@@ -135,7 +144,7 @@ def profile(request: Request, form: dict[str, object] = Depends(checked_form)) -
                    if name in form and text(form, name, 500) != getattr(current, name)}
     if changes:
         update_profile(database(request), who.login, changes)
-    return _back("profile", "Профиль сохранён" if changes else "Изменений нет")
+    return _back(request, "profile", "Профиль сохранён" if changes else "Изменений нет")
 
 
 @router.post("/admin/templates")
@@ -154,7 +163,7 @@ async def new_template(request: Request, form: dict[str, object] = Depends(check
         info = await run_in_threadpool(add_template, database(request), who.login, path,
                                        text(form, "name", 100), text(form, "kind", 40),
                                        text(form, "comment", 500))
-    return _back("templates", f"Шаблон {info.name} v{info.version} зарегистрирован")
+    return _back(request, "templates", f"Шаблон {info.name} v{info.version} зарегистрирован")
 
 
 @router.post("/admin/templates/{name}/{version}/activate")
@@ -162,7 +171,7 @@ def activate_template(request: Request, name: str, version: int,
                       form: dict[str, object] = Depends(checked_form)) -> Response:
     who = actor(request)
     activate(database(request), who.login, name[:100], version)
-    return _back("templates", f"Активна версия {version} шаблона {name[:100]}")
+    return _back(request, "templates", f"Активна версия {version} шаблона {name[:100]}")
 
 
 @router.post("/admin/rules")
@@ -170,7 +179,7 @@ def new_rule(request: Request, form: dict[str, object] = Depends(checked_form)) 
     who = actor(request)
     add_rule(database(request), who.login, text(form, "event", 20), text(form, "template", 100),
              text(form, "condition", 40) or "always")
-    return _back("rules", "Правило добавлено")
+    return _back(request, "rules", "Правило добавлено")
 
 
 @router.post("/admin/rules/{rule_id}/remove")
@@ -178,4 +187,4 @@ def drop_rule(request: Request, rule_id: int, form: dict[str, object] = Depends(
               ) -> Response:
     who = actor(request)
     remove_rule(database(request), who.login, rule_id)
-    return _back("rules", "Правило удалено")
+    return _back(request, "rules", "Правило удалено")

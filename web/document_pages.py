@@ -18,7 +18,7 @@ from registry.orders import correct, sign
 from registry.people import acting_person, names_of, organisation, today_in
 from registry.renditions import page_of, pages_of, pdf_of
 from web.app import page
-from web.security import Actor, actor, checked_form, database, form_date, text
+from web.security import Actor, actor, checked_form, database, form_date, shown_notice, text
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -65,7 +65,7 @@ def document(request: Request, document_id: int, who: Actor = Depends(actor)) ->
                 may_route=is_order_draft and who.has("clerk"),
                 revisions=revisions(db, who.login, document_id) if is_order_draft else [],
                 people=colleagues(db, who.login) if is_order_draft and who.has("clerk") else [],
-                done=request.query_params.get("done", "")[:200],
+                done=shown_notice(request, "done"),
                 points=list(order_points(data).items())
                 if data and row.status == "signed" and row.journal == "orders" else [])
 

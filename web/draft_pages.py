@@ -10,17 +10,16 @@ from starlette.datastructures import UploadFile
 
 from registry.drafts import revise
 from registry.visas import decide, send_for_visas
-from web.security import actor, checked_form, database, read_upload, text
+from web.security import actor, checked_form, database, notice_query, read_upload, text
 from workflow.errors import KartaError
 
 router = APIRouter()
 DRAFT_BYTES = 20 * 1024 * 1024
 
 
-def _back(document_id: int, message: str) -> Response:
-    from urllib.parse import quote
-
-    return RedirectResponse(f"/documents/{document_id}?done={quote(message)}", status_code=303)
+def _back(request: Request, document_id: int, message: str) -> Response:
+    return RedirectResponse(f"/documents/{document_id}?"
+                            f"{notice_query(actor(request), 'done', message)}", status_code=303)
 
 
 @router.post("/documents/{document_id}/revise")
@@ -33,7 +32,7 @@ async def upload_revision(request: Request, document_id: int,
     name, _, data = await read_upload(upload, (".docx",), DRAFT_BYTES)
     revision = await run_in_threadpool(revise, database(request), who.login, document_id,
                                        data, name, text(form, "comment", 500))
-    return _back(document_id, f"Правка {revision.number} проекта загружена")
+    return _back(request, document_id, f"Правка {revision.number} проекта загружена")
 
 
 @router.post("/documents/{document_id}/route")
@@ -45,7 +44,7 @@ def route_for_visas(request: Request, document_id: int,
     if len(logins) > 30:
         raise KartaError("на согласование направляется не больше 30 человек")
     send_for_visas(database(request), who.login, document_id, [name[:100] for name in logins])
-    return _back(document_id, "Проект направлен на согласование")
+    return _back(request, document_id, "Проект направлен на согласование")
 
 
 DECISIONS = {"visa": (True, "Виза поставлена"),
@@ -61,4 +60,4 @@ def decide_on_draft(request: Request, document_id: int,
     give, said = DECISIONS[request.url.path.rsplit("/", 1)[-1]]
     decide(database(request), who.login, document_id, give=give,
            remarks=text(form, "remarks", 2000))
-    return _back(document_id, said)
+    return _back(request, document_id, said)

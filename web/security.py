@@ -174,3 +174,30 @@ async def read_upload(upload: UploadFile, allowed: tuple[str, ...],
     if suffix in TEXT_SUFFIXES and b"\x00" in data[:4096]:
         raise KartaError(f"файл «{name}» не текстовый")
     return name, suffix, bytes(data)
+
+
+# ----------------------------------------------------------------------------- notices
+
+def _notice_seal(csrf: str, text: str) -> str:
+    import hashlib
+    import hmac
+
+    return hmac.new(csrf.encode("utf-8"), text.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def notice_query(who: Actor, key: str, text: str) -> str:
+    """«key=text&seal=…» for the address a form redirects to: the page shows the text as
+    a success notice only with a seal made from the person's session, so a link crafted by
+    someone else shows nothing."""
+    from urllib.parse import quote
+
+    return f"{key}={quote(text)}&seal={_notice_seal(who.csrf, text)}"
+
+
+def shown_notice(request: Request, key: str) -> str:
+    """The notice ``notice_query`` put in this address, or empty."""
+    text = request.query_params.get(key, "")[:300]
+    seal = request.query_params.get("seal", "")
+    if not text or not seal:
+        return ""
+    return text if same_token(seal, _notice_seal(actor(request).csrf, text)) else ""
