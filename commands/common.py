@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from workflow.roles import ROLE_LABELS
+
 if TYPE_CHECKING:
     from registry.database import Database
 
@@ -53,9 +55,8 @@ STATES = Russian(STATE_NAMES, {"отчет представлен": "reported", 
                                "в работе": "in_progress"})
 GENDERS = Russian({"m": "м", "f": "ж"}, {"мужской": "m", "женский": "f", "муж": "m",
                                          "жен": "f"})
-ROLE_NAMES = {"admin": "администратор", "clerk": "специалист", "head": "руководитель",
-              "executor": "исполнитель", "auditor": "аудитор",
-              "region_auditor": "аудитор-региона"}
+# typed as one word: «аудитор-региона»
+ROLE_NAMES = {role: label.replace(" ", "-") for role, label in ROLE_LABELS.items()}
 ROLES = Russian(ROLE_NAMES, {"начальник": "head", "клерк": "clerk"})
 DUE_SHIFTS = Russian({"previous": "на-рабочий-день", "none": "не-переносить"},
                      {"предыдущий": "previous", "нет": "none"})

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from registry.database import Database
 from registry.documents import (
@@ -280,6 +280,16 @@ def rerender(db: Database, login: str | None, name: str, *, dry_run: bool = Fals
     return result
 
 
+def _may_start(session: Session, login: str | None) -> None:
+    """Refuse (logged) a person the planned state's «start» does not name."""
+    from registry.people import roles_of
+    from workflow.machine import occurrence_machine
+
+    person = acting_person(session, login)
+    machine = occurrence_machine()
+    machine.require_permitted(person.login, machine.initial, "start", roles_of(person))
+
+
 def _render_job(job: tuple[int, dict[str, Any], dict[str, Any]]) -> tuple[int, bytes | str]:
     """One render in a worker process: the bytes, or what went wrong in Russian (an error
     object may not survive the way back between processes)."""
@@ -437,7 +447,7 @@ def start_due(db: Database, login: str | None, ref: str, first: date, last: date
     if last < first:
         raise KartaError(f"срок «с» ({first:%d.%m.%Y}) позже срока «по» ({last:%d.%m.%Y})")
     with db.reading() as session:
-        acting_person(session, login, "start")
+        _may_start(session, login)
         found = resolve(session, ref)
         if found.occurrence is not None:
             raise KartaError(f"{found.ref} — одно исполнение: без срока начните его "
@@ -499,7 +509,7 @@ def planned_months(db: Database, login: str | None, roadmap_id: int
     from registry.tables import Activity, Occurrence
 
     with db.reading() as session:
-        acting_person(session, login, "start")
+        _may_start(session, login)
         found = resolve(session, f"R{roadmap_id}")
         rows = session.execute(columns(col(Occurrence.due), func.count()).join(
             Activity, col(Occurrence.activity_id) == col(Activity.id)).where(

@@ -26,7 +26,6 @@ from registry.documents import (
 from registry.files import read_limited
 from registry.history import event_as_dict, events_for, local_time, record
 from registry.people import (
-    PERMISSIONS,
     acting_person,
     names_of,
     organisation,
@@ -104,13 +103,15 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
         details["points"] = [point.strip() for point in points if point.strip()]
     incoming = [(path.name, read_limited(path)) for path in files or []]
     incoming += list(attachments or [])
-    action = event if event in PERMISSIONS else None
+    machine = occurrence_machine()
 
     def read(session: Session) -> tuple[tuple[Any, ...], list[DocumentDraft]]:
-        person = acting_person(session, login, action)
+        person = acting_person(session, login)
         found = _occurrence(session, ref)
         assert found.occurrence is not None and found.activity is not None
         occurrence = found.occurrence
+        # who may fire it is what the state's transition names (deny by default)
+        machine.require_permitted(person.login, occurrence.state, event, roles_of(person))
         _check_own_unit(session, person, event, found.activity, found.ref)
         version = expected_version if expected_version is not None else occurrence.version
         step = occurrence_machine().fire(found.ref, occurrence.state, event,
@@ -134,7 +135,9 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
     def write(session: Session, state: tuple[Any, ...],
               prepared: list[PreparedDocument]) -> TransitionResult:
         found, step, version = state
-        person = acting_person(session, login, action)  # roles may have changed meanwhile
+        person = acting_person(session, login)
+        # roles may have changed meanwhile
+        machine.require_permitted(person.login, step.source, event, roles_of(person))
         occurrence = found.occurrence
         changed = session.connection().execute(_COMPARE_AND_SET, {
             "occurrence": occurrence.id, "source": step.source, "version": version,
@@ -175,10 +178,11 @@ def _require_visible(session: Session, person: Person, found: Resolved) -> None:
         require_visible(session, person, None, found.ref)
 
 
-def may_fire(session: Session, person: Person, event: str, activity: Activity) -> bool:
+def may_fire(session: Session, person: Person, event: str, activity: Activity,
+             state: str) -> bool:
     """Whether the person's roles (and, for an executor's report, unit) allow the event."""
     roles = set(roles_of(person))
-    if not roles & set(PERMISSIONS.get(event, ())):
+    if not occurrence_machine().permitted(state, event, roles):
         return False
     return event != "report" or "clerk" in roles or may_report(session, person, activity)
 
@@ -271,7 +275,8 @@ def show(db: Database, ref: str, login: str | None) -> dict[str, object]:
                 "allowed": [
                     {"event": name, "label": EVENTS[name].label,
                      "needs": EVENTS[name].requirement or None,
-                     "permitted": may_fire(session, person, name, activity)}
+                     "permitted": may_fire(session, person, name, activity,
+                                                        occurrence.state)}
                     for name in machine.allowed_events(occurrence.state)
                 ],
                 "history": [event_as_dict(e, zone, names_of(session))

@@ -47,6 +47,7 @@ from registry.tables import (
 )
 from registry.templates import active_version, install_shipped, rules_for
 from workflow.errors import KartaError, UnknownReference
+from workflow.machine import occurrence_machine
 from workflow.refs import occurrence_ref, roadmap_ref
 
 
@@ -441,7 +442,7 @@ def _year_totals(session: Session, roadmap: Roadmap, year: int, as_of: date) -> 
         section = sections.get(activity.section_id)
         group = by_section.setdefault(activity.section_id,
                                       blank(section.heading if section else "Без раздела"))
-        is_overdue = (occurrence.state in ("planned", "in_progress")
+        is_overdue = (occurrence.state in occurrence_machine().open_states
                       and occurrence.due is not None and occurrence.due <= as_of)
         counts = {"done": occurrence.state == "analysed",
                   "reported": occurrence.state == "reported",

@@ -18,10 +18,10 @@ from registry.people import acting_person, names_of, organisation, roles_of, tod
 from registry.scope import activity_scope, roadmap_scope
 from registry.tables import Activity, Document, Occurrence, Roadmap, Section, Unit
 from workflow.errors import PermissionDenied, UnknownReference
-from workflow.machine import state_label
+from workflow.machine import occurrence_machine, state_label
 from workflow.refs import occurrence_ref, roadmap_ref
 
-OPEN = ("planned", "in_progress")
+OPEN = occurrence_machine().open_states  # planned, in progress
 SOON_DAYS = 30
 LIST_LIMIT = 50
 

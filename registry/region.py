@@ -16,8 +16,9 @@ from registry.database import Database, utcnow
 from registry.people import acting_person, roles_of
 from registry.tables import Activity, Occurrence, Organisation, Roadmap, Section
 from workflow.errors import PermissionDenied
+from workflow.machine import occurrence_machine
 
-OPEN = ("planned", "in_progress")
+OPEN = occurrence_machine().open_states  # planned, in progress
 
 
 def region_summary(db: Database, login: str | None, year: int,

@@ -325,7 +325,7 @@ def page_activities(db: Database, login: str | None, roadmap_id: int | None = No
         if state is not None:
             matching.append(col(Occurrence.state) == state)
         if overdue_as_of is not None:
-            matching += [col(Occurrence.state).in_(("planned", "in_progress")),
+            matching += [col(Occurrence.state).in_(occurrence_machine().open_states),
                          col(Occurrence.due) < overdue_as_of]
         conditions: list[Any] = []
         scope = activity_scope(session, person)

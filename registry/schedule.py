@@ -26,7 +26,7 @@ from workflow.machine import occurrence_machine, state_label
 from workflow.refs import activity_ref, occurrence_ref, roadmap_ref
 from workflow.workdays import shift_due
 
-OPEN_STATES = ("planned", "in_progress")
+OPEN_STATES = occurrence_machine().open_states  # planned, in progress
 PERIOD_LABEL = re.compile(r"^(?:\d{4}(?:-Q[1-4]|-\d{2}|/\d{2}|-\d{4})?|\d{4}-\d{2}-\d{2})$")
 
 

@@ -19,6 +19,8 @@ from registry.history import record
 from registry.people import acting_person, current_organisation
 from registry.tables import Organisation, Person, TemplateRule, TemplateVersion
 from workflow.errors import KartaError, TemplateProblem
+from workflow.machine import occurrence_machine
+from workflow.states import CONDITIONS as WORKFLOW_CONDITIONS
 
 SHIPPED = Path(__file__).resolve().parents[1] / "documents" / "templates"
 TEMPLATE_BYTES = 10 * 1024 * 1024
@@ -31,15 +33,10 @@ CONDITIONS = {
     "has_decisions": "при анализе записаны управленческие решения",
     "has_recommendations": "при анализе записаны адресные рекомендации",
 }
-EVENTS = ("approve", "start", "report", "return", "analyse", "cancel")
-DEFAULT_RULES = (
-    ("approve", "order_approve", "always"),
-    ("start", "order_start", "order_needed"),
-    ("report", "report", "always"),
-    ("analyse", "analytic_note", "always"),
-    ("analyse", "order_results", "has_decisions"),
-    ("analyse", "recommendations", "has_recommendations"),
-)
+EVENTS = ("approve", *occurrence_machine().events)
+# the roadmap's approval, then what each transition's state says it makes (workflow/states)
+DEFAULT_RULES = (("approve", "order_approve", "always"), *occurrence_machine().document_rules())
+assert set(CONDITIONS) == set(WORKFLOW_CONDITIONS), "conditions said in two places differ"
 
 
 @dataclass(frozen=True)

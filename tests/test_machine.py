@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from types import MappingProxyType
 
 import pytest
 from hypothesis import given
@@ -11,7 +10,7 @@ from hypothesis import strategies as st
 
 from workflow.errors import MachineDefinitionError, MissingRequirement, TransitionNotAllowed
 from workflow.machine import EVENTS, OccurrenceMachine, occurrence_machine
-from workflow.states import StateSpec, all_states
+from workflow.states import StateSpec, Transition, all_states
 
 MACHINE = occurrence_machine()
 
@@ -75,26 +74,77 @@ def _states_with(**changes: StateSpec) -> list[StateSpec]:
     return [changes.get(state.name, state) for state in all_states()]
 
 
+def _spec(name: str, events: dict[str, str], **flags: bool) -> StateSpec:
+    return StateSpec(name, "x", tuple(Transition(event, dest, ("clerk",))
+                                      for event, dest in events.items()), **flags)
+
+
 def test_definition_with_unknown_destination_is_rejected() -> None:
-    broken = StateSpec("planned", "x", MappingProxyType({"start": "nowhere"}), initial=True)
+    broken = _spec("planned", {"start": "nowhere"}, initial=True)
     with pytest.raises(MachineDefinitionError, match="nowhere"):
         OccurrenceMachine(_states_with(planned=broken))
 
 
 def test_definition_with_unreachable_state_is_rejected() -> None:
-    no_cancel = StateSpec("planned", "x", MappingProxyType({"start": "in_progress"}),
-                          initial=True)
-    only_report = StateSpec("in_progress", "x", MappingProxyType({"report": "reported"}))
-    only_analyse = StateSpec("reported", "x", MappingProxyType({"analyse": "analysed"}))
+    no_cancel = _spec("planned", {"start": "in_progress"}, initial=True)
+    only_report = _spec("in_progress", {"report": "reported"})
+    only_analyse = _spec("reported", {"analyse": "analysed"})
     with pytest.raises(MachineDefinitionError, match="cancelled"):
         OccurrenceMachine(_states_with(planned=no_cancel, in_progress=only_report,
                                        reported=only_analyse))
 
 
 def test_definition_with_dead_end_is_rejected() -> None:
-    stuck = StateSpec("in_progress", "x", MappingProxyType({}))
+    stuck = _spec("in_progress", {})
     with pytest.raises(MachineDefinitionError, match="in_progress"):
         OccurrenceMachine(_states_with(in_progress=stuck))
+
+
+def test_every_transition_names_who_may_fire_it_and_nobody_else_may() -> None:
+    """Deny by default: a transition without roles, or with a role nobody has, is refused
+    when the machine is built; an event no transition names is refused to everyone."""
+    from workflow.roles import ROLES
+
+    for state in MACHINE.states.values():
+        for transition in state.transitions:
+            assert transition.roles and set(transition.roles) <= set(ROLES), transition
+            for role in ROLES:
+                assert MACHINE.permitted(state.name, transition.event, [role]) == \
+                    (role in transition.roles)
+    for state in MACHINE.states:
+        assert not MACHINE.permitted(state, "finish", ROLES)
+    nobody = StateSpec("planned", "x", (Transition("start", "in_progress", ()),
+                                        Transition("cancel", "cancelled", ("head",))),
+                       initial=True)
+    with pytest.raises(MachineDefinitionError, match="не указано, кто может"):
+        OccurrenceMachine(_states_with(planned=nobody))
+    stranger = StateSpec("planned", "x", (Transition("start", "in_progress", ("janitor",)),
+                                          Transition("cancel", "cancelled", ("head",))),
+                         initial=True)
+    with pytest.raises(MachineDefinitionError, match="неизвестные роли"):
+        OccurrenceMachine(_states_with(planned=stranger))
+
+
+def test_an_unknown_event_is_refused_as_a_permission_and_logged(db: object) -> None:
+    from registry.database import Database
+    from registry.occurrences import apply_event
+    from registry.roadmaps import import_roadmap
+    from tests.conftest import ZAOZERSK
+    from workflow.errors import PermissionDenied
+
+    assert isinstance(db, Database)
+    import_roadmap(db, ZAOZERSK, "clerk")
+    with pytest.raises(PermissionDenied, match="неизвестное действие «finish»"):
+        apply_event(db, "1:5@2021", "finish", "admin", comment="x")
+    with pytest.raises(PermissionDenied, match="«clerk»"):
+        apply_event(db, "1:5@2021", "start", "head")
+
+
+def test_the_default_document_rules_are_what_the_states_say() -> None:
+    from registry.templates import DEFAULT_RULES
+
+    assert DEFAULT_RULES[1:] == MACHINE.document_rules()
+    assert ("analyse", "order_results", "has_decisions") in DEFAULT_RULES
 
 
 @given(st.lists(st.tuples(st.sampled_from([*EVENTS, "finish"]),

@@ -49,11 +49,9 @@ from web.security import (
     text,
 )
 from workflow.errors import KartaError
+from workflow.roles import ROLE_LABELS
 
 router = APIRouter()
-ROLE_LABELS = {"admin": "администратор", "clerk": "специалист", "head": "руководитель",
-               "executor": "исполнитель", "auditor": "аудитор",
-               "region_auditor": "аудитор региона"}
 PROFILE_LABELS = {"full_name": "Полное наименование", "short_name": "Сокращённое наименование",
                   "parent_body": "Вышестоящий орган", "place": "Место составления",
                   "head_position": "Должность руководителя",

@@ -14,8 +14,14 @@ from types import MappingProxyType
 
 from transitions import Machine, MachineError
 
-from workflow.errors import MachineDefinitionError, MissingRequirement, TransitionNotAllowed
-from workflow.states import StateSpec, all_states
+from workflow.errors import (
+    MachineDefinitionError,
+    MissingRequirement,
+    PermissionDenied,
+    TransitionNotAllowed,
+)
+from workflow.roles import ROLES
+from workflow.states import CONDITIONS, StateSpec, Transition, all_states
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,57 @@ class OccurrenceMachine:
         """Events that may be fired in ``state``, in definition order."""
         return tuple(self.states[state].events)
 
+    @property
+    def open_states(self) -> tuple[str, ...]:
+        """States in which work is still to be done (and can be late)."""
+        return tuple(name for name, state in self.states.items() if state.open)
+
+    def transition(self, state: str, event: str) -> Transition | None:
+        spec = self.states.get(state)
+        return spec.transition(event) if spec else None
+
+    def roles(self, event: str) -> tuple[str, ...]:
+        """Every role that may fire ``event`` in some state (for lists and help)."""
+        found: list[str] = []
+        for state in self.states.values():
+            transition = state.transition(event)
+            for role in transition.roles if transition else ():
+                if role not in found:
+                    found.append(role)
+        return tuple(found)
+
+    def permitted(self, state: str, event: str, roles: Iterable[str]) -> bool:
+        """Whether a person with ``roles`` may fire ``event`` in ``state``: only what a
+        transition names is allowed (deny by default)."""
+        transition = self.transition(state, event)
+        return transition is not None and bool(set(transition.roles) & set(roles))
+
+    def require_permitted(self, login: str, state: str, event: str,
+                          roles: Sequence[str]) -> None:
+        """Refuse (``PermissionDenied``) a person whose roles the transition does not name;
+        an event that does not leave this state is ``TransitionNotAllowed`` (checked by
+        ``fire``), an unknown one is refused here too."""
+        transition = self.transition(state, event)
+        if transition is None:
+            if event not in self.events:
+                raise PermissionDenied(login, event, (), roles,
+                                       reason=f"неизвестное действие «{event}»")
+            return  # fire names the states it may be fired in
+        if not set(transition.roles) & set(roles):
+            raise PermissionDenied(login, event, transition.roles, roles)
+
+    def document_rules(self) -> tuple[tuple[str, str, str], ...]:
+        """The documents each event makes, as the default rules: (event, template,
+        condition), in the order of the cycle."""
+        rules: list[tuple[str, str, str]] = []
+        for state in self.states.values():
+            for transition in state.transitions:
+                for template, condition in transition.documents:
+                    rule = (transition.event, template, condition)
+                    if rule not in rules:
+                        rules.append(rule)
+        return tuple(rules)
+
     def fire(
         self,
         occurrence: str,
@@ -139,11 +196,25 @@ def _check_definition(states: Mapping[str, StateSpec], events: Mapping[str, Even
     if len(initial) != 1:
         raise MachineDefinitionError(f"должно быть ровно одно начальное состояние, а не {initial}")
     for state in states.values():
-        for event, dest in state.events.items():
+        for transition in state.transitions:
+            event, dest = transition.event, transition.dest
             if event not in events:
                 raise MachineDefinitionError(f"{state.name}: неизвестное событие {event}")
             if dest not in states:
                 raise MachineDefinitionError(f"{state.name} --{event}--> неизвестное {dest}")
+            if not transition.roles:  # deny by default: a transition names who may fire it
+                raise MachineDefinitionError(f"{state.name} --{event}-->: не указано, кто может "
+                                             "это сделать")
+            unknown = [role for role in transition.roles if role not in ROLES]
+            if unknown:
+                raise MachineDefinitionError(f"{state.name} --{event}-->: неизвестные роли "
+                                             f"{unknown}")
+            bad = [c for _, c in transition.documents if c not in CONDITIONS]
+            if bad:
+                raise MachineDefinitionError(f"{state.name} --{event}-->: неизвестные условия "
+                                             f"документов {bad}")
+        if len(state.events) != len(state.transitions):
+            raise MachineDefinitionError(f"{state.name}: событие повторяется")
         if state.final and state.events:
             raise MachineDefinitionError(f"конечное состояние {state.name} имеет выходы")
         if not state.final and not state.events:

@@ -1,11 +1,14 @@
-"""in_progress: work is under way; the executor reports when done."""
+"""in_progress: the executors are at work; their report is awaited."""
 
-from types import MappingProxyType
-
-from workflow.states import StateSpec
+from workflow.states import ALWAYS, StateSpec, Transition
 
 STATE = StateSpec(
     name="in_progress",
     label="выполняется",
-    events=MappingProxyType({"report": "reported", "cancel": "cancelled"}),
+    transitions=(
+        # an executor of a unit named by the activity, or the clerk for them
+        Transition("report", "reported", ("executor", "clerk"), (("report", ALWAYS),)),
+        Transition("cancel", "cancelled", ("head",)),
+    ),
+    open=True,
 )

@@ -1,12 +1,15 @@
 """planned: the occurrence is in the roadmap and nobody has started it yet."""
 
-from types import MappingProxyType
-
-from workflow.states import StateSpec
+from workflow.states import ORDER_NEEDED, StateSpec, Transition
 
 STATE = StateSpec(
     name="planned",
     label="запланировано",
-    events=MappingProxyType({"start": "in_progress", "cancel": "cancelled"}),
+    transitions=(
+        # the clerk starts it; a start order when the activity needs one (DOMAIN §6)
+        Transition("start", "in_progress", ("clerk",), (("order_start", ORDER_NEEDED),)),
+        Transition("cancel", "cancelled", ("head",)),
+    ),
     initial=True,
+    open=True,
 )
