@@ -48,6 +48,8 @@ test: $(BIN)/.installed chromium office
 	$(BIN)/ruff check .
 	@echo "make: проверка типов (mypy)…"
 	$(BIN)/mypy workflow registry documents commands web cli.py
+	@echo "make: проверка слоёв (import-linter)…"
+	$(BIN)/lint-imports
 	@echo "make: тесты (pytest на всех ядрах; с PostgreSQL, браузером и LibreOffice — около 8 мин. на 2 ядрах)…"
 	$(BIN)/pytest -n auto
 
@@ -61,12 +63,13 @@ bench: $(BIN)/.installed office
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_import.py
 
-# A deliberate refresh of the lock (review the diff and commit it on its own): the newest
-# versions pyproject.toml's ranges admit, with the hashes of their files.
+# A deliberate refresh of the lock (review the diff and commit it on its own): what
+# pyproject.toml now declares, keeping the versions already locked; `make lock UPGRADE=1`
+# takes the newest versions its ranges admit. Every file with its hash.
 lock:
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet "$(PIP_TOOLS)"
-	.lock-venv/bin/pip-compile --quiet --upgrade --extra test --generate-hashes --allow-unsafe \
+	.lock-venv/bin/pip-compile --quiet $(if $(UPGRADE),--upgrade) --extra test --generate-hashes --allow-unsafe \
 	  --all-build-deps --strip-extras --no-emit-index-url --no-emit-find-links \
 	  -o $(LOCK) pyproject.toml
 	.lock-venv/bin/pip install --quiet packaging

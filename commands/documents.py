@@ -162,14 +162,12 @@ def documents_show(document_id: int, as_json: bool) -> None:
     from documents.contexts import JOURNALS, kind_label
     from registry.documents import document_as_dict, get_document
     from registry.history import DOCUMENT_STATES
-    from registry.people import acting_person, organisation
+    from registry.people import office_of
 
     settings = current()
     db = settings.database()
     document = get_document(db, settings.user, document_id)
-    with db.reading() as session:
-        acting_person(session, settings.user)
-        zone = organisation(session).timezone
+    zone = office_of(db, settings.user).zone
     data: dict[str, Any] = document_as_dict(document, zone=None if as_json else zone)
     if as_json:
         data["context"] = json.loads(document.context)

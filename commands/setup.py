@@ -295,14 +295,10 @@ def profile(ctx: click.Context, as_json: bool) -> None:
     """Профиль организации: показать; изменить — «karta profile set»."""
     if ctx.invoked_subcommand is not None:
         return
-    from registry.people import PROFILE_FIELDS, acting_person, organisation
+    from registry.people import read_profile
 
     settings = current()
-    db = settings.database()
-    with db.reading() as session:
-        acting_person(session, settings.user)
-        found = organisation(session)
-        data = {name: getattr(found, name) for name in PROFILE_FIELDS}
+    data = read_profile(settings.database(), settings.user)
     if as_json:
         print_json(data)
         return

@@ -460,3 +460,48 @@ def list_people(db: Database, actor: str | None) -> list[Person]:
         if "region_auditor" not in roles_of(author):
             query = query.where(Person.organisation_id == author.organisation_id)
         return list(session.exec(query))
+
+
+# ----------------------------------------------------------------------------- for the pages
+
+@dataclass(frozen=True)
+class Office:
+    """What pages need to show an organisation's things to a person: names for logins,
+    the time zone, today."""
+
+    names: dict[str, str]
+    zone: str
+    today: date
+
+
+def office_of(db: Database, login: str | None) -> Office:
+    with db.reading() as session:
+        acting_person(session, login)
+        org = organisation(session)
+        return Office(names_of(session), org.timezone, local_today(org))
+
+
+def read_profile(db: Database, login: str | None, purpose: str = "") -> dict[str, str]:
+    """The organisation's profile, field by field (``PROFILE_FIELDS``); with a ``purpose``
+    («администрирование») only for the organisation's staff, not its executors."""
+    with db.reading() as session:
+        person = acting_person(session, login)
+        if purpose:
+            require_whole_organisation(person, purpose)
+        found = organisation(session)
+        return {name: getattr(found, name) for name in PROFILE_FIELDS}
+
+
+@dataclass(frozen=True)
+class Who:
+    """A signed-in person as the pages show them."""
+
+    login: str
+    name: str
+    roles: frozenset[str]
+
+
+def who_is(db: Database, login: str) -> Who:
+    with db.reading() as session:
+        person = acting_person(session, login)
+        return Who(person.login, person.full_name or person.login, frozenset(roles_of(person)))

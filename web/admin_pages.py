@@ -8,7 +8,6 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import select
 from starlette.datastructures import UploadFile
 
 from documents.contexts import KINDS
@@ -16,15 +15,12 @@ from registry.accounts import set_password
 from registry.people import (
     PROFILE_FIELDS,
     ROLES,
-    acting_person,
     add_person,
     change_roles,
     list_people,
-    organisation,
-    require_whole_organisation,
+    read_profile,
     update_profile,
 )
-from registry.tables import Unit
 from registry.templates import (
     CONDITIONS,
     EVENTS,
@@ -68,15 +64,14 @@ def _back(request: Request, section: str, note: str = "") -> Response:
 @router.get("/admin")
 def admin(request: Request, who: Actor = Depends(actor)) -> Response:
     db = database(request)
-    with db.reading() as session:
-        require_whole_organisation(acting_person(session, who.login), "администрирование")
-        profile = organisation(session)
-        units = {u.id: u.name for u in session.exec(select(Unit))}
+    profile = read_profile(db, who.login, "администрирование")  # not for executors
+    units = list_units(db, who.login)
     return page(request, "admin.html", title="Администрирование",
-                people=list_people(db, who.login), units=list_units(db, who.login),
-                unit_names=units, unmatched=unmatched(db, who.login),
+                people=list_people(db, who.login), units=units,
+                unit_names={unit.id: unit.name for unit in units},
+                unmatched=unmatched(db, who.login),
                 templates=list_templates(db, who.login), rules=list_rules(db, who.login),
-                profile={name: getattr(profile, name) for name in PROFILE_FIELDS},
+                profile=profile,
                 profile_labels=PROFILE_LABELS, roles=ROLES, role_labels=ROLE_LABELS,
                 unit_kinds=UNIT_KINDS, kinds={k: v["label"] for k, v in KINDS.items()},
                 events=EVENTS, conditions=CONDITIONS,
@@ -136,10 +131,9 @@ def map_unit(request: Request, form: dict[str, object] = Depends(checked_form)) 
 @router.post("/admin/profile")
 def profile(request: Request, form: dict[str, object] = Depends(checked_form)) -> Response:
     who = actor(request)
-    with database(request).reading() as session:
-        current = organisation(session)
-        changes = {name: text(form, name, 500) for name in PROFILE_FIELDS
-                   if name in form and text(form, name, 500) != getattr(current, name)}
+    current = read_profile(database(request), who.login)
+    changes = {name: text(form, name, 500) for name in PROFILE_FIELDS
+               if name in form and text(form, name, 500) != current[name]}
     if changes:
         update_profile(database(request), who.login, changes)
     return _back(request, "profile", "Профиль сохранён" if changes else "Изменений нет")

@@ -15,7 +15,7 @@ from registry.drafts import output_bytes
 from registry.exports import document_text, office_name
 from registry.history import DOCUMENT_STATES
 from registry.orders import correct, sign
-from registry.people import acting_person, names_of, organisation, today_in
+from registry.people import office_of
 from registry.renditions import page_of, pages_of, pdf_of
 from web.app import page
 from web.security import Actor, actor, checked_form, database, form_date, shown_notice, text
@@ -47,10 +47,8 @@ def document(request: Request, document_id: int, who: Actor = Depends(actor)) ->
     row = get_document(db, who.login, document_id)
     data = output_bytes(db, who.login, row) if row.file_path else None
     pages = pages_of(db, data) if data else None
-    with db.reading() as session:
-        acting_person(session, who.login)
-        names, zone, today = names_of(session), organisation(session).timezone, \
-            today_in(session)
+    office = office_of(db, who.login)
+    names, zone, today = office.names, office.zone, office.today
     is_order_draft = row.status == "draft" and row.journal == "orders"
     visas = route(db, who.login, document_id) if row.journal == "orders" else None
     mine = next((v for v in (visas or {}).get("visas", []) if v["current"]

@@ -76,12 +76,10 @@ def actor(request: Request) -> Actor:
     if found is None:
         raise NotSignedIn()
     login, csrf = found
-    from registry.people import acting_person, roles_of
+    from registry.people import who_is
 
-    with db.reading() as session:
-        person = acting_person(session, login)
-        request.state.actor = Actor(login, csrf, person.full_name or login,
-                                    set(roles_of(person)))
+    person = who_is(db, login)
+    request.state.actor = Actor(login, csrf, person.name, set(person.roles))
     return request.state.actor  # type: ignore[no-any-return]
 
 
