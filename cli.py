@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from commands import audit, documents, drafts, schedule, setup, work
+from commands import assignments, audit, documents, drafts, schedule, setup, work
 from commands.common import CONTEXT, KartaGroup, Settings, help_option, remember
 
 # the sections of `karta --help`, in the order of a department's work
@@ -18,8 +18,10 @@ SECTIONS: tuple[tuple[str, tuple[click.Command, ...]], ...] = (
                    setup.token, setup.org, setup.app_role)),
     ("Дорожные карты", (work.import_, work.roadmaps, work.activities, work.show,
                         drafts.basis, documents.approve)),
-    ("Исполнение мероприятий", (work.start, work.report, work.return_, work.analyse,
-                                work.cancel, work.history)),
+    ("Исполнение мероприятий", (work.start, assignments.assignments, work.report,
+                                assignments.accept, work.return_, assignments.withdraw,
+                                assignments.collect, work.analyse, work.cancel, work.history,
+                                assignments.discipline)),
     ("Документы", (documents.sign, documents.documents, documents.journal, documents.plan,
                    documents.annual_report, documents.templates, documents.rules)),
     ("Сроки", (schedule.deadline, schedule.set_period_command, schedule.set_deadline_command,

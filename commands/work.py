@@ -261,6 +261,20 @@ def echo_step(step: dict[str, Any], indent: str = "") -> None:
         echo_document(document)
 
 
+def _school_report(ref: str) -> bool:
+    """An executor reporting on an occurrence assigned to its unit (a clerk's report on the
+    occurrence closes the collection for all)."""
+    from registry.assignments import reports_by_assignment
+
+    settings = current()
+    return reports_by_assignment(settings.database(), settings.user, ref)
+
+
+UNIT_OPTION = click.option("--unit", metavar="ИСПОЛНИТЕЛЬ",
+                           help="Задание какого исполнителя: «МБОУ СОШ № 1» (школа — своего "
+                                "подразделения, по умолчанию).")
+
+
 def _transition_command(event: str, summary: str, comment_help: str,
                         extra: list[Any] | None = None) -> click.Command:
     """One of the transitions: the same options and output for every event."""
@@ -273,13 +287,19 @@ def _transition_command(event: str, summary: str, comment_help: str,
         if options.get("due"):
             _start_due(ref, {**options, "comment": comment, "files": files}, as_json)
             return
+        if options.get("unit") or (event == "report" and _school_report(ref)):
+            from commands.assignments import act_on_assignment
+
+            act_on_assignment(event, ref, options.get("unit"), comment, files, as_json)
+            return
         result = apply_event(
             settings.database(), ref, event, settings.user, comment=comment, files=list(files),
             order=options.get("order", False),
             figures=pairs(options.get("figures", ()), "=", "--figure"),
             decisions=list(options.get("decisions", ())),
             recommendations=pairs(options.get("recommendations", ()), ":", "--recommend"),
-            basis=options.get("basis"), points=list(options.get("points", ())))
+            basis=options.get("basis"), points=list(options.get("points", ())),
+            without=list(options.get("without", ())), added=list(options.get("added", ())))
         if as_json:
             print_json(result.as_dict())
             return
@@ -373,17 +393,24 @@ start = _transition_command(
                        "(ДД.ММ.ГГГГ-ДД.ММ.ГГГГ); каждое — своим решением в журнале."),
      click.option("--dry-run", is_flag=True,
                   help="С --due: только показать, какие исполнения будут начаты."),
+     click.option("--without", "without", multiple=True, metavar="ИСПОЛНИТЕЛЬ",
+                  help="Не поручать этому исполнителю (можно несколько раз)."),
+     click.option("--add", "added", multiple=True, metavar="ИСПОЛНИТЕЛЬ",
+                  help="Поручить ещё и этому подразделению (можно несколько раз)."),
      click.option("--workers", type=int, callback=check_workers, metavar="ЧИСЛО",
                   help="С --due: сколько процессов готовят приказы одновременно (по умолчанию "
                        "— по числу процессоров).")])
 report = _transition_command(
-    "report", "Представить отчёт по ССЫЛКА (выполняется → отчёт представлен); нужен текст отчёта "
-              "или файл. Информация о реализации дорожной карты за год — команда "
-              "«karta annual-report».", "Текст отчёта.")
+    "report", "Представить отчёт по ССЫЛКА; нужен текст отчёта или файл. Школа отчитывается по "
+              "заданию своего подразделения; специалист — за исполнителя (--unit) или за всех "
+              "сразу (выполняется → отчёт представлен, не отчитавшиеся названы). Информация о "
+              "реализации дорожной карты за год — команда «karta annual-report».",
+    "Текст отчёта.", [UNIT_OPTION])
 
 
-return_ = _transition_command("return", "Вернуть отчёт по ССЫЛКА на доработку (отчёт представлен → "
-                              "выполняется); нужна причина.", "Причина возврата.")
+return_ = _transition_command("return", "Вернуть на доработку отчёт по ССЫЛКА (отчёт "
+                              "представлен → выполняется) или отчёт исполнителя (--unit); "
+                              "нужна причина.", "Причина возврата.", [UNIT_OPTION])
 analyse = _transition_command(
     "analyse", "Провести анализ по ССЫЛКА (отчёт представлен → проанализировано); нужны выводы. "
                "Формирует аналитическую справку, приказ об итогах (если есть решения) и "

@@ -81,11 +81,18 @@ SECTION: Schema = {
 PLAN_SECTION: Schema = {**SECTION, "activities": [PLANNED_ACTIVITY]}
 FILE: Schema = {"name": "имя файла", "sha256": "SHA-256", "size": "размер, байт",
                 "pages": "листов (для PDF и .docx, если известно) или пусто"}
+EXECUTOR_REPORT: Schema = {
+    "name": "исполнитель (организация)", "state": "состояние задания (accepted …)",
+    "state_label": "состояние задания словами", "text": "текст его отчёта",
+    "files": [FILE], "date": "дата его отчёта (ISO) или пусто",
+}
 REPORT: Schema = {
     "text": "текст отчёта",
     "files": [FILE],
     "author": PERSON,
     "date": "дата отчёта (ISO)",
+    "executors": [EXECUTOR_REPORT],
+    "not_reported": ["исполнитель, не представивший отчёт"],
 }
 FIGURE: Schema = {"name": "показатель", "value": "значение"}
 RECOMMENDATION: Schema = {"addressee": "адресат (именительный падеж)", "text": "рекомендация"}
@@ -150,7 +157,7 @@ KINDS: dict[str, dict[str, Any]] = {
     "report": {
         "label": "отчёт об исполнении мероприятия",
         "journal": "reports",
-        "events": ("report",),
+        "events": ("report", "collect"),
         "context": {**COMMON, "roadmap": ROADMAP, "activity": ACTIVITY,
                     "occurrence": OCCURRENCE, "report": REPORT},
     },

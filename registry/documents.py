@@ -466,7 +466,7 @@ def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activit
         # the schools report to the department first, by a date of their own
         base["schools_due"] = working_days_before(occurrence.due, SCHOOLS_EARLIER).isoformat() \
             if occurrence.due else None
-    if event in ("report", "analyse"):
+    if event in ("report", "collect", "analyse"):
         base["report"] = report
     if event == "analyse":
         base["analysis"] = {
@@ -535,16 +535,23 @@ def report_data(session: Session, occurrence: Occurrence, person: Person,
         return current
     source = session.exec(
         select(HistoryEvent).where(HistoryEvent.occurrence_id == occurrence.id,
-                                   HistoryEvent.event == "report")
+                                   col(HistoryEvent.event).in_(("report", "collect")))
         .order_by(col(HistoryEvent.id).desc())).first()
     if source is None:
-        return {"text": "", "files": [], "author": person_data(person), "date": None}
+        return {"text": "", "files": [], "author": person_data(person), "date": None,
+                "executors": [], "not_reported": []}
     author = session.exec(select(Person).where(Person.login == source.login)).first()
+    collected = json.loads(source.details or "{}").get("collected")
+    if collected:  # the summary of the executors' reports
+        from registry.occurrences import collected_report
+
+        return collected_report(collected, source.comment, author or person,
+                                source.at.date())
     files = [{"name": f["name"], "sha256": f["sha256"], "size": f["size"], "pages": None}
              for f in json.loads(source.files or "[]")]
     return {"text": source.comment, "files": files,
             "author": person_data(author or person),
-            "date": source.at.date().isoformat()}
+            "date": source.at.date().isoformat(), "executors": [], "not_reported": []}
 
 
 # ----------------------------------------------------------------------------- reading

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from documents.russian import sheets_of
+from registry.assignments import create_assignments, has_assignments, summary_of
 from registry.database import Database
 from registry.documents import (
     DocumentDraft,
@@ -34,7 +36,8 @@ from registry.people import (
 )
 from registry.roadmaps import Resolved, activity_as_dict, occurrence_as_dict, resolve
 from registry.scope import require_visible, roadmap_scope
-from registry.tables import Activity, Document, Occurrence, Person, Section, Unit
+from registry.state import Touch
+from registry.tables import Activity, Assignment, Document, Occurrence, Person, Section, Unit
 from registry.units import may_report
 from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, UnknownReference
 from workflow.machine import EVENTS, occurrence_machine, state_label
@@ -86,7 +89,9 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
                 recommendations: list[tuple[str, str]] | None = None,
                 attachments: list[tuple[str, bytes]] | None = None,
                 basis: str | None = None,
-                points: list[str] | None = None) -> TransitionResult:
+                points: list[str] | None = None,
+                without: list[str] | None = None, added: list[str] | None = None,
+                collected: dict[str, Any] | None = None) -> TransitionResult:
     """Fire ``event`` on the occurrence ``ref``.
 
     The occurrence is read and the documents the rules give are drafted and rendered first,
@@ -95,6 +100,9 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
     since ``expected_version``, nothing is written and ``ConcurrentUpdate`` is raised), claims
     the journal numbers, and writes the history record and the documents together.
     ``files`` are paths (command line), ``attachments`` names and bytes (web uploads).
+    Starting assigns the occurrence to each executor its activity names (less ``without``,
+    plus ``added`` units; ``registry.assignments``); ``collect`` is fired with the summary
+    of those assignments (``collected``).
     """
     details = _details(event, comment, figures, decisions, recommendations)
     if basis and basis.strip():  # what the order this transition makes opens with
@@ -113,6 +121,10 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
         # who may fire it is what the state's transition names (deny by default)
         machine.require_permitted(person.login, occurrence.state, event, roles_of(person))
         _check_own_unit(session, person, event, found.activity, found.ref)
+        assigned = event == "report" and has_assignments(session, occurrence.id or 0)
+        if assigned and "clerk" not in roles_of(person):
+            raise KartaError(f"{found.ref} поручено нескольким исполнителям: отчёт "
+                             "представляется по заданию своего подразделения")
         version = expected_version if expected_version is not None else occurrence.version
         step = occurrence_machine().fire(found.ref, occurrence.state, event,
                                          comment=comment, has_files=bool(incoming))
@@ -123,7 +135,20 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
                       "date": today.isoformat(),
                       "files": [{"name": name, "sha256": hashlib.sha256(data).hexdigest(),
                                  "size": len(data), "pages": sheets_of(name, data)}
-                                for name, data in incoming]}
+                                for name, data in incoming],
+                      "executors": [], "not_reported": []}
+            if assigned:  # the clerk reports for all, closing the collection: who did not
+                summary = summary_of(list(session.exec(select(Assignment).where(
+                    col(Assignment.occurrence_id) == occurrence.id).order_by(
+                    col(Assignment.id)))))
+                report.update(summary)
+                details["collected"] = summary
+        elif event == "collect":
+            if not collected:
+                raise KartaError(f"{found.ref}: сбор отчётов завершается по заданиям "
+                                 "исполнителей (karta collect)")
+            report = collected_report(collected, comment, person, today)
+            details["collected"] = collected
         elif event == "analyse":
             report = report_data(session, occurrence, person, None)
         drafts = transition_drafts(
@@ -147,11 +172,17 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
             raise ConcurrentUpdate(found.ref)
         stored = [db.store.put(data, "attachments", Path(name).suffix, name, session=session)
                   for name, data in incoming]
+        touched: list[Touch] = [("occurrence", occurrence.id or 0)]
+        if event == "start":
+            touched += create_assignments(session, occurrence, found.activity, without, added)
+            if without or added:
+                details["executors_changed"] = {"without": list(without or []),
+                                                "added": list(added or [])}
         entry = record(session, login=person.login, object_ref=found.ref, event=event,
                        roadmap_id=found.roadmap.id, activity_id=found.activity.id,
                        occurrence_id=occurrence.id, from_state=step.source,
                        to_state=step.dest, comment=(comment or "").strip(), files=stored,
-                       details=details, touches=[("occurrence", occurrence.id)])
+                       details=details, touches=touched)
         made = [register(session, db, document, person, entry.id) for document in prepared]
         at = local_time(entry.at, time_zone(db, session)).isoformat(timespec="seconds")
         return TransitionResult(found.ref, event, step.source, step.dest, version + 1, at,
@@ -159,6 +190,26 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
                                       for d, p in zip(made, prepared)))
 
     return run_with_documents(db, read, write, cite_note=True, exclusive=False)
+
+
+def collected_report(collected: dict[str, Any], comment: str | None, person: Person,
+                     today: date) -> dict[str, Any]:
+    """The department's summary report from its executors' reports: each one's text, all
+    their files, and who did not report."""
+    lines = []
+    files = []
+    for executor in collected["executors"]:
+        if executor["state"] == "accepted":
+            text = executor["text"] or "отчёт в приложении"
+            lines.append(f"{executor['name']}: {text}")
+            files += executor["files"]
+    if collected["not_reported"]:
+        lines.append("Не представили отчёт: " + ", ".join(collected["not_reported"]) + ".")
+    if comment and comment.strip():
+        lines.append(comment.strip())
+    return {"text": "\n".join(lines), "files": files, "author": person_data(person),
+            "date": today.isoformat(), "executors": collected["executors"],
+            "not_reported": collected["not_reported"]}
 
 
 def _occurrence(session: Session, ref: str) -> Resolved:

@@ -25,6 +25,7 @@ from registry.tables import (
     Activity,
     ActivityUnit,
     ApiToken,
+    Assignment,
     Document,
     DraftRevision,
     Occurrence,
@@ -44,7 +45,7 @@ TRACKED: dict[str, Any] = {
     "roadmap": Roadmap, "section": Section, "activity": Activity,
     "activity_unit": ActivityUnit, "occurrence": Occurrence, "document": Document,
     "template": TemplateVersion, "rule": TemplateRule, "token": ApiToken,
-    "revision": DraftRevision, "visa": Visa,
+    "revision": DraftRevision, "visa": Visa, "assignment": Assignment,
 }
 # columns that are not decisions: the bytes of a template (its SHA-256 is vouched and checked
 # against them), and the counters of failed log-ins
@@ -55,7 +56,7 @@ LABELS = {
     "section": "раздел", "activity": "мероприятие", "activity_unit": "исполнитель мероприятия",
     "occurrence": "исполнение", "document": "документ", "template": "шаблон",
     "rule": "правило", "token": "токен доступа", "revision": "правка проекта",
-    "visa": "виза",
+    "visa": "виза", "assignment": "задание исполнителю",
 }
 # columns recorded in full beside the digest, so that verify can say what changed
 SHOWN = {
@@ -75,6 +76,7 @@ SHOWN = {
                  "file_sha256": "SHA-256 файла"},
     "visa": {"document_id": "документ", "person_name": "кому", "status": "состояние",
              "remarks": "замечания"},
+    "assignment": {"executor": "исполнитель", "state": "состояние", "due": "срок"},
 }
 _HASHED = {"context", "password_hash"}  # long or secret: shown by their SHA-256
 _CHUNK = 500

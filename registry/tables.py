@@ -201,6 +201,29 @@ class Occurrence(Base, table=True):
     last_event: int = 0
 
 
+class Assignment(Base, table=True):
+    """One executor's share of an occurrence: a unit (a school) or a department-level
+    executor named by the activity, with its own due date, state and report
+    (``workflow.assignments``; ``registry.assignments``)."""
+
+    __table_args__ = (UniqueConstraint("occurrence_id", "executor_key",
+                                       name="uq_assignment_executor"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    executor: str = Field(sa_column=Column(Text, nullable=False))  # the unit's or the text's
+    executor_key: str  # unit:ID, or the normalised text of a department-level executor
+    state: str = Field(index=True)
+    due: date | None = None
+    reported_at: datetime | None = None
+    report: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    returns: int = 0  # how many times the report was returned
+    version: int = 1
+    last_event: int = 0
+
+
 class HistoryEvent(Base, table=True):
     """One recorded decision: who, when (UTC), what, from → to, why, with which files.
 

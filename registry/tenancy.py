@@ -33,7 +33,7 @@ SHARED_DEFAULTS: tuple[type[Any], ...] = (tables.TemplateVersion, tables.Templat
 OWN_ROWS: tuple[type[Any], ...] = (
     tables.Unit, tables.Person, tables.Roadmap, tables.UnitAlias, tables.HistoryEvent,
     tables.JournalCounter, tables.Document, tables.DraftRevision, tables.Visa, tables.Job,
-    tables.Upload,
+    tables.Upload, tables.Assignment,
 )
 # rows that belong to a person, and so to the person's organisation
 THROUGH_PERSON: tuple[type[Any], ...] = (tables.ApiToken, tables.WebSession)

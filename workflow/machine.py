@@ -53,6 +53,9 @@ EVENTS: Mapping[str, EventSpec] = MappingProxyType(
             "analyse", "провести анализ", needs_comment=True,
             requirement="выводы анализа (--comment)",
         ),
+        "collect": EventSpec(
+            "collect", "завершить сбор отчётов", needs_comment=False,
+        ),
         "cancel": EventSpec(
             "cancel", "отменить", needs_comment=True, requirement="причину отмены (--comment)"
         ),

@@ -1,0 +1,212 @@
+"""Every school executes and reports (issue 20): one occurrence, an assignment per executor,
+each school's report accepted or returned, the department sees who has not reported."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from registry.assignments import act, collect, discipline, list_assignments
+from registry.database import Database
+from registry.occurrences import apply_event, show
+from registry.people import add_person
+from registry.roadmaps import import_roadmap
+from registry.verify import verify
+from tests.conftest import ZAOZERSK, Karta, pinned_today
+from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, TransitionNotAllowed
+
+DEPARTMENT = "МКУ «Управление образования ЗАТО город Заозерск»"
+SCHOOLS = ("МБОУ СОШ № 1", "МБОУ СОШ № 12")
+
+
+@pytest.fixture
+def schools(db: Database) -> Database:
+    """Two schools with a person each (СОШ № 1 and № 12: never confused), the Заозерск
+    roadmap; 1:5 («МКУ «Управление образования…», ОО») started."""
+    add_person(db, "admin", "school1", "Петров Пётр Петрович", "m", "завуч", ["executor"],
+               unit=SCHOOLS[0])
+    add_person(db, "admin", "school12", "Сидорова Анна Ивановна", "f", "завуч", ["executor"],
+               unit=SCHOOLS[1])
+    import_roadmap(db, ZAOZERSK, "clerk")
+    apply_event(db, "1:5@2021", "start", "clerk")
+    return db
+
+
+def _states(db: Database) -> dict[str, str]:
+    return {row.executor: row.state for row in list_assignments(db, "clerk", "1:5@2021")}
+
+
+def test_starting_assigns_every_executor_the_activity_names(schools: Database) -> None:
+    rows = list_assignments(schools, "clerk", "1:5@2021")
+    assert [row.executor for row in rows] == [DEPARTMENT, *SCHOOLS]
+    assert {row.state for row in rows} == {"assigned"}
+    department, *school_rows = rows
+    # schools report 5 working days before the department's own deadline (30.12.2021)
+    assert department.due == date(2021, 12, 30)
+    assert {row.due for row in school_rows} == {date(2021, 12, 23)}
+
+
+def test_a_school_sees_and_reports_its_own_assignment_only(schools: Database) -> None:
+    assert [row.executor for row in list_assignments(schools, "school1", "1:5@2021")] == \
+        [SCHOOLS[0]]
+    step = act(schools, "school1", "1:5@2021", "report", comment="Проверка проведена")
+    assert (step.executor, step.dest) == (SCHOOLS[0], "reported")
+    with pytest.raises(PermissionDenied, match="не вашего подразделения"):
+        act(schools, "school1", "1:5@2021", "report", unit=SCHOOLS[1], comment="чужое")
+    with pytest.raises(PermissionDenied):
+        act(schools, "school1", "1:5@2021", "accept", unit=SCHOOLS[0])  # not its own check
+    with pytest.raises(KartaError, match="отчёт представляется по заданию"):
+        apply_event(schools, "1:5@2021", "report", "school12", comment="на всё исполнение")
+    assert show(schools, "1:5@2021", "clerk")["occurrence"]["state"] == "in_progress"  # type: ignore[index]
+    assert _states(schools) == {DEPARTMENT: "assigned", SCHOOLS[0]: "reported",
+                                SCHOOLS[1]: "assigned"}
+
+
+def test_returned_reports_come_back_and_the_last_acceptance_collects(
+        schools: Database) -> None:
+    act(schools, "school1", "1:5@2021", "report", comment="Проверка проведена")
+    act(schools, "school12", "1:5@2021", "report", comment="Проведено")
+    act(schools, "head", "1:5@2021", "return", unit=SCHOOLS[1], comment="Нет протоколов")
+    with pytest.raises(TransitionNotAllowed):
+        act(schools, "head", "1:5@2021", "accept", unit=SCHOOLS[1])
+    act(schools, "school12", "1:5@2021", "report", comment="Протоколы приложены")
+    act(schools, "clerk", "1:5@2021", "report", unit=DEPARTMENT, comment="Совещание проведено")
+    for executor in (SCHOOLS[0], DEPARTMENT):
+        assert not act(schools, "head", "1:5@2021", "accept", unit=executor).collected
+    last = act(schools, "head", "1:5@2021", "accept", unit=SCHOOLS[1])
+    assert last.collected
+    assert show(schools, "1:5@2021", "clerk")["occurrence"]["state"] == "reported"  # type: ignore[index]
+    returned = [row for row in list_assignments(schools, "clerk", "1:5@2021") if row.returns]
+    assert [row.executor for row in returned] == [SCHOOLS[1]]
+    # the summary report names every executor's report
+    with schools.engine.connect() as connection:
+        context = json.loads(connection.exec_driver_sql(
+            "SELECT context FROM document WHERE kind = 'report' ORDER BY id DESC").scalar())
+    assert [e["name"] for e in context["report"]["executors"]] == [DEPARTMENT, *SCHOOLS]
+    assert "МБОУ СОШ № 12: Протоколы приложены" in context["report"]["text"]
+    assert context["report"]["not_reported"] == []
+    analysed = apply_event(schools, "1:5@2021", "analyse", "head", comment="выводы")
+    assert analysed.dest == "analysed"
+    assert verify(schools, "admin").ok
+
+
+def test_closing_the_collection_early_names_who_did_not_report(schools: Database) -> None:
+    act(schools, "school1", "1:5@2021", "report", comment="Проверка проведена")
+    act(schools, "head", "1:5@2021", "accept", unit=SCHOOLS[0])
+    with pytest.raises(KartaError, match="не представили или не приняты: МКУ.*СОШ № 12"):
+        collect(schools, "clerk", "1:5@2021")
+    result = collect(schools, "clerk", "1:5@2021", comment="срок истёк")
+    assert result.dest == "reported"
+    with schools.engine.connect() as connection:
+        details = json.loads(connection.exec_driver_sql(
+            "SELECT details FROM historyevent WHERE event = 'collect'").scalar())
+    assert details["collected"]["not_reported"] == [DEPARTMENT, SCHOOLS[1]]
+    with pytest.raises(KartaError, match="не в работе"):  # nothing moves any more
+        act(schools, "school12", "1:5@2021", "report", comment="поздно")
+
+
+def test_a_clerk_s_report_on_the_occurrence_closes_it_for_all_and_names_the_rest(
+        schools: Database) -> None:
+    act(schools, "school1", "1:5@2021", "report", comment="Проверка проведена")
+    done = apply_event(schools, "1:5@2021", "report", "clerk", comment="Сводный отчёт")
+    assert done.dest == "reported"
+    with schools.engine.connect() as connection:
+        context = json.loads(connection.exec_driver_sql(
+            "SELECT context FROM document WHERE kind = 'report'").scalar())
+    assert context["report"]["not_reported"] == [DEPARTMENT, *SCHOOLS]  # none accepted
+    assert {e["name"]: e["state"] for e in context["report"]["executors"]}[SCHOOLS[0]] == \
+        "reported"
+
+
+def test_a_unit_can_be_left_out_or_withdrawn_with_a_reason(db: Database) -> None:
+    add_person(db, "admin", "school1", "Петров Пётр Петрович", "m", "завуч", ["executor"],
+               unit=SCHOOLS[0])
+    add_person(db, "admin", "school12", "Сидорова Анна Ивановна", "f", "завуч", ["executor"],
+               unit=SCHOOLS[1])
+    import_roadmap(db, ZAOZERSK, "clerk")
+    with pytest.raises(KartaError, match="среди исполнителей нет: мбоу сош № 3"):
+        apply_event(db, "1:5@2021", "start", "clerk", without=["МБОУ СОШ № 3"])
+    apply_event(db, "1:5@2021", "start", "clerk", without=[SCHOOLS[1]])
+    assert [row.executor for row in list_assignments(db, "clerk", "1:5@2021")] == \
+        [DEPARTMENT, SCHOOLS[0]]
+    with pytest.raises(KartaError, match="причину"):
+        act(db, "clerk", "1:5@2021", "withdraw", unit=SCHOOLS[0])
+    act(db, "clerk", "1:5@2021", "withdraw", unit=SCHOOLS[0], comment="школа на ремонте")
+    act(db, "clerk", "1:5@2021", "report", unit=DEPARTMENT, comment="сделано")
+    assert act(db, "head", "1:5@2021", "accept", unit=DEPARTMENT).collected
+
+
+def test_two_reports_at_once_and_two_clerks_at_once_one_wins(schools: Database) -> None:
+    outcomes: list[object] = []
+
+    def attempt(event: str, login: str, **options: object) -> None:
+        try:
+            outcomes.append(act(schools, login, "1:5@2021", event, **options).dest)  # type: ignore[arg-type]
+        except (ConcurrentUpdate, TransitionNotAllowed) as error:
+            outcomes.append(type(error).__name__)
+
+    for event, login, options in (("report", "school1", {"comment": "отчёт"}),
+                                  ("accept", "clerk", {"unit": SCHOOLS[0]})):
+        outcomes.clear()
+        threads = [threading.Thread(target=attempt, args=(event, login), kwargs=options)
+                   for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len([o for o in outcomes if o in ("accepted", "reported")]) == 1, outcomes
+    assert verify(schools, "admin").ok
+
+
+def test_the_discipline_table_counts_on_time_late_returned_and_missing(
+        schools: Database) -> None:
+    with pinned_today(date(2021, 12, 20)):
+        act(schools, "school1", "1:5@2021", "report", comment="в срок")
+    with pinned_today(date(2022, 1, 20)):
+        rows = {row["executor"]: row for row in discipline(schools, "clerk", 2021)}
+        assert rows[SCHOOLS[0]]["on_time"] == 1 and rows[SCHOOLS[0]]["not_reported"] == 0
+        assert rows[SCHOOLS[1]]["not_reported"] == 1 and rows[SCHOOLS[1]]["assigned"] == 1
+        assert [row["executor"] for row in discipline(schools, "school12", 2021)] == \
+            [SCHOOLS[1]]  # a school sees its own line only
+
+
+def test_a_report_with_too_many_files_is_refused_and_nothing_changes(
+        schools: Database, tmp_path: Path) -> None:
+    files = []
+    for number in range(11):
+        path = tmp_path / f"приложение {number}.txt"
+        path.write_text("данные", encoding="utf-8")
+        files.append(path)
+    with pytest.raises(KartaError, match="не больше 10 файлов"):
+        act(schools, "school1", "1:5@2021", "report", comment="отчёт", files=files)
+    assert _states(schools)[SCHOOLS[0]] == "assigned"
+
+
+def test_the_command_line_lists_reports_and_accepts(karta: Karta) -> None:
+    for login, name, unit in (("school1", "Петров Пётр Петрович", SCHOOLS[0]),
+                              ("school12", "Сидорова Анна Ивановна", SCHOOLS[1])):
+        assert karta("people", "add", login, "--name", name, "--gender", "ж",
+                     "--role", "исполнитель", "--unit", unit).exit_code == 0
+    assert karta("people", "add", "clerk", "--name", "Белокреницкая Елена Викторовна",
+                 "--gender", "ж", "--role", "специалист").exit_code == 0
+    assert karta("import", str(ZAOZERSK)).exit_code == 0
+    assert karta("start", "1:5@2021", user="clerk").exit_code == 0
+    listed = karta("assignments", "1:5@2021", "--json", user="clerk")
+    assert [row["executor"] for row in json.loads(listed.stdout)] == [DEPARTMENT, *SCHOOLS]
+    reported = karta("report", "1:5@2021", "-m", "Проверка проведена", user="school1")
+    assert reported.exit_code == 0, reported.stderr
+    assert "МБОУ СОШ № 1: назначено → отчёт представлен" in reported.stdout
+    own = karta("assignments", "1:5@2021", "--json", user="school12")
+    assert [row["executor"] for row in json.loads(own.stdout)] == [SCHOOLS[1]]
+    accepted = karta("accept", "1:5@2021", "--unit", SCHOOLS[0], user="clerk")
+    assert accepted.exit_code == 0 and "отчёт принят" in accepted.stdout
+    refused = karta("collect", "1:5@2021", user="clerk")
+    assert refused.exit_code == 1 and "не представили или не приняты" in refused.stderr
+    closed = karta("collect", "1:5@2021", "-m", "срок истёк", user="clerk")
+    assert closed.exit_code == 0 and "выполняется → отчёт представлен" in closed.stdout
+    table = karta("discipline", "--year", "2021", user="clerk")
+    assert table.exit_code == 0 and SCHOOLS[1] in table.stdout
