@@ -242,7 +242,8 @@ class AssignmentStep:
 
 
 def act(db: Database, login: str | None, ref: str, event: str, *, unit: str | None = None,
-        comment: str | None = None, files: list[Path] | None = None,
+        assignment_id: int | None = None, comment: str | None = None,
+        files: list[Path] | None = None,
         attachments: list[tuple[str, bytes]] | None = None,
         expected_version: int | None = None) -> AssignmentStep:
     """Report, accept, return or withdraw one executor's assignment of occurrence ``ref``
@@ -262,7 +263,7 @@ def act(db: Database, login: str | None, ref: str, event: str, *, unit: str | No
             raise KartaError(f"{found.ref}: исполнение не в работе ("
                              f"{_occurrence_state(occurrence.state)}); задания исполнителей "
                              "меняются, пока оно выполняется")
-        assignment = _the_assignment(session, person, found, unit)
+        assignment = _the_assignment(session, person, found, unit, assignment_id)
         where = f"{found.ref} / {assignment.executor}"
         if event == "report" and not _may(session, person, assignment, event) and \
                 machine.permitted(assignment.state, event, roles_of(person)):
@@ -320,16 +321,17 @@ def _occurrence_state(state: str) -> str:
 
 
 def _the_assignment(session: Session, person: Person, found: Resolved,
-                    unit: str | None) -> Assignment:
+                    unit: str | None, assignment_id: int | None = None) -> Assignment:
     occurrence = found.occurrence
     assert occurrence is not None
     query = select(Assignment).where(col(Assignment.occurrence_id) == occurrence.id)
-    if unit:
-        key = normalise(unit)
-        rows = [a for a in session.exec(query) if normalise(a.executor) == key]
+    if unit or assignment_id is not None:
+        key = normalise(unit or "")
+        rows = [a for a in session.exec(query)
+                if a.id == assignment_id or (unit and normalise(a.executor) == key)]
         if not rows:
-            raise UnknownReference(unit, f"не исполнитель {found.ref} (karta assignments "
-                                         f"{found.ref})")
+            raise UnknownReference(unit or str(assignment_id), f"не исполнитель {found.ref} "
+                                                               f"(karta assignments {found.ref})")
         assignment = rows[0]
         if "clerk" not in roles_of(person) and "head" not in roles_of(person) and \
                 assignment.unit_id != person.unit_id:

@@ -218,6 +218,9 @@ EVENT_LABELS = {
     "revise": "правка проекта из файла", "visa_route": "проект направлен на визы",
     "visa_given": "виза", "visa_returned": "проект возвращён с замечаниями",
     "basis": "основание приказов",
+    "assignment_report": "отчёт исполнителя", "assignment_accept": "отчёт исполнителя принят",
+    "assignment_return": "отчёт исполнителя возвращён на доработку",
+    "assignment_withdraw": "задание снято с исполнителя",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -42,6 +43,7 @@ from registry.units import may_report
 from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, UnknownReference
 from workflow.machine import EVENTS, occurrence_machine, state_label
 from workflow.refs import roadmap_ref
+from workflow.roles import WHOLE_ORGANISATION
 
 
 @dataclass(frozen=True)
@@ -230,12 +232,18 @@ def _require_visible(session: Session, person: Person, found: Resolved) -> None:
 
 
 def may_fire(session: Session, person: Person, event: str, activity: Activity,
-             state: str) -> bool:
-    """Whether the person's roles (and, for an executor's report, unit) allow the event."""
+             state: str, assigned: bool = False) -> bool:
+    """Whether the person's roles (and, for an executor's report, unit) allow the event on
+    the occurrence; with assignments (``assigned``) executors report on their own
+    assignment, and only then may the collection of reports be closed."""
     roles = set(roles_of(person))
     if not occurrence_machine().permitted(state, event, roles):
         return False
-    return event != "report" or "clerk" in roles or may_report(session, person, activity)
+    if event == "collect":
+        return assigned
+    if event == "report" and "clerk" not in roles:
+        return not assigned and may_report(session, person, activity)
+    return True
 
 
 def _check_own_unit(session: Session, person: Person, event: str, activity: Activity,
@@ -320,6 +328,14 @@ def show(db: Database, ref: str, login: str | None) -> dict[str, object]:
         if found.occurrence is not None:
             occurrence = found.occurrence
             machine = occurrence_machine()
+            assigned = has_assignments(session, occurrence.id or 0)
+            entries = events_for(session, occurrence_ids=[occurrence.id or 0])
+            if not WHOLE_ORGANISATION & set(roles_of(person)):  # a school: not the others'
+                own = {a for a in session.exec(select(Assignment.id).where(
+                    Assignment.occurrence_id == occurrence.id,
+                    Assignment.unit_id == person.unit_id))} if person.unit_id else set()
+                entries = [e for e in entries if not e.event.startswith("assignment_")
+                           or json.loads(e.details or "{}").get("assignment") in own]
             result["occurrence"] = {
                 **occurrence_as_dict(activity, occurrence),
                 "state_label": state_label(occurrence.state),
@@ -327,11 +343,11 @@ def show(db: Database, ref: str, login: str | None) -> dict[str, object]:
                     {"event": name, "label": EVENTS[name].label,
                      "needs": EVENTS[name].requirement or None,
                      "permitted": may_fire(session, person, name, activity,
-                                                        occurrence.state)}
+                                           occurrence.state, assigned)}
                     for name in machine.allowed_events(occurrence.state)
                 ],
-                "history": [event_as_dict(e, zone, names_of(session))
-                            for e in events_for(session, occurrence_ids=[occurrence.id or 0])],
+                "assigned": assigned,
+                "history": [event_as_dict(e, zone, names_of(session)) for e in entries],
                 "documents": [document_as_dict(d) for d in session.exec(
                     select(Document).where(Document.occurrence_id == occurrence.id)
                     .order_by(col(Document.id)))],

@@ -9,14 +9,15 @@ from datetime import UTC, date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import exists, func
 from sqlmodel import Session, col, select
 
 from documents import russian
 from registry.database import Database
 from registry.people import acting_person, names_of, organisation, roles_of, today_in
 from registry.scope import activity_scope, roadmap_scope
-from registry.tables import Activity, Document, Occurrence, Roadmap, Section, Unit
+from registry.tables import Activity, Assignment, Document, Occurrence, Roadmap, Section, Unit
+from workflow.assignments import OWING, assignment_state_label
 from workflow.errors import PermissionDenied, UnknownReference
 from workflow.machine import occurrence_machine, state_label
 from workflow.refs import occurrence_ref, roadmap_ref
@@ -66,6 +67,26 @@ def _occurrences(session: Session, scope: set[int] | None, *conditions: Any,
     return items, int(session.exec(counting).one())
 
 
+def _assignment_group(session: Session, key: str, title: str, hint: str, today: date,
+                      *conditions: Any) -> TaskGroup:
+    """Assignments matching the conditions (the session is confined to the organisation),
+    as items of the task lists: the occurrence, with the executor named."""
+    query = select(Assignment, Activity, Occurrence).join(
+        Occurrence, col(Assignment.occurrence_id) == col(Occurrence.id)).join(
+        Activity, col(Occurrence.activity_id) == col(Activity.id)).where(*conditions)
+    counting = select(func.count()).select_from(Assignment).where(*conditions)
+    items = []
+    for assignment, activity, occurrence in session.exec(
+            query.order_by(col(Assignment.due), col(Assignment.id)).limit(LIST_LIMIT)):
+        item = _item(activity, occurrence, today)
+        item.update({"executors": assignment.executor, "state": assignment.state,
+                     "state_label": assignment_state_label(assignment.state),
+                     "due": assignment.due,
+                     "days": (assignment.due - today).days if assignment.due else None})
+        items.append(item)
+    return TaskGroup(key, title, hint, items, int(session.exec(counting).one()))
+
+
 def my_tasks(db: Database, login: str | None, today: date) -> dict[str, Any]:
     """The home page: what needs this person, by their roles."""
     with db.reading() as session:
@@ -83,8 +104,15 @@ def my_tasks(db: Database, login: str | None, today: date) -> dict[str, Any]:
             groups.append(TaskGroup(key, title, hint, items, count))
 
         if "executor" in roles and not roles & {"clerk", "head"}:
+            if person.unit_id is not None:
+                groups.append(_assignment_group(
+                    session, "assignments", "Задания моему подразделению",
+                    "представьте отчёт до срока; возвращённые — доработайте",
+                    today, col(Assignment.unit_id) == person.unit_id,
+                    col(Assignment.state).in_(OWING)))
             add("mine", "В работе у моего подразделения", "представьте отчёт до срока",
-                col(Occurrence.state) == "in_progress")
+                col(Occurrence.state) == "in_progress",
+                ~exists().where(col(Assignment.occurrence_id) == col(Occurrence.id)))
             add("due", "Срок скоро или прошёл", f"запланированные и в работе со сроком до "
                 f"{soon:%d.%m.%Y}", col(Occurrence.state).in_(OPEN), col(Occurrence.due) <= soon)
         if "clerk" in roles:
@@ -95,6 +123,11 @@ def my_tasks(db: Database, login: str | None, today: date) -> dict[str, Any]:
                 col(Occurrence.state).in_(OPEN), col(Occurrence.due) < today)
             add("waiting", "Ожидают отчёта исполнителей", "начатые мероприятия",
                 col(Occurrence.state) == "in_progress")
+        if roles & {"clerk", "head"}:
+            groups.append(_assignment_group(
+                session, "check", "Отчёты исполнителей на проверку",
+                "примите или верните на доработку", today,
+                col(Assignment.state) == "reported"))
         if "head" in roles:
             from registry.visas import current_round, missing
 

@@ -33,7 +33,9 @@ from workflow.errors import (
 )
 
 HERE = Path(__file__).resolve().parent
-STATE_COLOURS = {"planned": "planned", "in_progress": "progress", "reported": "reported",
+STATE_COLOURS = {"assigned": "planned", "returned": "progress", "accepted": "done",
+                 "withdrawn": "cancelled",
+                 "planned": "planned", "in_progress": "progress", "reported": "reported",
                  "analysed": "done", "cancelled": "cancelled"}
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -60,9 +62,16 @@ def templates() -> Jinja2Templates:
     env.filters.update({"ru_date": screen_date, "due_class": due_class, "urlpart": quote})
     env.globals.update({"STATE_COLOURS": STATE_COLOURS})
     from registry.history import DOCUMENT_STATES, event_title
-    from workflow.machine import state_label
+    from workflow.assignments import assignment_state_label
+    from workflow.machine import occurrence_machine, state_label
 
-    env.filters["state_label"] = lambda state: DOCUMENT_STATES.get(state) or state_label(state)
+    def any_state_label(state: str) -> str:  # a document's, an occurrence's, an assignment's
+        if state in DOCUMENT_STATES:
+            return DOCUMENT_STATES[state]
+        return state_label(state) if state in occurrence_machine().states else \
+            assignment_state_label(state)
+
+    env.filters["state_label"] = any_state_label
     env.filters["event_title"] = event_title
     return found
 
