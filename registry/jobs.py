@@ -138,7 +138,16 @@ def _import_roadmap(db: Database, login: str, arguments: dict[str, Any], report:
     return result.as_dict()
 
 
-@job_kind("start_due", "Начало исполнений", action="start")
+def _may_start(person: Person) -> None:
+    """Who may start occurrences is what the planned state's «start» names."""
+    from registry.people import roles_of
+    from workflow.machine import occurrence_machine
+
+    machine = occurrence_machine()
+    machine.require_permitted(person.login, machine.initial, "start", roles_of(person))
+
+
+@job_kind("start_due", "Начало исполнений", check=_may_start)
 def _start_due(db: Database, login: str, arguments: dict[str, Any], report: Report
                ) -> dict[str, Any]:
     """Every planned occurrence of a roadmap due in the given days, as ``karta start R1
