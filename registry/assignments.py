@@ -289,8 +289,13 @@ def act(db: Database, login: str | None, ref: str, event: str, *, unit: str | No
                            "path": s.path, "pages": sheets_of(name, data)}
                           for s, (name, data) in zip(stored, incoming, strict=True)]},
                 ensure_ascii=False)
-        elif event == "return":
+        elif event == "return":  # the reason stays with the report it is about
             values["returns"] = assignment.returns + 1
+            values["report"] = json.dumps({
+                **json.loads(assignment.report or "{}"),
+                "returned": {"by": person.full_name or person.login,
+                             "at": utcnow().isoformat(timespec="seconds"),
+                             "reason": (comment or "").strip()}}, ensure_ascii=False)
         changed = session.execute(update(Assignment).where(
             col(Assignment.id) == assignment.id, col(Assignment.state) == step.source,
             col(Assignment.version) == version).values(**values))

@@ -274,9 +274,19 @@ class Database:
         try:
             append_checkpoint(checkpoints_path(self.folder), {
                 "organisation": "", "seq": seq, "hash": head,
-                "at": utcnow().isoformat(timespec="seconds"), "by": "karta"}, key)
+                "at": utcnow().isoformat(timespec="seconds"), "by": "karta",
+                "log": self.log_root()}, key)
         except OSError:
             pass  # the change is made; verify will say the checkpoints lag behind
+
+    def log_root(self) -> str:
+        """The hash of the log's first event: which database's log a checkpoint is of
+        (one checkpoint file may serve several databases of a server)."""
+        if not getattr(self, "_log_root", ""):
+            with self.engine.connect() as connection:
+                self._log_root = str(connection.exec_driver_sql(
+                    "SELECT hash FROM historyevent WHERE seq = 1").scalar() or "")
+        return self._log_root
 
     def _log_refusal(self, denied: PermissionDenied) -> None:
         """A refused attempt is a decision too: log it in a transaction of its own."""

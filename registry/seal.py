@@ -99,7 +99,8 @@ def checkpoints_path(folder: Path | None) -> Path:
 def mark_digest(mark: dict[str, object]) -> str:
     import json
 
-    content = {key: mark[key] for key in ("organisation", "seq", "hash", "at", "by")}
+    content = {key: mark[key] for key in ("organisation", "seq", "hash", "at", "by", "log")
+               if key in mark}
     return sha256(json.dumps(content, ensure_ascii=False, sort_keys=True)
                   .encode("utf-8")).hexdigest()
 

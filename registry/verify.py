@@ -354,6 +354,7 @@ def take_checkpoint(db: Database, login: str | None, out: Path | None = None
 
 def _read_checkpoints(db: Database, given: list[Path]) -> list[dict[str, Any]]:
     key = db.log_key
+    root = db.log_root()
     files = list(given)
     default = default_checkpoints(db)
     if default.is_file() and default not in files:
@@ -376,6 +377,8 @@ def _read_checkpoints(db: Database, given: list[Path]) -> list[dict[str, Any]]:
                                                                  mark["seal"]):
                 raise KartaError(f"{path.name}, строка {number}: печать контрольной точки "
                                  "не совпадает с ключом журнала (точка подделана)")
+            if mark.get("log") not in (None, root):
+                continue  # another database's log, kept in the same file
             marks.append({**mark, "file": path.name})
     return marks
 

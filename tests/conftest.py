@@ -36,16 +36,21 @@ def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("registry.accounts._DUMMY", quick.hash("dummy"))
 
 
-@pytest.fixture(autouse=True)
-def log_key(tmp_path_factory: pytest.TempPathFactory,
-            monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test's databases are sealed with a key of its own outside them, as a server
-    configures it (KARTA_LOG_KEY); tests of the default place unset it."""
+@pytest.fixture(scope="session", autouse=True)
+def log_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The tests' databases are sealed with a key outside them, as a server configures it
+    (KARTA_LOG_KEY) — one for the whole run, so that databases shared by several tests (the
+    browser's) stay checkable; tests of the default place unset it."""
     from registry.seal import make_key
 
     key = make_key(tmp_path_factory.mktemp("key") / "karta-log.key")
-    monkeypatch.setenv("KARTA_LOG_KEY", str(key))
-    return key
+    saved = os.environ.get("KARTA_LOG_KEY")
+    os.environ["KARTA_LOG_KEY"] = str(key)
+    yield key
+    if saved is None:
+        os.environ.pop("KARTA_LOG_KEY", None)
+    else:
+        os.environ["KARTA_LOG_KEY"] = saved
 
 
 @pytest.fixture(autouse=True)

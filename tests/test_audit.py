@@ -151,8 +151,12 @@ def test_executors_report_only_for_their_own_unit(db: Database) -> None:
     with pytest.raises(PermissionDenied, match="«МБДОУ детский сад № 9» не указан среди "
                                                "ответственных"):
         apply_event(db, f"{rid}:4@2021", "report", "other", comment="отчёт")
-    assert apply_event(db, f"{rid}:4@2021", "report", "school",
-                       comment="отчёт").dest == "reported"
+    from registry.assignments import act
+
+    with pytest.raises(PermissionDenied, match="вашему подразделению не поручено"):
+        act(db, "other", f"{rid}:4@2021", "report", comment="отчёт")
+    # the school reports on its own assignment; the department has not reported yet
+    assert act(db, "school", f"{rid}:4@2021", "report", comment="отчёт").dest == "reported"
     with pytest.raises(PermissionDenied):
         apply_event(db, f"{rid}:5@2021", "start", "school")
 

@@ -154,6 +154,29 @@ def act(visitor: Visitor, label: str, fields: dict[str, str] | None = None,
     visitor.page.wait_for_load_state()
 
 
+def act_on_assignment(visitor: Visitor, executor: str, label: str,
+                      fields: dict[str, str] | None = None,
+                      files: list[Path] | None = None) -> None:
+    """Open an action of one executor's row in the occurrence's «Исполнители», fill it in
+    and press its button."""
+    row = visitor.page.locator("#executors tbody tr", has=visitor.page.locator(
+        f"td:text-is('{executor}')"))
+    step = row.locator("details", has=visitor.page.locator(f"summary:text-is('{label}')"))
+    step.locator("summary").first.click()
+    for selector, value in (fields or {}).items():
+        step.locator(selector).fill(value)
+    if files:
+        step.locator("input[type=file]").set_input_files([str(f) for f in files])
+    step.locator(f"button:text-is('{label}')").click()
+    visitor.page.wait_for_load_state()
+
+
+def assignment_state(visitor: Visitor, executor: str) -> str:
+    row = visitor.page.locator("#executors tbody tr", has=visitor.page.locator(
+        f"td:text-is('{executor}')"))
+    return str(row.locator("td[data-label='Состояние']").inner_text()).split(" (")[0].strip()
+
+
 def history(visitor: Visitor) -> str:
     return str(visitor.page.inner_text("ol.timeline"))
 
@@ -251,49 +274,79 @@ def test_a_roadmap_activity_from_import_to_verified_log(visit: Any, tmp_path: Pa
     assert f"{PEOPLE['clerk'].name} — начать исполнение (запланировано → выполняется): " \
            "Семинары по графику министерства" in history(clerk)
 
-    # --- the school sees it among its tasks and reports with a file
+    # --- the occurrence is assigned to each executor: the department and the school
+    executors = clerk.page.locator("#executors tbody tr")
+    assert [row.split("\t")[0].strip() for row in executors.all_inner_texts()] == [
+        "МКУ «Управление образования ЗАТО город Заозерск»", UNIT]
+    shoot(clerk.page, "desktop-06b-occurrence-executors")
+
+    # --- the school sees its assignment among its tasks and reports with a file
     school = visit("executor")
     assert UNIT in school.main()
-    mine = school.page.locator("#mine")
+    mine = school.page.locator("#assignments")
     assert f"R{roadmap}, п. 1\n2021 год" in mine.inner_text()
     shoot(school.page, "desktop-07-tasks-executor")
     mine.locator(f"a[href='/o/{ref}']").first.click()
     school.page.wait_for_url(f"**/o/{ref}")
     assert school.page.inner_text(STATE) == "выполняется"
-    act(school, "Представить отчёт",
-        {"textarea": "Четыре учителя приняли участие в семинарах, материалы приложены."},
-        files=[report_file(tmp_path)])
-    assert school.page.inner_text(STATE) == "отчёт представлен"
-    assert school.page.inner_text("[role=status]") == "Отчёт представлен."
-    assert "файл «Отчёт СОШ 1.docx»" in history(school)
+    # a school sees its own assignment only, and reports on it (not on the whole)
+    assert [row.split("\t")[0].strip() for row in school.page.locator(
+        "#executors tbody tr").all_inner_texts()] == [UNIT]
+    assert "Представить отчёт" not in school.page.inner_text("section.actions")
+    act_on_assignment(school, UNIT, "Представить отчёт",
+                      {"textarea": "Четыре учителя приняли участие в семинарах, материалы "
+                                   "приложены."}, files=[report_file(tmp_path)])
+    assert school.page.inner_text("[role=status]") == "Отчёт исполнителя представлен."
+    assert school.page.inner_text(STATE) == "выполняется"  # the others have not reported
+    assert assignment_state(school, UNIT) == "отчёт представлен"
+    shoot(school.page, "desktop-07b-school-reported")
+    # the file it sent opens as pages
+    school.page.click("#executors a:text-is('Отчёт СОШ 1.docx')")
+    school.page.wait_for_url(re.compile(r"/files/[0-9a-f]{64}$"))
+    assert school.heading() == "Отчёт СОШ 1.docx"
+    assert school.page.locator("main .preview img").count() >= 1
+    shoot(school.page, "desktop-07c-school-file")
 
-    # --- the head returns it with a reason
+    # --- the head finds the report to check and returns it with a reason
     head = visit("head")
-    head.page.locator(f"#analyse a[href='/o/{ref}']").first.click()
+    head.page.locator(f"#check a[href='/o/{ref}']").first.click()
     head.page.wait_for_url(f"**/o/{ref}")
-    act(head, "Вернуть на доработку", {"textarea": "Приложите список участников семинаров"})
-    assert head.page.inner_text(STATE) == "выполняется"
-    assert head.page.inner_text("[role=status]") == "Отчёт возвращён на доработку."
+    act_on_assignment(head, UNIT, "Вернуть на доработку",
+                      {"textarea": "Приложите список участников семинаров"})
+    assert head.page.inner_text("[role=status]") == "Отчёт исполнителя возвращён на доработку."
+    assert assignment_state(head, UNIT) == "возвращено на доработку"
     assert "Приложите список участников семинаров" in history(head)
 
     # --- the school reports again, this time from a phone
     phone = visit("executor", PHONE)
     assert UNIT in phone.main()
-    assert f"R{roadmap}, п. 1 2021 год" in phone.page.inner_text("#mine")
+    assert f"R{roadmap}, п. 1 2021 год" in phone.page.inner_text("#assignments")
     shoot(phone.page, "phone-01-tasks-executor")
-    phone.page.click(f"#mine a[href='/o/{ref}'] >> nth=0")
+    phone.page.click(f"#assignments a[href='/o/{ref}'] >> nth=0")
     phone.page.wait_for_url(f"**/o/{ref}")
-    assert "Приложите список участников семинаров" in history(phone)
-    returned = phone.page.inner_text("main .notice")  # the reason, above the report form
-    assert returned.startswith("Отчёт возвращён на доработку (Андреева Светлана Леонидовна, ")
+    returned = phone.page.inner_text("#executors .notice")  # the reason, by the form
+    assert returned.startswith("Возвращено на доработку (Андреева Светлана Леонидовна, ")
     assert returned.endswith(": Приложите список участников семинаров")
-    assert phone.page.locator("main .notice + .columns section.actions").count() == 1
     shoot(phone.page, "phone-02-occurrence-returned")
-    act(phone, "Представить отчёт",
-        {"textarea": "Список участников: Иванова А.А., Петрова Б.Б., Сидоров В.В., "
-                     "Орлова Г.Г."})
-    assert phone.page.inner_text(STATE) == "отчёт представлен"
-    assert phone.page.inner_text("[role=status]") == "Отчёт представлен."
+    act_on_assignment(phone, UNIT, "Представить отчёт",
+                      {"textarea": "Список участников: Иванова А.А., Петрова Б.Б., "
+                                   "Сидоров В.В., Орлова Г.Г."})
+    assert phone.page.inner_text("[role=status]") == "Отчёт исполнителя представлен."
+
+    # --- the clerk reports for the department; the head accepts both: collected
+    clerk.go(f"/o/{ref}")
+    act_on_assignment(clerk, "МКУ «Управление образования ЗАТО город Заозерск»",
+                      "Представить отчёт", {"textarea": "Специалисты приняли участие в "
+                                                        "семинарах"})
+    head.go(f"/o/{ref}")
+    act_on_assignment(head, UNIT, "Принять отчёт")
+    assert head.page.inner_text(STATE) == "выполняется"
+    act_on_assignment(head, "МКУ «Управление образования ЗАТО город Заозерск»",
+                      "Принять отчёт")
+    assert head.page.inner_text("[role=status]") == \
+        "Сбор отчётов завершён: сводный отчёт представлен."
+    assert head.page.inner_text(STATE) == "отчёт представлен"
+    shoot(head.page, "desktop-07d-collected")
 
     # --- the head analyses with a management decision
     head.go(f"/o/{ref}")
