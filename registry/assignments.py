@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from registry.database import Database, utcnow
 from registry.files import read_limited
-from registry.history import record
+from registry.history import local_time, record
 from registry.people import acting_person, local_today, organisation, roles_of
 from registry.roadmaps import Resolved, resolve
 from registry.state import Touch
@@ -173,7 +173,7 @@ def _visible_to(session: Session, person: Person) -> Any:
 
 
 def _row(found: Resolved, assignment: Assignment, today: date, person: Person,
-         session: Session) -> AssignmentRow:
+         session: Session, zone: str = "UTC") -> AssignmentRow:
     machine = assignment_machine()
     late = None
     if assignment.due is not None:
@@ -187,7 +187,7 @@ def _row(found: Resolved, assignment: Assignment, today: date, person: Person,
         id=assignment.id or 0, ref=found.ref, executor=assignment.executor,
         unit_id=assignment.unit_id, state=assignment.state,
         state_label=assignment_state_label(assignment.state), due=assignment.due,
-        reported_at=assignment.reported_at.isoformat(timespec="seconds")
+        reported_at=local_time(assignment.reported_at, zone).isoformat(timespec="seconds")
         if assignment.reported_at else None, days_late=late, returns=assignment.returns,
         version=assignment.version, report=json.loads(assignment.report or "{}"),
         actions=actions)
@@ -208,11 +208,12 @@ def list_assignments(db: Database, login: str | None, ref: str) -> list[Assignme
         person = acting_person(session, login)
         found = _occurrence(session, ref)
         assert found.occurrence is not None
-        today = local_today(organisation(session))
+        org = organisation(session)
+        today = local_today(org)
         rows = session.exec(select(Assignment).where(
             col(Assignment.occurrence_id) == found.occurrence.id,
             _visible_to(session, person)).order_by(col(Assignment.id)))
-        return [_row(found, a, today, person, session) for a in rows]
+        return [_row(found, a, today, person, session, org.timezone) for a in rows]
 
 
 def _occurrence(session: Session, ref: str) -> Resolved:

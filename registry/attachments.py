@@ -49,8 +49,13 @@ class AttachedFile:
                 "image": self.suffix in IMAGES}
 
 
+REPORT_EVENTS = ("report", "collect", "assignment_report")  # events whose files are reports
+
+
 def occurrence_files(db: Database, login: str | None, ref: str) -> list[AttachedFile]:
-    """Every file of occurrence ``ref`` this person may open, in the order they came."""
+    """Every file sent with a report of occurrence ``ref`` that this person may open (each
+    version of a returned report too), in the order they came. karta's own documents are
+    opened as documents, not here."""
     with db.reading() as session:
         person = acting_person(session, login)
         found = resolve(session, ref)
@@ -58,25 +63,22 @@ def occurrence_files(db: Database, login: str | None, ref: str) -> list[Attached
             raise UnknownReference(ref, "нужна ссылка на исполнение за период")
         require_visible(session, person, found.activity.id, found.ref)
         whole = bool(WHOLE_ORGANISATION & set(roles_of(person)))
+        own = set() if whole or person.unit_id is None else {
+            a for a in session.exec(select(Assignment.id).where(
+                col(Assignment.occurrence_id) == found.occurrence.id,
+                col(Assignment.unit_id) == person.unit_id))}
         files: dict[str, AttachedFile] = {}
-        for assignment in session.exec(select(Assignment).where(
-                col(Assignment.occurrence_id) == found.occurrence.id).order_by(
-                col(Assignment.id))):
-            if not whole and (person.unit_id is None or assignment.unit_id != person.unit_id):
-                continue
-            for item in json.loads(assignment.report or "{}").get("files", []):
-                files.setdefault(item["sha256"], AttachedFile(
-                    item["name"], item["sha256"], int(item["size"]), item["path"],
-                    assignment.executor))
         for event in events_for(session, occurrence_ids=[found.occurrence.id or 0]):
-            if event.files in ("", "[]") or not (whole or event.login == person.login):
+            if event.event not in REPORT_EVENTS or event.files in ("", "[]"):
                 continue
-            if event.event.startswith("assignment_"):
-                continue  # counted with its assignment above (a school sees its own)
+            details = json.loads(event.details or "{}")
+            if not whole and details.get("assignment") not in own and \
+                    event.login != person.login:
+                continue  # a school: its own assignment's files and what it sent itself
+            source = details.get("executor") or "отчёт по исполнению"
             for item in json.loads(event.files):
                 files.setdefault(item["sha256"], AttachedFile(
-                    item["name"], item["sha256"], int(item["size"]), item["path"],
-                    "отчёт по исполнению"))
+                    item["name"], item["sha256"], int(item["size"]), item["path"], source))
         return list(files.values())
 
 

@@ -210,3 +210,50 @@ def test_the_command_line_lists_reports_and_accepts(karta: Karta) -> None:
     assert closed.exit_code == 0 and "выполняется → отчёт представлен" in closed.stdout
     table = karta("discipline", "--year", "2021", user="clerk")
     assert table.exit_code == 0 and SCHOOLS[1] in table.stdout
+
+
+def _browser(app: object, login: str, password: str) -> tuple[object, str]:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    nonce = re.search(r'name="nonce" value="([^"]+)"', client.get("/login").text).group(1)
+    assert client.post("/login", data={"login": login, "password": password, "nonce": nonce,
+                                       "next": "/"}).status_code == 303
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+    return client, csrf
+
+
+def test_files_a_school_sent_open_for_the_department_and_that_school_only(
+        schools: Database, tmp_path: Path) -> None:
+    import docx
+
+    from registry.accounts import set_password
+    from web.app import create_app
+
+    for login in ("school1", "school12", "head"):
+        set_password(schools, "admin", login, f"пароль-{login}-1")
+    report = tmp_path / "Отчёт СОШ 1.docx"
+    document = docx.Document()
+    document.add_paragraph("Отчёт МБОУ СОШ № 1: приняли участие 4 учителя.")
+    document.save(str(report))
+    act(schools, "school1", "1:5@2021", "report", comment="в приложении", files=[report])
+    app = create_app(schools)
+    school1, _ = _browser(app, "school1", "пароль-school1-1")
+    page = school1.get("/o/1:5@2021")  # type: ignore[attr-defined]
+    import re
+
+    sha = re.search(r'/files/([0-9a-f]{64})"', page.text).group(1)
+    for client_login in ("school1", "head"):
+        client, _ = _browser(app, client_login, f"пароль-{client_login}-1")
+        shown = client.get(f"/o/1:5@2021/files/{sha}")  # type: ignore[attr-defined]
+        assert shown.status_code == 200 and "Отчёт СОШ 1.docx" in shown.text
+        download = client.get(f"/o/1:5@2021/files/{sha}/file")  # type: ignore[attr-defined]
+        assert download.status_code == 200 and download.content == report.read_bytes()
+    other, _ = _browser(app, "school12", "пароль-school12-1")
+    for path in (f"/o/1:5@2021/files/{sha}", f"/o/1:5@2021/files/{sha}/file",
+                 f"/o/1:5@2021/files/{sha}/page/1.png"):
+        assert other.get(path).status_code == 404, path  # type: ignore[attr-defined]
+    assert "Отчёт СОШ 1.docx" not in other.get("/o/1:5@2021").text  # type: ignore[attr-defined]
+    assert "в приложении" not in other.get("/o/1:5@2021").text  # type: ignore[attr-defined]
