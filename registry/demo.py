@@ -225,6 +225,12 @@ def populate(db: Database, out: Path, today: date | None = None) -> Iterator[str
         coming = min((o for o in occurrences if o[0] == code and o[2] >= today),
                      key=lambda o: o[2])[1]
         yield from _step(db, coming, "start", "clerk", "", [], {})
+        if code == WAITING[0]:  # the school has reported on its assignment: to check
+            from registry.assignments import act
+
+            done = act(db, "school", coming, "report",
+                       comment="Учителя школы приняли участие в вебинарах, список приложен")
+            yield f"   {done.ref} / {done.executor}: отчёт школы представлен (school)"
         if code == WAITING[-1]:  # one report waits for the head's analysis
             yield from _step(db, coming, "report", "clerk", "Отчёт об исполнении направлен",
                              [], {})

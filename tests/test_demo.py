@@ -43,6 +43,9 @@ def test_the_demo_has_work_due_now_overdue_and_awaiting_whatever_the_day(
         assert clerk["waiting"] == 2, clerk  # «Ожидают отчёта исполнителей»
         head = _counts(my_tasks(db, "head", today))
         assert head["analyse"] == 1, head
+        assert head["check"] == 1 and clerk["check"] == 1  # a school's report to check
+        school = _counts(my_tasks(db, "school", today))
+        assert school["assignments"] >= 1, school  # the school's own assignments
     finally:
         db.dispose()
 
