@@ -91,6 +91,14 @@ def test_returned_reports_come_back_and_the_last_acceptance_collects(
     assert context["report"]["not_reported"] == []
     analysed = apply_event(schools, "1:5@2021", "analyse", "head", comment="выводы")
     assert analysed.dest == "analysed"
+    # the сводная справка: a row for each executor's accepted report
+    from tests.docx_structure import structure
+
+    note = next(d for d in analysed.documents if d["kind"] == "analytic_note")
+    tables = structure(schools.store.read(str(note["file"])))["tables"]
+    by_school = next(t for t in tables if t[0] == ["№", "Исполнитель", "Что сделано", "Отчёт"])
+    assert [row[1] for row in by_school[1:]] == [DEPARTMENT, *SCHOOLS]
+    assert by_school[3][2] == "Протоколы приложены."
     assert verify(schools, "admin").ok
 
 

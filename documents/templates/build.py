@@ -679,8 +679,23 @@ def analytic_note() -> DocumentObject:
                    "{{ activity.responsible_text }}.", indent=True)
     para(document, "1. Что сделано", align="left", bold=True, space_before=12,
          keep=True)
+    # an occurrence assigned to several executors: the summary, a row for each report
+    tag(document, "{%p if report.executors is defined and report.executors | selectattr('state', "
+                  "'equalto', 'accepted') | list %}")
+    done = grid(document, ["№", "Исполнитель", "Что сделано", "Отчёт"], [10, 45, 85, 25])
+    looped_row(done, "e in report.executors | selectattr('state', 'equalto', 'accepted')",
+               ["{{ loop.index }}", "{{ e.name }}",
+                "{{ e.text | sentence if e.text else 'Сведения в приложенных файлах.' }}"
+                "{% for f in e.files %} Приложение: {{ f | attachment }}{% endfor %}",
+                "{{ e.date | date if e.date else '—' }}"], ["c", "l", "l", "c"])
+    tag(document, "{%p if report.not_reported is defined and report.not_reported %}")
+    para(document, "Не представили отчёт: {{ report.not_reported | join(', ') }}.",
+         indent=True, space_before=6)
+    tag(document, "{%p endif %}")
+    tag(document, "{%p else %}")
     para(document, "{{ report.text | sentence if report.text else 'Отчёт исполнителя представлен "
                    "файлами.' }}", indent=True)
+    tag(document, "{%p endif %}")
     para(document, "2. Показатели", align="left", bold=True, space_before=12,
          keep=True)
     tag(document, "{%p if analysis.figures %}")
