@@ -20,6 +20,7 @@ SECTIONS: tuple[tuple[str, tuple[click.Command, ...]], ...] = (
                         drafts.basis, documents.approve)),
     ("Исполнение мероприятий", (work.start, assignments.assignments, work.report,
                                 assignments.accept, work.return_, assignments.withdraw,
+                                assignments.extend, assignments.extension,
                                 assignments.collect, work.analyse, work.cancel, work.history,
                                 assignments.discipline)),
     ("Документы", (documents.sign, documents.documents, documents.journal, documents.plan,

@@ -120,3 +120,41 @@ def discipline(year: int, as_json: bool) -> None:
                [[row["executor"], *(str(row[key]) for key in (
                    "assigned", "on_time", "late", "returned", "not_reported"))]
                 for row in rows])
+
+
+@command("extend")
+@click.argument("ref", metavar="ССЫЛКА")
+@click.option("--until", required=True, metavar="ДД.ММ.ГГГГ", help="До какого дня продлить.")
+@click.option("--comment", "-m", metavar="ТЕКСТ", help="Причина (обязательно).")
+@click.option("--unit", metavar="ИСПОЛНИТЕЛЬ",
+              help="Чьё задание (школа — своего подразделения, по умолчанию).")
+def extend(ref: str, until: str, comment: str | None, unit: str | None) -> None:
+    """Попросить продлить срок задания по ССЫЛКА; решение принимает специалист или
+    руководитель (karta extension)."""
+    from commands.common import parse_date
+    from registry.assignments import request_extension
+
+    settings = current()
+    day = parse_date(until)
+    assert day is not None
+    request_extension(settings.database(), settings.user, ref, day, comment or "", unit)
+    click.echo(f"{ref}: запрошено продление срока до {screen_date(day)}.")
+
+
+@command("extension")
+@click.argument("ref", metavar="ССЫЛКА")
+@click.option("--unit", required=True, metavar="ИСПОЛНИТЕЛЬ", help="Чьё задание.")
+@click.option("--grant/--refuse", required=True, help="Продлить срок или отказать.")
+@click.option("--comment", "-m", metavar="ТЕКСТ", help="Комментарий (при отказе — причина).")
+def extension(ref: str, unit: str, grant: bool, comment: str | None) -> None:
+    """Решить по просьбе исполнителя продлить срок задания по ССЫЛКА."""
+    from datetime import date
+
+    from registry.assignments import decide_extension
+
+    settings = current()
+    decided = decide_extension(settings.database(), settings.user, ref, unit, grant,
+                               comment or "")
+    until = screen_date(date.fromisoformat(decided["until"]))
+    click.echo(f"{ref} / {unit}: " + (f"срок продлён до {until}." if grant else
+                                      f"в продлении до {until} отказано."))

@@ -299,7 +299,8 @@ def _transition_command(event: str, summary: str, comment_help: str,
             decisions=list(options.get("decisions", ())),
             recommendations=pairs(options.get("recommendations", ()), ":", "--recommend"),
             basis=options.get("basis"), points=list(options.get("points", ())),
-            without=list(options.get("without", ())), added=list(options.get("added", ())))
+            without=list(options.get("without", ())), added=list(options.get("added", ())),
+            new_due=parse_date(options.get("new_due")))
         if as_json:
             print_json(result.as_dict())
             return
@@ -397,6 +398,9 @@ start = _transition_command(
                   help="Не поручать этому исполнителю (можно несколько раз)."),
      click.option("--add", "added", multiple=True, metavar="ИСПОЛНИТЕЛЬ",
                   help="Поручить ещё и этому подразделению (можно несколько раз)."),
+     click.option("--new-due", "new_due", metavar="ДД.ММ.ГГГГ",
+                  help="Новый срок исполнения, если срок по карте уже прошёл (приказ и "
+                       "задания исполнителям будут с ним)."),
      click.option("--workers", type=int, callback=check_workers, metavar="ЧИСЛО",
                   help="С --due: сколько процессов готовят приказы одновременно (по умолчанию "
                        "— по числу процессоров).")])

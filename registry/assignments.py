@@ -67,6 +67,7 @@ class AssignmentRow:
     version: int
     report: dict[str, Any] = field(default_factory=dict)
     actions: list[dict[str, Any]] = field(default_factory=list)
+    extension: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
@@ -190,7 +191,7 @@ def _row(found: Resolved, assignment: Assignment, today: date, person: Person,
         reported_at=local_time(assignment.reported_at, zone).isoformat(timespec="seconds")
         if assignment.reported_at else None, days_late=late, returns=assignment.returns,
         version=assignment.version, report=json.loads(assignment.report or "{}"),
-        actions=actions)
+        actions=actions, extension=json.loads(assignment.extension or "{}"))
 
 
 def _may(session: Session, person: Person, assignment: Assignment, event: str) -> bool:
@@ -426,3 +427,84 @@ def discipline(db: Database, login: str | None, year: int) -> list[dict[str, Any
                 entry["not_reported"] += 1
         return list(table.values())
 
+
+
+# ----------------------------------------------------------------------------- extensions
+
+def request_extension(db: Database, login: str | None, ref: str, until: date, reason: str,
+                      unit: str | None = None, assignment_id: int | None = None
+                      ) -> dict[str, Any]:
+    """An executor asks for a later due date of its assignment, with a reason; the
+    department grants or refuses it (``decide_extension``). Logged."""
+    if not reason.strip():
+        raise KartaError("укажите причину, по которой нужен новый срок")
+    with db.transaction(exclusive=False) as session:
+        person = acting_person(session, login)
+        found = _occurrence(session, ref)
+        assignment = _the_assignment(session, person, found, unit, assignment_id)
+        if assignment.state not in OWING:
+            raise KartaError(f"{found.ref} / {assignment.executor}: отчёт уже представлен — "
+                             "продлевать нечего")
+        if assignment.due is not None and until <= assignment.due:
+            raise KartaError(f"новый срок {until:%d.%m.%Y} не позже нынешнего "
+                             f"{assignment.due:%d.%m.%Y}")
+        if until < local_today(organisation(session)):
+            raise KartaError(f"новый срок {until:%d.%m.%Y} уже прошёл")
+        request = {"until": until.isoformat(), "reason": reason.strip()[:2000],
+                   "by": person.full_name or person.login, "login": person.login,
+                   "at": utcnow().isoformat(timespec="seconds"), "decision": None}
+        _set_extension(session, assignment, request)
+        where = f"{found.ref} / {assignment.executor}"
+        record(session, login=person.login, object_ref=where, event="extension_request",
+               occurrence_id=found.occurrence.id if found.occurrence else None,
+               comment=f"новый срок {until:%d.%m.%Y}: {reason.strip()}",
+               details={"assignment": assignment.id, "executor": assignment.executor},
+               touches=[("assignment", assignment.id or 0)])
+        return request
+
+
+def decide_extension(db: Database, login: str | None, ref: str, unit: str | None,
+                     grant: bool, comment: str = "", assignment_id: int | None = None
+                     ) -> dict[str, Any]:
+    """The clerk or the head grants (the assignment's due date moves) or refuses a requested
+    extension; either is logged, a refusal with its reason."""
+    with db.transaction(exclusive=False) as session:
+        person = acting_person(session, login)
+        roles = set(roles_of(person))
+        if not roles & set(CHECKERS_OF_EXTENSIONS):
+            raise PermissionDenied(person.login, "extension", CHECKERS_OF_EXTENSIONS,
+                                   sorted(roles))
+        found = _occurrence(session, ref)
+        assignment = _the_assignment(session, person, found, unit, assignment_id)
+        request = json.loads(assignment.extension or "{}")
+        if not request or request.get("decision") is not None:
+            raise KartaError(f"{found.ref} / {assignment.executor}: продления никто не "
+                             "просил")
+        if not grant and not comment.strip():
+            raise KartaError("укажите причину отказа")
+        request["decision"] = {"granted": grant, "by": person.full_name or person.login,
+                               "at": utcnow().isoformat(timespec="seconds"),
+                               "comment": comment.strip()[:2000]}
+        until = date.fromisoformat(request["until"])
+        values: dict[str, Any] = {"extension": json.dumps(request, ensure_ascii=False)}
+        if grant:
+            values["due"] = until
+        session.execute(update(Assignment).where(col(Assignment.id) == assignment.id)
+                        .values(**values))
+        where = f"{found.ref} / {assignment.executor}"
+        record(session, login=person.login, object_ref=where,
+               event="extension_granted" if grant else "extension_refused",
+               occurrence_id=found.occurrence.id if found.occurrence else None,
+               comment=(f"срок продлён до {until:%d.%m.%Y}" if grant else
+                        f"в продлении до {until:%d.%m.%Y} отказано: {comment.strip()}"),
+               details={"assignment": assignment.id, "executor": assignment.executor},
+               touches=[("assignment", assignment.id or 0)])
+        return request
+
+
+CHECKERS_OF_EXTENSIONS = ("clerk", "head")
+
+
+def _set_extension(session: Session, assignment: Assignment, request: dict[str, Any]) -> None:
+    session.execute(update(Assignment).where(col(Assignment.id) == assignment.id).values(
+        extension=json.dumps(request, ensure_ascii=False)))

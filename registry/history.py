@@ -221,6 +221,8 @@ EVENT_LABELS = {
     "assignment_report": "отчёт исполнителя", "assignment_accept": "отчёт исполнителя принят",
     "assignment_return": "отчёт исполнителя возвращён на доработку",
     "assignment_withdraw": "задание снято с исполнителя",
+    "extension_request": "запрошено продление срока", "extension_granted": "срок продлён",
+    "extension_refused": "в продлении срока отказано",
 }
 
 

@@ -93,7 +93,8 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
                 basis: str | None = None,
                 points: list[str] | None = None,
                 without: list[str] | None = None, added: list[str] | None = None,
-                collected: dict[str, Any] | None = None) -> TransitionResult:
+                collected: dict[str, Any] | None = None,
+                new_due: date | None = None) -> TransitionResult:
     """Fire ``event`` on the occurrence ``ref``.
 
     The occurrence is read and the documents the rules give are drafted and rendered first,
@@ -103,8 +104,8 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
     the journal numbers, and writes the history record and the documents together.
     ``files`` are paths (command line), ``attachments`` names and bytes (web uploads).
     Starting assigns the occurrence to each executor its activity names (less ``without``,
-    plus ``added`` units; ``registry.assignments``); ``collect`` is fired with the summary
-    of those assignments (``collected``).
+    plus ``added`` units; ``registry.assignments``), with a ``new_due`` date when its own
+    has passed; ``collect`` is fired with the summary of those assignments (``collected``).
     """
     details = _details(event, comment, figures, decisions, recommendations)
     if basis and basis.strip():  # what the order this transition makes opens with
@@ -123,6 +124,16 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
         # who may fire it is what the state's transition names (deny by default)
         machine.require_permitted(person.login, occurrence.state, event, roles_of(person))
         _check_own_unit(session, person, event, found.activity, found.ref)
+        if new_due is not None:
+            if event != "start":
+                raise KartaError("новый срок задаётся при начале исполнения")
+            today = local_today(organisation(session))
+            if new_due < today:
+                raise KartaError(f"новый срок {new_due:%d.%m.%Y} уже прошёл")
+            details["due_moved"] = {"from": occurrence.due.isoformat() if occurrence.due
+                                    else None, "to": new_due.isoformat()}
+            session.expunge(occurrence)  # what the order says; written with the start
+            occurrence.due = new_due
         assigned = event == "report" and has_assignments(session, occurrence.id or 0)
         if assigned and "clerk" not in roles_of(person):
             raise KartaError(f"{found.ref} поручено нескольким исполнителям: отчёт "
@@ -175,6 +186,9 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
         stored = [db.store.put(data, "attachments", Path(name).suffix, name, session=session)
                   for name, data in incoming]
         touched: list[Touch] = [("occurrence", occurrence.id or 0)]
+        if new_due is not None:
+            session.execute(update(Occurrence).where(col(Occurrence.id) == occurrence.id)
+                            .values(due=new_due))
         if event == "start":
             touched += create_assignments(session, occurrence, found.activity, without, added)
             if without or added:

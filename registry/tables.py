@@ -220,6 +220,7 @@ class Assignment(Base, table=True):
     reported_at: datetime | None = None
     report: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     returns: int = 0  # how many times the report was returned
+    extension: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     version: int = 1
     last_event: int = 0
 

@@ -265,3 +265,45 @@ def test_files_a_school_sent_open_for_the_department_and_that_school_only(
         assert other.get(path).status_code == 404, path  # type: ignore[attr-defined]
     assert "Отчёт СОШ 1.docx" not in other.get("/o/1:5@2021").text  # type: ignore[attr-defined]
     assert "в приложении" not in other.get("/o/1:5@2021").text  # type: ignore[attr-defined]
+
+
+def test_a_school_asks_for_more_time_and_the_department_decides(schools: Database) -> None:
+    from registry.assignments import decide_extension, request_extension
+
+    with pinned_today(date(2021, 12, 20)):
+        with pytest.raises(KartaError, match="причину"):
+            request_extension(schools, "school1", "1:5@2021", date(2021, 12, 29), "")
+        with pytest.raises(KartaError, match="не позже нынешнего"):
+            request_extension(schools, "school1", "1:5@2021", date(2021, 12, 22), "болезнь")
+        request_extension(schools, "school1", "1:5@2021", date(2021, 12, 29),
+                          "учитель на больничном")
+        with pytest.raises(PermissionDenied):
+            decide_extension(schools, "school12", "1:5@2021", SCHOOLS[0], True)
+        with pytest.raises(KartaError, match="причину отказа"):
+            decide_extension(schools, "head", "1:5@2021", SCHOOLS[0], False)
+        decide_extension(schools, "head", "1:5@2021", SCHOOLS[0], True, "согласовано")
+        with pytest.raises(KartaError, match="никто не просил"):
+            decide_extension(schools, "head", "1:5@2021", SCHOOLS[0], True)
+    due = {row.executor: row.due for row in list_assignments(schools, "clerk", "1:5@2021")}
+    assert due[SCHOOLS[0]] == date(2021, 12, 29) and due[SCHOOLS[1]] == date(2021, 12, 23)
+    assert verify(schools, "admin").ok
+
+
+def test_a_start_after_the_deadline_takes_a_new_one_into_the_order_and_the_assignments(
+        db: Database) -> None:
+    add_person(db, "admin", "school1", "Петров Пётр Петрович", "m", "завуч", ["executor"],
+               unit=SCHOOLS[0])
+    import_roadmap(db, ZAOZERSK, "clerk")
+    with pinned_today(date(2022, 3, 1)):
+        with pytest.raises(KartaError, match="уже прошёл"):
+            apply_event(db, "1:5@2021", "start", "clerk", new_due=date(2022, 2, 1))
+        started = apply_event(db, "1:5@2021", "start", "clerk", order=True,
+                              new_due=date(2022, 3, 31))
+    assert show(db, "1:5@2021", "clerk")["occurrence"]["due"] == "2022-03-31"  # type: ignore[index]
+    due = {row.executor: row.due for row in list_assignments(db, "clerk", "1:5@2021")}
+    assert due[DEPARTMENT] == date(2022, 3, 31) and due[SCHOOLS[0]] < date(2022, 3, 31)
+    from tests.docx_structure import text_of
+
+    order = text_of(db.store.read(str(started.documents[0]["file"])))
+    assert "31.03.2022" in order.replace("\u00a0", " ") and "30.12.2021" not in order
+    assert verify(db, "admin").ok

@@ -9,12 +9,27 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from registry.assignments import act as act_on
-from registry.assignments import collect, list_assignments
+from registry.assignments import (
+    collect,
+    decide_extension,
+    list_assignments,
+    request_extension,
+)
 from registry.attachments import IMAGES, SHOWN_AS_PAGES, occurrence_files, open_file
 from registry.occurrences import apply_event, parse_pairs, show
+from registry.people import office_of
 from registry.renditions import page_of, pages_of
 from web.app import page
-from web.security import Actor, actor, checked_form, database, lines, read_upload, text
+from web.security import (
+    Actor,
+    actor,
+    checked_form,
+    database,
+    form_date,
+    lines,
+    read_upload,
+    text,
+)
 from workflow.assignments import EVENTS as ASSIGNMENT_EVENTS
 from workflow.errors import KartaError
 from workflow.machine import EVENTS
@@ -60,6 +75,29 @@ def file_view(request: Request, ref: str, sha256: str, who: Actor = Depends(acto
 
 # ----------------------------------------------------------------------------- assignments
 
+@router.post("/o/{ref:path}/assignment/{assignment_id}/extend")
+def ask_extension(request: Request, ref: str, assignment_id: int,
+                  form: dict[str, object] = Depends(checked_form)) -> Response:
+    who = actor(request)
+    until = form_date(form, "until")
+    if until is None:
+        raise KartaError("укажите новый срок")
+    request_extension(database(request), who.login, ref, until, text(form, "comment"),
+                      assignment_id=assignment_id)
+    return RedirectResponse(f"/o/{ref}?done=extension_request#executors", status_code=303)
+
+
+@router.post("/o/{ref:path}/assignment/{assignment_id}/extension")
+def decide_on_extension(request: Request, ref: str, assignment_id: int,
+                        form: dict[str, object] = Depends(checked_form)) -> Response:
+    who = actor(request)
+    grant = text(form, "decision", 10) == "grant"
+    decide_extension(database(request), who.login, ref, None, grant, text(form, "comment"),
+                     assignment_id=assignment_id)
+    done = "extension_granted" if grant else "extension_refused"
+    return RedirectResponse(f"/o/{ref}?done={done}#executors", status_code=303)
+
+
 @router.post("/o/{ref:path}/assignment/{assignment_id}/{event}")
 async def act_on_assignment(request: Request, ref: str, assignment_id: int, event: str,
                             form: dict[str, object] = Depends(checked_form)) -> Response:
@@ -100,6 +138,7 @@ def occurrence(request: Request, ref: str, who: Actor = Depends(actor)) -> Respo
         raise KartaError(f"«{ref}» — не исполнение за период")
     return page(request, "occurrence.html", title=f"Исполнение {ref}", data=data,
                 events=EVENTS, done=request.query_params.get("done", ""),
+                today_iso=office_of(db, who.login).today.isoformat(),
                 assignments=[row.as_dict() for row in list_assignments(db, who.login, ref)],
                 files=[f.as_dict() for f in occurrence_files(db, who.login, ref)])
 
@@ -127,5 +166,5 @@ async def act(request: Request, ref: str, event: str,
             decisions=lines(form, "decisions"),
             recommendations=parse_pairs(lines(form, "recommendations"), ":", "Рекомендации"),
             attachments=attachments, basis=text(form, "basis", 2000) or None,
-            points=lines(form, "points")))
+            points=lines(form, "points"), new_due=form_date(form, "new_due")))
     return RedirectResponse(f"/o/{result.ref}?done={event}", status_code=303)

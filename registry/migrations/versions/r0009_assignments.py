@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("reported_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("report", sa.Text, nullable=False, server_default=""),
         sa.Column("returns", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("extension", sa.Text, nullable=False, server_default=""),
         sa.Column("version", sa.Integer, nullable=False, server_default="1"),
         sa.Column("last_event", sa.Integer, nullable=False, server_default="0"),
         sa.UniqueConstraint("occurrence_id", "executor_key", name="uq_assignment_executor"))
