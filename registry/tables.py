@@ -206,16 +206,22 @@ class Assignment(Base, table=True):
     executor named by the activity, with its own due date, state and report
     (``workflow.assignments``; ``registry.assignments``)."""
 
-    __table_args__ = (UniqueConstraint("occurrence_id", "executor_key",
-                                       name="uq_assignment_executor"),)
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "executor_key", name="uq_assignment_executor"),
+        # what the pages ask: an occurrence's assignments (within the organisation), a
+        # school's open ones, an organisation's year by due date
+        Index("ix_assignment_occurrence_org", "occurrence_id", "organisation_id"),
+        Index("ix_assignment_unit_state", "unit_id", "state"),
+        Index("ix_assignment_org_due", "organisation_id", "due"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
-    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
-    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    occurrence_id: int = Field(foreign_key="occurrence.id")
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
     executor: str = Field(sa_column=Column(Text, nullable=False))  # the unit's or the text's
     executor_key: str  # unit:ID, or the normalised text of a department-level executor
-    state: str = Field(index=True)
+    state: str
     due: date | None = None
     reported_at: datetime | None = None
     report: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

@@ -36,10 +36,10 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer, nullable=False, server_default="1"),
         sa.Column("last_event", sa.Integer, nullable=False, server_default="0"),
         sa.UniqueConstraint("occurrence_id", "executor_key", name="uq_assignment_executor"))
-    op.create_index("ix_assignment_organisation_id", "assignment", ["organisation_id"])
-    op.create_index("ix_assignment_occurrence_id", "assignment", ["occurrence_id"])
-    op.create_index("ix_assignment_unit_id", "assignment", ["unit_id"])
-    op.create_index("ix_assignment_state", "assignment", ["state"])
+    op.create_index("ix_assignment_occurrence_org", "assignment",
+                    ["occurrence_id", "organisation_id"])
+    op.create_index("ix_assignment_unit_state", "assignment", ["unit_id", "state"])
+    op.create_index("ix_assignment_org_due", "assignment", ["organisation_id", "due"])
 
 
 def downgrade() -> None:
