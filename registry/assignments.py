@@ -149,7 +149,8 @@ def reports_by_assignment(db: Database, login: str | None, ref: str) -> bool:
     occurrence assigned to executors) rather than to the occurrence itself."""
     with db.reading() as session:
         person = acting_person(session, login)
-        if "clerk" in roles_of(person):
+        roles = roles_of(person)
+        if "clerk" in roles or "executor" not in roles:
             return False
         found = resolve(session, ref)
         return found.occurrence is not None and \

@@ -18,7 +18,7 @@ MACHINE = occurrence_machine()
 def test_the_cycle_and_its_exits() -> None:
     assert MACHINE.initial == "planned"
     assert MACHINE.allowed_events("planned") == ("start", "cancel")
-    assert MACHINE.allowed_events("in_progress") == ("report", "cancel")
+    assert MACHINE.allowed_events("in_progress") == ("report", "collect", "cancel")
     assert MACHINE.allowed_events("reported") == ("analyse", "return", "cancel")
     assert MACHINE.allowed_events("analysed") == ()
     assert MACHINE.allowed_events("cancelled") == ()

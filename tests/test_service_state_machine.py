@@ -22,11 +22,14 @@ from registry.schedule import set_deadline
 from registry.tables import Document, Occurrence
 from registry.verify import verify
 from tests.conftest import PROFILE, ZAOZERSK
+from workflow.assignments import EVENTS as ASSIGNMENT_EVENTS
+from workflow.assignments import assignment_machine
 from workflow.errors import KartaError
 from workflow.machine import EVENTS, occurrence_machine
 
 PEOPLE = ("admin", "clerk", "head", "school", "auditor")
 REFS = ["1:1@2021", "1:5@2021", "1:7@2021"]
+DEPARTMENT = "МКУ «Управление образования ЗАТО город Заозерск»"
 
 
 class ServiceMachine(RuleBasedStateMachine):
@@ -71,9 +74,27 @@ class ServiceMachine(RuleBasedStateMachine):
           decision=st.booleans())
     def proper_transition(self, ref: str, event: str, decision: bool) -> None:
         """The person whose job the event is, with what it needs: paths go deep."""
-        who = {"start": "clerk", "report": "school", "return": "head", "analyse": "head",
-               "cancel": "head"}[event]
+        who = {"start": "clerk", "report": "clerk", "return": "head", "analyse": "head",
+               "cancel": "head", "collect": "clerk"}[event]
         self.transition(ref, event, who, True, decision, decision)
+
+    @rule(ref=st.sampled_from(REFS), event=st.sampled_from(sorted(ASSIGNMENT_EVENTS)),
+          who=st.sampled_from(PEOPLE), unit=st.sampled_from([None, "МБОУ СОШ № 1",
+                                                            DEPARTMENT]),
+          with_text=st.booleans())
+    def assignment_step(self, ref: str, event: str, who: str, unit: str | None,
+                        with_text: bool) -> None:
+        """A school's or the department's step on an assignment; the last acceptance may
+        collect the occurrence."""
+        from registry.assignments import act
+        from registry.occurrences import show
+
+        try:
+            act(self.db, who, ref, event, unit=unit, comment="текст" if with_text else None)
+        except KartaError:
+            note("assignment step refused")
+            return
+        self.states[ref] = show(self.db, ref, "admin")["occurrence"]["state"]  # type: ignore[index]
 
     @rule(ref=st.sampled_from(REFS), back=st.booleans())
     def advance(self, ref: str, back: bool) -> None:
@@ -167,6 +188,13 @@ class ServiceMachine(RuleBasedStateMachine):
         with self.db.reading() as session:
             for state in session.exec(select(Occurrence.state)):
                 assert state in machine.states
+            from registry.tables import Assignment
+
+            for occurrence_state, assignment_state in session.exec(
+                    select(Occurrence.state, Assignment.state).join(
+                        Assignment, Assignment.occurrence_id == Occurrence.id)):
+                assert assignment_state in assignment_machine().states
+                assert occurrence_state != "planned"  # assigned when started, never before
             numbers = Counter()
             for journal, year, number in session.exec(
                     select(Document.journal, Document.year, Document.number)

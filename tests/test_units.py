@@ -42,17 +42,21 @@ def schools(db: Database, tmp_path: Path) -> Database:
 
 
 def test_an_executor_of_school_1_cannot_report_for_school_12(schools: Database) -> None:
-    with pytest.raises(PermissionDenied, match="«МБОУ СОШ № 1» не указан среди ответственных"):
-        apply_event(schools, "1:1@2022", "report", "first", comment="отчёт")
-    assert apply_event(schools, "1:1@2022", "report", "twelfth", comment="отчёт").dest == \
-        "reported"
-    assert apply_event(schools, "1:2@2022", "report", "first", comment="отчёт").dest == \
-        "reported"
+    from registry.assignments import act, list_assignments
+
+    # each occurrence is assigned to the units its activity names, by identity
+    assert [a.executor for a in list_assignments(schools, "clerk", "1:1@2022")] == \
+        ["МБОУ СОШ №12"]
+    with pytest.raises(PermissionDenied, match="вашему подразделению не поручено"):
+        act(schools, "first", "1:1@2022", "report", comment="отчёт")
+    assert act(schools, "twelfth", "1:1@2022", "report", comment="отчёт").dest == "reported"
+    assert act(schools, "first", "1:2@2022", "report", comment="отчёт").dest == "reported"
     with pytest.raises(PermissionDenied):
-        apply_event(schools, "1:2@2022", "report", "twelfth", comment="отчёт")
-    # «Руководители ОУ» names every general-education school
-    assert apply_event(schools, "1:3@2022", "report", "twelfth", comment="отчёт").dest == \
-        "reported"
+        act(schools, "twelfth", "1:2@2022", "report", comment="отчёт")
+    # «Руководители ОУ» names every general-education school: each has its assignment
+    assert sorted(a.executor for a in list_assignments(schools, "clerk", "1:3@2022")) == \
+        ["МБОУ СОШ № 1", "МБОУ СОШ №12"]
+    assert act(schools, "twelfth", "1:3@2022", "report", comment="отчёт").dest == "reported"
     assert verify(schools, "admin").ok
 
 

@@ -286,13 +286,17 @@ def test_every_change_from_the_browser_is_logged_with_the_client_address(
     school.client.post("/o/1:5@2021/report", data={"csrf": school.csrf, "comment": "отчёт",
                                                   "version": "2"},
                        files=[("files", ("протокол.txt", "протокол".encode(), "text/plain"))])
+    from registry.assignments import list_assignments
+
+    own = next(a for a in list_assignments(db, "clerk", "1:5@2021")
+               if a.executor == "МБОУ СОШ № 1")
     head = Browser(site, "head")
-    head.post("/o/1:5@2021/return", {"comment": "нет списка участников", "version": "3"})
+    head.post(f"/o/1:5@2021/assignment/{own.id}/return", {"comment": "нет списка участников"})
     head.post("/documents/1/sign", {"date": "2021-03-01"})
     events = {e["event"]: e for e in read_log(db, "admin")}
-    for name in ("report", "return", "sign", "login"):
+    for name in ("assignment_report", "assignment_return", "sign", "login"):
         assert events[name]["details"]["client"] == "веб, testclient", name
-    assert events["report"]["files"][0]["name"] == "протокол.txt"
+    assert events["assignment_report"]["files"][0]["name"] == "протокол.txt"
 
 
 def test_a_personal_calendar_can_be_subscribed_and_revoked(site: Any) -> None:

@@ -13,6 +13,7 @@ from registry.assignments import (
     collect,
     decide_extension,
     list_assignments,
+    reports_by_assignment,
     request_extension,
 )
 from registry.attachments import IMAGES, SHOWN_AS_PAGES, occurrence_files, open_file
@@ -156,6 +157,14 @@ async def act(request: Request, ref: str, event: str,
             database(request), who.login, ref, text(form, "comment") or None))
         return RedirectResponse(f"/o/{result.ref}?done=collect", status_code=303)
     attachments = await _attachments(form)
+    if event == "report" and await run_in_threadpool(
+            lambda: reports_by_assignment(database(request), who.login, ref)):
+        # a school reports on the occurrence: on its own unit's assignment of it
+        step = await run_in_threadpool(lambda: act_on(
+            database(request), who.login, ref, "report", comment=text(form, "comment") or None,
+            attachments=attachments))
+        return RedirectResponse(f"/o/{step.ref}?done=assignment_report#executors",
+                                status_code=303)
     version = text(form, "version", 10)
     result = await run_in_threadpool(
         lambda: apply_event(
