@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from commands import assignments, audit, documents, drafts, schedule, setup, work
+from commands import assignments, audit, documents, drafts, notify, schedule, setup, work
 from commands.common import CONTEXT, KartaGroup, Settings, help_option, remember
 
 # the sections of `karta --help`, in the order of a department's work
@@ -27,6 +27,7 @@ SECTIONS: tuple[tuple[str, tuple[click.Command, ...]], ...] = (
                    documents.annual_report, documents.templates, documents.rules)),
     ("Сроки", (schedule.deadline, schedule.set_period_command, schedule.set_deadline_command,
                schedule.occurrence, schedule.agenda, schedule.calendar)),
+    ("Уведомления", (notify.notify, notify.mail)),
     ("Аудит и сохранность", (audit.audit, setup.region, audit.store, setup.backup,
                              setup.restore)),
     ("Веб-интерфейс и демонстрация", (setup.serve, setup.demo)),

@@ -189,8 +189,11 @@ def people_add(login: str, full_name: str, gender: str | None, position: str,
                                   "руководитель).")
 @click.option("--phone", help="Телефон для отметки об исполнителе.")
 @click.option("--unit", help="Подразделение исполнителя («МБОУ СОШ № 1»).")
+@click.option("--email", help="Адрес электронной почты для уведомлений (свой может задать "
+                              "каждый).")
 def people_set(login: str, **values: str | None) -> None:
-    """Изменить данные пользователя ЛОГИН (ФИО, пол, должность, телефон, подразделение)."""
+    """Изменить данные пользователя ЛОГИН (ФИО, пол, должность, телефон, подразделение,
+    почта)."""
     from registry.people import update_person
 
     settings = current()
@@ -247,7 +250,7 @@ def serve(host: str, port: int, behind_proxy: bool, workers: int) -> None:
         from registry.queue import require_queue_current
 
         require_queue_current(db)
-    app = create_app(db, secure_cookies=behind_proxy, trust_proxy=behind_proxy,
+    app = create_app(db, secure_cookies=behind_proxy, trust_proxy=behind_proxy, follow_up=True,
                      workers=workers)
     click.echo(f"karta: веб-интерфейс на http://{host}:{port}/ (база {db.safe_url}); "
                "остановить — Ctrl+C")

@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from registry.database import Database, utcnow
 from registry.files import read_limited
 from registry.history import local_time, record
+from registry.notifications import Addressed, notify
 from registry.people import acting_person, local_today, organisation, roles_of
 from registry.roadmaps import Resolved, resolve
 from registry.state import Touch
@@ -310,6 +311,15 @@ def act(db: Database, login: str | None, ref: str, event: str, *, unit: str | No
                comment=(comment or "").strip(), files=stored,
                details={"assignment": assignment.id, "executor": assignment.executor},
                touches=[("assignment", assignment.id or 0)])
+        link = f"/o/{found.ref}#executors"
+        if event == "report":  # the department checks it
+            notify(session, Addressed(roles=("clerk", "head")), "report_submitted",
+                   f"Отчёт представлен: {where}", link, exclude=[person.login])
+        elif event == "return":  # the school learns why
+            notify(session, Addressed(unit_id=assignment.unit_id) if assignment.unit_id
+                   else Addressed(roles=("clerk",)), "report_returned",
+                   f"Отчёт возвращён на доработку: {where} — {(comment or '').strip()[:200]}",
+                   link, exclude=[person.login])
         complete = step.dest in DONE and not _still_owed(session, occurrence.id or 0)
     collected = False
     if complete:
@@ -451,6 +461,9 @@ def request_extension(db: Database, login: str | None, ref: str, until: date, re
                              f"{assignment.due:%d.%m.%Y}")
         if until < local_today(organisation(session)):
             raise KartaError(f"новый срок {until:%d.%m.%Y} уже прошёл")
+        notify(session, Addressed(roles=CHECKERS_OF_EXTENSIONS), "extension_requested",
+               f"Просят продлить срок до {until:%d.%m.%Y}: {found.ref} / "
+               f"{assignment.executor}", f"/o/{found.ref}#executors", exclude=[person.login])
         request = {"until": until.isoformat(), "reason": reason.strip()[:2000],
                    "by": person.full_name or person.login, "login": person.login,
                    "at": utcnow().isoformat(timespec="seconds"), "decision": None}

@@ -28,6 +28,7 @@ from registry.documents import (
 )
 from registry.files import read_limited
 from registry.history import event_as_dict, events_for, local_time, record
+from registry.notifications import Addressed, notify
 from registry.people import (
     acting_person,
     names_of,
@@ -200,6 +201,15 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
                        to_state=step.dest, comment=(comment or "").strip(), files=stored,
                        details=details, touches=touched)
         made = [register(session, db, document, person, entry.id) for document in prepared]
+        for document in made:  # a draft order waits for the head's signature
+            if document.status == "draft" and document.journal == "orders":
+                notify(session, Addressed(roles=("head",)), "draft_to_sign",
+                       f"Проект приказа на подпись: «{document.title[:200]}»",
+                       f"/documents/{document.id}", exclude=[person.login])
+        if event == "collect":
+            notify(session, Addressed(roles=("clerk", "head")), "collected",
+                   f"Сбор отчётов завершён: {found.ref}", f"/o/{found.ref}",
+                   exclude=[person.login])
         at = local_time(entry.at, time_zone(db, session)).isoformat(timespec="seconds")
         return TransitionResult(found.ref, event, step.source, step.dest, version + 1, at,
                                 tuple(_with_questions(document_as_dict(d), p.context)

@@ -322,7 +322,12 @@ def check_login(login: str) -> None:
                                  "знаки «._@-», не длиннее 64")
 
 
-PERSON_FIELDS = ("full_name", "gender", "position", "phone", "unit")
+PERSON_FIELDS = ("full_name", "gender", "position", "phone", "unit", "email")
+
+
+def _only_own_email(actor: str | None, login: str, changes: dict[str, str]) -> bool:
+    """A person may change their own e-mail address; the rest is the administrator's."""
+    return actor == login and set(changes) == {"email"}
 
 
 def update_person(db: Database, actor: str | None, login: str,
@@ -338,8 +343,13 @@ def update_person(db: Database, actor: str | None, login: str,
         raise ConfigurationError("пол: м или ж")
     if "full_name" in changes and len(changes["full_name"].split()) < 2:
         raise ConfigurationError("укажите фамилию, имя и отчество полностью")
+    if "email" in changes:
+        from registry.mail import check_address
+
+        changes = {**changes, "email": check_address(changes["email"])}
     with db.transaction() as session:
-        author = acting_person(session, actor, "person_edit")
+        author = acting_person(session, actor, None if _only_own_email(actor, login, changes)
+                               else "person_edit")
         person = _colleague(session, author, login)
         before: dict[str, object] = {}
         touches: list[Any] = []
@@ -494,14 +504,24 @@ def read_profile(db: Database, login: str | None, purpose: str = "") -> dict[str
 
 @dataclass(frozen=True)
 class Who:
-    """A signed-in person as the pages show them."""
+    """A signed-in person as the pages show them, with their unread notifications."""
 
     login: str
     name: str
     roles: frozenset[str]
+    unread: int = 0
+    email: str = ""
 
 
 def who_is(db: Database, login: str) -> Who:
+    from sqlalchemy import func
+
+    from registry.tables import Notification
+
     with db.reading() as session:
         person = acting_person(session, login)
-        return Who(person.login, person.full_name or person.login, frozenset(roles_of(person)))
+        unread = session.exec(select(func.count()).select_from(Notification).where(
+            col(Notification.person_id) == person.id,
+            col(Notification.read_at).is_(None))).one()
+        return Who(person.login, person.full_name or person.login, frozenset(roles_of(person)),
+                   int(unread), person.email)

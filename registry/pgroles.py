@@ -42,13 +42,14 @@ _ACTING = "nullif(current_setting('karta.organisation', true), '')"
 _NOBODY = f"{_ACTING} IS NULL"
 _REGION = "current_setting('karta.region', true) = 'on'"
 OWN_ROW_TABLES = ("unit", "person", "roadmap", "unitalias", "historyevent", "journalcounter",
-                  "document", "draftrevision", "visa", "job", "upload", "assignment")
+                  "document", "draftrevision", "visa", "job", "upload", "assignment",
+                  "notification", "mailsettings")
 # the log is one chain for the whole database: every writer reads its head, whatever its
 # organisation (reading another's events is refused by registry.tenancy); an event is
 # written only for the organisation that acts
 WHOLE_FOR_READING = ("historyevent",)
 SHARED_DEFAULT_TABLES = ("templateversion", "templaterule")
-PERSON_TABLES = ("apitoken", "websession")
+PERSON_TABLES = ("apitoken", "websession", "notificationchoice")
 
 
 def row_security_sql(schema: str = "public") -> list[str]:

@@ -70,6 +70,7 @@ class Person(Base, table=True):
     failed_logins: int = 0
     locked_until: datetime | None = None
     calendar_token_hash: str = ""  # SHA-256 of the personal calendar subscription token
+    email: str = ""  # where karta's messages go (checked when set)
     last_event: int = 0
 
 
@@ -426,3 +427,58 @@ class Rendition(Base, table=True):
     form: str = Field(primary_key=True)  # «pdf», «png60»
     addresses: str  # JSON list of store addresses (one PDF, or the pages in order)
     created_at: datetime
+
+
+class Notification(Base, table=True):
+    """Something a person should know (a report returned, a draft to sign, a deadline
+    near): in their inbox, and by mail when they chose it (``registry.notifications``).
+    ``dedupe`` makes a reminder exactly-once whatever runs it how often."""
+
+    __table_args__ = (
+        UniqueConstraint("dedupe", name="uq_notification_dedupe"),
+        Index("ix_notification_person_read", "person_id", "read_at"),
+        Index("ix_notification_mail", "mail_state", "mail_next_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    kind: str
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    link: str = ""
+    created_at: datetime
+    read_at: datetime | None = None
+    dedupe: str | None = None
+    mail_state: str = ""  # "", pending, sending, sent, failed, digest, digested
+    mail_attempts: int = 0
+    mail_next_at: datetime | None = None
+    mail_claim: str = ""
+    mail_error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class NotificationChoice(Base, table=True):
+    """How a person wants a kind of notification: in karta only, by mail, or in a daily
+    digest."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    kind: str = Field(primary_key=True)
+    channel: str
+
+
+class MailSettings(Base, table=True):
+    """An organisation's mail server and its reminder rules. The password is sealed with the
+    key outside the database: neither the log, nor a backup, nor the database holds it in
+    clear."""
+
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"  # starttls, ssl, none
+    login: str = ""
+    password_sealed: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                               default=""))
+    sender: str = ""
+    site: str = ""  # the address of karta's web workspace, for links in mail
+    remind_before: str = "5,1"  # working days before a due date
+    escalate_after: int = 3  # working days overdue before the head is told
+    last_event: int = 0

@@ -33,10 +33,11 @@ SHARED_DEFAULTS: tuple[type[Any], ...] = (tables.TemplateVersion, tables.Templat
 OWN_ROWS: tuple[type[Any], ...] = (
     tables.Unit, tables.Person, tables.Roadmap, tables.UnitAlias, tables.HistoryEvent,
     tables.JournalCounter, tables.Document, tables.DraftRevision, tables.Visa, tables.Job,
-    tables.Upload, tables.Assignment,
+    tables.Upload, tables.Assignment, tables.Notification, tables.MailSettings,
 )
 # rows that belong to a person, and so to the person's organisation
-THROUGH_PERSON: tuple[type[Any], ...] = (tables.ApiToken, tables.WebSession)
+THROUGH_PERSON: tuple[type[Any], ...] = (tables.ApiToken, tables.WebSession,
+                                         tables.NotificationChoice)
 
 
 def scope_of(session: Session) -> int | None:

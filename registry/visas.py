@@ -146,6 +146,11 @@ def send_for_visas(db: Database, login: str | None, document_id: int,
                occurrence_id=document.occurrence_id,
                comment=f"проект «{document.title}» направлен на согласование: {names}",
                touches=touches)
+        from registry.notifications import Addressed, notify
+
+        notify(session, Addressed(people=tuple(p.id or 0 for p in people)), "draft_to_visa",
+               f"Проект на визу: «{document.title[:200]}»",
+               f"/documents/{document_id}#route-title", exclude=[person.login])
         return current_round(session, document_id)
 
 

@@ -106,11 +106,35 @@ class RequestContext:
             CLIENT.reset(token)
 
 
+FOLLOW_UP_SECONDS = 60.0
+
+
+async def _follow_up(db: Database) -> None:
+    """Every minute: today's reminders, then the mail due (in a thread: SMTP blocks). A
+    failure is an incident in the error log, and the next minute tries again."""
+    from starlette.concurrency import run_in_threadpool
+
+    from registry.incidents import report_incident
+    from registry.mail import send_pending
+    from registry.reminders import remind
+
+    while True:
+        try:
+            await run_in_threadpool(remind, db)
+            await run_in_threadpool(send_pending, db)
+        except Exception as error:  # noqa: BLE001 - logged; mail must keep going
+            report_incident(error, db.folder, "напоминания и почта")
+        await asyncio.sleep(FOLLOW_UP_SECONDS)
+
+
 def create_app(db: Database, *, secure_cookies: bool = False,
-               trust_proxy: bool = False, workers: int = 1) -> FastAPI:
+               trust_proxy: bool = False, workers: int = 1,
+               follow_up: bool = False) -> FastAPI:
     """The application over one database (``karta serve`` and the tests). On PostgreSQL,
     while the application runs (its lifespan), this process also runs ``workers`` jobs of
-    the queue at a time (0: none here, other processes run them)."""
+    the queue at a time (0: none here, other processes run them). With ``follow_up`` it
+    writes the reminders and sends the mail every minute (``registry.reminders``,
+    ``registry.mail``: both safe to run in several servers at once)."""
     from registry.jobs import job_service
 
     jobs = job_service(db)
@@ -121,9 +145,15 @@ def create_app(db: Database, *, secure_cookies: bool = False,
             if workers > 0 else None
         if worker is not None:
             worker.add_done_callback(_worker_ended(db))
+        mailer = asyncio.create_task(_follow_up(db), name="karta-follow-up") \
+            if follow_up else None
         try:
             yield
         finally:
+            if mailer is not None:
+                mailer.cancel()
+                with suppress(asyncio.CancelledError):
+                    await mailer
             if worker is not None:
                 worker.cancel()
                 with suppress(asyncio.CancelledError):
@@ -150,6 +180,7 @@ def create_app(db: Database, *, secure_cookies: bool = False,
         draft_pages,
         job_pages,
         login_pages,
+        notification_pages,
         occurrence_pages,
         region_pages,
         roadmap_pages,
@@ -159,7 +190,7 @@ def create_app(db: Database, *, secure_cookies: bool = False,
 
     for module in (login_pages, task_pages, roadmap_pages, occurrence_pages, document_pages,
                    draft_pages, schedule_pages, audit_pages, admin_pages, region_pages,
-                   job_pages):
+                   job_pages, notification_pages):
         app.include_router(module.router)
     _errors(app)
     return app

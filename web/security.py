@@ -48,6 +48,8 @@ class Actor:
     csrf: str
     name: str = ""
     roles: set[str] = field(default_factory=set)
+    unread: int = 0  # notifications not yet read (the count in the header)
+    email: str = ""
 
     def has(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
@@ -79,7 +81,8 @@ def actor(request: Request) -> Actor:
     from registry.people import who_is
 
     person = who_is(db, login)
-    request.state.actor = Actor(login, csrf, person.name, set(person.roles))
+    request.state.actor = Actor(login, csrf, person.name, set(person.roles), person.unread,
+                                person.email)
     return request.state.actor  # type: ignore[no-any-return]
 
 

@@ -47,3 +47,18 @@ def shift_due(day: date | None, shift: str) -> date | None:
     if day is None or shift == "none":
         return day
     return previous_working_day(day)
+
+
+@lru_cache(maxsize=4096)
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (negative when ``end`` is
+    earlier): from a Friday to the next Monday is 1."""
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
