@@ -8,8 +8,8 @@ import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 from email import message_from_bytes
-from email.policy import default
 from email.message import Message
+from email.policy import default
 from typing import Any
 
 import pytest
@@ -22,8 +22,8 @@ from registry.occurrences import apply_event
 from registry.people import add_person, update_person
 from registry.reminders import remind
 from registry.roadmaps import import_roadmap
-from tests.conftest import ZAOZERSK, pinned_today
 from tests.browser import free_port
+from tests.conftest import ZAOZERSK, pinned_today
 from workflow.errors import KartaError
 
 SCHOOL = "МБОУ СОШ № 1"
