@@ -134,6 +134,22 @@ def set_mail(db: Database, login: str | None, *, host: str, port: int = 587,
                        + ("; пароль задан" if sealed else ""))
 
 
+def shown_settings(db: Database, login: str | None) -> dict[str, Any]:
+    """The organisation's mail settings as the administrator's page shows them (whether a
+    password is set, never the password)."""
+    with db.reading() as session:
+        person = acting_person(session, login)
+        row = session.get(MailSettings, person.organisation_id)
+        if row is None:
+            return {"host": "", "port": 587, "security": "starttls", "login": "",
+                    "password_set": False, "sender": "", "site": "", "remind_before": "5,1",
+                    "escalate_after": 3}
+        return {"host": row.host, "port": row.port, "security": row.security,
+                "login": row.login, "password_set": bool(row.password_sealed),
+                "sender": row.sender, "site": row.site, "remind_before": row.remind_before,
+                "escalate_after": row.escalate_after}
+
+
 def mail_settings(db: Database, organisation_id: int) -> Settings | None:
     with db.engine.connect() as connection:
         row = connection.execute(select(MailSettings.__table__).where(  # type: ignore[attr-defined]

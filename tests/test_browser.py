@@ -605,3 +605,36 @@ def test_every_input_pattern_is_a_valid_expression_for_the_browser(visit: Any) -
         "#n-login", "e => { e.value = 'не латиница'; return e.validity.patternMismatch }")
     assert not admin.page.eval_on_selector(
         "#n-login", "e => { e.value = 'ivanova-2'; return e.validity.patternMismatch }")
+
+
+def test_a_returned_school_and_a_head_act_from_their_notifications(visit: Any,
+                                                                    site: Site) -> None:
+    """The school sees the count in the header and the notice of its returned report, and
+    opens the assignment from it; the head opens the draft to sign from hers and signs."""
+    from registry.assignments import act as act_on
+    from registry.occurrences import apply_event
+
+    ref = "1:2.1@2022"
+    apply_event(site.db, ref, "start", "clerk", order=True)
+    act_on(site.db, "school1", ref, "report", comment="Проведено")
+    act_on(site.db, "head", ref, "return", unit=UNIT, comment="Приложите протокол")
+    school = visit("executor")
+    badge = school.page.inner_text("header.top a.inbox")
+    assert badge.startswith("Уведомления") and int(badge.split()[-1]) >= 1
+    school.page.click("header.top a.inbox")
+    assert school.heading() == "Уведомления"
+    shoot(school.page, "desktop-18-notifications-school")
+    row = school.page.locator("tbody tr", has=school.page.locator(
+        "text=Отчёт возвращён на доработку: 1:2.1@2022"))
+    row.locator("button:text-is('Открыть')").click()
+    school.page.wait_for_url(re.compile(r"/o/1:2\.1@2022"))
+    assert "Приложите протокол" in school.page.inner_text("#executors .notice")
+    head = visit("head")
+    head.page.click("header.top a.inbox")
+    row = head.page.locator("tbody tr", has=head.page.locator(
+        "text=Проект приказа на подпись"))
+    row.first.locator("button:text-is('Открыть')").click()
+    head.page.wait_for_url(re.compile(r"/documents/\d+$"))
+    head.page.click("main button:text-is('Подписать')")
+    head.page.wait_for_url(re.compile(r"/documents/\d+\?signed=1$"))
+    assert "Приказ подписан" in head.page.inner_text("[role=status]")

@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from documents.contexts import KINDS
 from registry.accounts import set_password
+from registry.mail import outbox, set_mail, shown_settings
 from registry.people import (
     PROFILE_FIELDS,
     ROLES,
@@ -75,7 +76,24 @@ def admin(request: Request, who: Actor = Depends(actor)) -> Response:
                 profile_labels=PROFILE_LABELS, roles=ROLES, role_labels=ROLE_LABELS,
                 unit_kinds=UNIT_KINDS, kinds={k: v["label"] for k, v in KINDS.items()},
                 events=EVENTS, conditions=CONDITIONS,
+                mail=shown_settings(db, who.login) if who.has("admin") else None,
+                outbox=outbox(db, who.login) if who.has("admin") else None,
                 note=shown_notice(request, "note"))
+
+
+@router.post("/admin/mail")
+def mail_server(request: Request, form: dict[str, object] = Depends(checked_form)
+                ) -> Response:
+    who = actor(request)
+    port = text(form, "port", 5)
+    escalate = text(form, "escalate_after", 2)
+    set_mail(database(request), who.login, host=text(form, "host", 200),
+             port=int(port) if port.isdigit() else 0,
+             security=text(form, "security", 10), user=text(form, "login", 200),
+             password=text(form, "password", 200) or None, sender=text(form, "sender", 200),
+             site=text(form, "site", 200), remind_before=text(form, "remind_before", 20),
+             escalate_after=int(escalate) if escalate.isdigit() else 0)
+    return _back(request, "mail", "Почтовый сервер сохранён")
 
 
 @router.post("/admin/people")
