@@ -202,6 +202,26 @@ def people_set(login: str, **values: str | None) -> None:
     click.echo(f"Данные пользователя «{login}» изменены: {', '.join(changes)}.")
 
 
+@people.command("substitute")
+@click.argument("absent", metavar="ЛОГИН")
+@click.option("--deputy", required=True, metavar="ЛОГИН", help="Кто замещает.")
+@click.option("--from", "first", required=True, metavar="ДД.ММ.ГГГГ", help="С какого дня.")
+@click.option("--to", "last", required=True, metavar="ДД.ММ.ГГГГ", help="По какой день.")
+@click.option("--reason", required=True, metavar="ТЕКСТ",
+              help="Основание: отпуск, командировка, приказ № ….")
+def people_substitute(absent: str, deputy: str, first: str, last: str, reason: str) -> None:
+    """Назначить замещение: на время отсутствия ЛОГИН его задачи, визы и подпись переходят к
+    заместителю, который подписывает «И.о. …»; в журнале — оба."""
+    from commands.common import parse_date
+    from registry.people import set_substitution
+
+    settings = current()
+    start, end = parse_date(first), parse_date(last)
+    assert start is not None and end is not None
+    set_substitution(settings.database(), settings.user, absent, deputy, start, end, reason)
+    click.echo(f"{deputy} замещает {absent} с {first} по {last}.")
+
+
 @people.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
 def people_list(as_json: bool) -> None:

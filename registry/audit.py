@@ -58,7 +58,8 @@ def read_log(db: Database, login: str | None, since: date | None = None,
         if since:
             query = query.where(col(HistoryEvent.at) >= datetime.combine(since, time(), UTC))
         rows = [row[0] for row in session.execute(query)]
-        return [entry for entry in (_with_chain(row, zone) for row in rows)
+        names = names_of(session)
+        return [entry for entry in (_with_chain(row, zone, names) for row in rows)
                 if _keep(entry, None, None, year)]
 
 
@@ -119,7 +120,7 @@ def _row(entry: dict[str, Any]) -> list[str]:
     files = "; ".join(f"{f['name']} {f['sha256']}" for f in entry.get("files") or [])
     at = datetime.fromisoformat(str(entry["at"]))  # ISO only in --json; people read ДД.ММ.ГГГГ
     return [str(entry.get("seq", "")), f"{at:%d.%m.%Y %H:%M:%S}",
-            str(entry["user"]),
+            str(entry.get("name") or entry["user"]),  # people by name (a deputy «за» whom)
             event_label(event) if event in EVENTS else EVENT_LABELS.get(event, event),
             str(entry.get("object", "")), move, str(entry.get("comment") or ""), files]
 

@@ -77,6 +77,8 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
     details = dict(details or {})
     if CLIENT.get():
         details["client"] = CLIENT.get()
+    if session.info.get("acting_for"):  # «Петрова за Андрееву»: a deputy's decision
+        details["acting_for"] = [who["login"] for who in session.info["acting_for"]]
     organisation = session.info.get("organisation_id")
     if organisation is None and login:
         # nobody acts yet (a log-in, a refusal): the event is the login's organisation's,
@@ -180,18 +182,21 @@ def events_for(session: Session, *, roadmap_id: int | None = None,
 def event_as_dict(entry: HistoryEvent, zone: str,
                   names: dict[str, str] | None = None) -> dict[str, object]:
     """The JSON shape of ``karta history --json`` (with ``names``, the person's name too)."""
+    details = json.loads(entry.details or "{}")
+    name = (names or {}).get(entry.login, entry.login)
+    if details.get("acting_for"):  # «Петрова О.Н. за Андрееву С.Л.»: a deputy's decision
+        name += " за " + ", ".join((names or {}).get(who, who) for who in details["acting_for"])
     return {
         "at": local_time(entry.at, zone).isoformat(timespec="seconds"),
         "user": entry.login,
-        "name": (names or {}).get(entry.login, entry.login),
+        "name": name,
         "object": entry.object_ref,
         "event": entry.event,
         "from": entry.from_state or None,
         "to": entry.to_state or None,
         "comment": entry.comment or None,
         "files": json.loads(entry.files or "[]"),
-        "details": {key: value for key, value in json.loads(entry.details or "{}").items()
-                    if key != "state"},
+        "details": {key: value for key, value in details.items() if key != "state"},
     }
 
 
@@ -223,6 +228,8 @@ EVENT_LABELS = {
     "assignment_withdraw": "задание снято с исполнителя",
     "extension_request": "запрошено продление срока", "extension_granted": "срок продлён",
     "extension_refused": "в продлении срока отказано",
+    "substitution": "замещение", "reminders": "напоминания о сроках",
+    "mail_settings": "почтовый сервер",
 }
 
 

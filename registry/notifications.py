@@ -37,6 +37,7 @@ KINDS = {
     "overdue_escalated": "просрочено исполнителями",
     "extension_requested": "просьба продлить срок",
     "collected": "сбор отчётов завершён",
+    "substitution": "начинается замещение",
 }
 CHANNELS = {"karta": "в karta", "mail": "по почте", "digest": "ежедневная сводка"}
 PAGE = 50

@@ -161,7 +161,8 @@ def sign(db: Database, login: str | None, document_id: int,
         context = json.loads(document.context)
         context.pop("document", None)
         context["organisation"] = {**context["organisation"],
-                                   **signatory(org, person, as_position)}
+                                   **signatory(org, person, as_position,
+                                               session.info.get("acting_for"))}
         # the visas: all given, or signing waits; the sheet is the order's last page
         from registry.visas import approval_data, require_approved
 
@@ -230,11 +231,18 @@ def sign(db: Database, login: str | None, document_id: int,
     return run_with_documents(db, read, write, exclusive=False)
 
 
-def signatory(org: Organisation, person: Person, as_position: str | None) -> dict[str, str]:
+def signatory(org: Organisation, person: Person, as_position: str | None,
+              acting_for: list[dict[str, str]] | None = None) -> dict[str, str]:
     """Who the signature block names: the head in the profile's position, or whoever signs
-    in the position they sign in."""
+    in the position they sign in; a deputy standing in for the head (a substitution) signs
+    «И.о. начальника …» without being told."""
     name = russian.initials_then_surname(person.full_name)
     position = (as_position or "").strip()
+    head = org.head_name.strip()
+    if not position and name != head and org.head_position.strip() and any(
+            russian.initials_then_surname(who["name"]) == head for who in acting_for or []):
+        position = "И.о. " + russian.lower_first(russian.decline_phrase(
+            org.head_position.strip(), "genitive"))
     if not position:
         if name == org.head_name.strip() and org.head_position.strip():
             position = org.head_position

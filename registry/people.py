@@ -95,6 +95,10 @@ def initialise(db: Database, profile: Profile, admin_login: str = "admin",
     return organisation
 
 
+_STANDING_IN = text(
+    "SELECT p.login, p.roles, p.full_name, p.position FROM substitution s JOIN person p ON "
+    "p.id = s.person_id WHERE s.deputy_id = :deputy AND s.first_day <= :today AND "
+    "s.last_day >= :today AND NOT s.cancelled ORDER BY s.id")
 _ACT_WITHIN = text("SELECT set_config('karta.organisation', :organisation, true), "
                    "set_config('karta.region', :region, true)")
 _PERSON_BY_LOGIN = select(Person.__table__).where(  # type: ignore[attr-defined]
@@ -155,6 +159,17 @@ def acting_person(session: Session, login: str | None, action: str | None = None
         region = session.info["region_wide"] and not session.info.get("writing")
         connection.execute(_ACT_WITHIN, {"organisation": str(person.organisation_id),
                                          "region": "on" if region else "off"})
+    standing_in = list(connection.execute(_STANDING_IN, {
+        "deputy": person.id, "today": local_today(organisation(session))}))
+    if standing_in:  # a deputy acts with the roles of whom they replace, and the log says so
+        held = roles_of(person)
+        for absent in standing_in:
+            held += [role for role in absent.roles.split(",") if role and role not in held]
+        person.roles = ",".join(held)
+        session.info["acting_for"] = [{"login": absent.login, "name": absent.full_name,
+                                       "position": absent.position} for absent in standing_in]
+    else:
+        session.info.pop("acting_for", None)
     if action is not None:
         needed = PERMISSIONS.get(action)
         if needed is None:  # deny by default
@@ -525,3 +540,71 @@ def who_is(db: Database, login: str) -> Who:
             col(Notification.read_at).is_(None))).one()
         return Who(person.login, person.full_name or person.login, frozenset(roles_of(person)),
                    int(unread), person.email)
+
+
+# ----------------------------------------------------------------------------- substitution
+
+def set_substitution(db: Database, actor: str | None, absent: str, deputy: str,
+                     first_day: date, last_day: date, reason: str) -> int:
+    """A deputy acts for ``absent`` from ``first_day`` to ``last_day`` (an administrator
+    for anyone, a person for themselves); refused when the two are one person, the period is
+    backwards, or it overlaps another substitution of the same person. Logged."""
+    from sqlmodel import or_
+
+    from registry.history import record
+    from registry.tables import Substitution
+
+    if last_day < first_day:
+        raise KartaError(f"замещение кончается ({last_day:%d.%m.%Y}) раньше, чем начинается "
+                         f"({first_day:%d.%m.%Y})")
+    if not reason.strip():
+        raise KartaError("укажите основание замещения (отпуск, командировка, приказ № …)")
+    with db.transaction() as session:
+        author = acting_person(session, actor)
+        if author.login != absent and "admin" not in roles_of(author):
+            raise PermissionDenied(author.login, "substitution", ("admin",), roles_of(author),
+                                   reason="назначить замещение другому может только "
+                                          "администратор")
+        away = _colleague(session, author, absent)
+        stand_in = _colleague(session, author, deputy)
+        if away.id == stand_in.id:
+            raise KartaError("человек не может замещать сам себя")
+        clash = session.exec(select(Substitution).where(
+            or_(Substitution.person_id == away.id, Substitution.deputy_id == away.id),
+            col(Substitution.cancelled).is_(False), Substitution.first_day <= last_day,
+            Substitution.last_day >= first_day)).first()
+        if clash is not None:
+            raise KartaError(f"у {away.full_name or away.login} уже есть замещение с "
+                             f"{clash.first_day:%d.%m.%Y} по {clash.last_day:%d.%m.%Y}")
+        row = Substitution(organisation_id=author.organisation_id, person_id=away.id or 0,
+                           deputy_id=stand_in.id or 0, first_day=first_day, last_day=last_day,
+                           reason=reason.strip()[:500])
+        session.add(row)
+        session.flush()
+        record(session, login=author.login, object_ref=f"замещение {row.id}",
+               event="substitution", comment=f"{stand_in.full_name or deputy} замещает "
+               f"{away.full_name or absent} с {first_day:%d.%m.%Y} по {last_day:%d.%m.%Y}: "
+               f"{reason.strip()}", touches=[("substitution", row.id or 0)])
+        from registry.notifications import Addressed, notify
+
+        notify(session, Addressed(people=(stand_in.id or 0,)), "substitution",
+               f"Вы замещаете {away.full_name or absent} с {first_day:%d.%m.%Y} по "
+               f"{last_day:%d.%m.%Y}", "/", exclude=[author.login])
+        return row.id or 0
+
+
+def substitutions(db: Database, actor: str | None) -> list[dict[str, Any]]:
+    """The organisation's substitutions, the current and coming ones first."""
+    from registry.tables import Substitution
+
+    with db.reading() as session:
+        acting_person(session, actor)
+        names = {p.id: p.full_name or p.login for p in session.exec(select(Person))}
+        today = local_today(organisation(session))
+        return [{"id": s.id, "absent": names.get(s.person_id, ""),
+                 "deputy": names.get(s.deputy_id, ""), "first_day": s.first_day,
+                 "last_day": s.last_day, "reason": s.reason,
+                 "now": s.first_day <= today <= s.last_day}
+                for s in session.exec(select(Substitution).where(
+                    col(Substitution.cancelled).is_(False)).order_by(
+                    col(Substitution.last_day).desc()))]

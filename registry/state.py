@@ -33,6 +33,7 @@ from registry.tables import (
     Person,
     Roadmap,
     Section,
+    Substitution,
     TemplateRule,
     TemplateVersion,
     Unit,
@@ -46,6 +47,7 @@ TRACKED: dict[str, Any] = {
     "activity_unit": ActivityUnit, "occurrence": Occurrence, "document": Document,
     "template": TemplateVersion, "rule": TemplateRule, "token": ApiToken,
     "revision": DraftRevision, "visa": Visa, "assignment": Assignment,
+    "substitution": Substitution,
 }
 # columns that are not decisions: the bytes of a template (its SHA-256 is vouched and checked
 # against them), and the counters of failed log-ins
@@ -56,7 +58,7 @@ LABELS = {
     "section": "раздел", "activity": "мероприятие", "activity_unit": "исполнитель мероприятия",
     "occurrence": "исполнение", "document": "документ", "template": "шаблон",
     "rule": "правило", "token": "токен доступа", "revision": "правка проекта",
-    "visa": "виза", "assignment": "задание исполнителю",
+    "visa": "виза", "assignment": "задание исполнителю", "substitution": "замещение",
 }
 # columns recorded in full beside the digest, so that verify can say what changed
 SHOWN = {

@@ -482,3 +482,18 @@ class MailSettings(Base, table=True):
     remind_before: str = "5,1"  # working days before a due date
     escalate_after: int = 3  # working days overdue before the head is told
     last_event: int = 0
+
+
+class Substitution(Base, table=True):
+    """A deputy acting for an absent person for a period (замещение): the absent person's
+    tasks, visas and signing go to the deputy, who signs «И.о. …»; the log names both."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)  # who is away
+    deputy_id: int = Field(foreign_key="person.id", index=True)
+    first_day: date
+    last_day: date
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    cancelled: bool = False
+    last_event: int = 0

@@ -175,7 +175,7 @@ def decide(db: Database, login: str | None, document_id: int, give: bool,
         person = acting_person(session, login)
         document = _draft(session, document_id)
         mine = [visa for visa in current_round(session, document_id)
-                if visa.person_id == person.id]
+                if visa.person_id in _whose(session, person)]
         if not mine:
             raise PermissionDenied(person.login, "visa", ("clerk",), roles_of(person),
                                    reason=f"проект {document_id} не направлялся вам на "
@@ -234,12 +234,24 @@ def route(db: Database, login: str | None, document_id: int) -> dict[str, Any]:
     }
 
 
+def _whose(session: Session, person: Person) -> list[int]:
+    """The person, and whom they stand in for today (a substitution): whose visas they
+    give."""
+    found = [person.id or 0]
+    for absent in session.info.get("acting_for") or []:
+        row = session.exec(select(Person.id).where(Person.login == absent["login"])).first()
+        if row is not None:
+            found.append(row)
+    return found
+
+
 def awaiting(session: Session, person: Person) -> list[dict[str, Any]]:
     """Drafts waiting for this person's visa (their pending visas of a current round)."""
     found = []
     for visa, document in session.execute(
             select(Visa, Document).join(Document, col(Document.id) == col(Visa.document_id))
-            .where(col(Visa.person_id) == person.id, col(Visa.status) == "pending",
+            .where(col(Visa.person_id).in_(_whose(session, person)),
+                   col(Visa.status) == "pending",
                    col(Document.status) == "draft").order_by(col(Visa.sent_at))):
         if any(v.id == visa.id for v in current_round(session, document.id or 0)):
             found.append({"document": document.id, "title": document.title,

@@ -229,3 +229,38 @@ def test_ten_thousand_open_assignments_are_each_reminded_once(db: Database) -> N
     first = remind(db, date(2022, 2, 21))  # 5 working days before 01.03.2022
     assert first.near == 10_000
     assert remind(db, date(2022, 2, 21)).near == 0
+
+
+def test_a_deputy_signs_for_the_absent_head_as_acting_head(db: Database) -> None:
+    """During a substitution the deputy signs the head's drafts «И.о. начальника …» with no
+    option typed, gives the head's visas, and the log names both; after it, nothing."""
+    from registry.audit import read_log
+    from registry.orders import sign
+    from registry.people import set_substitution
+    from tests.docx_structure import text_of
+    from workflow.errors import PermissionDenied
+
+    add_person(db, "admin", "deputy", "Петрова Ольга Николаевна", "f",
+               "заместитель начальника", ["clerk"])
+    import_roadmap(db, ZAOZERSK, "clerk")
+    started = apply_event(db, "1:5@2021", "start", "clerk", order=True)
+    draft = int(str(started.documents[0]["id"]))
+    with pytest.raises(KartaError, match="сам себя"):
+        set_substitution(db, "admin", "head", "head", date(2021, 3, 1), date(2021, 3, 10),
+                         "отпуск")
+    set_substitution(db, "admin", "head", "deputy", date(2021, 3, 1), date(2021, 3, 10),
+                     "отпуск, приказ № 12-к")
+    with pytest.raises(KartaError, match="уже есть замещение"):
+        set_substitution(db, "admin", "head", "clerk", date(2021, 3, 5), date(2021, 3, 20),
+                         "командировка")
+    with pinned_today(date(2021, 3, 15)), pytest.raises(PermissionDenied):
+        sign(db, "deputy", draft)  # not during the substitution: no head's rights
+    with pinned_today(date(2021, 3, 2)):
+        assert any("Вы замещаете" in t for t in _titles(db, "deputy"))
+        signed = sign(db, "deputy", draft)
+    text = text_of(db.store.read(signed.file_path)).replace("\u00a0", " ")
+    assert "И.о. начальника МКУ «Управление образования ЗАТО город Заозерск»" in text
+    assert "О.Н. Петрова" in text
+    event = next(e for e in read_log(db, "admin") if e["event"] == "sign")
+    assert event["user"] == "deputy" and event["details"]["acting_for"] == ["head"]
+    assert "за Андреева Светлана Леонидовна" in event["name"]

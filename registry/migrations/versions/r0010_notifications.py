@@ -1,6 +1,7 @@
 """Notifications: an inbox per person, mail through the organisation's server with retries,
 reminders exactly once; people's e-mail addresses; the organisations' mail settings (the
-password sealed with the key outside the database).
+password sealed with the key outside the database); substitutions (a deputy acting for an
+absent person for a period).
 
 Revision ID: 0010
 Revises: 0009
@@ -59,6 +60,20 @@ def upgrade() -> None:
         sa.Column("remind_before", sa.String, nullable=False),
         sa.Column("escalate_after", sa.Integer, nullable=False),
         sa.Column("last_event", sa.Integer, nullable=False))
+    op.create_table(
+        "substitution",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("organisation_id", sa.Integer, sa.ForeignKey("organisation.id"),
+                  nullable=False),
+        sa.Column("person_id", sa.Integer, sa.ForeignKey("person.id"), nullable=False),
+        sa.Column("deputy_id", sa.Integer, sa.ForeignKey("person.id"), nullable=False),
+        sa.Column("first_day", sa.Date, nullable=False),
+        sa.Column("last_day", sa.Date, nullable=False),
+        sa.Column("reason", sa.Text, nullable=False, server_default=""),
+        sa.Column("cancelled", sa.Boolean, nullable=False),
+        sa.Column("last_event", sa.Integer, nullable=False))
+    for column in ("organisation_id", "person_id", "deputy_id"):
+        op.create_index(f"ix_substitution_{column}", "substitution", [column])
 
 
 def downgrade() -> None:
