@@ -20,6 +20,8 @@ from registry.people import (
     change_roles,
     list_people,
     read_profile,
+    set_substitution,
+    substitutions,
     update_profile,
 )
 from registry.templates import (
@@ -40,6 +42,7 @@ from web.security import (
     actor,
     checked_form,
     database,
+    form_date,
     notice_query,
     read_upload,
     shown_notice,
@@ -76,9 +79,22 @@ def admin(request: Request, who: Actor = Depends(actor)) -> Response:
                 profile_labels=PROFILE_LABELS, roles=ROLES, role_labels=ROLE_LABELS,
                 unit_kinds=UNIT_KINDS, kinds={k: v["label"] for k, v in KINDS.items()},
                 events=EVENTS, conditions=CONDITIONS,
+                substitutions=substitutions(db, who.login),
                 mail=shown_settings(db, who.login) if who.has("admin") else None,
                 outbox=outbox(db, who.login) if who.has("admin") else None,
                 note=shown_notice(request, "note"))
+
+
+@router.post("/admin/substitutions")
+def new_substitution(request: Request, form: dict[str, object] = Depends(checked_form)
+                     ) -> Response:
+    who = actor(request)
+    first, last = form_date(form, "first_day"), form_date(form, "last_day")
+    if first is None or last is None:
+        raise KartaError("укажите, с какого и по какой день")
+    set_substitution(database(request), who.login, text(form, "absent", 64),
+                     text(form, "deputy", 64), first, last, text(form, "reason", 500))
+    return _back(request, "substitutions", "Замещение назначено")
 
 
 @router.post("/admin/mail")
