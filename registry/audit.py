@@ -106,11 +106,11 @@ EXPORT_COLUMNS = ("№", "Дата и время", "Пользователь", "
 
 
 def _row(entry: dict[str, Any]) -> list[str]:
-    from registry.history import DOCUMENT_STATES, EVENT_LABELS
-    from workflow.machine import EVENTS, event_label, state_label
+    from registry.history import EVENT_LABELS, state_words
+    from workflow.machine import EVENTS, event_label
 
     def label(state: object) -> str:
-        return DOCUMENT_STATES.get(str(state)) or state_label(str(state))
+        return state_words(str(state), str(entry["event"]))
 
     event = str(entry["event"])
     move = ""

@@ -240,6 +240,29 @@ def event_title(event: str) -> str:
     return event_label(event) if event in EVENTS else EVENT_LABELS.get(event, event)
 DOCUMENT_STATES = {"draft": "проект", "signed": "подписан", "registered": "зарегистрирован",
                    "imported": "импортирована", "approved": "утверждена"}
+VISA_STATES = {"pending": "ожидает визы", "given": "виза получена",
+               "returned": "возвращён с замечаниями"}
+
+
+def state_words(state: str, event: str = "") -> str:
+    """Any state people read about — a document's, a visa's, an occurrence's, an
+    assignment's — in their words, never the internal key; ``event`` says whose state it
+    is where two lifecycles share a name («returned»: a visa, an assignment)."""
+    from workflow.assignments import assignment_machine
+    from workflow.machine import occurrence_machine, state_label
+
+    if event.startswith(("assignment_", "extension_")):
+        spec = assignment_machine().states.get(state)
+        if spec:
+            return spec.label
+    if state in DOCUMENT_STATES:
+        return DOCUMENT_STATES[state]
+    if state in VISA_STATES:
+        return VISA_STATES[state]
+    if state in occurrence_machine().states:
+        return state_label(state)
+    spec = assignment_machine().states.get(state)
+    return spec.label if spec else state
 
 
 def describe_event(entry: dict[str, object]) -> str:

@@ -14,14 +14,11 @@ from sqlmodel import Session, col, select
 
 from documents import russian
 from registry.database import Database, utcnow
-from registry.history import record
+from registry.history import VISA_STATES, record
 from registry.people import acting_person, organisation, roles_of
 from registry.state import Touch
 from registry.tables import Document, Organisation, Person, Visa
 from workflow.errors import KartaError, PermissionDenied
-
-VISA_STATES = {"pending": "ожидает визы", "given": "виза получена",
-               "returned": "возвращён с замечаниями"}
 
 
 def current_round(session: Session, document_id: int) -> list[Visa]:

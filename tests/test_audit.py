@@ -277,3 +277,19 @@ def test_a_changed_document_snapshot_is_named(busy: Database) -> None:
          + f"' WHERE id = {report.id}")
     problem = _problem(busy)
     assert problem.startswith(f"документ {report.id} (") and "(данные документа:" in problem
+
+
+def test_every_state_is_said_in_words_people_read() -> None:
+    """No «pending → given» or «returned» left as a key: documents', visas', occurrences'
+    and assignments' states in Russian, a shared name told apart by its event."""
+    from registry.history import state_words
+    from workflow.assignments import assignment_machine
+    from workflow.machine import occurrence_machine
+
+    assert state_words("pending") == "ожидает визы" and state_words("given") == "виза получена"
+    assert state_words("returned", "visa_returned") == "возвращён с замечаниями"
+    assert state_words("returned", "assignment_return") == "возвращено на доработку"
+    assert state_words("draft") == "проект" and state_words("in_progress") == "выполняется"
+    for state in (*occurrence_machine().states, *assignment_machine().states):
+        words = state_words(state, "assignment_report")
+        assert words != state and not words.isascii(), state

@@ -61,17 +61,9 @@ def templates() -> Jinja2Templates:
     env.undefined = StrictUndefined  # a variable a page does not pass is an error
     env.filters.update({"ru_date": screen_date, "due_class": due_class, "urlpart": quote})
     env.globals.update({"STATE_COLOURS": STATE_COLOURS})
-    from registry.history import DOCUMENT_STATES, event_title
-    from workflow.assignments import assignment_state_label
-    from workflow.machine import occurrence_machine, state_label
+    from registry.history import event_title, state_words
 
-    def any_state_label(state: str) -> str:  # a document's, an occurrence's, an assignment's
-        if state in DOCUMENT_STATES:
-            return DOCUMENT_STATES[state]
-        return state_label(state) if state in occurrence_machine().states else \
-            assignment_state_label(state)
-
-    env.filters["state_label"] = any_state_label
+    env.filters["state_label"] = state_words
     env.filters["event_title"] = event_title
     return found
 
