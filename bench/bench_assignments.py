@@ -163,9 +163,13 @@ def main() -> None:
     busiest = raw.execute("SELECT due, count(*) FROM assignment WHERE state = 'assigned' "
                           "GROUP BY due ORDER BY count(*) DESC LIMIT 1").fetchone()
     day = date.fromisoformat(busiest[0])
-    from workflow.workdays import working_days_before
+    from workflow.workdays import working_days_between
 
-    run_day = working_days_before(day, 5)
+    # the day the «five working days left» reminders go out (a due date on a Sunday
+    # counts to the Friday before it)
+    run_day = day
+    while working_days_between(run_day, day) < 5:
+        run_day -= timedelta(days=1)
     started = time.perf_counter()
     first = remind(db, run_day)
     seconds = time.perf_counter() - started

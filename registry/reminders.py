@@ -12,7 +12,7 @@ mail or digest as the person chose) and one log event per run names how many.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -36,6 +36,12 @@ from workflow.workdays import working_days_between
 
 DEFAULT_BEFORE = (5, 1)
 DEFAULT_ESCALATE = 3
+
+
+# calendar days that surely hold n working days (weekends and the longest run of public
+# holidays, the New Year's ten days): only deadlines that near are counted day by day
+def calendar_span(working: int) -> timedelta:
+    return timedelta(days=working * 2 + 21)
 
 
 @dataclass
@@ -84,7 +90,9 @@ def _organisation(db: Database, org: Any, today: date, result: Reminded) -> None
             .where(Assignment.__table__.c.organisation_id == org.id,  # type: ignore[attr-defined]
                    Assignment.__table__.c.state.in_(OWING),  # type: ignore[attr-defined]
                    Occurrence.__table__.c.state == "in_progress",  # type: ignore[attr-defined]
-                   Assignment.__table__.c.due.is_not(None))))  # type: ignore[attr-defined]
+                   Assignment.__table__.c.due.between(  # type: ignore[attr-defined]
+                       today - calendar_span(max(escalate, 1)),
+                       today + calendar_span(max(before, default=0))))))
     by_unit: dict[int, list[Any]] = {}
     heads, clerks = [], []
     for person in people:
@@ -131,15 +139,25 @@ def _organisation(db: Database, org: Any, today: date, result: Reminded) -> None
     if not rows:
         return
     written = 0
+    table = Row.__table__  # type: ignore[attr-defined]
     with db.transaction(exclusive=False) as session:
         session.info["organisation_id"] = org.id
-        insert = upsert_insert(session.get_bind().dialect.name)
-        for chunk in range(0, len(rows), 500):
-            statement = insert(Row).values(rows[chunk:chunk + 500])
-            # the rows actually written (a repeated reminder is not): RETURNING, since a
-            # driver's row count of an INSERT … ON CONFLICT is not to be relied on
-            written += len(session.execute(statement.on_conflict_do_nothing(
-                index_elements=["dedupe"]).returning(Row.__table__.c.id)).all())  # type: ignore[attr-defined]
+        connection = session.connection()
+        # a day's second run finds its reminders written: skip them before inserting
+        # (a runner at the same moment is still kept out by the unique dedupe key)
+        keys = [row["dedupe"] for row in rows]
+        present: set[str] = set()
+        for chunk in range(0, len(keys), 900):
+            present.update(connection.execute(select(table.c.dedupe).where(
+                table.c.organisation_id == org.id,
+                table.c.dedupe.in_(keys[chunk:chunk + 900]))).scalars())
+        fresh = [row for row in rows if row["dedupe"] not in present]
+        if fresh:
+            # one statement sent for many rows (compiled once); RETURNING gives the rows
+            # actually written, since a driver's row count of ON CONFLICT is unreliable
+            statement = upsert_insert(connection.dialect.name)(table).on_conflict_do_nothing(
+                index_elements=["dedupe"]).returning(table.c.id)
+            written = len(connection.execute(statement, fresh).all())
         if written:
             record(session, login="karta", object_ref="напоминания", event="reminders",
                    comment=f"напоминаний: {written} (о сроке {counts['near']}, о просрочке "

@@ -13,6 +13,8 @@ from email.policy import default
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from registry.assignments import act
 from registry.database import Database, utcnow
@@ -20,11 +22,12 @@ from registry.mail import send_pending, set_mail
 from registry.notifications import choose, inbox, mark_read
 from registry.occurrences import apply_event
 from registry.people import add_person, update_person
-from registry.reminders import remind
+from registry.reminders import calendar_span, remind
 from registry.roadmaps import import_roadmap
 from tests.browser import free_port
 from tests.conftest import ZAOZERSK, pinned_today
 from workflow.errors import KartaError
+from workflow.workdays import working_days_between
 
 SCHOOL = "МБОУ СОШ № 1"
 
@@ -264,3 +267,17 @@ def test_a_deputy_signs_for_the_absent_head_as_acting_head(db: Database) -> None
     event = next(e for e in read_log(db, "admin") if e["event"] == "sign")
     assert event["user"] == "deputy" and event["details"]["acting_for"] == ["head"]
     assert "за Андреева Светлана Леонидовна" in event["name"]
+
+
+@given(today=st.dates(min_value=date(2019, 1, 1), max_value=date(2030, 12, 31)),
+       working=st.integers(min_value=1, max_value=10), late=st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_the_reminder_window_holds_every_day_a_reminder_is_due(today: date, working: int,
+                                                               late: bool) -> None:
+    """The run reads only deadlines within calendar_span of today: any deadline ``working``
+    working days ahead (or behind) lies inside it, New Year's holidays and all."""
+    step = timedelta(days=-1 if late else 1)
+    due = today
+    while abs(working_days_between(today, due)) < working:
+        due += step
+    assert abs((due - today).days) <= calendar_span(working).days
