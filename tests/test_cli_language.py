@@ -27,7 +27,7 @@ ALLOWED = {
     "order_approve", "order_start", "order_results", "report", "analytic_note",
     "recommendations", "plan", "annual_report", "always", "order_needed", "has_decisions",
     "has_recommendations", "approve", "start", "return", "analyse", "cancel", "cookie", "Q",
-    "R", "id", "ID",
+    "R", "id", "ID", "SMTP", "cron", "systemd",
 }
 
 
@@ -48,6 +48,8 @@ COMMAND_NAMES = {part for path in _all_commands(main) for name in path
 def latin_words(text: str) -> set[str]:
     text = re.sub(r"«[^»]*»", " ", text)  # what the user typed, quoted back
     text = re.sub(r"--?[a-z][a-z-]*", " ", text)  # option names
+    text = re.sub(r"\[[a-z_]+(?:\|[a-z_]+)+\]", " ", text)  # the values a choice takes
+    text = re.sub(r"по умолчанию: [a-z_]+\]", " ", text)  # and its default
     text = re.sub(r"\bkarta\.db\b", " ", text)  # the database file
     text = re.sub(r"\bKARTA_[A-Z_]+", " ", text)  # environment variables
     text = re.sub(r"[a-z]+:///?\S*", " ", text)  # addresses
