@@ -230,6 +230,12 @@ EVENT_LABELS = {
     "extension_refused": "в продлении срока отказано",
     "substitution": "замещение", "reminders": "напоминания о сроках",
     "mail_settings": "почтовый сервер",
+    "indicator_add": "новый показатель", "indicator_target": "целевое значение показателя",
+    "indicator_submit": "представлены значения показателей",
+    "indicator_accept": "значение показателя принято",
+    "indicator_return": "значение показателя возвращено на доработку",
+    "indicator_correct": "значение показателя исправлено",
+    "indicator_exclude": "значение показателя исключено из мониторинга",
 }
 
 
@@ -255,6 +261,12 @@ def state_words(state: str, event: str = "") -> str:
         spec = assignment_machine().states.get(state)
         if spec:
             return spec.label
+    if event.startswith("indicator_"):
+        from workflow.indicators import value_machine
+
+        found = value_machine().states.get(state)
+        if found:
+            return found.label
     if state in DOCUMENT_STATES:
         return DOCUMENT_STATES[state]
     if state in VISA_STATES:

@@ -38,6 +38,8 @@ KINDS = {
     "extension_requested": "просьба продлить срок",
     "collected": "сбор отчётов завершён",
     "substitution": "начинается замещение",
+    "indicators_submitted": "представлены значения показателей",
+    "indicators_returned": "значение показателя возвращено",
 }
 CHANNELS = {"karta": "в karta", "mail": "по почте", "digest": "ежедневная сводка"}
 PAGE = 50

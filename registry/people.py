@@ -121,6 +121,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "journal": ("clerk", "admin"), "organisation_add": ("admin",),
     "rerender": ("clerk", "admin"),
     "revise": ("clerk",), "route": ("clerk",), "basis": ("clerk",),
+    "indicator_add": ("clerk", "admin"), "indicator_target": ("clerk",),
 }
 
 

@@ -28,6 +28,8 @@ from registry.tables import (
     Assignment,
     Document,
     DraftRevision,
+    Indicator,
+    IndicatorValue,
     Occurrence,
     Organisation,
     Person,
@@ -47,7 +49,7 @@ TRACKED: dict[str, Any] = {
     "activity_unit": ActivityUnit, "occurrence": Occurrence, "document": Document,
     "template": TemplateVersion, "rule": TemplateRule, "token": ApiToken,
     "revision": DraftRevision, "visa": Visa, "assignment": Assignment,
-    "substitution": Substitution,
+    "substitution": Substitution, "indicator": Indicator, "indicator_value": IndicatorValue,
 }
 # columns that are not decisions: the bytes of a template (its SHA-256 is vouched and checked
 # against them), and the counters of failed log-ins
@@ -59,6 +61,7 @@ LABELS = {
     "occurrence": "исполнение", "document": "документ", "template": "шаблон",
     "rule": "правило", "token": "токен доступа", "revision": "правка проекта",
     "visa": "виза", "assignment": "задание исполнителю", "substitution": "замещение",
+    "indicator": "показатель", "indicator_value": "значение показателя",
 }
 # columns recorded in full beside the digest, so that verify can say what changed
 SHOWN = {
@@ -79,6 +82,9 @@ SHOWN = {
     "visa": {"document_id": "документ", "person_name": "кому", "status": "состояние",
              "remarks": "замечания"},
     "assignment": {"executor": "исполнитель", "state": "состояние", "due": "срок"},
+    "indicator": {"name": "наименование", "targets": "целевые значения", "active": "действует"},
+    "indicator_value": {"state": "состояние", "value": "значение", "numerator": "числитель",
+                        "denominator": "знаменатель"},
 }
 _HASHED = {"context", "password_hash"}  # long or secret: shown by their SHA-256
 _CHUNK = 500

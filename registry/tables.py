@@ -497,3 +497,65 @@ class Substitution(Base, table=True):
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     cancelled: bool = False
     last_event: int = 0
+
+
+class Indicator(Base, table=True):
+    """An indicator (показатель) of an organisation's roadmap: what is counted, in what unit,
+    which way it should go, its target for each period, who gives the actual value and how
+    the schools' values roll up (``workflow.indicators``; ``registry.indicators``)."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "code", name="uq_indicator_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    roadmap_id: int | None = Field(default=None, foreign_key="roadmap.id")
+    code: str  # «П1»: how people and commands name it
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    unit: str  # %, чел., ед., баллы
+    direction: str  # up, down, at_least
+    source: str  # schools, department, workflow
+    rollup: str  # sum, mean, weighted_mean, share_meeting
+    fraction: bool = False  # a school gives a numerator and a denominator
+    numerator: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    denominator: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    threshold: str = ""  # a school's value that counts as reached (share_meeting)
+    minimum: str = ""
+    maximum: str = ""
+    group_kind: str = ""  # whose schools: general, preschool, additional; "" every school
+    group_label: str = ""  # as the roadmap says it: «школы с НОР»
+    units: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    activities: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    targets: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    evidence: bool = False  # a value needs a file or a link
+    source_phrase: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    active: bool = True
+    version: int = 1
+    last_event: int = 0
+
+
+class IndicatorValue(Base, table=True):
+    """One school's (or the department's: ``unit_key`` 0) value of an indicator for a
+    period, with its evidence and its lifecycle (``workflow.indicators``)."""
+
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "period", "unit_key", name="uq_indicatorvalue"),
+        Index("ix_indicatorvalue_org_period", "organisation_id", "period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    indicator_id: int = Field(foreign_key="indicator.id")
+    period: str
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    unit_key: int = 0  # the unit's id, 0 for the department's own value
+    state: str
+    value: str = ""  # exact decimal
+    numerator: str = ""
+    denominator: str = ""
+    evidence: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    submitted_by: str = ""
+    submitted_at: datetime | None = None
+    decided_by: str = ""
+    version: int = 1
+    last_event: int = 0

@@ -1,0 +1,269 @@
+"""Indicators in the registry (issue 22): defined with targets, collected from each school
+with evidence, returned, accepted and locked, corrected only by a logged decision; the
+monitoring compares target and actual, names the schools below target and who has not
+given a value; bad input refused with nothing lost; every value vouched for by the log."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+
+from registry.assignments import act
+from registry.database import Database
+from registry.indicators import (
+    Given,
+    add_indicator,
+    decide,
+    list_indicators,
+    monitoring,
+    not_submitted,
+    set_target,
+    submit_values,
+    value_form,
+)
+from registry.notifications import inbox
+from registry.occurrences import apply_event
+from registry.people import add_person
+from registry.roadmaps import import_roadmap
+from registry.tables import HistoryEvent, IndicatorValue
+from registry.verify import verify
+from tests.conftest import ZAOZERSK
+from workflow.errors import (
+    ConcurrentUpdate,
+    KartaError,
+    PermissionDenied,
+    TransitionNotAllowed,
+    UnknownReference,
+)
+
+SCHOOLS = ("МБОУ СОШ № 1", "МБОУ СОШ № 12", "МБОУ СОШ № 3")
+LINK = "https://school1.example.org/nor"
+
+
+@pytest.fixture
+def district(db: Database) -> Database:
+    """Three schools with a person each; the Заозерск roadmap; two indicators: the share of
+    pupils who passed (numerator/denominator, evidence needed, target 85 → 90) and the number
+    of teachers trained (a sum), and the department's own share of schools visited."""
+    for number, name in enumerate(SCHOOLS, start=1):
+        add_person(db, "admin", f"school{number}", f"Петров Пётр {number}", "m", "завуч",
+                   ["executor"], unit=name)
+    import_roadmap(db, ZAOZERSK, "clerk")
+    add_indicator(db, "clerk", code="П1", name="Доля обучающихся, преодолевших минимальный "
+                  "порог ВПР", unit="%", direction="up", rollup="weighted_mean",
+                  fraction=True, numerator="обучающиеся, преодолевшие порог",
+                  denominator="обучающиеся, писавшие ВПР", evidence=True,
+                  targets={"2021": "85", "2022": "90"})
+    add_indicator(db, "clerk", code="П2", name="Педагоги, прошедшие курсы повышения "
+                  "квалификации", unit="чел.", rollup="sum", targets={"2021": "20"})
+    add_indicator(db, "clerk", code="П3", name="Доля школ, посещённых специалистами",
+                  unit="%", source="department", targets={"2021": "100"})
+    return db
+
+
+def _titles(db: Database, login: str) -> list[str]:
+    return [n["title"] for n in inbox(db, login)["items"]]
+
+
+def _log_length(db: Database) -> int:
+    with db.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(
+            HistoryEvent.__table__)).scalar_one())  # type: ignore[arg-type]
+
+
+def _values(db: Database) -> list[tuple[Any, ...]]:
+    with db.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(select(
+            IndicatorValue.__table__).order_by(IndicatorValue.__table__.c.id))]  # type: ignore[attr-defined]
+
+
+def test_a_school_submits_its_form_and_the_department_accepts_it(district: Database) -> None:
+    form = value_form(district, "school1", "2021")
+    assert form.unit == SCHOOLS[0]
+    assert [e.indicator.code for e in form.entries] == ["П1", "П2"]  # not the department's
+    assert {e.state_label for e in form.entries} == {"не представлено"}
+    submitted = submit_values(district, "school1", "2021", {
+        "П1": Given(numerator="172", denominator="200", link=LINK),
+        "П2": Given(value="7")})
+    assert submitted == ["П1", "П2"]
+    # the clerk is told, sees who has not given values yet
+    assert "Значения показателей за 2021 год: МБОУ СОШ № 1" in _titles(district, "clerk")
+    assert not_submitted(district, "clerk", "2021")["П1"] == [SCHOOLS[1], SCHOOLS[2]]
+    assert decide(district, "clerk", "П1", "2021", SCHOOLS[0], "accept") == "accepted"
+    decide(district, "head", "П2", "2021", SCHOOLS[0], "accept")
+    # locked: the school cannot give it again
+    with pytest.raises(TransitionNotAllowed):
+        submit_values(district, "school1", "2021", {"П2": Given(value="8")})
+    first = {m.indicator.code: m.periods[0] for m in monitoring(district, "head",
+                                                                 periods=["2021"])}
+    assert first["П1"].actual == Decimal("86.0") and first["П1"].reached
+    assert first["П1"].deviation == Decimal("1.0")
+    assert (first["П1"].owed, first["П1"].accepted) == (3, 1)
+    assert first["П2"].actual == Decimal(7) and first["П2"].reached is False
+    assert first["П2"].below == []  # a sum has no per-school target
+    assert verify(district, "admin").ok
+
+
+def test_schools_below_target_and_the_weighted_figure(district: Database) -> None:
+    given = {"school1": ("172", "200"), "school2": ("40", "50"), "school3": ("95", "100")}
+    for login, (numerator, denominator) in given.items():
+        submit_values(district, login, "2021", {"П1": Given(numerator=numerator,
+                                                            denominator=denominator,
+                                                            link=LINK)})
+    for name in SCHOOLS:
+        decide(district, "clerk", "П1", "2021", name, "accept")
+    figure = monitoring(district, "head", "П1", ["2021"])[0].periods[0]
+    # (172 + 40 + 95) / (200 + 50 + 100) = 307 / 350 = 87.714… → 87.7
+    assert figure.actual == Decimal("87.7")
+    assert [s.unit for s in figure.below] == [SCHOOLS[1]]  # 80 % < 85 %
+    assert figure.missing == []
+
+
+def test_a_returned_value_goes_back_to_the_school_with_the_reason(district: Database) -> None:
+    submit_values(district, "school2", "2021", {"П1": Given(numerator="10", denominator="50",
+                                                            link=LINK)})
+    with pytest.raises(KartaError, match="причину возврата"):
+        decide(district, "clerk", "П1", "2021", SCHOOLS[1], "return")
+    decide(district, "clerk", "П1", "2021", SCHOOLS[1], "return",
+           "в знаменателе не все классы")
+    entry = value_form(district, "school2", "2021").entries[0]
+    assert (entry.state, entry.comment, entry.editable) == ("returned",
+                                                            "в знаменателе не все классы", True)
+    assert any("в знаменателе не все классы" in t for t in _titles(district, "school2"))
+    submit_values(district, "school2", "2021", {"П1": Given(numerator="40", denominator="120",
+                                                            link=LINK)})
+    assert value_form(district, "school2", "2021").entries[0].value == "33.3"
+
+
+def test_a_correction_after_acceptance_is_a_logged_decision(district: Database) -> None:
+    submit_values(district, "school1", "2021", {"П2": Given(value="7")})
+    decide(district, "clerk", "П2", "2021", SCHOOLS[0], "accept")
+    with pytest.raises(KartaError, match="основание исправления"):
+        decide(district, "clerk", "П2", "2021", SCHOOLS[0], "correct", value="9")
+    with pytest.raises(PermissionDenied):
+        decide(district, "school1", "П2", "2021", SCHOOLS[0], "correct", "сам", value="9")
+    decide(district, "clerk", "П2", "2021", SCHOOLS[0], "correct",
+           "письмо школы от 12.01.2022 № 5", value="9")
+    assert monitoring(district, "clerk", "П2", ["2021"])[0].periods[0].actual == 9
+    with district.engine.connect() as connection:
+        logged = connection.execute(text("SELECT comment FROM historyevent WHERE event = "
+                                         "'indicator_correct'")).scalar_one()
+    assert logged == "7\u00a0чел. → 9\u00a0чел.; основание: письмо школы от 12.01.2022 № 5"
+    assert verify(district, "admin").ok
+    # a value changed behind karta's back is named by audit verify
+    with district.engine.begin() as connection:
+        connection.execute(text("UPDATE indicatorvalue SET value = '90'"))
+    problems = " ".join(verify(district, "admin").problems)
+    assert "значение показателя" in problems
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    ({"П1": Given(numerator="210", denominator="200", link=LINK)}, "числитель 210 больше"),
+    ({"П1": Given(numerator="5", denominator="0", link=LINK)}, "знаменатель не может"),
+    ({"П1": Given(numerator="5", denominator="20")}, "приложите подтверждение"),
+    ({"П1": Given(numerator="5", denominator="20", link="javascript:alert(1)")}, "ссылка"),
+    ({"П2": Given(value="семь")}, "не число"),
+    ({"П2": Given(value="7,5")}, "целое число"),
+    ({"П2": Given(value="-1")}, "отрицательным"),
+    ({"П3": Given(value="50")}, "не вносит этот показатель"),
+    ({"П9": Given(value="1")}, "не вносит этот показатель"),
+])
+def test_bad_values_are_refused_and_nothing_is_saved(district: Database, given: dict[str, Given],
+                                                     message: str) -> None:
+    before = (_values(district), _log_length(district))
+    with pytest.raises(KartaError, match=message):
+        # a good value beside the bad one is not saved either: all or none
+        submit_values(district, "school1", "2021", {"П2": Given(value="3"), **given}
+                      if "П2" not in given else given)
+    assert (_values(district), _log_length(district)) == before
+
+
+def test_a_share_over_100_percent_is_refused(district: Database) -> None:
+    with pytest.raises(KartaError, match="больше 100 %"):
+        submit_values(district, "clerk", "2021", {"П3": Given(value="101")})
+    submit_values(district, "clerk", "2021", {"П3": Given(value="100")})
+    decide(district, "head", "П3", "2021", None, "accept")
+    assert monitoring(district, "head", "П3", ["2021"])[0].periods[0].reached
+
+
+def test_a_school_cannot_give_another_school_s_values(district: Database) -> None:
+    with pytest.raises(PermissionDenied, match="вносит сама организация"):
+        submit_values(district, "school1", "2021", {"П2": Given(value="3")}, unit=SCHOOLS[1])
+    with pytest.raises(UnknownReference):
+        submit_values(district, "clerk", "2021", {"П2": Given(value="3")},
+                      unit="МБОУ СОШ № 999")
+    with pytest.raises(PermissionDenied):
+        monitoring(district, "school1")
+
+
+def test_two_submits_at_once_one_wins(district: Database) -> None:
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def send(value: str) -> None:
+        barrier.wait()
+        try:
+            submit_values(district, "school1", "2021", {"П2": Given(value=value, version=0)})
+            outcomes.append("ok")
+        except (ConcurrentUpdate, TransitionNotAllowed):
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=send, args=(v,)) for v in ("3", "4")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert len(_values(district)) == 1
+    assert verify(district, "admin").ok
+
+
+def test_targets_are_changed_by_a_logged_decision(district: Database) -> None:
+    info = set_target(district, "clerk", "П1", "2023", "92,5")
+    assert info.targets["2023"] == "92.5"
+    with pytest.raises(KartaError, match="больше 100 %"):
+        set_target(district, "clerk", "П1", "2024", "120")
+    with pytest.raises(ConcurrentUpdate):
+        set_target(district, "clerk", "П1", "2024", "93", expected_version=1)
+    with pytest.raises(PermissionDenied):
+        set_target(district, "school1", "П1", "2024", "93")
+    assert [i.code for i in list_indicators(district, "school1")] == ["П1", "П2", "П3"]
+
+
+def test_an_indicator_is_defined_whole_or_not_at_all(district: Database) -> None:
+    for fields, message in (
+            ({"unit": "штук"}, "единица измерения"),
+            ({"rollup": "share_meeting"}, "укажите порог"),
+            ({"code": "П 1; DROP"}, "код показателя"),
+            ({"targets": {"2021": "сто"}}, "не число"),
+            ({"targets": {"21": "5"}}, "укажите год"),
+            ({"units": ["МБОУ СОШ № 999"]}, "нет такого подразделения"),
+            ({"source": "workflow"}, "укажите их")):
+        arguments: dict[str, Any] = {"code": "П7", "name": "Показатель", "unit": "%",
+                                     **fields}
+        with pytest.raises(KartaError, match=message):
+            add_indicator(district, "clerk", **arguments)
+    with pytest.raises(PermissionDenied):
+        add_indicator(district, "school1", code="П8", name="Показатель", unit="%")
+    with pytest.raises(KartaError, match="уже есть"):
+        add_indicator(district, "clerk", code="П1", name="Показатель", unit="%")
+
+
+def test_a_workflow_indicator_is_derived_from_accepted_reports(district: Database) -> None:
+    """«Оказана помощь 100% школ с НОР»: the share of the named schools whose reports on
+    activity 5 for the year were accepted — computed, never typed."""
+    add_indicator(district, "clerk", code="П4", name="Доля школ с НОР, отчёты которых приняты",
+                  unit="%", source="workflow", rollup="share_meeting", threshold="100",
+                  group_label="школы с НОР", units=SCHOOLS[:2], roadmap_id=1,
+                  activities=["5"], targets={"2021": "100"})
+    apply_event(district, "1:5@2021", "start", "clerk")
+    act(district, "school1", "1:5@2021", "report", comment="проверка проведена")
+    act(district, "clerk", "1:5@2021", "accept", unit=SCHOOLS[0])
+    figure = monitoring(district, "head", "П4", ["2021"])[0].periods[0]
+    assert figure.actual == Decimal("50.0") and figure.reached is False
+    assert [s.unit for s in figure.below] == [SCHOOLS[1]]
+    assert not _values(district)  # nothing stored
