@@ -228,6 +228,10 @@ class CompiledTemplate:
         self.name = name
         sources = template_sources(name, data)
         self.slots = image_slots(data)
+        from documents.numbers import stamps_numbers
+
+        # whether its registration number can be stamped in after rendering
+        self.stamps_numbers = stamps_numbers(sources.values())
         env = environment()
         self.parts: list[tuple[str, JinjaTemplate]] = []
         for part, source in sources.items():
@@ -249,22 +253,30 @@ class CompiledTemplate:
     def render(self, context: dict[str, Any], images: dict[str, bytes] | None = None) -> bytes:
         """The .docx bytes for a context (and pictures for the template's slots); the same
         context gives the same bytes."""
-        rendered: list[tuple[str, str]] = []
+        return self.assemble(self.render_parts(context, images))
+
+    def render_parts(self, context: dict[str, Any],
+                     images: dict[str, bytes] | None = None) -> list[tuple[str, bytes]]:
+        """The parts a context fills (rendered XML, pictures in their slots), in the order
+        ``assemble`` appends them to the base archive."""
+        rendered: list[tuple[str, bytes]] = []
         with budget(self.name):
             for part, template in self.parts:
                 xml = keep_signature(fit_columns(_postprocess(self._fill(template, context))))
                 for slot, picture in (images or {}).items():
                     xml = _fit_picture(xml, slot, picture)
-                rendered.append((part, xml))
+                rendered.append((part, xml.encode("utf-8")))
+        for slot, part in sorted(self.slots.items()):
+            rendered.append((part, (images or {}).get(slot, self.placeholders[part])))
+        return rendered
+
+    def assemble(self, rendered: list[tuple[str, bytes]]) -> bytes:
+        """The .docx of rendered parts: a copy of the base archive with them appended."""
         buffer = io.BytesIO(self.base)
         with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as out:
-            for part, xml in rendered:
-                out.writestr(_entry(part), xml.encode("utf-8"))
-            for slot, part in sorted(self.slots.items()):
-                picture = (images or {}).get(slot, self.placeholders[part])
-                out.writestr(_entry(part), picture)
+            for part, content in rendered:
+                out.writestr(_entry(part), content)
         return buffer.getvalue()
-
 
     def _fill(self, template: JinjaTemplate, context: dict[str, Any]) -> str:
         """One part's XML, within the render's budget; any failure is a ``TemplateProblem``
