@@ -715,13 +715,14 @@ def _document_filter(session: Session, person: Person) -> Any:
     own orders; a regional auditor, every organisation's."""
     from sqlalchemy import and_, or_
 
-    from registry.scope import WHOLE_ORGANISATION, activity_scope, region_wide, roadmap_scope
+    from registry.scope import WHOLE_ORGANISATION, region_wide, roadmap_scope, visible_activities
 
     if region_wide(person):
         return None
     if WHOLE_ORGANISATION & set(roles_of(person)):
         return col(Document.organisation_id) == person.organisation_id
-    scope = activity_scope(session, person) or set()
+    scope = visible_activities(session, person)
+    assert scope is not None
     occurrences = select(Occurrence.id).where(col(Occurrence.activity_id).in_(scope))
     return or_(col(Document.occurrence_id).in_(occurrences),
                and_(col(Document.occurrence_id).is_(None),
