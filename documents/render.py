@@ -228,7 +228,7 @@ class CompiledTemplate:
         self.name = name
         sources = template_sources(name, data)
         self.slots = image_slots(data)
-        from documents.numbers import stamps_numbers
+        from documents.stamping import stamps_numbers
 
         # whether its registration number can be stamped in after rendering
         self.stamps_numbers = stamps_numbers(sources.values())

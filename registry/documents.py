@@ -6,7 +6,7 @@ write transaction, within the sandbox's time and size budget — and, when it is
 a journal (or cites a number given in the same step), with a placeholder where the number
 goes. *Registering*, in the command's short write transaction, takes the numbers from the
 journals' counters (a row lock until the commit), stamps them into the rendered parts
-(``documents.numbers``), stores the files, inserts the rows and logs them. A render is never
+(``documents.stamping``), stores the files, inserts the rows and logs them. A render is never
 thrown away because another writer numbered first; a template that does more with a number
 than print it is rendered in the transaction, after numbering (``run_with_documents``).
 """
@@ -29,14 +29,14 @@ from sqlmodel import Session, col, select
 
 from documents import russian
 from documents.contexts import JOURNALS, KINDS, document_title
-from documents.numbers import (
+from documents.render import CompiledTemplate, compiled
+from documents.stamping import (
     in_fitted_table,
     placeholder,
     placeholder_token,
     stamp_parts,
     stampable_text,
 )
-from documents.render import CompiledTemplate, compiled
 from registry.database import Database, utcnow
 from registry.files import StoredFile
 from registry.history import record
@@ -372,7 +372,7 @@ def _put(db: Database, data: bytes) -> StoredFile:
 def _stamping_render(db: Database, template: TemplateVersion, context: dict[str, Any],
                      marks: set[str]) -> tuple[CompiledTemplate, list[tuple[str, bytes]]] | None:
     """The parts of a document rendered with placeholders, when stamping the numbers in
-    gives the bytes a render with them gives (``documents.numbers``); else None. Only
+    gives the bytes a render with them gives (``documents.stamping``); else None. Only
     karta's own templates, rendered in this process, whole from a template (no revision
     corrected in Word, no sheet appended)."""
     if template.sha256 not in shipped_digests() or "revision" in context \

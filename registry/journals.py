@@ -3,7 +3,7 @@
 Documents are rendered before the write transaction (a template never holds other writers
 up) with a placeholder where their number goes; the write transaction takes the numbers
 from the journal's counter — a short row lock, held to the commit — and stamps them into
-the rendered documents (``registry.documents``, ``documents.numbers``). Nobody's render is
+the rendered documents (``registry.documents``, ``documents.stamping``). Nobody's render is
 ever thrown away because another writer numbered first, and a rolled-back transaction takes
 nothing, so numbers stay without gaps.
 """

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from documents.numbers import in_fitted_table, stamps_numbers
 from documents.render import CompiledTemplate
+from documents.stamping import in_fitted_table, stamps_numbers
 from registry.database import Database
 from registry.documents import regenerate
 from registry.occurrences import apply_event
