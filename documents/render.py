@@ -228,10 +228,6 @@ class CompiledTemplate:
         self.name = name
         sources = template_sources(name, data)
         self.slots = image_slots(data)
-        from documents.stamping import stamps_numbers
-
-        # whether its registration number can be stamped in after rendering
-        self.stamps_numbers = stamps_numbers(sources.values())
         env = environment()
         self.parts: list[tuple[str, JinjaTemplate]] = []
         for part, source in sources.items():
@@ -241,6 +237,11 @@ class CompiledTemplate:
                 raise TemplateProblem(name, problem.reason) from None
             except TemplateError as error:
                 raise TemplateProblem(name, describe_syntax_error(error, source)) from None
+        from documents.stamping import stamps_numbers
+
+        # whether its registration number can be stamped in after rendering (parsed once
+        # the parts compiled: a refused tag is reported with the template's name)
+        self.stamps_numbers = stamps_numbers(sources.values())
         archive = checked_archive(name, data)
         base = io.BytesIO()
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as out:
