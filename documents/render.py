@@ -237,6 +237,11 @@ class CompiledTemplate:
                 raise TemplateProblem(name, problem.reason) from None
             except TemplateError as error:
                 raise TemplateProblem(name, describe_syntax_error(error, source)) from None
+        from documents.stamping import stamps_numbers
+
+        # whether its registration number can be stamped in after rendering (parsed once
+        # the parts compiled: a refused tag is reported with the template's name)
+        self.stamps_numbers = stamps_numbers(sources.values())
         archive = checked_archive(name, data)
         base = io.BytesIO()
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as out:
@@ -249,22 +254,30 @@ class CompiledTemplate:
     def render(self, context: dict[str, Any], images: dict[str, bytes] | None = None) -> bytes:
         """The .docx bytes for a context (and pictures for the template's slots); the same
         context gives the same bytes."""
-        rendered: list[tuple[str, str]] = []
+        return self.assemble(self.render_parts(context, images))
+
+    def render_parts(self, context: dict[str, Any],
+                     images: dict[str, bytes] | None = None) -> list[tuple[str, bytes]]:
+        """The parts a context fills (rendered XML, pictures in their slots), in the order
+        ``assemble`` appends them to the base archive."""
+        rendered: list[tuple[str, bytes]] = []
         with budget(self.name):
             for part, template in self.parts:
                 xml = keep_signature(fit_columns(_postprocess(self._fill(template, context))))
                 for slot, picture in (images or {}).items():
                     xml = _fit_picture(xml, slot, picture)
-                rendered.append((part, xml))
+                rendered.append((part, xml.encode("utf-8")))
+        for slot, part in sorted(self.slots.items()):
+            rendered.append((part, (images or {}).get(slot, self.placeholders[part])))
+        return rendered
+
+    def assemble(self, rendered: list[tuple[str, bytes]]) -> bytes:
+        """The .docx of rendered parts: a copy of the base archive with them appended."""
         buffer = io.BytesIO(self.base)
         with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as out:
-            for part, xml in rendered:
-                out.writestr(_entry(part), xml.encode("utf-8"))
-            for slot, part in sorted(self.slots.items()):
-                picture = (images or {}).get(slot, self.placeholders[part])
-                out.writestr(_entry(part), picture)
+            for part, content in rendered:
+                out.writestr(_entry(part), content)
         return buffer.getvalue()
-
 
     def _fill(self, template: JinjaTemplate, context: dict[str, Any]) -> str:
         """One part's XML, within the render's budget; any failure is a ``TemplateProblem``

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from registry.database import Database, utcnow
@@ -83,10 +83,16 @@ def executors_of(session: Session, activity: Activity) -> list[Executor]:
     a substring of a name), in the order the activity names them."""
     own = organisation(session).id
     found: dict[str, Executor] = {}
+    links = list(session.exec(select(ActivityUnit).where(
+        col(ActivityUnit.activity_id) == activity.id).order_by(col(ActivityUnit.id))))
+    # only the units the links can name (an organisation has dozens of schools)
+    ids = {link.unit_id for link in links if link.unit_id is not None}
+    groups = {link.unit_group for link in links if link.unit_group in GROUP_LABELS}
     units = {unit.id: unit for unit in session.exec(select(Unit).where(
-        col(Unit.organisation_id) == own).order_by(col(Unit.name)))}
-    for link in session.exec(select(ActivityUnit).where(
-            col(ActivityUnit.activity_id) == activity.id).order_by(col(ActivityUnit.id))):
+        col(Unit.organisation_id) == own,
+        or_(col(Unit.id).in_(ids), col(Unit.kind).in_(groups))).order_by(col(Unit.name)))} \
+        if ids or groups else {}
+    for link in links:
         if link.unit_id is not None and link.unit_id in units:
             unit = units[link.unit_id]
             found.setdefault(f"unit:{unit.id}", Executor(unit.name, f"unit:{unit.id}", unit.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, create_engine
 
 from registry import (
@@ -25,6 +26,7 @@ LOG_LOCK = 5_270_274  # the advisory lock guarding the log's head on PostgreSQL
 # one per schema: two karta databases in two schemas of one PostgreSQL database (a test
 # run beside another, a staging copy) never wait on each other's log
 LOG_LOCK_SQL = f"SELECT pg_advisory_xact_lock({LOG_LOCK}, hashtext(current_schema()))"
+PING_AFTER_SECONDS = 5.0  # a pooled PostgreSQL connection idle longer is pinged before use
 LOCK_SECONDS = 10  # how long a writer waits for another before giving up with a clear message
 
 _REFUSE_LOG = "журнал решений неизменяем: изменение и удаление записей запрещены"
@@ -137,11 +139,17 @@ def utcnow() -> datetime:
 class Database:
     """One database reached by URL; every change goes through ``transaction()``."""
 
+    _folder: Path | None
+
     def __init__(self, url: str | None = None, files_dir: Path | None = None) -> None:
         from registry.files import DatabaseStore, FileStore, FolderStore
 
         self.url = normalise_url(url)
         self.engine: Engine = _make_engine(self.url)
+        # SQLite: writers take the write lock up front (made once: what is cached per
+        # engine, such as the organisation's profile, stays cached for writers too)
+        self.writing_engine: Engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") \
+            if self.is_sqlite else self.engine
         self.time_zone: str | None = None
         self.store: FileStore
         if self.is_sqlite:
@@ -154,9 +162,11 @@ class Database:
     @property
     def folder(self) -> Path | None:
         """The folder of a SQLite database file (for its error log and checkpoints)."""
-        if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
-            return Path(self.url[len("sqlite:///"):]).resolve().parent
-        return None
+        if "_folder" not in self.__dict__:  # resolved once: asked by every transaction
+            self._folder = Path(self.url[len("sqlite:///"):]).resolve().parent \
+                if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:" \
+                else None
+        return self._folder
 
     @property
     def is_sqlite(self) -> bool:
@@ -221,9 +231,7 @@ class Database:
         ``exclusive=False``: they lock only their rows, and the log's head for the append."""
         # SQLite: take the write lock up front, so two writers queue instead of the second
         # failing on a stale snapshot; the compare-and-set then tells who came second
-        engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") \
-            if self.is_sqlite else self.engine
-        session = Session(engine, expire_on_commit=False)
+        session = Session(self.writing_engine, expire_on_commit=False)
         session.info["writing"] = True  # confined to the writer's organisation (tenancy)
         session.info["log_key"] = self.log_key  # seals the events it writes (registry.seal)
         try:
@@ -384,6 +392,27 @@ def _make_engine(url: str) -> Engine:
 
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url)
     except (ImportError, SQLAlchemyError, ValueError) as error:
         raise ConfigurationError(f"неверный адрес базы данных «{url}»: {error}") from None
+
+    # a connection that waited in the pool a while is pinged before it is used (the
+    # server or a firewall may have closed it meanwhile); one used a moment ago is not —
+    # a ping on every checkout (``pool_pre_ping``) was a tenth of every PostgreSQL profile
+    @event.listens_for(engine, "checkin")
+    def _returned(_connection, record):  # type: ignore[no-untyped-def]
+        record.info["karta_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(connection, record, _proxy):  # type: ignore[no-untyped-def]
+        since = record.info.get("karta_idle_since")
+        if since is not None and time.monotonic() - since < PING_AFTER_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(connection)
+        except engine.dialect.loaded_dbapi.Error:
+            alive = False
+        if not alive:  # the pool drops it and connects again
+            raise DisconnectionError("соединение с базой данных закрыто")
+
+    return engine

@@ -2,11 +2,13 @@
 
 A document is made in three steps. *Drafting* reads the database (a snapshot) and gives the
 plain context of each document a command produces. *Preparing* renders it — outside any
-write transaction, within the sandbox's time and size budget — with the numbers it will have
-(predicted from the journal counters) and puts the file into the store. *Registering*, in
-the command's short write transaction, claims those numbers (compare-and-set on the
-counters), inserts the rows and logs them; when another writer took the numbers meanwhile,
-the documents are prepared again (``run_with_documents``).
+write transaction, within the sandbox's time and size budget — and, when it is numbered in
+a journal (or cites a number given in the same step), with a placeholder where the number
+goes. *Registering*, in the command's short write transaction, takes the numbers from the
+journals' counters (a row lock until the commit), stamps them into the rendered parts
+(``documents.stamping``), stores the files, inserts the rows and logs them. A render is never
+thrown away because another writer numbered first; a template that does more with a number
+than print it is rendered in the transaction, after numbering (``run_with_documents``).
 """
 
 from __future__ import annotations
@@ -27,11 +29,18 @@ from sqlmodel import Session, col, select
 
 from documents import russian
 from documents.contexts import JOURNALS, KINDS, document_title
-from documents.render import compiled
+from documents.render import CompiledTemplate, compiled
+from documents.stamping import (
+    in_fitted_table,
+    placeholder,
+    placeholder_token,
+    stamp_parts,
+    stampable_text,
+)
 from registry.database import Database, utcnow
 from registry.files import StoredFile
 from registry.history import record
-from registry.journals import NumbersTaken, claim_numbers, last_number, number_text
+from registry.journals import number_text, take_numbers
 from registry.people import acting_person, local_today, names_of, organisation, roles_of
 from registry.tables import (
     Activity,
@@ -43,13 +52,12 @@ from registry.tables import (
     Section,
     TemplateVersion,
 )
-from workflow.errors import ConcurrentUpdate, KartaError, UnknownReference
+from workflow.errors import KartaError, UnknownReference
 from workflow.refs import activity_ref, occurrence_ref, roadmap_ref
 from workflow.workdays import working_days_before
 
 ORDER_WORD = re.compile(r"приказ", re.I)
 SCHOOLS_EARLIER = 5  # working days between the schools' reports and the department's
-ATTEMPTS = 8  # preparations before giving up when other writers keep taking the numbers
 
 
 # ----------------------------------------------------------------------------- plain data
@@ -187,7 +195,9 @@ def draft_for(kind: str, template: TemplateVersion, context: dict[str, Any],
 
 @dataclass
 class PreparedDocument:
-    """A rendered document, its file stored, waiting to be registered."""
+    """A rendered document waiting to be registered: its file stored, or — numbered, or
+    citing a number given in the same step — its parts rendered with placeholders
+    (``parts``), or still to be rendered once numbered (``late``)."""
 
     draft: DocumentDraft
     year: int | None
@@ -197,15 +207,25 @@ class PreparedDocument:
     title: str
     data: bytes
     stored: StoredFile
+    mark: str = ""  # the placeholder of its own number
+    parts: list[tuple[str, bytes]] | None = None
+    template: CompiledTemplate | None = None
+    late: bool = False
+    numbering: Numbering | None = None
 
 
 @dataclass
 class Preparation:
-    """What drafting read: the documents to make, and the journal numbers they assume."""
+    """What drafting read: the documents to make, and the placeholder of each one's number."""
 
     drafts: list[DocumentDraft]
     org: Organisation
-    expected: dict[tuple[str, int], int] = field(default_factory=dict)
+    token: str = field(default_factory=placeholder_token)
+
+    def mark(self, draft: DocumentDraft) -> str:
+        """The placeholder a numbered draft is rendered with."""
+        return placeholder(self.token, next(index for index, found in enumerate(self.drafts)
+                                            if found is draft))
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -228,18 +248,24 @@ def render_document(template: TemplateVersion, context: dict[str, Any],
                     content: Callable[[], bytes] | None = None) -> bytes:
     """Render a template version; pictures its kind has (the completion chart) are drawn
     from the context, so a snapshot rebuilds the same file."""
-    images: dict[str, bytes] = {}
-    if "chart" in KINDS[template.kind].get("images", ()):
-        from documents.charts import completion_chart
-
-        chart = context["chart"]
-        images["chart"] = completion_chart(chart["sections"], chart["title"])
+    images = _images(template, context)
     loader = content or (lambda: template.content)
     if template.sha256 in shipped_digests():  # karta's own, byte for byte: in this process
         return compiled(template.sha256, template.name, loader).render(context, images)
     from documents.jail import jail  # anyone else's: in a process the kernel holds to limits
 
     return jail().render(template.sha256, template.name, loader, context, images)
+
+
+def _images(template: TemplateVersion, context: dict[str, Any]) -> dict[str, bytes]:
+    """The pictures a template's kind draws from the context (the completion chart)."""
+    images: dict[str, bytes] = {}
+    if "chart" in KINDS[template.kind].get("images", ()):
+        from documents.charts import completion_chart
+
+        chart = context["chart"]
+        images["chart"] = completion_chart(chart["sections"], chart["title"])
+    return images
 
 
 @lru_cache(maxsize=1)
@@ -283,42 +309,125 @@ def checked_content(connection: Any, template: TemplateVersion) -> bytes:
 
 
 def prepare(db: Database, preparation: Preparation) -> list[PreparedDocument]:
-    """Render every draft with its predicted number, outside any write transaction, and
-    store its file (a folder store now; a database store when it is registered)."""
-    next_number = dict(preparation.expected)
+    """Render every draft outside any write transaction: numbered ones (and those citing a
+    number given in the same step) with placeholders, waiting for their numbers; the others
+    whole, their files stored (a folder store now; a database store when registered)."""
+    org = preparation.org
+    marks = {preparation.mark(draft) for draft in preparation.drafts if draft.numbered}
+    numbering = Numbering(org, marks)
+    # a number the templates print as it is (an orders' prefix without markup)
+    stamps = stampable_text(number_text(org, "orders", 1))
     prepared = []
     for draft in preparation.drafts:
-        org = preparation.org
         journal = draft.journal or ""
-        number = year = None
-        if draft.numbered:
-            assert draft.doc_date is not None
-            year = draft.doc_date.year
-            number = next_number[(journal, year)] = next_number[(journal, year)] + 1
-        text = number_text(org, journal, number) if number else ""
+        mark = preparation.mark(draft) if draft.numbered else ""
+        year = draft.doc_date.year if draft.numbered and draft.doc_date else None
         context = {
             **draft.context,
             "document": {
                 "kind": draft.kind, "title": document_title(draft.kind, draft.context),
-                "is_draft": draft.status == "draft", "number": text or None,
+                "is_draft": draft.status == "draft", "number": mark or None,
                 "date": draft.doc_date.isoformat() if draft.doc_date else None,
                 "journal": JOURNALS.get(journal, ""),
             },
         }
-        from registry.drafts import document_file
-
-        data = document_file(db, draft.template, context, template_loader(db, draft.template))
-        stored = db.store.put(data, "documents", ".docx", sync_later=True) if db.files_dir else \
-            StoredFile("", hashlib.sha256(data).hexdigest(), len(data), "")
-        prepared.append(PreparedDocument(draft, year, number, text, context,
-                                         context["document"]["title"], data, stored))
+        title = context["document"]["title"]
+        waits = bool(mark) or _cited_mark(context) in marks
+        if not waits:
+            data = _document_file(db, draft.template, context)
+            prepared.append(PreparedDocument(draft, None, None, "", context, title, data,
+                                             _put(db, data)))
+            continue
+        document = PreparedDocument(draft, year, None, "", context, title, b"",
+                                    StoredFile("", "", 0, ""), mark=mark, numbering=numbering)
+        found = _stamping_render(db, draft.template, context, marks) if stamps else None
+        if found is None:
+            document.late = True  # rendered in the transaction, once numbered
+        else:
+            document.template, document.parts = found
+        numbering.documents.append(document)
+        prepared.append(document)
     return prepared
 
 
-def expected_numbers(session: Session, drafts: list[DocumentDraft]) -> dict[tuple[str, int], int]:
-    """The current counter of every journal the drafts will be numbered in."""
-    wanted = {(d.journal or "", d.doc_date.year) for d in drafts if d.numbered and d.doc_date}
-    return {key: last_number(session, *key) for key in wanted}
+def _cited_mark(context: dict[str, Any]) -> str:
+    note = context.get("note")
+    return str(note.get("number") or "") if isinstance(note, dict) else ""
+
+
+def _document_file(db: Database, template: TemplateVersion, context: dict[str, Any]) -> bytes:
+    from registry.drafts import document_file
+
+    return document_file(db, template, context, template_loader(db, template))
+
+
+def _put(db: Database, data: bytes) -> StoredFile:
+    """A rendered file in a folder store (synced while the transaction runs); a database
+    store writes it in the transaction (``stored_in``)."""
+    if db.files_dir:
+        return db.store.put(data, "documents", ".docx", sync_later=True)
+    return StoredFile("", hashlib.sha256(data).hexdigest(), len(data), "")
+
+
+def _stamping_render(db: Database, template: TemplateVersion, context: dict[str, Any],
+                     marks: set[str]) -> tuple[CompiledTemplate, list[tuple[str, bytes]]] | None:
+    """The parts of a document rendered with placeholders, when stamping the numbers in
+    gives the bytes a render with them gives (``documents.stamping``); else None. Only
+    karta's own templates, rendered in this process, whole from a template (no revision
+    corrected in Word, no sheet appended)."""
+    if template.sha256 not in shipped_digests() or "revision" in context \
+            or "approval_sheet" in context:
+        return None
+    found = compiled(template.sha256, template.name, template_loader(db, template))
+    if not found.stamps_numbers:
+        return None
+    parts = found.render_parts(context, _images(template, context))
+    if any(in_fitted_table(content.decode("utf-8"), marks) for part, content in parts
+           if part.endswith(".xml")):
+        return None
+    return found, parts
+
+
+class Numbering:
+    """The numbers of one preparation's documents, taken in the write transaction."""
+
+    def __init__(self, org: Organisation, marks: set[str]) -> None:
+        self.org = org
+        self.marks = marks
+        self.documents: list[PreparedDocument] = []
+        self.done = False
+
+    def finish(self, session: Session, db: Database) -> None:
+        """Take the numbers (in the order of the drafts, one journal after another in one
+        order for every writer), stamp them into the rendered parts — or render the late
+        documents now — and store the files; once per transaction."""
+        if self.done:
+            return
+        numbered = [d for d in self.documents if d.mark]
+        counts = Counter((d.draft.journal or "", d.year or 0) for d in numbered)
+        following = {key: take_numbers(session, key[0], key[1], count)
+                     for key, count in sorted(counts.items())}
+        given: dict[str, str] = {}
+        for document in numbered:
+            key = (document.draft.journal or "", document.year or 0)
+            document.number = following[key]
+            following[key] += 1
+            document.number_text = number_text(self.org, key[0], document.number)
+            given[document.mark] = document.number_text
+        for document in self.documents:
+            context = document.context
+            context["document"] = {**context["document"],
+                                   "number": given.get(document.mark) or None}
+            cited = _cited_mark(context)
+            if cited in given:
+                context["note"] = {**context["note"], "number": given[cited]}
+            if document.parts is not None and document.template is not None:
+                data = document.template.assemble(stamp_parts(document.parts, given))
+            else:
+                data = _document_file(db, document.draft.template, context)
+            document.data, document.stored = data, _put(db, data)
+            document.parts = None
+        self.done = True
 
 
 # ----------------------------------------------------------------------------- registering
@@ -326,17 +435,11 @@ def expected_numbers(session: Session, drafts: list[DocumentDraft]) -> dict[tupl
 _INSERT_DOCUMENT = insert(Document).returning(col(Document.id))
 
 
-def claim(session: Session, preparation: Preparation,
-          prepared: list[PreparedDocument]) -> None:
-    """Claim the numbers the documents were rendered with (``NumbersTaken`` if gone)."""
-    counts = Counter((p.draft.journal or "", p.year) for p in prepared if p.number)
-    for (journal, year), count in sorted(counts.items()):  # one lock order for all writers
-        assert year is not None
-        claim_numbers(session, journal, year, preparation.expected[(journal, year)], count)
-
-
 def stored_in(session: Session, db: Database, document: PreparedDocument) -> StoredFile:
-    """The document's file in the store (a database store writes it in this transaction)."""
+    """The document's file in the store (a database store writes it in this transaction),
+    numbered first when it waits for its number."""
+    if document.numbering is not None:
+        document.numbering.finish(session, db)
     if db.files_dir:
         return document.stored
     return db.store.put(document.data, "documents", ".docx", session=session)
@@ -393,27 +496,20 @@ def run_with_documents(db: Database, read: Callable[[Session], tuple[T, list[Doc
                        write: Callable[[Session, T, list[PreparedDocument]], R],
                        cite_note: bool = False, exclusive: bool = True) -> R:
     """The shape of every command that makes documents: read and draft (a snapshot), render
-    (no lock held), then one short write transaction that claims the journal numbers and
-    registers; when another writer took the numbers meanwhile, render again. With
-    ``cite_note`` the documents of an analysis cite its analytic note; ``exclusive=False``
-    for writes that guard themselves by compare-and-set (see ``Database.transaction``)."""
-    for _ in range(ATTEMPTS):
-        with db.reading() as session:
-            state, drafts = read(session)
-            preparation = Preparation(drafts, organisation(session),
-                                      expected_numbers(session, drafts))
-            acting = dict(session.info)  # whose journals: the organisation read acted in
-        if cite_note:
-            note_context(drafts, preparation.org, preparation.expected)
-        prepared = prepare(db, preparation)
-        try:
-            with db.transaction(exclusive) as session:
-                session.info.update(acting)
-                claim(session, preparation, prepared)
-                return write(session, state, prepared)
-        except NumbersTaken:
-            continue
-    raise ConcurrentUpdate("журнал регистрации")
+    (no lock held), then one short write transaction that registers them, taking their
+    numbers as it does (``register``). With ``cite_note`` the documents of an analysis cite
+    its analytic note; ``exclusive=False`` for writes that guard themselves by
+    compare-and-set (see ``Database.transaction``)."""
+    with db.reading() as session:
+        state, drafts = read(session)
+        preparation = Preparation(drafts, organisation(session))
+        acting = dict(session.info)  # whose journals: the organisation read acted in
+    if cite_note:
+        note_context(preparation)
+    prepared = prepare(db, preparation)
+    with db.transaction(exclusive) as session:
+        session.info.update(acting)
+        return write(session, state, prepared)
 
 
 # ----------------------------------------------------------------------------- transitions
@@ -507,21 +603,15 @@ def _preparer(session: Session, occurrence: Occurrence, person: Person, event: s
     return person
 
 
-def note_context(drafts: list[DocumentDraft], org: Organisation,
-                 expected: dict[tuple[str, int], int]) -> None:
+def note_context(preparation: Preparation) -> None:
     """Orders and recommendations made by an analysis cite its analytic note: its title,
-    and the number and date it will be registered with."""
-    note = next((d for d in drafts if d.kind == "analytic_note"), None)
-    if note is None or note.doc_date is None:
+    and the number it gets when registered (its placeholder until then) and its date."""
+    note = next((d for d in preparation.drafts if d.kind == "analytic_note"), None)
+    if note is None or note.doc_date is None or not note.numbered:
         return
-    journal = note.journal or ""
-    before = sum(1 for d in drafts[:drafts.index(note)]
-                 if d.numbered and d.journal == journal)
-    number = expected.get((journal, note.doc_date.year), 0) + before + 1
     cited = {"title": document_title(note.kind, note.context),
-             "number": number_text(org, journal, number),
-             "date": note.doc_date.isoformat()}
-    for draft in drafts:
+             "number": preparation.mark(note), "date": note.doc_date.isoformat()}
+    for draft in preparation.drafts:
         if "note" in draft.context:
             draft.context["note"] = cited
 
@@ -625,13 +715,14 @@ def _document_filter(session: Session, person: Person) -> Any:
     own orders; a regional auditor, every organisation's."""
     from sqlalchemy import and_, or_
 
-    from registry.scope import WHOLE_ORGANISATION, activity_scope, region_wide, roadmap_scope
+    from registry.scope import WHOLE_ORGANISATION, region_wide, roadmap_scope, visible_activities
 
     if region_wide(person):
         return None
     if WHOLE_ORGANISATION & set(roles_of(person)):
         return col(Document.organisation_id) == person.organisation_id
-    scope = activity_scope(session, person) or set()
+    scope = visible_activities(session, person)
+    assert scope is not None
     occurrences = select(Occurrence.id).where(col(Occurrence.activity_id).in_(scope))
     return or_(col(Document.occurrence_id).in_(occurrences),
                and_(col(Document.occurrence_id).is_(None),

@@ -107,6 +107,8 @@ def record(session: Session, *, login: str, object_ref: str, event: str,
     key = session.info.get("log_key")
     values["seal"] = seal(key, values["hash"]) if key else ""
     session.info["log_head"] = (seq, values["hash"])  # sealed in a checkpoint after commit
+    # only ``record`` appends: the next event of this transaction follows this one
+    session.info["log_tail"] = (session.get_transaction(), seq, values["hash"])
     # a Core insert: the ORM's unit of work costs more than the whole statement here
     new_id = connection.execute(_INSERT_EVENT, values).scalar_one()
     assert new_id is not None
@@ -122,12 +124,25 @@ def next_seq(session: Session) -> int:
 
 def _log_head(session: Session) -> Any:
     session.flush()
+    transaction = session.get_transaction()
+    held = session.info.get("log_tail")
+    if held is not None and transaction is not None and held[0] is transaction:
+        # this transaction appended the last event and holds the log's head since
+        return LogHead(held[1], held[2])
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         # the log's head, until this transaction ends: the last event stays last (taken
         # again by an exclusive transaction, which already holds it: that is free)
         connection.exec_driver_sql(LOG_LOCK_SQL)
     return connection.execute(_LAST_EVENT).first()
+
+
+@dataclass(frozen=True)
+class LogHead:
+    """The last event, as this transaction appended it."""
+
+    seq: int
+    hash: str
 
 
 _ORGANISATION_OF = select(col(Person.organisation_id)).where(

@@ -1,10 +1,11 @@
 """Registration journals: numbers per journal and year, without gaps or duplicates.
 
 Documents are rendered before the write transaction (a template never holds other writers
-up), so the number printed in a document is predicted from the journal's counter when the
-document is prepared, and claimed in the write transaction only if nobody took it meanwhile
-(compare-and-set on the counter row); otherwise the document is prepared again with the next
-numbers. A rolled-back transaction claims nothing, so numbers stay without gaps.
+up) with a placeholder where their number goes; the write transaction takes the numbers
+from the journal's counter — a short row lock, held to the commit — and stamps them into
+the rendered documents (``registry.documents``, ``documents.stamping``). Nobody's render is
+ever thrown away because another writer numbered first, and a rolled-back transaction takes
+nothing, so numbers stay without gaps.
 """
 
 from __future__ import annotations
@@ -17,10 +18,6 @@ from sqlmodel import Session
 from registry.tables import JournalCounter, Organisation
 
 _COUNTERS = JournalCounter.__table__  # type: ignore[attr-defined]
-
-
-class NumbersTaken(Exception):
-    """Another writer registered in the journal since the numbers were predicted."""
 
 
 def _own(session: Session) -> int:
@@ -41,10 +38,33 @@ def last_number(session: Session, journal: str, year: int) -> int:
     return int(found or 0)
 
 
+def take_numbers(session: Session, journal: str, year: int, count: int) -> int:
+    """In the write transaction: the first of ``count`` numbers, the journal's next ones,
+    taken (the counter row stays locked until the transaction ends; the first number of a
+    year creates it). On PostgreSQL the log's lock is taken first, as every writer that
+    appends takes it before any counter: no two writers wait for each other crosswise."""
+    from registry.database import LOG_LOCK_SQL, upsert_insert
+
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        session.flush()
+        connection.exec_driver_sql(LOG_LOCK_SQL)
+    insert = upsert_insert(connection.dialect.name)
+    last = _COUNTERS.c["last"]
+    statement = insert(_COUNTERS).values(
+        organisation_id=_own(session), journal=journal, year=year, last=count)
+    statement = statement.on_conflict_do_update(
+        index_elements=[_COUNTERS.c.organisation_id, _COUNTERS.c.journal, _COUNTERS.c.year],
+        set_={"last": last + count}).returning(last)
+    return int(connection.execute(statement).scalar_one()) - count + 1
+
+
 def claim_numbers(session: Session, journal: str, year: int, expected: int,
                   count: int) -> None:
-    """In the write transaction: move the counter from ``expected`` to ``expected + count``,
-    or raise ``NumbersTaken`` when it is no longer at ``expected``."""
+    """In the write transaction: move the counter from ``expected`` to ``expected + count``
+    (a number given outside karta, a journal continued); an error when another writer moved
+    it meanwhile (the callers read ``expected`` in the same transaction, holding the log's
+    lock, so nobody can)."""
     from registry.database import upsert_insert
 
     connection = session.connection()
@@ -59,7 +79,7 @@ def claim_numbers(session: Session, journal: str, year: int, expected: int,
     found = connection.execute(select(_COUNTERS.c["last"]).where(*this)
                                .with_for_update()).scalar()
     if int(found or 0) != expected:
-        raise NumbersTaken(journal)
+        raise RuntimeError(f"journal {journal} {year} moved from {expected} to {found}")
     connection.execute(_COUNTERS.update().where(*this).values(last=expected + count))
 
 

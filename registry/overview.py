@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from documents import russian
 from registry.database import Database
 from registry.people import acting_person, names_of, organisation, roles_of, today_in
-from registry.scope import activity_scope, roadmap_scope
+from registry.scope import Scope, roadmap_scope, visible_activities
 from registry.tables import Activity, Assignment, Document, Occurrence, Roadmap, Section, Unit
 from workflow.assignments import OWING, assignment_state_label
 from workflow.errors import PermissionDenied, UnknownReference
@@ -50,7 +50,7 @@ def _item(activity: Activity, occurrence: Occurrence, today: date) -> dict[str, 
     }
 
 
-def _occurrences(session: Session, scope: set[int] | None, *conditions: Any,
+def _occurrences(session: Session, scope: Scope | None, *conditions: Any,
                  order: Any = None) -> tuple[list[dict[str, Any]], int]:
     """Occurrences matching the conditions within the scope: the first ones and the count."""
     today = today_in(session)
@@ -92,7 +92,7 @@ def my_tasks(db: Database, login: str | None, today: date) -> dict[str, Any]:
     with db.reading() as session:
         person = acting_person(session, login)
         roles = set(roles_of(person))
-        scope = activity_scope(session, person)
+        scope = visible_activities(session, person)
         unit = session.get(Unit, person.unit_id) if person.unit_id else None
         soon = today + timedelta(days=SOON_DAYS)
         month_end = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - \
@@ -213,7 +213,7 @@ def roadmap_matrix(db: Database, login: str | None, roadmap_id: int, today: date
             raise PermissionDenied(person.login, "read", ("clerk",), roles_of(person),
                                    reason=f"дорожная карта R{roadmap_id} не относится к "
                                           "вашему подразделению")
-        scope = activity_scope(session, person)
+        scope = visible_activities(session, person)
         sections = list(session.exec(select(Section).where(
             Section.roadmap_id == roadmap_id).order_by(col(Section.position))))
         query = select(Activity, Occurrence).join(

@@ -432,7 +432,8 @@ def update_profile(db: Database, actor: str | None, changes: dict[str, str]) -> 
                                  for name, value in changes.items()),
                details={"before": before, "after": changes},
                touches=[("organisation", profile.id or 0)])
-    _PROFILES.pop(db.engine, None)  # this process reads the new profile from now on
+    for engine in (db.engine, db.writing_engine):  # this process reads the new profile
+        _PROFILES.pop(engine, None)
     return profile
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from documents.russian import period_text
 from registry.database import Database
 from registry.people import acting_person, current_organisation
-from registry.scope import activity_scope, in_organisation, roadmap_scope
+from registry.scope import in_organisation, roadmap_scope, visible_activities
 from registry.tables import Activity, Occurrence, Roadmap, Section
 from workflow.collection import collection_paused
 from workflow.deadlines import expand
@@ -328,7 +328,7 @@ def page_activities(db: Database, login: str | None, roadmap_id: int | None = No
             matching += [col(Occurrence.state).in_(occurrence_machine().open_states),
                          col(Occurrence.due) < overdue_as_of]
         conditions: list[Any] = []
-        scope = activity_scope(session, person)
+        scope = visible_activities(session, person)
         if scope is not None:
             conditions.append(col(Activity.id).in_(scope))
         if roadmap_id is not None:

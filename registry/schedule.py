@@ -16,7 +16,7 @@ from registry.database import Database
 from registry.history import record
 from registry.people import acting_person, organisation
 from registry.roadmaps import Resolved, resolve
-from registry.scope import activity_scope
+from registry.scope import Scope, visible_activities
 from registry.state import Touch
 from registry.tables import Activity, HistoryEvent, Occurrence, Organisation, Roadmap, Section
 from workflow.deadlines import OccurrenceSpec, expand, read_deadline
@@ -252,7 +252,7 @@ class DueItem:
 
 
 def open_items(session: Session, as_of: date, roadmap_id: int | None = None,
-               until: date | None = None, scope: set[int] | None = None,
+               until: date | None = None, scope: Scope | None = None,
                offset: int = 0, limit: int | None = None) -> list[DueItem]:
     """Open occurrences (planned or in progress) due before ``until`` (or any time), by due
     date; ``offset``/``limit`` take one page of them."""
@@ -281,7 +281,7 @@ def open_items(session: Session, as_of: date, roadmap_id: int | None = None,
     return items
 
 
-def count_open(session: Session, until: date | None, scope: set[int] | None,
+def count_open(session: Session, until: date | None, scope: Scope | None,
                since: date | None = None) -> int:
     """How many open occurrences are due by ``until`` (and from ``since``)."""
     from sqlalchemy import func
@@ -306,7 +306,7 @@ def page_agenda(db: Database, login: str | None, as_of: date, days: int, page: i
         raise KartaError("--days не может быть отрицательным")
     with db.reading() as session:
         person = acting_person(session, login)
-        scope = activity_scope(session, person)
+        scope = visible_activities(session, person)
         until = as_of + timedelta(days=days)
         total = count_open(session, until, scope)
         late = count_open(session, as_of - timedelta(days=1), scope)
@@ -328,7 +328,7 @@ def overdue(db: Database, login: str | None, as_of: date,
     with db.reading() as session:
         person = acting_person(session, login)
         return open_items(session, as_of, roadmap_id, as_of - timedelta(days=1),
-                          activity_scope(session, person), limit=limit)
+                          visible_activities(session, person), limit=limit)
 
 
 def agenda(db: Database, login: str | None, as_of: date, days: int,
@@ -340,7 +340,7 @@ def agenda(db: Database, login: str | None, as_of: date, days: int,
     with db.reading() as session:
         person = acting_person(session, login)
         items = open_items(session, as_of, until=as_of + timedelta(days=days),
-                           scope=activity_scope(session, person))
+                           scope=visible_activities(session, person))
     groups: dict[str, list[DueItem]] = {}
     for item in items:
         for name in item.responsible or ("Ответственный не указан",):
@@ -368,7 +368,7 @@ def calendar_ics(db: Database, login: str | None, ref: str | None) -> bytes:
                  .where(col(Occurrence.due).is_not(None)))
         if roadmap is not None:
             query = query.where(Activity.roadmap_id == roadmap.id)
-        scope = activity_scope(session, person)
+        scope = visible_activities(session, person)
         if scope is not None:
             query = query.where(col(Activity.id).in_(scope))
         rows = list(session.execute(query.order_by(col(Occurrence.due),

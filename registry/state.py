@@ -184,10 +184,11 @@ def vouch(connection: Connection, touches: Iterable[Touch], seq: int,
     for kind, ids in sorted(by_kind.items()):
         table = table_of(kind)
         for chunk in _chunks(sorted(ids)):
-            if stamp:
-                connection.execute(update(table).where(table.c.id.in_(chunk))
-                                   .values(last_event=seq))
-            result = connection.execute(select(table).where(table.c.id.in_(chunk)))
+            # stamped and read back in one statement (the row as the update left it)
+            result = connection.execute(
+                update(table).where(table.c.id.in_(chunk)).values(last_event=seq)
+                .returning(*table.c) if stamp else
+                select(table).where(table.c.id.in_(chunk)))
             names = list(result.keys())
             at = names.index("id")
             found = {row[at]: summary(kind, dict(zip(names, row, strict=True)))

@@ -270,13 +270,12 @@ def active_version(session: Session, name: str) -> TemplateVersion:
     region's default; a clear error when there is none."""
     # the bytes are loaded only if this version is not compiled in this process yet
     own = current_organisation(session)
-    row = None
-    for layer in ([own] if own is not None else []) + [None]:
-        row = session.exec(select(TemplateVersion).options(defer(TemplateVersion.content))  # type: ignore[arg-type]
-                           .where(TemplateVersion.name == name, _in_layer(layer),
-                                  col(TemplateVersion.active).is_(True))).first()
-        if row is not None:
-            break
+    layers = _in_layer(None) if own is None else or_(_in_layer(own), _in_layer(None))
+    # one query for both layers: the organisation's own version first (NULLs sort last)
+    row = session.exec(select(TemplateVersion).options(defer(TemplateVersion.content))  # type: ignore[arg-type]
+                       .where(TemplateVersion.name == name, layers,
+                              col(TemplateVersion.active).is_(True))
+                       .order_by(col(TemplateVersion.organisation_id).is_(None))).first()
     if row is None:
         raise KartaError(f"у шаблона «{name}» нет активной версии (karta templates activate)")
     return row

@@ -117,19 +117,20 @@ def verify(db: Database, login: str | None, checkpoints: list[Path] | None = Non
         documents = list(connection.execute(select(
             table.c.id, table.c.title, table.c.number_text, table.c.file_path,
             table.c.file_sha256).order_by(table.c.id)))
-    for document_id, title, number, path, sha in documents:
-        result.documents += 1
-        if not path:  # an order made outside karta, entered without its file
-            continue
-        problem = db.store.check(path, sha)
+    result.documents = len(documents)
+    # an order made outside karta may be entered without its file
+    with_files = [row for row in documents if row[3]]
+    for (document_id, title, number, path, _), problem in zip(
+            with_files, db.store.check_many([(row[3], row[4]) for row in with_files]),
+            strict=True):
         if problem:
             name = f"документ {document_id} («{title[:60]}»" + (f", № {number})" if number
                                                               else ")")
             result.problems.append(f"{name}: {problem}")
         replay.files.pop(normalise_address(path), None)
-    for path, sha in sorted(replay.files.items()):
-        result.files += 1
-        problem = db.store.check(path, sha)
+    others = sorted(replay.files.items())
+    result.files += len(others)
+    for (path, _), problem in zip(others, db.store.check_many(others), strict=True):
         if problem:
             result.problems.append(f"файл {Path(path).name}: {problem}")
     result.files += result.documents

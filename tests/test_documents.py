@@ -351,7 +351,7 @@ def _a_draft(db: Database, rid: int) -> int:
 
 def test_writers_in_parallel_number_without_gaps_and_the_log_verifies(db: Database) -> None:
     """Eight reports at once on distinct occurrences: each is numbered in the reports
-    journal (numbers predicted while rendering, claimed at commit), none twice, none lost,
+    journal (rendered with a placeholder, numbered and stamped at commit), none twice, none lost,
     and the log replays to the tables."""
     from registry.verify import verify
 
