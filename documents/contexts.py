@@ -93,6 +93,8 @@ REPORT: Schema = {
     "date": "дата отчёта (ISO)",
     "executors": [EXECUTOR_REPORT],
     "not_reported": ["исполнитель, не представивший отчёт"],
+    "unit": "организация, представившая отчёт (школа), когда это не само управление "
+            "(её отчёт печатается под её наименованием), или пусто",
 }
 FIGURE: Schema = {"name": "показатель", "value": "значение"}
 RECOMMENDATION: Schema = {"addressee": "адресат (именительный падеж)", "text": "рекомендация"}
@@ -101,6 +103,8 @@ ANALYSIS: Schema = {
     "figures": [FIGURE],
     "decisions": ["управленческое решение (поручение, с инфинитива)"],
     "recommendations": [RECOMMENDATION],
+    # the note's compiler, who signs it: the specialist handling the occurrence when the
+    # head recorded the analysis
     "author": PERSON,
     "date": "дата анализа (ISO)",
 }

@@ -474,7 +474,10 @@ def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activit
             "figures": details.get("figures", []),
             "decisions": details.get("decisions", []),
             "recommendations": details.get("recommendations", []),
-            "author": person_data(person), "date": today.isoformat(),
+            # who compiled the note signs it: the clerk handling the occurrence when the
+            # head recorded the analysis, never the head over a specialist's work
+            "author": person_data(_compiler(session, occurrence, person)),
+            "date": today.isoformat(),
         }
     drafts: list[DocumentDraft] = []
     for rule in rules:
@@ -507,6 +510,17 @@ def _preparer(session: Session, occurrence: Occurrence, person: Person, event: s
     return person
 
 
+def _compiler(session: Session, occurrence: Occurrence, person: Person) -> Person:
+    """Who compiled an analysis's notes (the analytic note, the recommendations): the
+    person recording it, or — when that is the head — the clerk who handles the occurrence
+    (``_preparer``), as an office's specialist compiles the note its head reads."""
+    from registry.people import roles_of
+
+    if "head" not in roles_of(person) or "clerk" in roles_of(person):
+        return person
+    return _preparer(session, occurrence, person, "analyse")
+
+
 def note_context(drafts: list[DocumentDraft], org: Organisation,
                  expected: dict[tuple[str, int], int]) -> None:
     """Orders and recommendations made by an analysis cite its analytic note: its title,
@@ -526,9 +540,24 @@ def note_context(drafts: list[DocumentDraft], org: Organisation,
             draft.context["note"] = cited
 
 
+def reporting_unit(session: Session, person: Person) -> str:
+    """The organisation a report comes from when it is not the department itself: the
+    reporting person's school (their unit), whose report is printed under its own name, not
+    under the department's; "" for the department's own staff."""
+    from registry.tables import Unit
+    from workflow.roles import WHOLE_ORGANISATION
+
+    if person.unit_id is None or WHOLE_ORGANISATION & set(roles_of(person)):
+        return ""
+    unit = session.get(Unit, person.unit_id)
+    return unit.name if unit is not None and unit.kind != "department" else ""
+
+
 def report_data(session: Session, occurrence: Occurrence, person: Person,
                 current: dict[str, Any] | None) -> dict[str, Any]:
-    """The executor's report: the one being made now, or the last one recorded."""
+    """The executor's report: the one being made now, or the last one recorded — as its
+    registered report printed it (its text, its attachments with their sheets, who
+    reported), else as the log recorded it."""
     from registry.tables import HistoryEvent
 
     if current is not None:
@@ -539,19 +568,32 @@ def report_data(session: Session, occurrence: Occurrence, person: Person,
         .order_by(col(HistoryEvent.id).desc())).first()
     if source is None:
         return {"text": "", "files": [], "author": person_data(person), "date": None,
-                "executors": [], "not_reported": []}
+                "executors": [], "not_reported": [], "unit": ""}
+    printed = session.exec(select(Document.context).where(
+        col(Document.history_event_id) == source.id, col(Document.kind) == "report")
+        .order_by(col(Document.id).desc())).first()
+    if printed:
+        report = json.loads(printed).get("report")
+        if isinstance(report, dict):
+            return {"unit": "", **report}
     author = session.exec(select(Person).where(Person.login == source.login)).first()
+    files = [{"name": f["name"], "sha256": f["sha256"], "size": f["size"], "pages": None}
+             for f in json.loads(source.files or "[]")]
     collected = json.loads(source.details or "{}").get("collected")
     if collected:  # the summary of the executors' reports
         from registry.occurrences import collected_report
 
+        if source.event == "report":  # the clerk's own report, closing the collection
+            return {**collected_report(collected, None, author or person, source.at.date(),
+                                       own=source.comment), "files": files + [
+                f for e in collected["executors"] if e["state"] == "accepted"
+                for f in e["files"]]}
         return collected_report(collected, source.comment, author or person,
                                 source.at.date())
-    files = [{"name": f["name"], "sha256": f["sha256"], "size": f["size"], "pages": None}
-             for f in json.loads(source.files or "[]")]
     return {"text": source.comment, "files": files,
             "author": person_data(author or person),
-            "date": source.at.date().isoformat(), "executors": [], "not_reported": []}
+            "date": source.at.date().isoformat(), "executors": [], "not_reported": [],
+            "unit": reporting_unit(session, author) if author is not None else ""}
 
 
 # ----------------------------------------------------------------------------- reading

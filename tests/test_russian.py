@@ -335,7 +335,30 @@ def test_sheets_of_an_attached_file_when_the_file_says() -> None:
 def test_attachments_as_an_office_lists_them() -> None:
     assert russian.attachment({"name": "список участников.xlsx", "pages": 3, "size": 3000,
                                "sha256": "ab" * 32}) == "Список участников на 3 л. в 1 экз."
-    assert russian.attachment({"name": "акт.pdf", "size": 100}) == "Акт в 1 экз."
+    assert russian.attachment({"name": "акт.pdf", "size": 100}) == \
+        "Акт в электронном виде (файл PDF)"
+
+
+@pytest.mark.parametrize("name,expected", [  # never a bare file name (issue 23, item 12)
+    ("Отчёт1.docx", "Отчёт"), ("список_участников (2).xlsx", "Список участников"),
+    ("Отчет - копия.doc", "Отчет"), ("отчёт_v2 final.docx", "Отчёт"),
+    ("Отчёт 2021.docx", "Отчёт 2021"), ("Протокол от 12.03.2021.pdf", "Протокол от 12.03.2021"),
+    ("IMG_2034.jpg", "Фотография"), ("scan0001.pdf", "Документ"), ("data.csv", "Таблица"),
+])
+def test_an_attachment_is_named_as_an_office_names_it(name: str, expected: str) -> None:
+    assert russian.attachment_name({"name": name}) == expected
+
+
+def test_a_picture_is_one_sheet_and_an_odt_says_its_pages() -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("meta.xml", '<office:meta><meta:document-statistic '
+                                     'meta:page-count="4"/></office:meta>')
+    assert russian.sheets_of("справка.odt", buffer.getvalue()) == 4
+    assert russian.sheets_of("фото.JPG", b"\xff\xd8") == 1
 
 
 @pytest.mark.parametrize("text,expected", [

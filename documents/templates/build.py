@@ -633,10 +633,32 @@ def note_heading(document: DocumentObject, kind: str, subject: str,
         para(document)
 
 
+UNIT = "report.unit is defined and report.unit"
+NOT_REPORTED = "report.not_reported is defined and report.not_reported"
+
+
 def report() -> DocumentObject:
+    """An executor's report. A school's report is its own: its name heads it, and the
+    department's registration is the mark of receipt (вх. №), not the document's number."""
     document = new_document()
-    note_heading(document, "ОТЧЁТ", "об исполнении мероприятия {{ activity.code }} "
-                                    "{{ activity.title | quote }} за " + PERIOD)
+    tag(document, f"{{%p if {UNIT} %}}")
+    para(document, "{{ report.unit }}", align="center", bold=True)
+    tag(document, "{%p else %}")
+    para(document, "{{ organisation.full_name }}", align="center", bold=True)
+    tag(document, "{%p endif %}")
+    para(document)
+    para(document, "ОТЧЁТ", align="center", bold=True, size=16)
+    title(document, "об исполнении мероприятия {{ activity.code }} "
+                    "{{ activity.title | quote }} за " + PERIOD)
+    tag(document, f"{{%p if {UNIT} %}}")
+    for line in ("{{ organisation.short_name or organisation.full_name }}",
+                 f"Вх. №{NBSP}{NUMBER} от {DATE}"):
+        mark = para(document, line, align="left", size=12)
+        mark.paragraph_format.left_indent = Mm(165 - 85)
+    tag(document, "{%p else %}")
+    date_line(document)
+    tag(document, "{%p endif %}")
+    para(document)
     facts = document.add_table(rows=0, cols=2)
     facts.style = document.styles["Table Grid"]
     fixed_widths(facts, [55, 110])
@@ -656,18 +678,27 @@ def report() -> DocumentObject:
     para(document, "Выполнено:", align="left", bold=True)
     para(document, "{{ report.text | sentence if report.text else 'Сведения приведены в "
                    "приложенных файлах.' }}", indent=True)
-    # attachments as an office lists them: «Приложение: Список участников на 3 л. в 1 экз.»
-    tag(document, "{%p if report.files | length == 1 %}")
-    para(document, "Приложение: {{ report.files[0] | attachment }}", align="left",
-         space_before=12)
-    tag(document, "{%p elif report.files %}")
-    para(document, "Приложения:", align="left", space_before=12)
-    tag(document, "{%p for file in report.files %}")
-    para(document, "{{ loop.index }}. {{ file | attachment }}", align="left")
-    tag(document, "{%p endfor %}")
+    tag(document, f"{{%p if {NOT_REPORTED} %}}")
+    para(document, "Не представили отчёт: {{ report.not_reported | join(', ') }}.",
+         indent=True)
     tag(document, "{%p endif %}")
+    attachments(document, "report.files")
     author_signature(document, "report")
     return document
+
+
+def attachments(document: DocumentObject, files: str) -> None:
+    """Attachments as an office lists them: «Приложение: Список участников на 3 л. в 1
+    экз.», or numbered under «Приложения:» when there are several."""
+    tag(document, f"{{%p if {files} | length == 1 %}}")
+    para(document, f"Приложение: {{{{ {files}[0] | attachment | sentence }}}}", align="left",
+         space_before=12)
+    tag(document, f"{{%p elif {files} %}}")
+    para(document, "Приложения:", align="left", space_before=12)
+    tag(document, f"{{%p for file in {files} %}}")
+    para(document, "{{ loop.index }}. {{ file | attachment | sentence }}", align="left")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
 
 
 def analytic_note() -> DocumentObject:
@@ -686,15 +717,25 @@ def analytic_note() -> DocumentObject:
     looped_row(done, "e in report.executors | selectattr('state', 'equalto', 'accepted')",
                ["{{ loop.index }}", "{{ e.name }}",
                 "{{ e.text | sentence if e.text else 'Сведения в приложенных файлах.' }}"
-                "{% for f in e.files %} Приложение: {{ f | attachment }}{% endfor %}",
+                "{% for f in e.files %} Приложение: {{ f | attachment | sentence }}{% endfor %}",
                 "{{ e.date | date if e.date else '—' }}"], ["c", "l", "l", "c"])
     tag(document, "{%p if report.not_reported is defined and report.not_reported %}")
     para(document, "Не представили отчёт: {{ report.not_reported | join(', ') }}.",
          indent=True, space_before=6)
     tag(document, "{%p endif %}")
     tag(document, "{%p else %}")
+    # one report: whose it is, what it says, what came with it, who did not report
+    tag(document, f"{{%p if {UNIT} %}}")
+    para(document, "Отчёт представлен: {{ report.unit }}{% if report.date %} "
+                   "({{ report.date | date }}){% endif %}.", indent=True)
+    tag(document, "{%p endif %}")
     para(document, "{{ report.text | sentence if report.text else 'Отчёт исполнителя представлен "
                    "файлами.' }}", indent=True)
+    attachments(document, "report.files")
+    tag(document, f"{{%p if {NOT_REPORTED} %}}")
+    para(document, "Не представили отчёт: {{ report.not_reported | join(', ') }}.",
+         indent=True, space_before=6)
+    tag(document, "{%p endif %}")
     tag(document, "{%p endif %}")
     para(document, "2. Показатели", align="left", bold=True, space_before=12,
          keep=True)
