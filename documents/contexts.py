@@ -79,6 +79,8 @@ SECTION: Schema = {
     "activities": [ACTIVITY],
 }
 PLAN_SECTION: Schema = {**SECTION, "activities": [PLANNED_ACTIVITY]}
+HAS_RESULTS: Schema = ("true, если у мероприятий есть планируемые результаты (иначе столбца "
+                       "для них нет)")
 FILE: Schema = {"name": "имя файла", "sha256": "SHA-256", "size": "размер, байт",
                 "pages": "листов (для PDF и .docx, если известно) или пусто"}
 EXECUTOR_REPORT: Schema = {
@@ -146,7 +148,7 @@ KINDS: dict[str, dict[str, Any]] = {
         "events": ("approve",),
         "context": {**COMMON, **ORDER, "corrects": CORRECTS, "roadmap": ROADMAP,
                     "sections": [SECTION],
-                    "activities_count": "число мероприятий"},
+                    "activities_count": "число мероприятий", "has_results": HAS_RESULTS},
     },
     "order_start": {
         "label": "приказ о проведении (об организации) мероприятия",
@@ -192,7 +194,8 @@ KINDS: dict[str, dict[str, Any]] = {
         "journal": None,
         "events": ("plan",),
         "context": {**COMMON, "roadmap": ROADMAP, "year": "год плана",
-                    "sections": [PLAN_SECTION], "activities_count": "число мероприятий"},
+                    "sections": [PLAN_SECTION], "activities_count": "число мероприятий",
+                    "has_results": HAS_RESULTS},
     },
 }
 

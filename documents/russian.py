@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 from functools import lru_cache
@@ -386,10 +387,46 @@ def schedule(occurrences: list[dict[str, Any]], deadline_text: str = "") -> str:
         year = quarters[0][0]  # type: ignore[index]
         return (f"ежеквартально, {_ROMAN_QUARTERS[numbers[0]]}–"
                 f"{_ROMAN_QUARTERS[numbers[-1]]} кварталы {year} г.")
-    lines = [format_date(o["due"]) if o.get("due") else "" for o in occurrences]
+    lines = [due_phrase(period, o.get("due"), deadline_text) if o.get("due") else ""
+             for o, period in zip(occurrences, periods)]
     if not any(lines):
         return deadline_text
     return "\n".join(line or period_label(period) for line, period in zip(lines, periods))
+
+
+def due_phrase(period: str, due: str | None, deadline_text: str = "") -> str:
+    """One occurrence's deadline as a plan names it. When the roadmap names no day
+    («Ежегодно», «декабрь», «апрель-май», «IV квартал») the due date is only the end of the
+    period, and the plan says the period: «в течение 2022 г.», «в течение 2021/22 учебного
+    года», «декабрь 2022 г.», «апрель–май 2022 г.», «IV квартал 2022 г.»; a day the roadmap
+    names, or a date moved by the clerk, is printed as a date («25.01.2022»)."""
+    from workflow.deadlines import MONTHS, read_deadline
+
+    if not due:
+        return period_label(period)
+    day = date.fromisoformat(str(due)[:10])
+    parts = read_deadline(deadline_text).parts if deadline_text.strip() else ()
+    windows = [w for part in parts for w in part.windows]
+    stated = any(w.day for w in windows) or any(part.day or part.due for part in parts)
+    ends = day.day > calendar.monthrange(day.year, day.month)[1] - 3  # or its last workday
+    if stated or not ends:
+        return format_date(day)
+    window = next((w for w in windows if w.last == day.month), None)
+    if window is not None and window.first < window.last:
+        return f"{MONTHS[window.first - 1]}–{MONTHS[window.last - 1]} {day.year} г."
+    if window is not None and window.first == window.last:
+        return f"{MONTHS[window.last - 1]} {day.year} г."
+    if re.fullmatch(r"\d{4}", period) and (day.year, day.month) == (int(period), 12):
+        return f"в течение {period} г."
+    school = re.fullmatch(r"(\d{4})/\d{2}", period)
+    if school and (day.year, day.month) == (int(school.group(1)) + 1, 8):
+        return f"в течение {period} учебного года"
+    month, quarter = _month_of(period), _quarter_of(period)
+    if month and month == (day.year, day.month):
+        return period_label(period)
+    if quarter and (quarter[0], quarter[1] * 3) == (day.year, day.month):
+        return period_label(period)
+    return format_date(day)
 
 
 # ----------------------------------------------------------------------------- attachments

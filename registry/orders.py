@@ -117,6 +117,8 @@ def _sections_context(session: Session, roadmap: Roadmap, year: int | None = Non
         for occurrence in session.exec(select(Occurrence).where(
                 col(Occurrence.activity_id).in_([a.id for a in activities]))
                 .order_by(col(Occurrence.period_start))):
+            if occurrence.state == "cancelled":
+                continue  # cancelled for that year: not in its plan
             if occurrence.period_start.year == year or (
                     occurrence.due is not None and occurrence.due.year == year):
                 occurrences.setdefault(occurrence.activity_id, []).append(occurrence)
@@ -137,7 +139,9 @@ def _sections_context(session: Session, roadmap: Roadmap, year: int | None = Non
     groups += [{"code": s.code, "title": s.title, "heading": s.heading,
                 "activities": by_section.get(s.id, [])} for s in sections
                if by_section.get(s.id)]
-    return {"sections": groups, "activities_count": count}
+    return {"sections": groups, "activities_count": count,
+            "has_results": any(str(a["planned_result"]).strip()
+                               for found in by_section.values() for a in found)}
 
 
 def sign(db: Database, login: str | None, document_id: int,

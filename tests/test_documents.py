@@ -19,9 +19,10 @@ from registry.people import add_person
 from registry.roadmaps import import_roadmap
 from registry.tables import Document, HistoryEvent, JournalCounter, Occurrence
 from registry.templates import activate, add_template
-from tests.conftest import YENISEISK, ZAOZERSK, remove_stored
+from tests.conftest import SLAVGOROD, YENISEISK, ZAOZERSK, remove_stored
 from tests.docx_structure import structure, text_of
 from workflow.errors import KartaError
+from workflow.importing import Period
 
 
 @pytest.fixture
@@ -261,8 +262,9 @@ def test_plan_for_a_year(db: Database) -> None:
     codes = [row[0] for row in rows]
     assert "0.1" not in codes  # «Сентябрь - октябрь 2021 г.» is not in 2022
     assert "1.1" in codes and "2.4" in codes  # «2 раза в год», «Январь - февраль 2022г»
-    # «2 раза в год (ноябрь-декабрь, апрель-май)»; 31.12.2022 is a Saturday
-    assert next(row for row in rows if row[0] == "1.1")[2] == "31.05.2022\n30.12.2022"
+    # «2 раза в год (ноябрь-декабрь, апрель-май)»: the months, not their last days
+    assert next(row for row in rows if row[0] == "1.1")[2] == \
+        "апрель–май 2022 г.\nноябрь–декабрь 2022 г."
     with pytest.raises(KartaError, match="вне периода"):
         make_plan(db, "clerk", f"R{rid}", 2030)
 
@@ -489,3 +491,29 @@ def test_the_clerks_report_for_all_keeps_its_files_and_does_not_miss_the_departm
     assert "Проведено 4 вебинара." in paragraphs
     assert "Приложение: Список участников на 2 л. в 1 экз." in paragraphs
     assert not any("Не представили" in p for p in paragraphs)
+
+
+def test_the_year_plan_is_approved_by_the_head_and_lists_what_happens_that_year(
+        db: Database, zaozersk: int) -> None:
+    """Issue 23, item 11: «УТВЕРЖДАЮ» with the head and a date line; an occurrence
+    cancelled for the year is not planned; «Ежегодно» is «в течение 2022 г.», not the
+    last working day; a roadmap without planned results gets no empty column."""
+    apply_event(db, f"{zaozersk}:4@2022", "cancel", "head", comment="не проводится в 2022 году")
+    shape = structure(db.store.read(make_plan(db, "bel", f"R{zaozersk}", 2022).file_path))
+    assert shape["paragraphs"][:4] == [
+        "УТВЕРЖДАЮ", "Начальник МКУ «Управление образования ЗАТО город Заозерск»",
+        "________________ С.Л. Андреева", "«____» ________________ 20____ г."]
+    rows = shape["tables"][0]
+    assert rows[0][-1] == "Планируемые результаты"
+    codes = [row[0] for row in rows[1:]]
+    assert "4" not in codes and "3" in codes and "5" in codes
+    assert {row[2] for row in rows[1:]} == {"в течение 2022 г."}
+    assert "Всего: 20 мероприятий." in shape["paragraphs"]
+    # signed by the specialist who compiled it, the head approves it above
+    assert shape["signature"] == [["Специалист МКУ «Управление образования ЗАТО город "
+                                   "Заозерск»", "Е.В. Белокреницкая"]]
+    rid = import_roadmap(db, SLAVGOROD, "clerk", Period(2021, 2022)).roadmap
+    shape = structure(db.store.read(make_plan(db, "bel", f"R{rid}", 2021).file_path))
+    assert shape["tables"][0][0] == ["№ п/п", "Наименование мероприятия", "Срок",
+                                     "Ответственные исполнители"]
+    assert {len(row) for row in shape["tables"][0]} == {1, 4}  # section rows, activities

@@ -313,7 +313,24 @@ def test_a_monthly_activity_is_listed_once_with_its_months() -> None:
     assert russian.schedule(quarters) == "ежеквартально, I–IV кварталы 2022 г."
     twice = [{"period": "2022-05", "due": "2022-05-31"}, {"period": "2022-12",
                                                           "due": "2022-12-30"}]
-    assert russian.schedule(twice) == "31.05.2022\n30.12.2022"
+    # the roadmap names months, not days: the plan names the months (issue 23, item 11)
+    assert russian.schedule(twice, "декабрь, май") == "май 2022 г.\nдекабрь 2022 г."
+    assert russian.schedule(twice, "до 31 мая, до 30 декабря") == "31.05.2022\n30.12.2022"
+
+
+@pytest.mark.parametrize("period,due,phrase,expected", [
+    ("2022", "2022-12-30", "Ежегодно", "в течение 2022 г."),
+    ("2022", "2022-12-31", "Постоянно", "в течение 2022 г."),
+    ("2021/22", "2022-08-31", "в течение учебного года", "в течение 2021/22 учебного года"),
+    ("2022-05", "2022-05-31", "Ежегодно, май", "май 2022 г."),
+    ("2022-Q4", "2022-12-30", "ежеквартально", "IV квартал 2022 г."),
+    ("2022", "2022-01-25", "ежегодно до 25 января", "25.01.2022"),
+    ("2022", "2022-12-30", "до 30.12", "30.12.2022"),
+    ("2022", "2022-06-15", "Ежегодно", "15.06.2022"),  # moved by the clerk: a date
+])
+def test_a_plan_names_a_deadline_as_a_clerk_does(period: str, due: str, phrase: str,
+                                                 expected: str) -> None:
+    assert russian.due_phrase(period, due, phrase) == expected
     assert russian.schedule([{"period": "2022", "due": None}], "По графику") == "По графику"
 
 

@@ -91,6 +91,7 @@ def sample_context(kind: str) -> dict[str, object]:
         "activity": activity, "occurrence": occurrence, "report_due": "2021-12-31",
         "schools_due": "2021-12-24",
         "report": report, "analysis": analysis, "sections": sections, "activities_count": 1,
+        "has_results": True,
         "note": {"title": "Справка", "number": "3", "date": "2021-12-20"}, "year": 2021,
         "corrects": None, "basis": {"text": "", "according": False}, "points": [],
         "amends": {"number": "01-09/64", "date": "2020-11-30", "cancel": False,

@@ -465,14 +465,33 @@ def looped_row(table: Table, loop: str, texts: list[str], align: list[str]) -> N
     tag_row(table, "{%tr endfor %}")
 
 
+# whether the roadmap has planned results: without them no empty column is added
+HAS_RESULTS = "has_results is not defined or has_results"
+
+
 def roadmap_table(document: DocumentObject, plan: bool = False) -> None:
     """The roadmap as a table by section, on landscape pages: section rows span the table
     and stay with the next row, no row is split across pages, the header row repeats, and
-    the columns get the widths their text needs when it is rendered."""
+    the columns get the widths their text needs when it is rendered. A roadmap without
+    planned results gets no column for them."""
+    tag(document, f"{{%p if {HAS_RESULTS} %}}")
+    _roadmap_grid(document, plan, results=True)
+    tag(document, "{%p else %}")
+    _roadmap_grid(document, plan, results=False)
+    tag(document, "{%p endif %}")
+
+
+def _roadmap_grid(document: DocumentObject, plan: bool, results: bool) -> None:
     third = "Срок" if plan else "Срок реализации"
-    table = grid(document, ["№ п/п", "Наименование мероприятия", third,
-                            "Ответственные исполнители", "Планируемые результаты"],
-                 [14, 95, 38, 50, LANDSCAPE_WIDTH - 14 - 95 - 38 - 50])
+    headers = ["№ п/п", "Наименование мероприятия", third, "Ответственные исполнители"]
+    widths = [14.0, 95.0, 38.0, 50.0]
+    if results:
+        headers.append("Планируемые результаты")
+        widths.append(LANDSCAPE_WIDTH - sum(widths))
+    else:
+        widths[1] = LANDSCAPE_WIDTH - 14 - 38 - 50 - 45
+        widths[3] = 95.0
+    table = grid(document, headers, widths)
     tag_row(table, "{%tr for section in sections %}")
     tag_row(table, "{%tr if section.heading %}")
     row(table, ["{{ section.heading }}"], merge=True, bold=True, keep=True)
@@ -480,11 +499,24 @@ def roadmap_table(document: DocumentObject, plan: bool = False) -> None:
     # a monthly activity is one row with its months, not twelve dates
     deadline = "{{ a.occurrences | schedule(a.deadline_text) }}" if plan \
         else "{{ a.deadline_text }}"
-    looped_row(table, "a in section.activities",
-               ["{{ a.code }}", "{{ a.title }}", deadline,
-                "{{ a.responsible | join(',\\n') }}", "{{ a.planned_result }}"],
-               ["c", "l", "c", "l", "l"])
+    cells = ["{{ a.code }}", "{{ a.title }}", deadline, "{{ a.responsible | join(',\\n') }}"]
+    align = ["c", "l", "c", "l"]
+    if results:
+        cells.append("{{ a.planned_result }}")
+        align.append("l")
+    looped_row(table, "a in section.activities", cells, align)
     tag_row(table, "{%tr endfor %}")
+
+
+def approval_stamp(document: DocumentObject, width: float) -> None:
+    """«УТВЕРЖДАЮ» at the top right: the head's position, a line for the signature with
+    «И.О. Фамилия», a line for the date (ГОСТ Р 7.0.97: гриф утверждения)."""
+    for text in ("УТВЕРЖДАЮ", "{{ organisation.head_position }}",
+                 "________________ {{ organisation.head_name }}",
+                 "«____» ________________ 20____ г."):
+        line = para(document, text, align="left", space_after=6 if text[0] in "_«" else 0)
+        line.paragraph_format.left_indent = Mm(width - 95)
+    para(document)
 
 
 # ----------------------------------------------------------------------------- templates
@@ -834,14 +866,19 @@ def recommendations() -> DocumentObject:
 
 
 def plan() -> DocumentObject:
+    """The year plan: approved by the head («УТВЕРЖДАЮ» at the top), signed by the
+    specialist who compiled it."""
     document = new_document(landscape=True)
+    approval_stamp(document, LANDSCAPE_WIDTH)
     note_heading(document, "ПЛАН МЕРОПРИЯТИЙ", "на {{ year }} год по реализации "
                  "{{ roadmap.title | case('genitive') | lower_first }}", dated=False)
     para(document, "Всего: {{ activities_count | plural('мероприятие') }}.", align="left",
          size=12, space_after=6)
     roadmap_table(document, plan=True)
-    head_signature(document, LANDSCAPE_WIDTH)
-    executor_mark(document)
+    signature(document, "{{ executor.position | upper_first }}", "{{ executor | signature }}",
+              LANDSCAPE_WIDTH)
+    para(document, "{% if executor.phone %}Тел. {{ executor.phone }}{% endif %}",
+         align="left", size=10)
     return document
 
 
