@@ -892,22 +892,32 @@ def annual_report() -> DocumentObject:
                    "{{ totals.planned }}, отменено – {{ totals.cancelled }}. Просрочено на "
                    "{{ as_of | date }} – {{ totals.overdue }}. Доля выполненных – "
                    "{{ totals.percent }}%.", indent=True)
+    # by sections (a table and a chart) only when there are sections to compare: a
+    # roadmap without them is told by the paragraph above, not by a one-bar chart
+    tag(document, "{%p set by_sections = sections | length > 1 %}")
+    tag(document, "{%p if by_sections %}")
     para(document, "1. Исполнение по разделам", align="left", bold=True, space_before=12,
          keep=True)
-    table = grid(document, ["Раздел", "Всего", "Выполнено", "Отчёт", "Просрочено",
-                            "Отменено", "%"], [63, 16, 20, 16, 20, 18, 12])
-    looped_row(table, "s in sections",
-               ["{{ s.name }}", "{{ s.total }}", "{{ s.done }}", "{{ s.reported }}",
+    # numbers' headers break at their soft hyphens, so the section names get the width
+    table = grid(document, ["Раздел", "Всего", "Выпол\u00adнено", "Отчёт",
+                            "Просро\u00adчено", "Отме\u00adнено", "%"],
+                 [85, 13, 14, 14, 14, 14, 11])
+    # every row kept with the next: «Всего» is never alone at the top of a page
+    tag_row(table, "{%tr for s in sections %}")
+    row(table, ["{{ s.name }}", "{{ s.total }}", "{{ s.done }}", "{{ s.reported }}",
                 "{{ s.overdue }}", "{{ s.cancelled }}", "{{ s.percent }}"],
-               ["l", "c", "c", "c", "c", "c", "c"])
+        align=["l", "c", "c", "c", "c", "c", "c"])
+    keep_row(table.rows[-1], with_next=True)
+    tag_row(table, "{%tr endfor %}")
     row(table, ["Всего", "{{ totals.total }}", "{{ totals.done }}", "{{ totals.reported }}",
                 "{{ totals.overdue }}", "{{ totals.cancelled }}", "{{ totals.percent }}"],
-        bold=True, align=["l", "c", "c", "c", "c", "c", "c"])
+        bold=True, align=["l", "c", "c", "c", "c", "c", "c"], keep=True)
     para(document)
     picture = para(document, align="center")
     picture.add_run().add_picture(str(_placeholder_chart()), width=Mm(160))
     picture.runs[-1]._r.xpath(".//wp:docPr")[0].set("descr", "chart")
     para(document, "{{ chart.title }}", align="center", size=12)
+    tag(document, "{%p endif %}")
     for number, (heading, items, line) in enumerate((
         ("Выполненные мероприятия", "done", "{{ i.code }}. {{ i.title }} "
                                             "({{ i.period | period }})"
@@ -923,8 +933,9 @@ def annual_report() -> DocumentObject:
                                                 "{% if i.reason %}: "
                                                 "{{ i.reason | lower_first | sentence }}"
                                                 "{% endif %}"),
-    ), start=2):
-        para(document, f"{number}. {heading}", align="left", bold=True, space_before=12,
+    ), start=1):
+        para(document, f"{{{{ {number} + (1 if by_sections else 0) }}}}. {heading}",
+             align="left", bold=True, space_before=12,
              keep=True)
         tag(document, f"{{%p for i in {items} %}}")
         para(document, "– " + line, indent=True, size=12)
