@@ -143,6 +143,18 @@ def basis_data(text: str | None) -> dict[str, Any]:
             "according": cleaned.lower().startswith("в соответствии с")}
 
 
+def refuse_later_citations(context: dict[str, Any], day: date, what: str) -> None:
+    """An order cites only documents that exist on its date ``day``: one dated later (a
+    legal basis «от 20.03.2026», an amended order, an analytic note) is refused, naming it;
+    ``what`` is the refused thing with its date («приказ от 15.01.2021»)."""
+    from documents.citations import later_citations
+
+    later = later_citations(context, day)
+    if later:
+        raise KartaError(f"{what} не может ссылаться на документ более поздней даты: "
+                         f"{later[0].what}; проверьте дату в основании или дату документа")
+
+
 def added_points(points: list[str] | None) -> list[str]:
     """Additional points of an order, each a sentence."""
     return [russian.sentence(" ".join(point.split())) for point in points or []
@@ -461,6 +473,9 @@ def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activit
         "basis": basis_data(basis if basis and basis.strip() else roadmap.basis),
         "points": added_points(points),
     }
+    # nothing cited may be dated after today, let alone after the order's own date
+    refuse_later_citations({"basis": base["basis"], "points": base["points"]}, today,
+                           f"проект приказа (сегодня {today:%d.%m.%Y})")
     if event == "start":
         base["report_due"] = occurrence.due.isoformat() if occurrence.due else None
         # the schools report to the department first, by a date of their own
