@@ -35,31 +35,39 @@ def completion_chart(sections: list[dict[str, Any]], title: str) -> bytes:
     from PIL import Image, ImageDraw
 
     del title
-    names = [_short(str(s["name"])) for s in sections] or ["—"]
+    label_font, value_font = _font(9), _font(8)
+    measure = ImageDraw.Draw(Image.new("L", (1, 1)))
+    # a section's whole name, in lines of at most 45 % of the width: never cut off
+    names = [_wrapped(str(s["name"]), label_font, measure, int(WIDTH * 0.45))
+             for s in sections] or [["—"]]
     shares = [max(0.0, min(float(s["percent"]), 100.0)) for s in sections] or [0.0]
     labels = [f"{float(s['percent']):.0f}% ({s['done']} из {s['total']})"
               for s in sections] or [""]
-    label_font, value_font = _font(9), _font(8)
-    measure = ImageDraw.Draw(Image.new("L", (1, 1)))
-    name_width = max(int(measure.textlength(name, font=label_font)) for name in names)
+    line_height = int(label_font.size * 1.25)
+    name_width = max(int(measure.textlength(line, font=label_font))
+                     for lines in names for line in lines)
     value_width = max(int(measure.textlength(label, font=value_font)) for label in labels)
     left = MARGIN + name_width + 10
     right = WIDTH - MARGIN - value_width - 12
-    if right - left < WIDTH // 4:  # long names: the bars keep a quarter of the width
-        left = right - WIDTH // 4
+    rows = [max(ROW, len(lines) * line_height + (ROW - BAR)) for lines in names]
     top = MARGIN
-    axis_y = top + ROW * len(names) + 4
+    axis_y = top + sum(rows) + 4
     height = axis_y + 10 + int(label_font.size * 1.4) + MARGIN
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
     scale = (right - left) / 100
-    for index, (name, share, label) in enumerate(zip(names, shares, labels, strict=True)):
-        middle = top + ROW * index + ROW // 2
+    band = top
+    for lines, share, label, size in zip(names, shares, labels, rows, strict=True):
+        middle = band + size // 2
+        band += size
         draw.rectangle((left, middle - BAR // 2, right, middle + BAR // 2), fill=TRACK)
         if share > 0:
             draw.rectangle((left, middle - BAR // 2, left + round(share * scale),
                             middle + BAR // 2), fill=DONE)
-        draw.text((left - 8, middle), name, font=label_font, fill=INK, anchor="rm")
+        first = middle - (len(lines) - 1) * line_height // 2
+        for number, line in enumerate(lines):
+            draw.text((left - 8, first + number * line_height), line, font=label_font,
+                      fill=INK, anchor="rm")
         draw.text((left + round(share * scale) + 8 if share < 100 else right + 8, middle),
                   label, font=value_font, fill=INK, anchor="lm")
     draw.line((left, axis_y, right, axis_y), fill=AXIS, width=1)
@@ -73,5 +81,19 @@ def completion_chart(sections: list[dict[str, Any]], title: str) -> bytes:
     return buffer.getvalue()
 
 
-def _short(name: str, limit: int = 38) -> str:
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+def _wrapped(name: str, font: Any, measure: Any, width: int) -> list[str]:
+    """A name in lines no wider than ``width``; a word wider than that is broken."""
+    lines: list[str] = []
+    for word in name.split():
+        while measure.textlength(word, font=font) > width:  # break an overlong word
+            cut = max(1, max(n for n in range(1, len(word) + 1)
+                             if measure.textlength(word[:n] + "-", font=font) <= width
+                             or n == 1))
+            lines.append(word[:cut] + "-")
+            word = word[cut:]
+        trial = f"{lines[-1]} {word}" if lines and not lines[-1].endswith("-") else None
+        if trial and measure.textlength(trial, font=font) <= width:
+            lines[-1] = trial
+        elif word:
+            lines.append(word)
+    return lines or [""]

@@ -79,6 +79,8 @@ SECTION: Schema = {
     "activities": [ACTIVITY],
 }
 PLAN_SECTION: Schema = {**SECTION, "activities": [PLANNED_ACTIVITY]}
+HAS_RESULTS: Schema = ("true, если у мероприятий есть планируемые результаты (иначе столбца "
+                       "для них нет)")
 FILE: Schema = {"name": "имя файла", "sha256": "SHA-256", "size": "размер, байт",
                 "pages": "листов (для PDF и .docx, если известно) или пусто"}
 EXECUTOR_REPORT: Schema = {
@@ -93,6 +95,8 @@ REPORT: Schema = {
     "date": "дата отчёта (ISO)",
     "executors": [EXECUTOR_REPORT],
     "not_reported": ["исполнитель, не представивший отчёт"],
+    "unit": "организация, представившая отчёт (школа), когда это не само управление "
+            "(её отчёт печатается под её наименованием), или пусто",
 }
 FIGURE: Schema = {"name": "показатель", "value": "значение"}
 RECOMMENDATION: Schema = {"addressee": "адресат (именительный падеж)", "text": "рекомендация"}
@@ -101,6 +105,8 @@ ANALYSIS: Schema = {
     "figures": [FIGURE],
     "decisions": ["управленческое решение (поручение, с инфинитива)"],
     "recommendations": [RECOMMENDATION],
+    # the note's compiler, who signs it: the specialist handling the occurrence when the
+    # head recorded the analysis
     "author": PERSON,
     "date": "дата анализа (ISO)",
 }
@@ -142,7 +148,7 @@ KINDS: dict[str, dict[str, Any]] = {
         "events": ("approve",),
         "context": {**COMMON, **ORDER, "corrects": CORRECTS, "roadmap": ROADMAP,
                     "sections": [SECTION],
-                    "activities_count": "число мероприятий"},
+                    "activities_count": "число мероприятий", "has_results": HAS_RESULTS},
     },
     "order_start": {
         "label": "приказ о проведении (об организации) мероприятия",
@@ -188,7 +194,8 @@ KINDS: dict[str, dict[str, Any]] = {
         "journal": None,
         "events": ("plan",),
         "context": {**COMMON, "roadmap": ROADMAP, "year": "год плана",
-                    "sections": [PLAN_SECTION], "activities_count": "число мероприятий"},
+                    "sections": [PLAN_SECTION], "activities_count": "число мероприятий",
+                    "has_results": HAS_RESULTS},
     },
 }
 

@@ -2,10 +2,10 @@
 gets, after rendering, the widths its text needs.
 
 Every column is at least as wide as its longest word (so no word is broken across lines —
-a hyphenated word may break at its hyphen); the width left over goes, a step at a time,
-to the column where it saves most lines over the whole table. Widths are computed from the
-advance widths of Times New Roman / Liberation Serif (same metrics) kept here, so the same
-text gives the same widths on every machine.
+a hyphenated word may break at its hyphen, a header at its soft hyphens); the width left
+over goes, a step at a time, to the column where it saves most lines over the whole
+table. Widths are computed from the advance widths of Times New Roman / Liberation Serif
+(same metrics) kept here, so the same text gives the same widths on every machine.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ for _width, _chars in (
 ):
     for _char in _chars:
         _WIDTHS[_char] = _width
+_WIDTHS["\u00ad"] = 333  # a soft hyphen: a hyphen where the word breaks, else nothing
 _UNKNOWN = 560
 
 
@@ -74,7 +75,8 @@ class _Cell:
             for line in _lines(paragraph):
                 text, points, bold = line
                 self.lines.append(text_width(text, points, bold))
-                for word in re.split(r"[ \t\r\n]+|(?<=-)", text):
+                # a word may break at its hyphen or its soft hyphen («Выпол\u00adнено»)
+                for word in re.split(r"[ \t\r\n]+|(?<=[-\u00ad])", text):
                     if word:
                         self.word = max(self.word, text_width(word, points, bold))
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 from functools import lru_cache
@@ -386,46 +387,118 @@ def schedule(occurrences: list[dict[str, Any]], deadline_text: str = "") -> str:
         year = quarters[0][0]  # type: ignore[index]
         return (f"ежеквартально, {_ROMAN_QUARTERS[numbers[0]]}–"
                 f"{_ROMAN_QUARTERS[numbers[-1]]} кварталы {year} г.")
-    lines = [format_date(o["due"]) if o.get("due") else "" for o in occurrences]
+    lines = [due_phrase(period, o.get("due"), deadline_text) if o.get("due") else ""
+             for o, period in zip(occurrences, periods)]
     if not any(lines):
         return deadline_text
     return "\n".join(line or period_label(period) for line, period in zip(lines, periods))
 
 
+def due_phrase(period: str, due: str | None, deadline_text: str = "") -> str:
+    """One occurrence's deadline as a plan names it. When the roadmap names no day
+    («Ежегодно», «декабрь», «апрель-май», «IV квартал») the due date is only the end of the
+    period, and the plan says the period: «в течение 2022 г.», «в течение 2021/22 учебного
+    года», «декабрь 2022 г.», «апрель–май 2022 г.», «IV квартал 2022 г.»; a day the roadmap
+    names, or a date moved by the clerk, is printed as a date («25.01.2022»)."""
+    from workflow.deadlines import MONTHS, read_deadline
+
+    if not due:
+        return period_label(period)
+    day = date.fromisoformat(str(due)[:10])
+    parts = read_deadline(deadline_text).parts if deadline_text.strip() else ()
+    windows = [w for part in parts for w in part.windows]
+    stated = any(w.day for w in windows) or any(part.day or part.due for part in parts)
+    ends = day.day > calendar.monthrange(day.year, day.month)[1] - 3  # or its last workday
+    if stated or not ends:
+        return format_date(day)
+    window = next((w for w in windows if w.last == day.month), None)
+    if window is not None and window.first < window.last:
+        return f"{MONTHS[window.first - 1]}–{MONTHS[window.last - 1]} {day.year} г."
+    if window is not None and window.first == window.last:
+        return f"{MONTHS[window.last - 1]} {day.year} г."
+    if re.fullmatch(r"\d{4}", period) and (day.year, day.month) == (int(period), 12):
+        return f"в течение {period} г."
+    school = re.fullmatch(r"(\d{4})/\d{2}", period)
+    if school and (day.year, day.month) == (int(school.group(1)) + 1, 8):
+        return f"в течение {period} учебного года"
+    month, quarter = _month_of(period), _quarter_of(period)
+    if month and month == (day.year, day.month):
+        return period_label(period)
+    if quarter and (quarter[0], quarter[1] * 3) == (day.year, day.month):
+        return period_label(period)
+    return format_date(day)
+
+
 # ----------------------------------------------------------------------------- attachments
 
-def attachment(file: dict[str, Any]) -> str:
-    """An attached file as an office lists it: «Список участников на 3 л. в 1 экз.» (the
-    number of sheets when it is known), never its size or checksum."""
+_OFFICE_SUFFIX = re.compile(r"\.(docx?|xlsx?|pdf|odt|ods|odp|rtf|txt|csv|jpe?g|png|gif|bmp|"
+                            r"tiff?|heic|pptx?|zip|rar|7z)$", re.I)
+_PICTURES = {"jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "heic"}
+_TABLES = {"xls", "xlsx", "ods", "csv"}
+# what people and cameras add to a file name that is not part of what the file is:
+# «Отчёт1», «Отчёт (2)», «отчет_v2», «Отчёт - копия», «отчёт final» (not «Отчёт 2021»)
+_FILE_NOISE = re.compile(r"(?:\s*\(\d+\)|(?<=[а-яёa-z])\d{1,2}|[\s-]+v\d+|"
+                         r"[\s-]+(?:копия|copy|final))+$", re.I)
+
+
+def attachment_name(file: dict[str, Any]) -> str:
+    """What an attached file is, as an office names it: the file's name without its
+    extension, counters and underscores («Отчёт1.docx» → «Отчёт», «список_участников (2)
+    .xlsx» → «Список участников»); a name without Russian words («IMG_2034.jpg»,
+    «scan0001.pdf») becomes what the file is («Фотография», «Таблица», «Документ»)."""
     name = str(file.get("name") or "").strip()
-    stem = re.sub(r"\.(?:docx?|xlsx?|pdf|odt|ods|rtf|txt|csv|jpe?g|png)$", "", name,
-                  flags=re.I).strip() or name
+    match = _OFFICE_SUFFIX.search(name)
+    suffix = match.group(1).lower() if match else ""
+    stem = name[:match.start()] if match else name
+    stem = re.sub(r"[_\s]+", " ", stem).strip(" .-")
+    cleaned = _FILE_NOISE.sub("", stem).strip(" .-") or stem
+    if not re.search(r"[а-яё]{2}", cleaned, re.I):
+        return "Фотография" if suffix in _PICTURES else "Таблица" if suffix in _TABLES \
+            else "Документ"
+    return upper_first(cleaned)
+
+
+def attachment(file: dict[str, Any]) -> str:
+    """An attached file as an office lists it: «Список участников на 3 л. в 1 экз.» when the
+    number of sheets is known; else «Список участников в электронном виде (файл XLSX)» —
+    never a bare file name, its size or checksum."""
+    name = attachment_name(file)
     pages = file.get("pages")
-    sheets = f" на {pages} л." if isinstance(pages, int) and pages > 0 else ""
-    return f"{upper_first(stem)}{sheets} в 1 экз."
+    if isinstance(pages, int) and pages > 0:
+        return f"{name} на {pages} л. в 1 экз."
+    match = _OFFICE_SUFFIX.search(str(file.get("name") or "").strip())
+    kind = f" (файл {match.group(1).upper()})" if match else ""
+    return f"{name} в электронном виде{kind}"
 
 
 def sheets_of(name: str, data: bytes) -> int | None:
     """How many sheets an attached file has, when the file says so: the pages of a PDF, the
-    page count Word saved in a .docx; ``None`` for anything else (a table, a picture)."""
+    page count Word or LibreOffice saved in a .docx or .odt, one for a picture; ``None``
+    for anything else (a table, a text file)."""
     lowered = name.lower()
     if lowered.endswith(".pdf") or data[:5] == b"%PDF-":
         pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
         return pages or None
-    if lowered.endswith(".docx"):
+    if lowered.rsplit(".", 1)[-1] in _PICTURES:
+        return 1
+    wanted = {".docx": ("docProps/app.xml", rb"<Pages>(\d+)</Pages>"),
+              ".odt": ("meta.xml", rb"meta:page-count=\"(\d+)\"")}
+    for suffix, (part, pattern) in wanted.items():
+        if not lowered.endswith(suffix):
+            continue
         from workflow.errors import KartaError
         from workflow.importing.limits import Deadline
         from workflow.importing.package import Package
 
         try:  # an executor's file: checked as every untrusted package (no zip bomb)
             package = Package(name, data, "документом Word", Deadline(name, 5.0))
-            info = package.infos.get("docProps/app.xml")
-            if info is None or info.file_size > 1024 * 1024:  # a few hundred bytes in Word
+            info = package.infos.get(part)
+            if info is None or info.file_size > 1024 * 1024:  # a few hundred bytes
                 return None
-            app = package.read("docProps/app.xml")
+            text = package.read(part)
         except KartaError:
             return None
-        match = re.search(rb"<Pages>(\d+)</Pages>", app)
+        match = re.search(pattern, text)
         return int(match.group(1)) or None if match else None
     return None
 

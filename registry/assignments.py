@@ -421,6 +421,19 @@ def summary_of(rows: list[Assignment]) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- discipline
 
+def departments_own(session: Session, rows: list[Assignment]) -> list[Assignment]:
+    """The assignments left when the department's clerk reports for all: the department's
+    own shares (its unit, or an executor text naming a department-level body) are covered
+    by that report."""
+    from registry.units import guess_kind
+
+    kinds = {unit.id: unit.kind for unit in session.exec(select(Unit).where(
+        col(Unit.id).in_([row.unit_id for row in rows if row.unit_id is not None])))}
+    return [row for row in rows
+            if (kinds.get(row.unit_id) if row.unit_id is not None
+                else guess_kind(row.executor)) != "department"]
+
+
 def discipline(db: Database, login: str | None, year: int) -> list[dict[str, Any]]:
     """Executive discipline of each executor for a year: assigned, reported on time, late,
     returned, not reported (overdue and still owing), as every СЭД counts it."""

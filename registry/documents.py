@@ -151,6 +151,18 @@ def basis_data(text: str | None) -> dict[str, Any]:
             "according": cleaned.lower().startswith("в соответствии с")}
 
 
+def refuse_later_citations(context: dict[str, Any], day: date, what: str) -> None:
+    """An order cites only documents that exist on its date ``day``: one dated later (a
+    legal basis «от 20.03.2026», an amended order, an analytic note) is refused, naming it;
+    ``what`` is the refused thing with its date («приказ от 15.01.2021»)."""
+    from documents.citations import later_citations
+
+    later = later_citations(context, day)
+    if later:
+        raise KartaError(f"{what} не может ссылаться на документ более поздней даты: "
+                         f"{later[0].what}; проверьте дату в основании или дату документа")
+
+
 def added_points(points: list[str] | None) -> list[str]:
     """Additional points of an order, each a sentence."""
     return [russian.sentence(" ".join(point.split())) for point in points or []
@@ -557,6 +569,9 @@ def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activit
         "basis": basis_data(basis if basis and basis.strip() else roadmap.basis),
         "points": added_points(points),
     }
+    # nothing cited may be dated after today, let alone after the order's own date
+    refuse_later_citations({"basis": base["basis"], "points": base["points"]}, today,
+                           f"проект приказа (сегодня {today:%d.%m.%Y})")
     if event == "start":
         base["report_due"] = occurrence.due.isoformat() if occurrence.due else None
         # the schools report to the department first, by a date of their own
@@ -570,7 +585,10 @@ def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activit
             "figures": details.get("figures", []),
             "decisions": details.get("decisions", []),
             "recommendations": details.get("recommendations", []),
-            "author": person_data(person), "date": today.isoformat(),
+            # who compiled the note signs it: the clerk handling the occurrence when the
+            # head recorded the analysis, never the head over a specialist's work
+            "author": person_data(_compiler(session, occurrence, person)),
+            "date": today.isoformat(),
         }
     drafts: list[DocumentDraft] = []
     for rule in rules:
@@ -603,6 +621,17 @@ def _preparer(session: Session, occurrence: Occurrence, person: Person, event: s
     return person
 
 
+def _compiler(session: Session, occurrence: Occurrence, person: Person) -> Person:
+    """Who compiled an analysis's notes (the analytic note, the recommendations): the
+    person recording it, or — when that is the head — the clerk who handles the occurrence
+    (``_preparer``), as an office's specialist compiles the note its head reads."""
+    from registry.people import roles_of
+
+    if "head" not in roles_of(person) or "clerk" in roles_of(person):
+        return person
+    return _preparer(session, occurrence, person, "analyse")
+
+
 def note_context(preparation: Preparation) -> None:
     """Orders and recommendations made by an analysis cite its analytic note: its title,
     and the number it gets when registered (its placeholder until then) and its date."""
@@ -616,9 +645,24 @@ def note_context(preparation: Preparation) -> None:
             draft.context["note"] = cited
 
 
+def reporting_unit(session: Session, person: Person) -> str:
+    """The organisation a report comes from when it is not the department itself: the
+    reporting person's school (their unit), whose report is printed under its own name, not
+    under the department's; "" for the department's own staff."""
+    from registry.tables import Unit
+    from workflow.roles import WHOLE_ORGANISATION
+
+    if person.unit_id is None or WHOLE_ORGANISATION & set(roles_of(person)):
+        return ""
+    unit = session.get(Unit, person.unit_id)
+    return unit.name if unit is not None and unit.kind != "department" else ""
+
+
 def report_data(session: Session, occurrence: Occurrence, person: Person,
                 current: dict[str, Any] | None) -> dict[str, Any]:
-    """The executor's report: the one being made now, or the last one recorded."""
+    """The executor's report: the one being made now, or the last one recorded — as its
+    registered report printed it (its text, its attachments with their sheets, who
+    reported), else as the log recorded it."""
     from registry.tables import HistoryEvent
 
     if current is not None:
@@ -629,19 +673,32 @@ def report_data(session: Session, occurrence: Occurrence, person: Person,
         .order_by(col(HistoryEvent.id).desc())).first()
     if source is None:
         return {"text": "", "files": [], "author": person_data(person), "date": None,
-                "executors": [], "not_reported": []}
+                "executors": [], "not_reported": [], "unit": ""}
+    printed = session.exec(select(Document.context).where(
+        col(Document.history_event_id) == source.id, col(Document.kind) == "report")
+        .order_by(col(Document.id).desc())).first()
+    if printed:
+        report = json.loads(printed).get("report")
+        if isinstance(report, dict):
+            return {"unit": "", **report}
     author = session.exec(select(Person).where(Person.login == source.login)).first()
+    files = [{"name": f["name"], "sha256": f["sha256"], "size": f["size"], "pages": None}
+             for f in json.loads(source.files or "[]")]
     collected = json.loads(source.details or "{}").get("collected")
     if collected:  # the summary of the executors' reports
         from registry.occurrences import collected_report
 
+        if source.event == "report":  # the clerk's own report, closing the collection
+            return {**collected_report(collected, None, author or person, source.at.date(),
+                                       own=source.comment), "files": files + [
+                f for e in collected["executors"] if e["state"] == "accepted"
+                for f in e["files"]]}
         return collected_report(collected, source.comment, author or person,
                                 source.at.date())
-    files = [{"name": f["name"], "sha256": f["sha256"], "size": f["size"], "pages": None}
-             for f in json.loads(source.files or "[]")]
     return {"text": source.comment, "files": files,
             "author": person_data(author or person),
-            "date": source.at.date().isoformat(), "executors": [], "not_reported": []}
+            "date": source.at.date().isoformat(), "executors": [], "not_reported": [],
+            "unit": reporting_unit(session, author) if author is not None else ""}
 
 
 # ----------------------------------------------------------------------------- reading

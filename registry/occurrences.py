@@ -13,7 +13,12 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from documents.russian import sheets_of
-from registry.assignments import create_assignments, has_assignments, summary_of
+from registry.assignments import (
+    create_assignments,
+    departments_own,
+    has_assignments,
+    summary_of,
+)
 from registry.database import Database
 from registry.documents import (
     DocumentDraft,
@@ -23,6 +28,7 @@ from registry.documents import (
     person_data,
     register,
     report_data,
+    reporting_unit,
     run_with_documents,
     transition_drafts,
 )
@@ -150,11 +156,13 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
                       "files": [{"name": name, "sha256": hashlib.sha256(data).hexdigest(),
                                  "size": len(data), "pages": sheets_of(name, data)}
                                 for name, data in incoming],
-                      "executors": [], "not_reported": []}
+                      "executors": [], "not_reported": [],
+                      # a school's report is its own, printed under its name
+                      "unit": reporting_unit(session, person)}
             if assigned:  # the clerk reports for all, closing the collection: who did not
-                summary = summary_of(list(session.exec(select(Assignment).where(
-                    col(Assignment.occurrence_id) == occurrence.id).order_by(
-                    col(Assignment.id)))))
+                summary = summary_of(departments_own(session, list(session.exec(
+                    select(Assignment).where(col(Assignment.occurrence_id) == occurrence.id)
+                    .order_by(col(Assignment.id))))))
                 report.update(summary)
                 details["collected"] = summary
         elif event == "collect":
@@ -219,23 +227,22 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
 
 
 def collected_report(collected: dict[str, Any], comment: str | None, person: Person,
-                     today: date) -> dict[str, Any]:
-    """The department's summary report from its executors' reports: each one's text, all
-    their files, and who did not report."""
-    lines = []
+                     today: date, own: str | None = None) -> dict[str, Any]:
+    """The department's summary report from its executors' reports: its ``own`` text (the
+    clerk's report closing the collection) first, each executor's text, all their files,
+    and who did not report (listed by the templates, not in the text)."""
+    lines = [own.strip()] if own and own.strip() else []
     files = []
     for executor in collected["executors"]:
         if executor["state"] == "accepted":
             text = executor["text"] or "отчёт в приложении"
             lines.append(f"{executor['name']}: {text}")
             files += executor["files"]
-    if collected["not_reported"]:
-        lines.append("Не представили отчёт: " + ", ".join(collected["not_reported"]) + ".")
     if comment and comment.strip():
         lines.append(comment.strip())
     return {"text": "\n".join(lines), "files": files, "author": person_data(person),
             "date": today.isoformat(), "executors": collected["executors"],
-            "not_reported": collected["not_reported"]}
+            "not_reported": collected["not_reported"], "unit": ""}
 
 
 def _occurrence(session: Session, ref: str) -> Resolved:

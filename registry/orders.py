@@ -25,6 +25,7 @@ from registry.documents import (
     occurrence_data,
     organisation_data,
     person_data,
+    refuse_later_citations,
     register,
     renderer_version,
     require_full_name,
@@ -74,6 +75,8 @@ def approve_roadmap(db: Database, login: str | None, ref: str, basis: str | None
             "basis": basis_data(basis if basis and basis.strip() else roadmap.basis),
             "points": added_points(points),
         }
+        today = local_today(org)
+        refuse_later_citations(context, today, f"проект приказа (сегодня {today:%d.%m.%Y})")
         return person, [draft_for("order_approve", active_version(session, rule.template_name),
                                   context, local_today(org), roadmap.id, None)
                         for rule in rules]
@@ -117,6 +120,8 @@ def _sections_context(session: Session, roadmap: Roadmap, year: int | None = Non
         for occurrence in session.exec(select(Occurrence).where(
                 col(Occurrence.activity_id).in_([a.id for a in activities]))
                 .order_by(col(Occurrence.period_start))):
+            if occurrence.state == "cancelled":
+                continue  # cancelled for that year: not in its plan
             if occurrence.period_start.year == year or (
                     occurrence.due is not None and occurrence.due.year == year):
                 occurrences.setdefault(occurrence.activity_id, []).append(occurrence)
@@ -137,7 +142,9 @@ def _sections_context(session: Session, roadmap: Roadmap, year: int | None = Non
     groups += [{"code": s.code, "title": s.title, "heading": s.heading,
                 "activities": by_section.get(s.id, [])} for s in sections
                if by_section.get(s.id)]
-    return {"sections": groups, "activities_count": count}
+    return {"sections": groups, "activities_count": count,
+            "has_results": any(str(a["planned_result"]).strip()
+                               for found in by_section.values() for a in found)}
 
 
 def sign(db: Database, login: str | None, document_id: int,
@@ -154,6 +161,8 @@ def sign(db: Database, login: str | None, document_id: int,
         document = _draft_order(session, document_id)
         org = organisation(session)
         when = sign_date or local_today(org)
+        # an order of 15.01.2021 never cites an order of 2026 (issue 23, item 16)
+        refuse_later_citations(json.loads(document.context), when, f"приказ от {when:%d.%m.%Y}")
         _check_sign_date(session, document, when, local_today(org))
         template = session.exec(select(TemplateVersion).where(
             TemplateVersion.name == document.template_name,

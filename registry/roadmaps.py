@@ -287,6 +287,12 @@ def set_basis(db: Database, login: str | None, ref: str, text: str) -> Roadmap:
     with db.transaction() as session:
         person = acting_person(session, login, "basis")
         roadmap = resolve(session, ref).roadmap
+        from registry.documents import refuse_later_citations
+        from registry.people import local_today, organisation
+
+        today = local_today(organisation(session))
+        refuse_later_citations({"basis": {"text": basis}}, today,
+                               f"основание приказов (сегодня {today:%d.%m.%Y})")
         before = roadmap.basis
         session.execute(update(Roadmap).where(col(Roadmap.id) == roadmap.id)
                         .values(basis=basis))

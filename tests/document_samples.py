@@ -157,8 +157,10 @@ def _make(db: Database) -> list[Sample]:
 
                 images["chart"] = completion_chart(context["chart"]["sections"],
                                                    context["chart"]["title"])
-            if document.kind in ("report", "analytic_note", "recommendations"):
-                author = (context.get("analysis") or context["report"])["author"]
+            if document.kind in ("report", "analytic_note", "recommendations", "plan"):
+                # signed by who compiled them (the head approves the plan above it)
+                author = context["executor"] if document.kind == "plan" else \
+                    (context.get("analysis") or context["report"])["author"]
                 position, name, mark = author["position"], author["full_name"], None
                 name = name.split()[1][0] + "." + name.split()[2][0] + ". " + name.split()[0]
             else:

@@ -293,3 +293,51 @@ def test_every_state_is_said_in_words_people_read() -> None:
     for state in (*occurrence_machine().states, *assignment_machine().states):
         words = state_words(state, "assignment_report")
         assert words != state and not words.isascii(), state
+
+
+def test_the_exported_decision_log_reads_in_russian_on_numbered_pages(
+        busy: Database, tmp_path: Path) -> None:
+    """Issue 23, item 14: every state and event in words («ожидает визы → виза получена»,
+    «Журнал регистрации приказов», «действие «отменить»»), people by name, the header row
+    repeated on every page, page numbers."""
+    import docx
+
+    from registry.audit import export_log
+    from registry.journals import continue_journal
+    from registry.visas import decide, send_for_visas
+
+    add_person(busy, "admin", "lawyer", "Кузнецова Ирина Олеговна", "f", "юрисконсульт",
+               ["clerk"])
+    draft = next(d for d in busy_documents(busy) if d.status == "draft")
+    send_for_visas(busy, "clerk", draft.id or 0, ["lawyer"])
+    decide(busy, "lawyer", draft.id or 0, give=True)
+    continue_journal(busy, "admin", "orders", 2030, 64)
+    with pytest.raises(PermissionDenied):
+        apply_event(busy, "1:6@2021", "cancel", "clerk", comment="не нужно")
+    out = export_log(busy, "admin", "docx", tmp_path / "журнал.docx")
+    document = docx.Document(str(out))
+    table = document.tables[0]
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    text = "\n".join(" | ".join(row) for row in rows)
+    assert "ожидает визы → виза получена" in text
+    assert "Журнал регистрации приказов, 2030 год" in text
+    assert "действие «отменить»" in text
+    assert "нужна роль «руководитель» (роли пользователя: специалист)" in text
+    assert "шаблон «аналитическая справка», версия 1" in text
+    assert "пользователь Кузнецова Ирина Олеговна" in text
+    assert "роли: специалист" in text
+    import re
+
+    for row in rows[1:]:  # no internal key of karta left in the words people read
+        words = " ".join(row[2:7])
+        assert not re.search(r"\b(?:pending|given|returned|orders|notes|reports|cancel|"
+                             r"draft|signed|clerk|head|executor)\b", words), row
+    header = table.rows[0]._tr.trPr
+    assert header is not None and header.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+    assert 'w:instr="PAGE"' in document.sections[0].header.paragraphs[0]._p.xml
+
+
+def busy_documents(db: Database) -> list[Document]:
+    with db.reading() as session:
+        return list(session.exec(select(Document).order_by(Document.id)))  # type: ignore[arg-type]

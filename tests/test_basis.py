@@ -97,3 +97,31 @@ def test_basis_command_and_options(karta: Karta) -> None:
     assert started.exit_code == 0, started.stderr
     assert karta("basis", "R1", "--clear").stdout.strip() == "Основание приказов по R1 удалено."
     assert karta("audit", "verify").exit_code == 0
+
+
+def test_an_order_never_cites_a_document_dated_after_it(db: Database, roadmap: int) -> None:
+    """Issue 23, item 16: an order of 15.01.2021 citing an order of 2026 is refused — in
+    the roadmap's basis (after today), at drafting, and at signing (after the order's date);
+    an amending order is never dated before the order it amends."""
+    from registry.orders import correct
+    from workflow.errors import KartaError
+
+    with pytest.raises(KartaError, match="не может ссылаться на документ более поздней даты: "
+                                         "правовое основание"):
+        set_basis(db, "clerk", f"R{roadmap}", MINISTRY.replace("01.02.2021", "20.03.2099"))
+    with pytest.raises(KartaError, match="проект приказа .* более поздней даты"):
+        approve_roadmap(db, "clerk", f"R{roadmap}",
+                        basis=MINISTRY.replace("от 01.02.2021", "от 1 февраля 2099 г."))
+    draft = approve_roadmap(db, "clerk", f"R{roadmap}", basis=MINISTRY)  # of 01.02.2021
+    with pytest.raises(KartaError, match=r"приказ от 15\.01\.2021 не может ссылаться на "
+                                         r"документ более поздней даты: правовое основание"):
+        sign(db, "head", draft.id or 0, date(2021, 1, 15))
+    approval = sign(db, "head", draft.id or 0, date(2021, 2, 1))
+    amend = correct(db, "clerk", approval.id or 0, "изменился срок", cancel=True)
+    with pytest.raises(KartaError, match=r"приказ от 31\.01\.2021 .* изменяемый приказ от "
+                                         r"01\.02\.2021"):
+        sign(db, "head", amend.id or 0, date(2021, 1, 31))
+    # a deadline in the text («до 01.04.2021») is not a citation
+    start = apply_event(db, f"{roadmap}:5@2021", "start", "clerk", order=True,
+                        points=["Представить отчёт до 01.04.2021"]).documents[0]
+    assert sign(db, "head", start["id"], date(2021, 2, 2)).status == "signed"

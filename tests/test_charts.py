@@ -65,3 +65,21 @@ def test_a_chart_is_a_page_wide_png_at_150_dpi() -> None:
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size[0] == 945
     assert round(image.info["dpi"][0]) == 150
+
+
+def test_long_section_names_are_wrapped_whole_not_cut() -> None:
+    """Issue 23, item 13: a section's name is printed whole, in lines, its band taller."""
+    from PIL import ImageDraw
+
+    from documents.charts import _font, _wrapped
+
+    name = ("1. Нормативно-правовое обеспечение развития муниципальной системы оценки "
+            "качества образования г. Славгорода Алтайского края")
+    measure = ImageDraw.Draw(Image.new("L", (1, 1)))
+    lines = _wrapped(name, _font(9), measure, 425)
+    assert " ".join(lines) == name and len(lines) > 1
+    assert all(measure.textlength(line, font=_font(9)) <= 425 for line in lines)
+    short = completion_chart([{"name": "Раздел", "percent": 50.0, "done": 1, "total": 2}], "")
+    long = completion_chart([{"name": name, "percent": 50.0, "done": 1, "total": 2}], "")
+    assert Image.open(io.BytesIO(long)).size[1] > Image.open(io.BytesIO(short)).size[1]
+    assert len(_bars(long)) == 1

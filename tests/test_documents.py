@@ -19,9 +19,10 @@ from registry.people import add_person
 from registry.roadmaps import import_roadmap
 from registry.tables import Document, HistoryEvent, JournalCounter, Occurrence
 from registry.templates import activate, add_template
-from tests.conftest import YENISEISK, ZAOZERSK, remove_stored
+from tests.conftest import SLAVGOROD, YENISEISK, ZAOZERSK, remove_stored
 from tests.docx_structure import structure, text_of
 from workflow.errors import KartaError
+from workflow.importing import Period
 
 
 @pytest.fixture
@@ -107,7 +108,8 @@ def test_report_and_analysis_documents(db: Database, zaozersk: int, tmp_path: Pa
         [("report", "registered", "1")]
     text = text_of(db.store.read(report[0]["file"]))
     assert "Проведено 4 вебинара, 37 участников" in text
-    assert "Приложение: Список в 1 экз." in text  # as an office lists it
+    # as an office lists it: how many sheets a table prints on is not known
+    assert "Приложение: Список в электронном виде (файл XLSX)." in text
     assert "байт" not in text and "SHA-256" not in text
     assert "Е.В. Белокреницкая" in text
     made = apply_event(
@@ -260,8 +262,9 @@ def test_plan_for_a_year(db: Database) -> None:
     codes = [row[0] for row in rows]
     assert "0.1" not in codes  # «Сентябрь - октябрь 2021 г.» is not in 2022
     assert "1.1" in codes and "2.4" in codes  # «2 раза в год», «Январь - февраль 2022г»
-    # «2 раза в год (ноябрь-декабрь, апрель-май)»; 31.12.2022 is a Saturday
-    assert next(row for row in rows if row[0] == "1.1")[2] == "31.05.2022\n30.12.2022"
+    # «2 раза в год (ноябрь-декабрь, апрель-май)»: the months, not their last days
+    assert next(row for row in rows if row[0] == "1.1")[2] == \
+        "апрель–май 2022 г.\nноябрь–декабрь 2022 г."
     with pytest.raises(KartaError, match="вне периода"):
         make_plan(db, "clerk", f"R{rid}", 2030)
 
@@ -433,3 +436,84 @@ def test_a_database_made_before_amending_orders_gets_their_template_when_first_n
                for e in read_log(database, "admin"))
     assert verify(database, "admin").ok
     database.dispose()
+
+
+DEPARTMENT_UNIT = "МКУ «Управление образования ЗАТО город Заозерск»"
+
+
+def test_a_schools_report_is_its_own_and_the_note_signed_by_its_compiler(
+        db: Database, zaozersk: int, tmp_path: Path) -> None:
+    """Issue 23, item 12: a school's report is headed by the school, registered by the
+    department as received (вх. №); an attachment is named as an office names it; the note
+    shows the report's substance and is signed by the specialist who compiled it."""
+    ref = f"{zaozersk}:3@2022"
+    apply_event(db, ref, "start", "bel", without=[DEPARTMENT_UNIT])  # the schools only
+    table = tmp_path / "Отчёт1.xlsx"  # a table: how many sheets it prints on is unknown
+    table.write_bytes(b"PK table")
+    add_person(db, "admin", "school1", "Сидоров Пётр Иванович", "m",
+               "заместитель директора по УВР", ["executor"], unit="МБОУ СОШ № 1")
+    made = apply_event(db, ref, "report", "school1", comment="Проведено 2 вебинара",
+                       files=[table]).documents
+    printed = structure(db.store.read(made[0]["file"]))
+    page = printed["paragraphs"]
+    assert page[0] == "МБОУ СОШ № 1"  # not the department's name
+    assert not any("Управление образования" in p and "Муниципальное" in p for p in page)
+    assert "Вх. № 1 от" in " ".join(page).replace("\u00a0", " ")
+    assert "Приложение: Отчёт в электронном виде (файл XLSX)." in page
+    assert not any("Отчёт1" in p for p in page)
+    assert printed["signature"] == [["Заместитель директора по УВР", "П.И. Сидоров"]]
+    note = apply_event(db, ref, "analyse", "head", comment="Вебинары проведены").documents[0]
+    printed = structure(db.store.read(note["file"]))
+    paragraphs = printed["paragraphs"]
+    assert any(p.startswith("Отчёт представлен: МБОУ СОШ № 1 (") for p in paragraphs)
+    assert "Проведено 2 вебинара." in paragraphs
+    assert "Приложение: Отчёт в электронном виде (файл XLSX)." in paragraphs
+    # compiled by the clerk handling the occurrence, not signed by the head who analysed
+    assert printed["signature"] == [["Специалист МКУ «Управление образования ЗАТО город "
+                                     "Заозерск»", "Е.В. Белокреницкая"]]
+
+
+def test_the_clerks_report_for_all_keeps_its_files_and_does_not_miss_the_department(
+        db: Database, zaozersk: int, tmp_path: Path) -> None:
+    """The single report of the department's clerk, closing a collection: the note shows
+    it with its attachment (with its sheets), and the department itself is not listed as
+    not having reported."""
+    ref = f"{zaozersk}:3@2022"
+    apply_event(db, ref, "start", "bel")
+    pdf = tmp_path / "Список участников.pdf"
+    pdf.write_bytes(b"%PDF-1.4 /Type /Page /Type /Page")
+    report = apply_event(db, ref, "report", "bel", comment="Проведено 4 вебинара",
+                         files=[pdf]).documents[0]
+    assert "Приложение: Список участников на 2 л. в 1 экз." in \
+        structure(db.store.read(report["file"]))["paragraphs"]
+    note = apply_event(db, ref, "analyse", "head", comment="Проведено").documents[0]
+    paragraphs = structure(db.store.read(note["file"]))["paragraphs"]
+    assert "Проведено 4 вебинара." in paragraphs
+    assert "Приложение: Список участников на 2 л. в 1 экз." in paragraphs
+    assert not any("Не представили" in p for p in paragraphs)
+
+
+def test_the_year_plan_is_approved_by_the_head_and_lists_what_happens_that_year(
+        db: Database, zaozersk: int) -> None:
+    """Issue 23, item 11: «УТВЕРЖДАЮ» with the head and a date line; an occurrence
+    cancelled for the year is not planned; «Ежегодно» is «в течение 2022 г.», not the
+    last working day; a roadmap without planned results gets no empty column."""
+    apply_event(db, f"{zaozersk}:4@2022", "cancel", "head", comment="не проводится в 2022 году")
+    shape = structure(db.store.read(make_plan(db, "bel", f"R{zaozersk}", 2022).file_path))
+    assert shape["paragraphs"][:4] == [
+        "УТВЕРЖДАЮ", "Начальник МКУ «Управление образования ЗАТО город Заозерск»",
+        "________________ С.Л. Андреева", "«____» ________________ 20____ г."]
+    rows = shape["tables"][0]
+    assert rows[0][-1] == "Планируемые результаты"
+    codes = [row[0] for row in rows[1:]]
+    assert "4" not in codes and "3" in codes and "5" in codes
+    assert {row[2] for row in rows[1:]} == {"в течение 2022 г."}
+    assert "Всего: 20 мероприятий." in shape["paragraphs"]
+    # signed by the specialist who compiled it, the head approves it above
+    assert shape["signature"] == [["Специалист МКУ «Управление образования ЗАТО город "
+                                   "Заозерск»", "Е.В. Белокреницкая"]]
+    rid = import_roadmap(db, SLAVGOROD, "clerk", Period(2021, 2022)).roadmap
+    shape = structure(db.store.read(make_plan(db, "bel", f"R{rid}", 2021).file_path))
+    assert shape["tables"][0][0] == ["№ п/п", "Наименование мероприятия", "Срок",
+                                     "Ответственные исполнители"]
+    assert {len(row) for row in shape["tables"][0]} == {1, 4}  # section rows, activities

@@ -313,7 +313,24 @@ def test_a_monthly_activity_is_listed_once_with_its_months() -> None:
     assert russian.schedule(quarters) == "ежеквартально, I–IV кварталы 2022 г."
     twice = [{"period": "2022-05", "due": "2022-05-31"}, {"period": "2022-12",
                                                           "due": "2022-12-30"}]
-    assert russian.schedule(twice) == "31.05.2022\n30.12.2022"
+    # the roadmap names months, not days: the plan names the months (issue 23, item 11)
+    assert russian.schedule(twice, "декабрь, май") == "май 2022 г.\nдекабрь 2022 г."
+    assert russian.schedule(twice, "до 31 мая, до 30 декабря") == "31.05.2022\n30.12.2022"
+
+
+@pytest.mark.parametrize("period,due,phrase,expected", [
+    ("2022", "2022-12-30", "Ежегодно", "в течение 2022 г."),
+    ("2022", "2022-12-31", "Постоянно", "в течение 2022 г."),
+    ("2021/22", "2022-08-31", "в течение учебного года", "в течение 2021/22 учебного года"),
+    ("2022-05", "2022-05-31", "Ежегодно, май", "май 2022 г."),
+    ("2022-Q4", "2022-12-30", "ежеквартально", "IV квартал 2022 г."),
+    ("2022", "2022-01-25", "ежегодно до 25 января", "25.01.2022"),
+    ("2022", "2022-12-30", "до 30.12", "30.12.2022"),
+    ("2022", "2022-06-15", "Ежегодно", "15.06.2022"),  # moved by the clerk: a date
+])
+def test_a_plan_names_a_deadline_as_a_clerk_does(period: str, due: str, phrase: str,
+                                                 expected: str) -> None:
+    assert russian.due_phrase(period, due, phrase) == expected
     assert russian.schedule([{"period": "2022", "due": None}], "По графику") == "По графику"
 
 
@@ -335,7 +352,30 @@ def test_sheets_of_an_attached_file_when_the_file_says() -> None:
 def test_attachments_as_an_office_lists_them() -> None:
     assert russian.attachment({"name": "список участников.xlsx", "pages": 3, "size": 3000,
                                "sha256": "ab" * 32}) == "Список участников на 3 л. в 1 экз."
-    assert russian.attachment({"name": "акт.pdf", "size": 100}) == "Акт в 1 экз."
+    assert russian.attachment({"name": "акт.pdf", "size": 100}) == \
+        "Акт в электронном виде (файл PDF)"
+
+
+@pytest.mark.parametrize("name,expected", [  # never a bare file name (issue 23, item 12)
+    ("Отчёт1.docx", "Отчёт"), ("список_участников (2).xlsx", "Список участников"),
+    ("Отчет - копия.doc", "Отчет"), ("отчёт_v2 final.docx", "Отчёт"),
+    ("Отчёт 2021.docx", "Отчёт 2021"), ("Протокол от 12.03.2021.pdf", "Протокол от 12.03.2021"),
+    ("IMG_2034.jpg", "Фотография"), ("scan0001.pdf", "Документ"), ("data.csv", "Таблица"),
+])
+def test_an_attachment_is_named_as_an_office_names_it(name: str, expected: str) -> None:
+    assert russian.attachment_name({"name": name}) == expected
+
+
+def test_a_picture_is_one_sheet_and_an_odt_says_its_pages() -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("meta.xml", '<office:meta><meta:document-statistic '
+                                     'meta:page-count="4"/></office:meta>')
+    assert russian.sheets_of("справка.odt", buffer.getvalue()) == 4
+    assert russian.sheets_of("фото.JPG", b"\xff\xd8") == 1
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -91,6 +91,7 @@ def sample_context(kind: str) -> dict[str, object]:
         "activity": activity, "occurrence": occurrence, "report_due": "2021-12-31",
         "schools_due": "2021-12-24",
         "report": report, "analysis": analysis, "sections": sections, "activities_count": 1,
+        "has_results": True,
         "note": {"title": "Справка", "number": "3", "date": "2021-12-20"}, "year": 2021,
         "corrects": None, "basis": {"text": "", "according": False}, "points": [],
         "amends": {"number": "01-09/64", "date": "2020-11-30", "cancel": False,
@@ -102,7 +103,8 @@ def sample_context(kind: str) -> dict[str, object]:
     if kind == "annual_report":
         totals = {"name": "Всего", "total": 12, "done": 5, "reported": 2, "overdue": 3,
                   "cancelled": 1, "planned": 2, "in_progress": 2, "percent": 45}
-        by_section = [{**totals, "name": "1. Нормативное обеспечение"}]
+        by_section = [{**totals, "name": "1. Нормативное обеспечение"},
+                      {**totals, "name": "2. Мониторинг", "total": 0, "percent": 0}]
         item = {"ref": "1:5@2021", "code": "5", "title": "Проверка ВПР", "period": "2021",
                 "due": "2021-12-30", "responsible_text": "МКУ «УО»", "reason": "выполнено"}
         every.update({"as_of": "2021-12-31", "totals": totals, "sections": by_section,

@@ -465,14 +465,33 @@ def looped_row(table: Table, loop: str, texts: list[str], align: list[str]) -> N
     tag_row(table, "{%tr endfor %}")
 
 
+# whether the roadmap has planned results: without them no empty column is added
+HAS_RESULTS = "has_results is not defined or has_results"
+
+
 def roadmap_table(document: DocumentObject, plan: bool = False) -> None:
     """The roadmap as a table by section, on landscape pages: section rows span the table
     and stay with the next row, no row is split across pages, the header row repeats, and
-    the columns get the widths their text needs when it is rendered."""
+    the columns get the widths their text needs when it is rendered. A roadmap without
+    planned results gets no column for them."""
+    tag(document, f"{{%p if {HAS_RESULTS} %}}")
+    _roadmap_grid(document, plan, results=True)
+    tag(document, "{%p else %}")
+    _roadmap_grid(document, plan, results=False)
+    tag(document, "{%p endif %}")
+
+
+def _roadmap_grid(document: DocumentObject, plan: bool, results: bool) -> None:
     third = "Срок" if plan else "Срок реализации"
-    table = grid(document, ["№ п/п", "Наименование мероприятия", third,
-                            "Ответственные исполнители", "Планируемые результаты"],
-                 [14, 95, 38, 50, LANDSCAPE_WIDTH - 14 - 95 - 38 - 50])
+    headers = ["№ п/п", "Наименование мероприятия", third, "Ответственные исполнители"]
+    widths = [14.0, 95.0, 38.0, 50.0]
+    if results:
+        headers.append("Планируемые результаты")
+        widths.append(LANDSCAPE_WIDTH - sum(widths))
+    else:
+        widths[1] = LANDSCAPE_WIDTH - 14 - 38 - 50 - 45
+        widths[3] = 95.0
+    table = grid(document, headers, widths)
     tag_row(table, "{%tr for section in sections %}")
     tag_row(table, "{%tr if section.heading %}")
     row(table, ["{{ section.heading }}"], merge=True, bold=True, keep=True)
@@ -480,11 +499,24 @@ def roadmap_table(document: DocumentObject, plan: bool = False) -> None:
     # a monthly activity is one row with its months, not twelve dates
     deadline = "{{ a.occurrences | schedule(a.deadline_text) }}" if plan \
         else "{{ a.deadline_text }}"
-    looped_row(table, "a in section.activities",
-               ["{{ a.code }}", "{{ a.title }}", deadline,
-                "{{ a.responsible | join(',\\n') }}", "{{ a.planned_result }}"],
-               ["c", "l", "c", "l", "l"])
+    cells = ["{{ a.code }}", "{{ a.title }}", deadline, "{{ a.responsible | join(',\\n') }}"]
+    align = ["c", "l", "c", "l"]
+    if results:
+        cells.append("{{ a.planned_result }}")
+        align.append("l")
+    looped_row(table, "a in section.activities", cells, align)
     tag_row(table, "{%tr endfor %}")
+
+
+def approval_stamp(document: DocumentObject, width: float) -> None:
+    """«УТВЕРЖДАЮ» at the top right: the head's position, a line for the signature with
+    «И.О. Фамилия», a line for the date (ГОСТ Р 7.0.97: гриф утверждения)."""
+    for text in ("УТВЕРЖДАЮ", "{{ organisation.head_position }}",
+                 "________________ {{ organisation.head_name }}",
+                 "«____» ________________ 20____ г."):
+        line = para(document, text, align="left", space_after=6 if text[0] in "_«" else 0)
+        line.paragraph_format.left_indent = Mm(width - 95)
+    para(document)
 
 
 # ----------------------------------------------------------------------------- templates
@@ -633,10 +665,32 @@ def note_heading(document: DocumentObject, kind: str, subject: str,
         para(document)
 
 
+UNIT = "report.unit is defined and report.unit"
+NOT_REPORTED = "report.not_reported is defined and report.not_reported"
+
+
 def report() -> DocumentObject:
+    """An executor's report. A school's report is its own: its name heads it, and the
+    department's registration is the mark of receipt (вх. №), not the document's number."""
     document = new_document()
-    note_heading(document, "ОТЧЁТ", "об исполнении мероприятия {{ activity.code }} "
-                                    "{{ activity.title | quote }} за " + PERIOD)
+    tag(document, f"{{%p if {UNIT} %}}")
+    para(document, "{{ report.unit }}", align="center", bold=True)
+    tag(document, "{%p else %}")
+    para(document, "{{ organisation.full_name }}", align="center", bold=True)
+    tag(document, "{%p endif %}")
+    para(document)
+    para(document, "ОТЧЁТ", align="center", bold=True, size=16)
+    title(document, "об исполнении мероприятия {{ activity.code }} "
+                    "{{ activity.title | quote }} за " + PERIOD)
+    tag(document, f"{{%p if {UNIT} %}}")
+    for line in ("{{ organisation.short_name or organisation.full_name }}",
+                 f"Вх. №{NBSP}{NUMBER} от {DATE}"):
+        mark = para(document, line, align="left", size=12)
+        mark.paragraph_format.left_indent = Mm(165 - 85)
+    tag(document, "{%p else %}")
+    date_line(document)
+    tag(document, "{%p endif %}")
+    para(document)
     facts = document.add_table(rows=0, cols=2)
     facts.style = document.styles["Table Grid"]
     fixed_widths(facts, [55, 110])
@@ -656,18 +710,27 @@ def report() -> DocumentObject:
     para(document, "Выполнено:", align="left", bold=True)
     para(document, "{{ report.text | sentence if report.text else 'Сведения приведены в "
                    "приложенных файлах.' }}", indent=True)
-    # attachments as an office lists them: «Приложение: Список участников на 3 л. в 1 экз.»
-    tag(document, "{%p if report.files | length == 1 %}")
-    para(document, "Приложение: {{ report.files[0] | attachment }}", align="left",
-         space_before=12)
-    tag(document, "{%p elif report.files %}")
-    para(document, "Приложения:", align="left", space_before=12)
-    tag(document, "{%p for file in report.files %}")
-    para(document, "{{ loop.index }}. {{ file | attachment }}", align="left")
-    tag(document, "{%p endfor %}")
+    tag(document, f"{{%p if {NOT_REPORTED} %}}")
+    para(document, "Не представили отчёт: {{ report.not_reported | join(', ') }}.",
+         indent=True)
     tag(document, "{%p endif %}")
+    attachments(document, "report.files")
     author_signature(document, "report")
     return document
+
+
+def attachments(document: DocumentObject, files: str) -> None:
+    """Attachments as an office lists them: «Приложение: Список участников на 3 л. в 1
+    экз.», or numbered under «Приложения:» when there are several."""
+    tag(document, f"{{%p if {files} | length == 1 %}}")
+    para(document, f"Приложение: {{{{ {files}[0] | attachment | sentence }}}}", align="left",
+         space_before=12)
+    tag(document, f"{{%p elif {files} %}}")
+    para(document, "Приложения:", align="left", space_before=12)
+    tag(document, f"{{%p for file in {files} %}}")
+    para(document, "{{ loop.index }}. {{ file | attachment | sentence }}", align="left")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
 
 
 def analytic_note() -> DocumentObject:
@@ -686,15 +749,25 @@ def analytic_note() -> DocumentObject:
     looped_row(done, "e in report.executors | selectattr('state', 'equalto', 'accepted')",
                ["{{ loop.index }}", "{{ e.name }}",
                 "{{ e.text | sentence if e.text else 'Сведения в приложенных файлах.' }}"
-                "{% for f in e.files %} Приложение: {{ f | attachment }}{% endfor %}",
+                "{% for f in e.files %} Приложение: {{ f | attachment | sentence }}{% endfor %}",
                 "{{ e.date | date if e.date else '—' }}"], ["c", "l", "l", "c"])
     tag(document, "{%p if report.not_reported is defined and report.not_reported %}")
     para(document, "Не представили отчёт: {{ report.not_reported | join(', ') }}.",
          indent=True, space_before=6)
     tag(document, "{%p endif %}")
     tag(document, "{%p else %}")
+    # one report: whose it is, what it says, what came with it, who did not report
+    tag(document, f"{{%p if {UNIT} %}}")
+    para(document, "Отчёт представлен: {{ report.unit }}{% if report.date %} "
+                   "({{ report.date | date }}){% endif %}.", indent=True)
+    tag(document, "{%p endif %}")
     para(document, "{{ report.text | sentence if report.text else 'Отчёт исполнителя представлен "
                    "файлами.' }}", indent=True)
+    attachments(document, "report.files")
+    tag(document, f"{{%p if {NOT_REPORTED} %}}")
+    para(document, "Не представили отчёт: {{ report.not_reported | join(', ') }}.",
+         indent=True, space_before=6)
+    tag(document, "{%p endif %}")
     tag(document, "{%p endif %}")
     para(document, "2. Показатели", align="left", bold=True, space_before=12,
          keep=True)
@@ -793,14 +866,19 @@ def recommendations() -> DocumentObject:
 
 
 def plan() -> DocumentObject:
+    """The year plan: approved by the head («УТВЕРЖДАЮ» at the top), signed by the
+    specialist who compiled it."""
     document = new_document(landscape=True)
+    approval_stamp(document, LANDSCAPE_WIDTH)
     note_heading(document, "ПЛАН МЕРОПРИЯТИЙ", "на {{ year }} год по реализации "
                  "{{ roadmap.title | case('genitive') | lower_first }}", dated=False)
     para(document, "Всего: {{ activities_count | plural('мероприятие') }}.", align="left",
          size=12, space_after=6)
     roadmap_table(document, plan=True)
-    head_signature(document, LANDSCAPE_WIDTH)
-    executor_mark(document)
+    signature(document, "{{ executor.position | upper_first }}", "{{ executor | signature }}",
+              LANDSCAPE_WIDTH)
+    para(document, "{% if executor.phone %}Тел. {{ executor.phone }}{% endif %}",
+         align="left", size=10)
     return document
 
 
@@ -814,22 +892,32 @@ def annual_report() -> DocumentObject:
                    "{{ totals.planned }}, отменено – {{ totals.cancelled }}. Просрочено на "
                    "{{ as_of | date }} – {{ totals.overdue }}. Доля выполненных – "
                    "{{ totals.percent }}%.", indent=True)
+    # by sections (a table and a chart) only when there are sections to compare: a
+    # roadmap without them is told by the paragraph above, not by a one-bar chart
+    tag(document, "{%p set by_sections = sections | length > 1 %}")
+    tag(document, "{%p if by_sections %}")
     para(document, "1. Исполнение по разделам", align="left", bold=True, space_before=12,
          keep=True)
-    table = grid(document, ["Раздел", "Всего", "Выполнено", "Отчёт", "Просрочено",
-                            "Отменено", "%"], [63, 16, 20, 16, 20, 18, 12])
-    looped_row(table, "s in sections",
-               ["{{ s.name }}", "{{ s.total }}", "{{ s.done }}", "{{ s.reported }}",
+    # numbers' headers break at their soft hyphens, so the section names get the width
+    table = grid(document, ["Раздел", "Всего", "Выпол\u00adнено", "Отчёт",
+                            "Просро\u00adчено", "Отме\u00adнено", "%"],
+                 [85, 13, 14, 14, 14, 14, 11])
+    # every row kept with the next: «Всего» is never alone at the top of a page
+    tag_row(table, "{%tr for s in sections %}")
+    row(table, ["{{ s.name }}", "{{ s.total }}", "{{ s.done }}", "{{ s.reported }}",
                 "{{ s.overdue }}", "{{ s.cancelled }}", "{{ s.percent }}"],
-               ["l", "c", "c", "c", "c", "c", "c"])
+        align=["l", "c", "c", "c", "c", "c", "c"])
+    keep_row(table.rows[-1], with_next=True)
+    tag_row(table, "{%tr endfor %}")
     row(table, ["Всего", "{{ totals.total }}", "{{ totals.done }}", "{{ totals.reported }}",
                 "{{ totals.overdue }}", "{{ totals.cancelled }}", "{{ totals.percent }}"],
-        bold=True, align=["l", "c", "c", "c", "c", "c", "c"])
+        bold=True, align=["l", "c", "c", "c", "c", "c", "c"], keep=True)
     para(document)
     picture = para(document, align="center")
     picture.add_run().add_picture(str(_placeholder_chart()), width=Mm(160))
     picture.runs[-1]._r.xpath(".//wp:docPr")[0].set("descr", "chart")
     para(document, "{{ chart.title }}", align="center", size=12)
+    tag(document, "{%p endif %}")
     for number, (heading, items, line) in enumerate((
         ("Выполненные мероприятия", "done", "{{ i.code }}. {{ i.title }} "
                                             "({{ i.period | period }})"
@@ -845,8 +933,9 @@ def annual_report() -> DocumentObject:
                                                 "{% if i.reason %}: "
                                                 "{{ i.reason | lower_first | sentence }}"
                                                 "{% endif %}"),
-    ), start=2):
-        para(document, f"{number}. {heading}", align="left", bold=True, space_before=12,
+    ), start=1):
+        para(document, f"{{{{ {number} + (1 if by_sections else 0) }}}}. {heading}",
+             align="left", bold=True, space_before=12,
              keep=True)
         tag(document, f"{{%p for i in {items} %}}")
         para(document, "– " + line, indent=True, size=12)
