@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import click
 
-from commands import assignments, audit, documents, drafts, notify, schedule, setup, work
+from commands import (
+    assignments,
+    audit,
+    documents,
+    drafts,
+    indicators,
+    notify,
+    schedule,
+    setup,
+    work,
+)
 from commands.common import CONTEXT, KartaGroup, Settings, help_option, remember
 
 # the sections of `karta --help`, in the order of a department's work
@@ -27,6 +37,7 @@ SECTIONS: tuple[tuple[str, tuple[click.Command, ...]], ...] = (
                    documents.annual_report, documents.templates, documents.rules)),
     ("Сроки", (schedule.deadline, schedule.set_period_command, schedule.set_deadline_command,
                schedule.occurrence, schedule.agenda, schedule.calendar)),
+    ("Показатели", (indicators.indicators,)),
     ("Уведомления", (notify.notify, notify.mail)),
     ("Аудит и сохранность", (audit.audit, setup.region, audit.store, setup.backup,
                              setup.restore)),

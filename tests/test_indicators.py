@@ -31,7 +31,7 @@ from registry.people import add_person
 from registry.roadmaps import import_roadmap
 from registry.tables import HistoryEvent, IndicatorValue
 from registry.verify import verify
-from tests.conftest import ZAOZERSK
+from tests.conftest import ZAOZERSK, Karta
 from workflow.errors import (
     ConcurrentUpdate,
     KartaError,
@@ -267,3 +267,28 @@ def test_a_workflow_indicator_is_derived_from_accepted_reports(district: Databas
     assert figure.actual == Decimal("50.0") and figure.reached is False
     assert [s.unit for s in figure.below] == [SCHOOLS[1]]
     assert not _values(district)  # nothing stored
+
+
+def test_the_command_line_runs_the_cycle_and_refuses_bad_input_in_one_line(
+        karta: Karta) -> None:
+    for login, roles, unit in (("clerk", "специалист", None), ("head", "руководитель", None),
+                               ("school1", "исполнитель", SCHOOLS[0])):
+        extra = ["--unit", unit] if unit else []
+        assert karta("people", "add", login, "--name", "Иванова Мария Петровна", "--gender",
+                     "ж", "--position", "специалист", "--role", roles, *extra).exit_code == 0
+    added = karta("indicators", "add", "П1", "Доля обучающихся, преодолевших порог ВПР",
+                  "--measure", "%", "--rollup", "взвешенное", "--fraction", "--evidence",
+                  "--target", "2021=85", "--target", "2022=87", user="clerk")
+    assert added.exit_code == 0, added.output
+    refused = karta("indicators", "submit", "2021", "--value", "П1=210/200", "--link",
+                    f"П1={LINK}", user="school1")
+    assert refused.exit_code != 0
+    assert refused.output.strip().splitlines() == [
+        "ошибка: П1 (МБОУ СОШ № 1, 2021 год): числитель 210 больше знаменателя 200"]
+    assert "не представлено" in karta("indicators", "form", "2021", user="school1").output
+    assert karta("indicators", "submit", "2021", "--value", "П1=172/200", "--link",
+                 f"П1={LINK}", user="school1").exit_code == 0
+    assert karta("indicators", "accept", "П1", "2021", "--unit", SCHOOLS[0],
+                 user="head").exit_code == 0
+    shown_ = karta("indicators", "monitor", "П1", "--period", "2021", user="head").output
+    assert "86\u00a0%" in shown_ and "+1\u00a0%" in shown_ and "1 из 1" in shown_

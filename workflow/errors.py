@@ -7,7 +7,7 @@ with ``exit_code``. The core never prints.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 class KartaError(Exception):
@@ -94,8 +94,18 @@ class TransitionNotAllowed(KartaError):
 
     exit_code = 5
 
-    def __init__(self, occurrence: str, event: str, state: str, allowed: Sequence[str]) -> None:
-        from workflow.machine import event_label, state_label
+    def __init__(self, occurrence: str, event: str, state: str, allowed: Sequence[str],
+                 events: Mapping[str, str] | None = None,
+                 states: Mapping[str, str] | None = None) -> None:
+        from workflow.machine import event_label as occurrence_event
+        from workflow.machine import state_label as occurrence_state
+
+        # the words of the machine that refused (an occurrence's by default)
+        def event_label(name: str) -> str:
+            return events.get(name, name) if events is not None else occurrence_event(name)
+
+        def state_label(name: str) -> str:
+            return states.get(name, name) if states is not None else occurrence_state(name)
 
         if allowed:
             options = ", ".join(f"{name} ({event_label(name)})" for name in allowed)

@@ -107,6 +107,14 @@ class OccurrenceMachine:
             auto_transitions=False,
         )
 
+    def _words(self) -> dict[str, Mapping[str, str] | None]:
+        """The labels a refusal speaks in: this machine's own (an assignment's, an
+        indicator value's), or None for the occurrence's (its module's words)."""
+        if self.events is EVENTS:
+            return {"events": None, "states": None}
+        return {"events": {name: spec.label for name, spec in self.events.items()},
+                "states": {name: spec.label for name, spec in self.states.items()}}
+
     def allowed_events(self, state: str) -> tuple[str, ...]:
         """Events that may be fired in ``state``, in definition order."""
         return tuple(self.states[state].events)
@@ -178,14 +186,14 @@ class OccurrenceMachine:
         """
         if event not in self.events or state not in self.states:
             raise TransitionNotAllowed(occurrence, event, state, self.allowed_events(state)
-                                       if state in self.states else ())
+                                       if state in self.states else (), **self._words())
         spec = self.events[event]
         token = _Token(state)
         try:
             self._machine.events[event].trigger(token)
         except MachineError:
             raise TransitionNotAllowed(
-                occurrence, event, state, self.allowed_events(state)
+                occurrence, event, state, self.allowed_events(state), **self._words()
             ) from None
         if spec.needs_comment and not (comment and comment.strip()):
             if not (spec.file_may_replace_comment and has_files):
