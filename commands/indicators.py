@@ -88,7 +88,7 @@ def indicators_list(as_json: bool) -> None:
 @click.option("--activity", "activities", multiple=True, metavar="КОД",
               help="Мероприятие, которое служит показателю (можно несколько раз).")
 @click.option("--target", "targets", multiple=True, metavar="ПЕРИОД=ЧИСЛО",
-              help="Целевое значение на период: 2022=87 или 2022/2023=90.")
+              help="Целевое значение на период: 2022=87 или 2022/23=90.")
 @click.option("--evidence", is_flag=True, help="К значению нужно подтверждение: файл "
                                                "или ссылка.")
 def indicators_add(code: str, name: str, **fields: Any) -> None:

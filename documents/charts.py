@@ -97,3 +97,96 @@ def _wrapped(name: str, font: Any, measure: Any, width: int) -> list[str]:
         elif word:
             lines.append(word)
     return lines or [""]
+
+
+TARGET = (176, 64, 32)  # the target's mark: a dark orange line, told apart without colour too
+
+
+def indicator_chart(periods: list[dict[str, Any]], unit: str) -> bytes:
+    """An indicator over its periods: a bar per period for the actual value (its figure
+    above it) and a dashed line across the bar's slot at the target (with its figure at the
+    right), on a scale from zero (0–100 for %); a period without an actual value shows the
+    target alone and «нет данных». The same data gives the same PNG."""
+    from PIL import Image, ImageDraw
+
+    label_font, value_font = _font(9), _font(8)
+    width, height = WIDTH, int(2.6 * DPI)
+    left, right = MARGIN + int(label_font.size * 3.2), WIDTH - MARGIN
+    top, bottom = MARGIN + int(value_font.size * 1.6), height - MARGIN - int(label_font.size * 1.8)
+    numbers = [float(p[key]) for p in periods for key in ("actual", "target")
+               if p.get(key) is not None]
+    ceiling = 100.0 if unit == "%" else _nice(max(numbers, default=1.0) * 1.15)
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+
+    def y_of(value: float) -> int:
+        return bottom - round(max(0.0, min(value, ceiling)) / ceiling * (bottom - top))
+
+    for tick in range(6):
+        value = ceiling * tick / 5
+        y = y_of(value)
+        draw.line((left, y, right, y), fill=TRACK, width=1)
+        draw.text((left - 6, y), _figure(value) + ("%" if unit == "%" else ""),
+                  font=label_font, fill=INK, anchor="rm")
+    slot = (right - left) / max(len(periods), 1)
+    bar = min(int(slot * 0.5), int(0.9 * DPI))
+    for number, period in enumerate(periods):
+        middle = round(left + slot * (number + 0.5))
+        actual, target = period.get("actual"), period.get("target")
+        if actual is not None:
+            y = y_of(float(actual))
+            draw.rectangle((middle - bar // 2, y, middle + bar // 2, bottom), fill=DONE)
+            inside = bottom - y > value_font.size * 3  # in the bar: never under the target
+            label_y = y + 5
+            if target is not None and label_y - 4 <= y_of(float(target)) <= \
+                    label_y + value_font.size + 4:
+                label_y = y_of(float(target)) + 7
+            draw.text((middle, label_y if inside else y - 4), _figure(float(actual)),
+                      font=value_font, fill="white" if inside else INK,
+                      anchor="mt" if inside else "mb")
+        else:
+            draw.text((middle, bottom - 4), "нет данных", font=value_font, fill=AXIS,
+                      anchor="mb")
+        if target is not None:
+            y = y_of(float(target))
+            reach = bar // 2 + int(slot * 0.15)
+            for x in range(middle - reach, middle + reach, 10):  # dashed
+                draw.line((x, y, min(x + 6, middle + reach), y), fill=TARGET, width=3)
+            draw.text((middle + reach + 3, y), _figure(float(target)), font=value_font,
+                      fill=TARGET, anchor="lm")
+        draw.text((middle, bottom + 6), str(period.get("period", "")), font=label_font,
+                  fill=INK, anchor="mt")
+    draw.line((left, bottom, right, bottom), fill=AXIS, width=1)
+    draw.line((left, top, left, bottom), fill=AXIS, width=1)
+    # the legend, top right: what the bar and the dashed line are
+    x = right - int(measure_text(draw, "факт", value_font)) - 8
+    draw.text((x, MARGIN), "факт", font=value_font, fill=INK, anchor="lt")
+    draw.rectangle((x - 28, MARGIN + 2, x - 8, MARGIN + value_font.size), fill=DONE)
+    x -= int(measure_text(draw, "цель", value_font)) + 48
+    draw.text((x, MARGIN), "цель", font=value_font, fill=INK, anchor="lt")
+    for dash in range(x - 34, x - 8, 10):
+        draw.line((dash, MARGIN + value_font.size // 2 + 1, dash + 6,
+                   MARGIN + value_font.size // 2 + 1), fill=TARGET, width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(DPI, DPI), optimize=False)
+    return buffer.getvalue()
+
+
+def measure_text(draw: Any, text: str, font: Any) -> float:
+    return float(draw.textlength(text, font=font))
+
+
+def _nice(value: float) -> float:
+    """A round ceiling for a scale: 1, 2, 2.5 or 5 times a power of ten."""
+    import math
+
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+
+
+def _figure(value: float) -> str:
+    """A figure as Russian documents write it: «87,5», «120»."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")

@@ -13,6 +13,7 @@ when read, never stored.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections import defaultdict
@@ -813,3 +814,84 @@ def not_submitted(db: Database, login: str | None, period: str) -> dict[str, lis
     return {m.indicator.code: [s.unit for s in m.periods[0].missing]
             for m in monitoring(db, login, periods=[period]) if m.periods}
 
+
+
+def this_year(db: Database, login: str | None) -> int:
+    """The organisation's current year (its own time zone): the period a form opens on."""
+    from registry.people import local_today, organisation
+
+    with db.reading() as session:
+        acting_person(session, login)
+        return local_today(organisation(session)).year
+
+
+def evidence_file(db: Database, login: str | None, code: str, sha256: str
+                  ) -> tuple[str, bytes]:
+    """A file sent as evidence of an indicator's value, by its SHA-256: the department sees
+    every school's, a school its own (checked against its recorded digest)."""
+    with db.reading() as session:
+        person = acting_person(session, login)
+        info = _indicator(session, code)
+        whole = bool({"clerk", "head", "admin", "auditor", "region_auditor"} &
+                     set(roles_of(person)))
+        query = select(IndicatorValue).where(col(IndicatorValue.indicator_id) == info.id)
+        if not whole:
+            query = query.where(col(IndicatorValue.unit_id) == person.unit_id)
+        for row in session.exec(query):
+            for item in json.loads(row.evidence or "{}").get("files") or []:
+                if item.get("sha256") == sha256:
+                    problem = db.store.check(item["path"], sha256)
+                    if problem:
+                        raise KartaError(f"файл «{item['name']}»: {problem}")
+                    return str(item["name"]), db.store.read(item["path"])
+    raise UnknownReference(sha256[:12], f"нет такого файла у показателя {code}")
+
+
+def monitoring_workbook(db: Database, login: str | None) -> bytes:
+    """The monitoring as an .xlsx workbook: indicators by period (target, actual, deviation),
+    and every school's value; a text beginning with «=» stays text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from registry.region import append_row
+
+    found = monitoring(db, login)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Цель и факт"
+    heading = ["Код", "Показатель", "Ед.", "Период", "Цель", "Факт", "Отклонение",
+               "Достигнут", "Принято значений", "Должны представить", "Ниже цели",
+               "Не представили"]
+    sheet.append(heading)
+    schools = book.create_sheet("Значения школ")
+    schools.append(["Код", "Показатель", "Период", "Организация", "Значение", "Числитель",
+                    "Знаменатель", "Состояние", "Ниже цели", "Ссылка"])
+    for item in found:
+        info = item.indicator
+        for figure in item.periods:
+            append_row(sheet, [info.code, info.name, info.unit, figure.label,
+                               _number(figure.target), _number(figure.actual),
+                               _number(figure.deviation),
+                               {True: "да", False: "нет", None: ""}[figure.reached],
+                               figure.accepted, figure.owed,
+                               ", ".join(s.unit for s in figure.below),
+                               ", ".join(s.unit for s in figure.missing)])
+            for school in figure.schools:
+                append_row(schools, [info.code, info.name, figure.label, school.unit,
+                                     _number(school.value), school.numerator,
+                                     school.denominator, school.state_label,
+                                     "да" if school.below else "",
+                                     str(school.evidence.get("link") or "")])
+    for page in (sheet, schools):
+        for cell in page[1]:
+            cell.font = Font(bold=True)
+        page.column_dimensions["B"].width = 60
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -79,7 +79,7 @@ def _percent(counts: dict[str, Any]) -> int:
     return round(100 * counts["done"] / countable) if countable else 0
 
 
-def _append(sheet: Any, values: list[Any]) -> None:
+def append_row(sheet: Any, values: list[Any]) -> None:
     """A row of a sheet, every text kept as text: a name beginning with «=» (imported from
     anybody's roadmap) is shown, never run as a formula by Excel."""
     sheet.append(values)
@@ -104,7 +104,7 @@ def summary_workbook(summary: dict[str, Any]) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for org in summary["organisations"]:
-        _append(sheet, [org["name"], org["code"], org["total"], org["done"], org["cancelled"],
+        append_row(sheet, [org["name"], org["code"], org["total"], org["done"], org["cancelled"],
                         org["overdue"], org["percent"]])
     totals = summary["totals"]
     sheet.append(["Всего по региону", "", totals["total"], totals["done"], totals["cancelled"],
@@ -117,7 +117,7 @@ def summary_workbook(summary: dict[str, Any]) -> bytes:
         cell.font = Font(bold=True)
     for org in summary["organisations"]:
         for section in org["sections"]:
-            _append(sections, [org["name"], section["name"], section["total"],
+            append_row(sections, [org["name"], section["name"], section["total"],
                                section["done"], section["cancelled"], section["overdue"],
                                section["percent"]])
     sections.column_dimensions["A"].width = 50

@@ -28,7 +28,8 @@ PASSWORDS = {login: f"пароль-{login}-2026" for login in
              ("admin", "clerk", "head", "school", "kinder", "auditor")}
 GET_PAGES = ["/", "/roadmaps", "/roadmaps/import", "/roadmaps/1", "/o/1:5@2021", "/documents",
              "/documents/1", "/documents/1/file.docx", "/deadlines", "/audit", "/admin",
-             "/audit/export.csv"]
+             "/audit/export.csv", "/indicators", "/indicators/form", "/indicators/export.xlsx",
+             "/indicators/%D0%9F1", "/indicators/%D0%9F1/chart.png"]
 POST_FORMS = ["/logout", "/roadmaps/import", "/roadmaps/import/confirm", "/o/1:5@2021/start",
               "/documents/1/sign", "/documents/1/correct", "/documents/1/revise",
               "/documents/1/route", "/documents/1/visa", "/documents/1/return",
@@ -37,7 +38,8 @@ POST_FORMS = ["/logout", "/roadmaps/import", "/roadmaps/import/confirm", "/o/1:5
               "/audit/verify", "/admin/people", "/admin/people/clerk/role",
               "/admin/people/clerk/password", "/admin/units", "/admin/units/map",
               "/admin/profile", "/admin/templates", "/admin/templates/report/1/activate",
-              "/admin/rules", "/admin/rules/1/remove"]
+              "/admin/rules", "/admin/rules/1/remove", "/indicators", "/indicators/form",
+              "/indicators/%D0%9F1/target", "/indicators/%D0%9F1/decide"]
 
 
 @pytest.fixture
@@ -124,7 +126,8 @@ def test_pages_render_for_every_role_with_titles(site: Any) -> None:
     expected = {"/roadmaps": "Дорожные карты", "/roadmaps/1": "R1: Дорожная карта",
                 "/o/1:5@2021": "Исполнение 1:5@2021", "/documents": "Документы",
                 "/documents/1": "Документ 1:", "/deadlines": "Сроки",
-                "/audit": "Журнал решений", "/admin": "Администрирование"}
+                "/audit": "Журнал решений", "/admin": "Администрирование",
+                "/indicators": "Показатели", "/indicators/form": "Показатели: управление"}
     for path, title in expected.items():
         response = clerk.get(path)
         assert response.status_code == 200, (path, response.text[:300])
@@ -689,3 +692,57 @@ def test_conversions_on_demand_are_few_at_a_time_and_one_per_content(
         same = set(pool.map(lambda _: pdf_of(db, "один и тот же".encode()), range(12)))
     assert same == {b"%PDF-1.4 " + "один и тот же".encode()}
     assert len(calls) == 1
+
+
+def test_a_school_submits_indicators_with_evidence_and_the_clerk_decides(site: Any,
+                                                                        db: Database) -> None:
+    """Issue 22 in the browser: the clerk defines an indicator, the school fills its form
+    with a file as evidence, a bad value is refused with nothing saved, the clerk returns
+    and accepts, the head reads the monitoring with its chart and exports it."""
+    clerk, school, head = Browser(site, "clerk"), Browser(site, "school"), Browser(site, "head")
+    year = office_today().year
+    added = clerk.post("/indicators", {
+        "code": "П1", "name": "Доля обучающихся, преодолевших порог ВПР", "unit": "%",
+        "rollup": "weighted_mean", "fraction": "1", "evidence": "1",
+        "targets": f"{year} = 85\n{year + 1} = 87"})
+    assert added.status_code == 303 and added.headers["location"].endswith("?done=added")
+    assert school.get("/indicators").headers["location"] == "/indicators/form"
+    form = school.get("/indicators/form")
+    assert "Показатели: МБОУ СОШ № 1" in form.text and "не представлено" in form.text
+    bad = school.post("/indicators/form", {"period": str(year), "code": "П1",
+                                            "numerator-П1": "210", "denominator-П1": "200",
+                                            "link-П1": "https://school1.example.org/vpr"})
+    assert bad.status_code == 400 and "числитель 210 больше знаменателя 200" in bad.text
+    evidence = {"files-П1": ("протокол.pdf", b"%PDF-1.4 protocol", "application/pdf")}
+    sent = school.post("/indicators/form", {"period": str(year), "code": "П1",
+                                             "numerator-П1": "172", "denominator-П1": "200",
+                                             "version-П1": "0"}, files=evidence)
+    assert sent.status_code == 303, sent.text
+    page = clerk.get(f"/indicators/%D0%9F1?period={year}")
+    assert "представлено" in page.text and "протокол.pdf" in page.text
+    link = re.search(r'href="(/indicators/[^"]+/files/[0-9a-f]{64})"', page.text).group(1)
+    assert clerk.get(link).content == b"%PDF-1.4 protocol"
+    assert Browser(site, "kinder").get(link).status_code == 404  # another school's file
+    returned = clerk.post("/indicators/%D0%9F1/decide", {"event": "return", "period": str(year),
+                                                          "unit": "МБОУ СОШ № 1",
+                                                          "comment": "нет 4-х классов"})
+    assert returned.status_code == 303
+    assert "нет 4-х классов" in school.get("/indicators/form").text
+    school.post("/indicators/form", {"period": str(year), "code": "П1",
+                                     "numerator-П1": "180", "denominator-П1": "200"},
+                files=evidence)
+    clerk.post("/indicators/%D0%9F1/decide", {"event": "accept", "period": str(year),
+                                              "unit": "МБОУ СОШ № 1"})
+    overview = head.get("/indicators")
+    assert overview.status_code == 200
+    assert "90\u00a0%" in html.unescape(overview.text) and "достигнут" in overview.text
+    chart = head.get("/indicators/%D0%9F1/chart.png")
+    assert chart.headers["content-type"] == "image/png" and chart.content[:4] == b"\x89PNG"
+    export = head.get("/indicators/export.xlsx")
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(export.content))
+    rows = list(book["Цель и факт"].iter_rows(values_only=True))
+    assert rows[1][:6] == ("П1", "Доля обучающихся, преодолевших порог ВПР", "%",
+                           f"{year} год", 85, 90)
+    assert school.get("/indicators/export.xlsx").status_code == 403

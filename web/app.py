@@ -170,6 +170,7 @@ def create_app(db: Database, *, secure_cookies: bool = False,
         audit_pages,
         document_pages,
         draft_pages,
+        indicator_pages,
         job_pages,
         login_pages,
         notification_pages,
@@ -182,7 +183,7 @@ def create_app(db: Database, *, secure_cookies: bool = False,
 
     for module in (login_pages, task_pages, roadmap_pages, occurrence_pages, document_pages,
                    draft_pages, schedule_pages, audit_pages, admin_pages, region_pages,
-                   job_pages, notification_pages):
+                   job_pages, notification_pages, indicator_pages):
         app.include_router(module.router)
     _errors(app)
     return app

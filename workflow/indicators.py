@@ -58,7 +58,7 @@ ONE_PLACE = Decimal("0.1")
 HUNDRED = Decimal(100)
 MAX_DIGITS = 12  # a value karta accepts: up to a trillion, with decimals
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-_PERIOD = re.compile(r"^(\d{4})(?:/(\d{4}))?$")
+_PERIOD = re.compile(r"^(\d{4})(?:/(\d{4}|\d{2}))?$")
 
 
 # ----------------------------------------------------------------------------- values
@@ -87,23 +87,21 @@ def parse_number(text: str | int | float | Decimal | None, what: str) -> Decimal
 
 
 def parse_period(text: str) -> str:
-    """A period of indicators: a year («2022») or a school year («2022/2023»)."""
+    """A period of indicators: a year («2022») or a school year, written as occurrences write
+    it («2022/23»; «2022/2023» is understood)."""
     found = _PERIOD.match((text or "").strip())
-    if not found or not 2000 <= int(found.group(1)) <= 2100 or (
-            found.group(2) and int(found.group(2)) != int(found.group(1)) + 1):
+    first = int(found.group(1)) if found else 0
+    second = found.group(2) if found else None
+    if not found or not 2000 <= first <= 2100 or (second is not None and int(second) != (
+            first + 1 if len(second) == 4 else (first + 1) % 100)):
         raise KartaError(f"период «{(text or '')[:20]}»: укажите год (2022) или учебный год "
-                         "(2022/2023)")
-    return found.group(0)
+                         "(2022/23)")
+    return f"{first}/{(first + 1) % 100:02d}" if second is not None else str(first)
 
 
 def period_label(period: str) -> str:
-    """«2022 год» or «2022/2023 учебный год»."""
+    """«2022 год» or «2022/23 учебный год»."""
     return f"{period} учебный год" if "/" in period else f"{period} год"
-
-
-def period_year(period: str) -> int:
-    """The calendar year a period ends in (a school year ends in its second year)."""
-    return int(period.split("/")[-1])
 
 
 @dataclass(frozen=True)
