@@ -240,6 +240,7 @@ class Row:
     line: str | None = None
     section: bool = False  # a section row: merged across the table where the format can
     bold: bool = False
+    merged: tuple[str, ...] = ()  # columns merged down from the row above (.docx, .xlsx)
 
 
 @dataclass
@@ -333,7 +334,14 @@ def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: R
                 cells.insert(rng.randint(1, width), extra)
                 rendered.injected["3 extra cell"] += 1
             rows.append(Row(cells=cells))
-            rows.extend(Row(cells=cells) for cells in continuation)
+            merged: tuple[str, ...] = ()
+            if continuation and not text_format and rng.random() < 0.5:
+                # the «№» cell merged down over the activity's sub-rows, as in Word; maybe
+                # the cells beside the title too
+                merged = ("code",) if rng.random() < 0.5 else \
+                    tuple(column for column in columns if column != "title")
+                rendered.injected["11 № merged down over sub-rows"] += 1
+            rows.extend(Row(cells=cells, merged=merged) for cells in continuation)
     if rng.random() < 0.3:
         page_number()
     return rows
@@ -523,17 +531,26 @@ def _write_xlsx(truth: Truth, rng: random.Random, path: Path, rendered: Rendered
     assert sheet is not None
     for line in _above(truth):
         sheet.append([line] if line else [])
+    merges: dict[tuple[int, int], int] = {}  # (first row, column) → last row
+    group = 0  # the sheet row that rows merged down start from
     for row in table_rows(truth, rng, columns, rendered, text_format=False):
         if row.line is not None:
             sheet.append([row.line])
             continue
         assert row.cells is not None
         sheet.append(row.cells)
+        if not row.merged:
+            group = sheet.max_row
+        for name in row.merged:
+            merges[(group, columns.index(name) + 1)] = sheet.max_row
         if row.section:
             sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row,
                               end_column=len(columns))
             if row.bold:
                 sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    for (first, column), last in merges.items():
+        sheet.merge_cells(start_row=first, start_column=column, end_row=last,
+                          end_column=column)
     for extra in _below(rng, rendered):
         sheet.append([extra] if isinstance(extra, str) and extra else
                      [] if isinstance(extra, str) else extra)
@@ -557,6 +574,7 @@ def _write_docx(truth: Truth, rng: random.Random, path: Path, rendered: Rendered
     rows = table_rows(truth, rng, columns, rendered, text_format=False)
     header = rows[0]
     table = None
+    group = 0  # the table row that rows merged down start from
     for row in rows:
         if row.line is not None:
             # a page break: the table goes on in a new table after the line
@@ -584,6 +602,12 @@ def _write_docx(truth: Truth, rng: random.Random, path: Path, rendered: Rendered
             run.bold = row.bold
             continue
         _docx_row(table, row.cells, columns)
+        last = len(table.rows) - 1
+        if not row.merged:
+            group = last
+        for name in row.merged:
+            column = columns.index(name)
+            table.cell(group, column).merge(table.cell(last, column))
     below = _below(rng, rendered)
     if below:
         document.add_paragraph("Критерии реализации дорожной карты")

@@ -226,6 +226,12 @@ class _RowReader:
         if [c.strip() for c in cells] == header_cells or (is_header(cells) and not self.entries):
             self.ledger.mark(item, "header")
             return
+        if self.entries and columns.code is not None and columns.code in item.spanned:
+            # a sub-row under a «№» merged down over it: the clerk sees the number once,
+            # the row belongs to the activity above; cells merged down with the number
+            # were read in the first row already
+            self.merged_sub_row(item, cells, columns, width)
+            return
         texts = [clean(cell) for cell in cells if clean(cell)]
         if all(is_page_number(text) for text in texts):
             # an activity always has a title: a row of numbers alone is a page number
@@ -279,6 +285,17 @@ class _RowReader:
         else:
             self.ledger.mark(item, "skipped", reason="строка перед первым мероприятием без "
                                                     "наименования")
+
+    def merged_sub_row(self, item: Item, cells: list[str], columns: ColumnMap,
+                       width: int) -> None:
+        """A row whose «№» is a vertical merge from the row above continues the activity
+        above: its own cells are added, the cells merged down are not read twice."""
+        own = ["" if index in item.spanned else cell for index, cell in enumerate(cells)]
+        if not any(clean(cell) for cell in own):
+            self.entries[-1].rows.append((item, "continuation", []))
+            return
+        own, notes = self.aligned(own, columns, width, item)
+        self.continue_entry(_fields(own, columns), item, notes)
 
     # -- rows wider than the header --------------------------------------------------------
 

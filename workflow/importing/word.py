@@ -125,11 +125,14 @@ class _DocumentReader:
             if grid_before is not None:
                 cells.extend([""] * self._grid_value(grid_before, "w:gridBefore", 0, "0"))
         tcs = tr.findall(TC)
+        spanned: list[int] = []
         for tc in tcs:
             span = self._span(tc)
             if _is_vmerge_continue(tc):
                 col = len(cells)
                 text = self.previous_row[col] if col < len(self.previous_row) else ""
+                if text.strip():
+                    spanned.append(col)
             else:
                 text = "\n".join(_paragraph_text(p) for p in tc.iter(P)).strip()
             if len(cells) >= limits.MAX_COLUMNS:
@@ -143,7 +146,8 @@ class _DocumentReader:
         self.previous_row = cells
         # one cell merged across the row: how Word draws a section title
         wide = len(tcs) == 1 and len(cells) > 1
-        self.items.append(Item(line=self.line, cells=cells, table=self.table_index, wide=wide))
+        self.items.append(Item(line=self.line, cells=cells, table=self.table_index, wide=wide,
+                               spanned=tuple(spanned)))
 
     def _span(self, tc: Element) -> int:
         props = tc.find(TC_PR)
