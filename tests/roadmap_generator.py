@@ -241,6 +241,9 @@ class Row:
     section: bool = False  # a section row: merged across the table where the format can
     bold: bool = False
     merged: tuple[str, ...] = ()  # columns merged down from the row above (.docx, .xlsx)
+    # Word's automatic numbering in the «№» cell (or the section row's one cell): the list
+    # (0 the document's, n the list that starts again in the n-th section) and the level
+    auto: tuple[int, int] | None = None
 
 
 @dataclass
@@ -270,15 +273,27 @@ _HEADERS = {
 
 
 def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: Rendered,
-               text_format: bool, markdown: bool = False) -> list[Row]:
+               text_format: bool, markdown: bool = False, auto: bool = False) -> list[Row]:
     """The rows of the roadmap table with the damage injected (page numbers, wide rows,
-    broken rows, broken section titles, spilled section rows, numbering damage)."""
+    broken rows, broken section titles, spilled section rows, numbering damage); with
+    ``auto`` the «№» column is Word's automatic numbering (its cells hold no digits)."""
     width = len(columns)
     rows: list[Row] = [Row(cells=[rng.choice(_HEADERS[c]) for c in columns])]
     if rng.random() < 0.3:
         rows.append(Row(cells=[str(i) for i in range(1, width + 1)]))
         rendered.injected["numbering row"] += 1
-    codes = _damaged_codes(truth, rng, rendered)
+    codes = [a.source_code for a in truth.activities] if auto else \
+        _damaged_codes(truth, rng, rendered)
+    lists: dict[int, int] = {}  # a section's position → its list, when numbering restarts
+
+    def numbered(section: TruthSection | None) -> tuple[int, int] | None:
+        """Where an activity's number comes from when Word numbers the column."""
+        if not auto:
+            return None
+        if truth.numbering == "restart":
+            assert section is not None
+            return lists.setdefault(truth.sections.index(section), len(lists) + 1), 0
+        return 0, 1 if truth.numbering == "dotted" else 0
     page = rng.randint(2, 5)
     current: TruthSection | None = None
     current_group: str | None = None
@@ -302,7 +317,7 @@ def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: R
                 rows.append(Row(line=f"## {section.group}"))
                 rendered.injected["5 markdown group"] += 1
             rows.extend(_section_rows(section, truth, rng, columns, rendered, text_format,
-                                      markdown))
+                                      markdown, auto))
         if rng.random() < 0.08:
             page_number()
         values = {"code": codes[index], "title": activity.title_parts[0]
@@ -324,7 +339,7 @@ def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: R
                 rendered.injected["4 page number glued to a fragment"] += 1
             elif rng.random() < 0.5:
                 page_number()
-            rows.append(Row(cells=cell_row(first)))
+            rows.append(Row(cells=cell_row(first), auto=numbered(section)))
             rows.append(Row(cells=cell_row(second)))
             rendered.injected["row broken across a page"] += 1
         else:
@@ -333,7 +348,7 @@ def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: R
                 extra = rng.choice(["", str(page)])
                 cells.insert(rng.randint(1, width), extra)
                 rendered.injected["3 extra cell"] += 1
-            rows.append(Row(cells=cells))
+            rows.append(Row(cells=cells, auto=numbered(section)))
             merged: tuple[str, ...] = ()
             if continuation and not text_format and rng.random() < 0.5:
                 # the «№» cell merged down over the activity's sub-rows, as in Word; maybe
@@ -399,9 +414,11 @@ def _split_row(values: dict[str, str], rng: random.Random
 
 def _section_rows(section: TruthSection, truth: Truth, rng: random.Random,
                   columns: list[str], rendered: Rendered, text_format: bool,
-                  markdown: bool) -> list[Row]:
+                  markdown: bool, auto: bool = False) -> list[Row]:
     width = len(columns)
     heading = section.heading
+    # with two levels of Word's numbering the section's number is the first level's
+    level = (0, 0) if auto and truth.numbering == "dotted" else None
     if markdown and section.group:
         return [Row(line=f"### {heading}")]
     if markdown and rng.random() < 0.5:
@@ -418,7 +435,7 @@ def _section_rows(section: TruthSection, truth: Truth, rng: random.Random,
             last = words[-1]
             cells[-1 if columns[-1] != "title" else -2] = last[:1].upper() + last[1:]
             rendered.injected["7 section row spilling into a column"] += 1
-            return [Row(cells=cells)]
+            return [Row(cells=cells, auto=level)]
     if text_format and rng.random() < 0.35:
         words = heading.split(" ")
         cuts = [i for i in range(2, len(words)) if words[i][:1].islower()]
@@ -431,8 +448,8 @@ def _section_rows(section: TruthSection, truth: Truth, rng: random.Random,
     if text_format and rng.random() < 0.4:
         return [Row(line=heading)]
     cells = [""] * width
-    cells[0] = heading
-    return [Row(cells=cells, section=True, bold=rng.random() < 0.5)]
+    cells[0] = heading if level is None else heading.removeprefix(f"{section.code}. ")
+    return [Row(cells=cells, section=True, bold=rng.random() < 0.5, auto=level)]
 
 
 def _above(truth: Truth) -> list[str]:
@@ -571,7 +588,11 @@ def _write_docx(truth: Truth, rng: random.Random, path: Path, rendered: Rendered
     columns = _columns(truth, rng)
     for line in _above(truth):
         document.add_paragraph(line)
-    rows = table_rows(truth, rng, columns, rendered, text_format=False)
+    auto = rng.random() < 0.4
+    if auto:
+        rendered.injected[f"12 Word's automatic numbering ({truth.numbering})"] += 1
+    rows = table_rows(truth, rng, columns, rendered, text_format=False, auto=auto)
+    numbers = _WordLists(document, truth.numbering, rng) if auto else None
     header = rows[0]
     table = None
     group = 0  # the table row that rows merged down start from
@@ -600,8 +621,17 @@ def _write_docx(truth: Truth, rng: random.Random, path: Path, rendered: Rendered
             merged = cells[0].merge(cells[-1])
             run = merged.paragraphs[0].add_run(row.cells[0])
             run.bold = row.bold
+            if row.auto is not None and numbers is not None:
+                numbers.number(merged.paragraphs[0], *row.auto)
             continue
-        _docx_row(table, row.cells, columns)
+        if row.auto is not None and numbers is not None:
+            values = list(row.cells)
+            values[columns.index("code")] = ""  # Word draws the number
+            _docx_row(table, values, columns)
+            numbers.number(table.rows[-1].cells[columns.index("code")].paragraphs[0],
+                           *row.auto)
+        else:
+            _docx_row(table, row.cells, columns)
         last = len(table.rows) - 1
         if not row.merged:
             group = last
@@ -621,6 +651,33 @@ def _write_docx(truth: Truth, rng: random.Random, path: Path, rendered: Rendered
         for run in paragraph.runs:
             run.font.size = Pt(12)
     document.save(str(path))
+
+
+class _WordLists:
+    """The lists Word's «Нумерация» button makes in the «№» column: one level («1.»),
+    two levels («1.», «1.1.», the second starting again under each first), or one list
+    started again («Начать заново») in every section."""
+
+    def __init__(self, document: object, numbering: str, rng: random.Random) -> None:
+        from tests.word_numbering import add_list, add_num
+
+        self.document = document
+        if numbering == "dotted":
+            # the second level restarts after the first: by default or said explicitly
+            restart = {1: 1} if rng.random() < 0.5 else None
+            self.abstract = add_list(document, [("decimal", "%1."), ("decimal", "%1.%2.")],
+                                     restart)
+        else:
+            self.abstract = add_list(document, [("decimal", "%1.")])
+        self.lists = {0: add_num(document, self.abstract)}
+        self.restarts = numbering == "restart"
+
+    def number(self, paragraph: object, list_index: int, level: int) -> None:
+        from tests.word_numbering import add_num, number
+
+        if list_index not in self.lists:
+            self.lists[list_index] = add_num(self.document, self.abstract, {0: 1})
+        number(paragraph, self.lists[list_index], level)
 
 
 def _docx_row(table: object, values: list[str], columns: list[str]) -> None:

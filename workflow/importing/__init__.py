@@ -94,8 +94,6 @@ def _read_roadmap(path: Path, period: Period | None, title: str | None) -> Roadm
                                          "импортирована самая большая таблица, эту "
                                          "импортируйте отдельно")
     sections, activities = read_rows(parts, path.name, ledger, deadline)
-    if not activities:
-        raise RoadmapFormatError(path.name, table.first_line, "в таблице нет ни одного мероприятия")
 
     first = parts[0][0]
     before: list[Item] = []

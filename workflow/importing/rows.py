@@ -132,7 +132,28 @@ def read_rows(parts: list[tuple[Table, ColumnMap]], file: str, ledger: Ledger,
     reader = _RowReader(file, ledger, deadline, _dotted_prefixes(parts))
     for index, (table, columns) in enumerate(parts):
         reader.table(table, columns, continues=index > 0)
+    if not reader.entries:
+        first = parts[0][0]
+        raise RoadmapFormatError(file, first.header[0].line if first.header
+                                 else first.first_line, _why_no_activities(parts,
+                                                                           reader.sections))
     return reader.sections, reader.activities()
+
+
+def _why_no_activities(parts: list[tuple[Table, ColumnMap]],
+                       sections: list[SectionDraft]) -> str:
+    """«В таблице нет ни одного мероприятия», and why when the table says: a «№» column
+    with no number in any row (numbers Word draws from a field or a picture, or typed in
+    another column) makes every row a section title."""
+    reason = "в таблице нет ни одного мероприятия"
+    columns = parts[0][1]
+    if columns.code is None or not sections:
+        return reason
+    header = columns.headers[columns.code] if columns.code < len(columns.headers) else "№"
+    return (f"{reason}: в столбце «{header}» нет ни одного номера, поэтому все строки ("
+            f"{len(sections)}) прочитаны как названия разделов; номера не найдены ни в "
+            "тексте ячеек, ни в автоматической нумерации Word — впишите номера мероприятий "
+            "или удалите пустой столбец «№»")
 
 
 class _RowReader:
