@@ -118,6 +118,10 @@ def _title_and_period(rng: random.Random) -> tuple[str, tuple[int, int, bool]]:
          (year, year, False)),
         (f"План работы по оценке качества образования на {year}/{year + 1} учебный год",
          (year, year, True)),
+        (f"План работы муниципальной методической службы на {year}-{year + 1} учебный год",
+         (year, year, True)),
+        (f"План мероприятий по повышению качества образования на {year} – {year + 1} уч. год",
+         (year, year, True)),
         (f"Дорожная карта по обеспечению объективности оценки в г. {city} на {year}-{last} "
          "годы", (year, last, False)),
         (f"Комплекс мер по поддержке школ с низкими результатами {year} — {last} гг.",
@@ -189,7 +193,7 @@ def make_truth(rng: random.Random, markdown: bool = False) -> Truth:
             else:
                 prefix = section.code if section else "1"
                 source = code = f"{prefix}.{number}"
-            activities.append(_activity(rng, code, source, section, period[0], with_result))
+            activities.append(_activity(rng, code, source, section, period, with_result))
     return Truth(title, title_lines, period, stamp, approval, sections, groups, activities,
                  numbering, with_result)
 
@@ -201,8 +205,13 @@ def _spread(count: int, parts: int, rng: random.Random) -> list[int]:
     return sizes
 
 
+# dates of the first calendar year's first half, which a school year has in its second year
+_SPRING = ("До 01.08.{y}", "I квартал {y}")
+
+
 def _activity(rng: random.Random, code: str, source: str, section: TruthSection | None,
-              year: int, with_result: bool) -> TruthActivity:
+              period: tuple[int, int, bool], with_result: bool) -> TruthActivity:
+    year, _, school = period
     title = f"{rng.choice(_VERBS)} {rng.choice(_OBJECTS)}{rng.choice(_TAILS)}"
     parts: list[str] = []
     roll = rng.random()
@@ -213,7 +222,8 @@ def _activity(rng: random.Random, code: str, source: str, section: TruthSection 
         title = f"{title}:"
         parts = rng.sample(_SUB_ITEMS, 2)
     full = " ".join([title, *parts])
-    deadline = rng.choice(_DEADLINES).format(y=year)
+    template = rng.choice(_DEADLINES)
+    deadline = template.format(y=year + 1 if school and template in _SPRING else year)
     roll = rng.random()
     if roll < 0.15:
         executors = ["Управление образования", "МКУ «ЦБУМР»", "ОО"]

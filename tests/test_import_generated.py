@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from tests.line_accounting import assert_accounted
 from tests.roadmap_generator import Truth, make_truth, mismatches, render
-from workflow.importing import read_roadmap
+from workflow.importing import Period, read_roadmap
+from workflow.importing.period import school_year_hint
 from workflow.roadmap import RoadmapDraft
 
 SUFFIXES = (".txt", ".md", ".csv", ".xlsx", ".docx", ".pdf")
@@ -39,6 +40,11 @@ def _check(truth: Truth, draft: RoadmapDraft, path: Path, injected: dict[str, in
     else:
         assert draft.approval is None
     assert draft.title == truth.title
+    # every date is within the period read as the title says (school years or calendar);
+    # a calendar roadmap whose months happen to run September to August is asked about
+    period = Period(*truth.period)
+    hint = school_year_hint(period, [truth.title], [a.deadline for a in truth.activities])
+    assert draft.warnings == ([hint] if hint else []), path.name
 
 
 @pytest.mark.parametrize("suffix", SUFFIXES)

@@ -19,7 +19,14 @@ from workflow.importing.columns import ColumnMap, forget_headers, map_columns
 from workflow.importing.layout import Table, TextRegion, segment
 from workflow.importing.ledger import Ledger
 from workflow.importing.limits import Deadline, safe_text
-from workflow.importing.period import Period, find_period, outside_period, parse_period
+from workflow.importing.period import (
+    Period,
+    find_period,
+    outside_period,
+    parse_period,
+    school_year_hint,
+    suggest_period,
+)
 from workflow.importing.rows import read_rows
 from workflow.importing.sources import Item, items_from_bytes, read_source
 from workflow.importing.text import PAGE_NUMBER, clean, is_page_number, single_line
@@ -112,8 +119,9 @@ def _read_roadmap(path: Path, period: Period | None, title: str | None) -> Roadm
     # a file name can hold bytes that are not UTF-8, which no database stores
     found_title = safe_text(title or found.title or path.stem)
     found_period = period or find_period([found.title, caption, *earlier], titles=2)
+    phrases = [activity.deadline_text for activity in activities]
     if found_period is None:
-        raise PeriodRequired(path.name)
+        raise PeriodRequired(path.name, suggest_period(phrases))
 
     draft = RoadmapDraft(
         title=found_title, first_year=found_period.first, last_year=found_period.last,
@@ -131,6 +139,9 @@ def _read_roadmap(path: Path, period: Period | None, title: str | None) -> Roadm
             ledger.mark(item, "blank")
     draft.lines = ledger.lines()
     draft.repairs = ledger.repairs
+    hint = school_year_hint(found_period, [found.title, caption], phrases)
+    if hint:
+        draft.warnings.append(hint)
     outside = outside_period(found_period, [(a.code, a.deadline_text) for a in activities])
     if outside:
         draft.warnings.append(f"сроки вне периода {found_period.label} ({len(outside)}): "
