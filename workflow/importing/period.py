@@ -148,11 +148,16 @@ def _part_span(part: DeadlinePart) -> tuple[date, date] | None:
     last_year = part.end_year or part.year
     if part.kind == "school_year":
         return date(part.year, 9, 1), date(part.year + 1, 8, 31)
-    if part.kind == "once" and part.windows:
+    if part.kind in ("once", "monthly", "quarterly") and part.windows:
         first = min(window.first for window in part.windows)
         last = max(window.last for window in part.windows)
+        if any(window.first > window.last for window in part.windows):
+            # «ноябрь - январь»: from the first window's start into the next year
+            first, last = part.windows[0].first, part.windows[-1].last
+            if last_year == part.year:
+                last_year += 1
         return date(part.year, first, 1), month_end(last_year, last)
-    if part.kind == "once" or part.end_year is not None:
+    if part.kind in ("once", "monthly", "quarterly") or part.end_year is not None:
         return date(part.year, 1, 1), date(last_year, 12, 31)
     # a repetition from a dated start («ежегодно с 2022 г.»): its first year
     first_month = part.windows[0].first if part.windows else 1
