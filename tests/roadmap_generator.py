@@ -69,6 +69,7 @@ _DEADLINES = ["Ежегодно", "Постоянно", "В течение го�
               "Согласно плану работы МКУ «ЦБУМР»", "I квартал {y}", "еженедельно",
               "Ежемесячно Сентябрь - октябрь {y}", "Ежеквартально в течение {y} года",
               "ежемесячно, с сентября по декабрь"]
+_ROMAN_NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 _CITIES = ["Заозерска", "Славгорода", "Енисейска", "Белокурихи", "Камня-на-Оби"]
 
 
@@ -151,6 +152,8 @@ def make_truth(rng: random.Random, markdown: bool = False) -> Truth:
              f"от {when:%d.%m.%Y} № {number}"],
             ["УТВЕРЖДЕНА", "приказом Управления образования", f"от {when:%d.%m.%Y} № {number}"],
             [f"Приложение к приказу от {when:%d.%m.%Y} № {number}"],
+            # «N» for «№», as legal databases print it
+            ["УТВЕРЖДЕН", "приказом комитета по образованию", f"от {when:%d.%m.%Y} N {number}"],
         ])
     groups = rng.sample(_GROUPS, rng.randint(2, 3)) if markdown and rng.random() < 0.6 else []
     numbering = rng.choice(["running", "running", "restart", "dotted"])
@@ -169,10 +172,13 @@ def make_truth(rng: random.Random, markdown: bool = False) -> Truth:
             code = f"{group_number}.{index}"
             sections.append(TruthSection(code, f"{code}. {text}", text, group))
             continue
-        style = rng.choice(["numbered", "numbered", "task", "plain"]) \
+        style = rng.choice(["numbered", "numbered", "task", "plain", "roman"]) \
             if numbering != "dotted" else "numbered"
         if style == "numbered":
             sections.append(TruthSection(str(index), f"{index}. {text}", text))
+        elif style == "roman":  # kept as written, in the codes too: «II.3»
+            roman = _ROMAN_NUMERALS[index - 1]
+            sections.append(TruthSection(roman, f"{roman}. {text}", text))
         elif style == "task":
             heading = f"Задача {index}: {text}"
             sections.append(TruthSection(str(index), heading, heading))

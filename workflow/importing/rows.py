@@ -109,15 +109,16 @@ def _fields(cells: list[str], columns: ColumnMap) -> _Fields:
 
 def section_code_of(heading: str, ordinal: int) -> tuple[str, str]:
     """(code, title) of a section heading: «1. Нормативно…» → («1», «Нормативно…»),
-    «Задача 0: Создание…» → («0», «Задача 0: Создание…»); unnumbered → ordinal."""
+    «II. Оценка…» → («II», «Оценка…»), «Задача 0: Создание…» → («0», «Задача 0:
+    Создание…»); unnumbered → ordinal."""
     match = _SECTION_HEAD.match(heading)
     if not match:
         return str(ordinal), heading
     number = match.group("wordnum") or match.group("num")
     if "." in number:  # «1.2. Нормативная база» under «Раздел 1»
         return number, heading[match.end():].strip()
-    value = int(number) if number.isdigit() else roman_to_int(number)
-    code = str(value) if value is not None else number
+    # «02» is «2»; a Roman number stays as the clerk wrote it («II»: codes «II.3»)
+    code = str(int(number)) if number.isdigit() else number
     if match.group("word"):
         return code, heading
     return code, heading[match.end():].strip()
