@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from workflow.roadmap import RoadmapDraft
+from workflow.roadmap import RoadmapDraft, SectionDraft
 
 # ------------------------------------------------------------------------- vocabulary
 
@@ -109,6 +109,18 @@ class Truth:
     activities: list[TruthActivity]
     numbering: str  # "running", "restart", "dotted"
     with_result: bool
+    # how group headings are written outside Markdown: "bold" (no number, bold), "roman"
+    # («I. …» over «1. …»), "dotted" («1. …» over «1.1. …»); None without groups
+    group_style: str | None = None
+
+    def group_heading(self, group: str) -> str:
+        """A group's heading as printed."""
+        number = self.groups.index(group) + 1
+        if self.group_style == "roman":
+            return f"{_ROMAN_NUMERALS[number - 1]}. {group}"
+        if self.group_style == "dotted":
+            return f"{number}. {group}"
+        return group
 
 
 def _title_and_period(rng: random.Random) -> tuple[str, tuple[int, int, bool]]:
@@ -156,8 +168,12 @@ def make_truth(rng: random.Random, markdown: bool = False) -> Truth:
             ["УТВЕРЖДЕН", "приказом комитета по образованию", f"от {when:%d.%m.%Y} N {number}"],
         ])
     groups = rng.sample(_GROUPS, rng.randint(2, 3)) if markdown and rng.random() < 0.6 else []
+    group_style = None
+    if not markdown and rng.random() < 0.25:  # groups of sections in a table (issue 24)
+        groups = rng.sample(_GROUPS, rng.randint(2, 3))
+        group_style = rng.choice(["bold", "roman", "dotted"])
     numbering = rng.choice(["running", "running", "restart", "dotted"])
-    if groups and numbering == "restart":
+    if groups and numbering == "restart" and group_style in (None, "dotted"):
         numbering = "dotted"
     section_count = rng.randint(0 if numbering == "running" and not groups else 2, 6)
     if groups:
@@ -167,9 +183,16 @@ def make_truth(rng: random.Random, markdown: bool = False) -> Truth:
     for index, text in enumerate(titles, 1):
         group = groups[min(len(groups) - 1, (index - 1) * len(groups) // section_count)] \
             if groups else None
+        if groups and group_style in ("bold", "roman"):  # «1.», «2.» … under the groups
+            sections.append(TruthSection(str(index), f"{index}. {text}", text, group))
+            continue
         if groups:
-            group_number = groups.index(group) + 1  # type: ignore[arg-type]
-            code = f"{group_number}.{index}"
+            assert group is not None
+            group_number = groups.index(group) + 1
+            # «3.1.» under «3.»: numbered within the group; in Markdown numbered on
+            within = index if group_style is None else \
+                1 + sum(1 for section in sections if section.group == group)
+            code = f"{group_number}.{within}"
             sections.append(TruthSection(code, f"{code}. {text}", text, group))
             continue
         style = rng.choice(["numbered", "numbered", "task", "plain", "roman"]) \
@@ -184,6 +207,12 @@ def make_truth(rng: random.Random, markdown: bool = False) -> Truth:
             sections.append(TruthSection(str(index), heading, heading))
         else:
             sections.append(TruthSection(str(index), text, text))
+    plain = [section for section in sections if section.heading == section.title
+             and not section.heading.startswith("Задача")]
+    if len(plain) < len(sections):
+        # with numbered sections beside them, sections without a number are lettered
+        for section, letter in zip(plain, "АБВГДЕЖЗИК"):
+            section.code = letter
     with_result = rng.random() < 0.75
     activities: list[TruthActivity] = []
     count = rng.randint(4, 30)
@@ -203,7 +232,7 @@ def make_truth(rng: random.Random, markdown: bool = False) -> Truth:
                 source = code = f"{prefix}.{number}"
             activities.append(_activity(rng, code, source, section, period, with_result))
     return Truth(title, title_lines, period, stamp, approval, sections, groups, activities,
-                 numbering, with_result)
+                 numbering, with_result, group_style)
 
 
 def _spread(count: int, parts: int, rng: random.Random) -> list[int]:
@@ -334,6 +363,10 @@ def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: R
                 current_group = section.group
                 rows.append(Row(line=f"## {section.group}"))
                 rendered.injected["5 markdown group"] += 1
+            elif section.group and section.group != current_group:
+                current_group = section.group
+                rows.append(_group_row(truth, section.group, rng, width, text_format))
+                rendered.injected[f"13 group of sections ({truth.group_style})"] += 1
             rows.extend(_section_rows(section, truth, rng, columns, rendered, text_format,
                                       markdown, auto))
         if rng.random() < 0.08:
@@ -430,6 +463,18 @@ def _split_row(values: dict[str, str], rng: random.Random
     return first, second, glued
 
 
+def _group_row(truth: Truth, group: str, rng: random.Random, width: int,
+               text_format: bool) -> Row:
+    """A group heading: a line or a row across the table, bold when it has no number."""
+    heading = truth.group_heading(group)
+    bold = truth.group_style == "bold" or rng.random() < 0.3
+    if text_format and rng.random() < 0.4:
+        return Row(line=f"**{heading}**" if bold else heading)
+    cells = [""] * width
+    cells[0] = heading
+    return Row(cells=cells, section=True, bold=bold)
+
+
 def _section_rows(section: TruthSection, truth: Truth, rng: random.Random,
                   columns: list[str], rendered: Rendered, text_format: bool,
                   markdown: bool, auto: bool = False) -> list[Row]:
@@ -443,7 +488,7 @@ def _section_rows(section: TruthSection, truth: Truth, rng: random.Random,
         rendered.injected["5 markdown heading"] += 1
         return [Row(line=f"## {heading}")]
     if truth.numbering == "dotted" and rng.random() < 0.3 and width >= 4 and \
-            heading.startswith(f"{section.code}. "):
+            heading.startswith(f"{section.code}. ") and "." not in section.code:
         # «4. | Меры … учебных | | Предметов»: the title spills into another column
         words = section.title.split(" ")
         if len(words) >= 3:
@@ -606,7 +651,7 @@ def _write_docx(truth: Truth, rng: random.Random, path: Path, rendered: Rendered
     columns = _columns(truth, rng)
     for line in _above(truth):
         document.add_paragraph(line)
-    auto = rng.random() < 0.4
+    auto = rng.random() < 0.4 and not truth.groups
     if auto:
         rendered.injected[f"12 Word's automatic numbering ({truth.numbering})"] += 1
     rows = table_rows(truth, rng, columns, rendered, text_format=False, auto=auto)
@@ -781,6 +826,12 @@ def compare(truth: Truth, draft: RoadmapDraft) -> dict[str, tuple[int, int]]:
     return {name: (right, total) for name, (right, total) in score.items()}
 
 
+def _group_of(section: SectionDraft | None, sections: dict[str, SectionDraft]) -> str | None:
+    """The title of the heading a section is nested in."""
+    parent = sections.get(section.parent or "") if section else None
+    return parent.title if parent else None
+
+
 def mismatches(truth: Truth, draft: RoadmapDraft) -> list[str]:
     """A readable list of what differs (for a failing test)."""
     found = []
@@ -795,7 +846,9 @@ def mismatches(truth: Truth, draft: RoadmapDraft) -> list[str]:
                  ("result", " ".join(got.planned_result.split()),
                   " ".join(expected.result.split())),
                  ("section", section.title if section else None,
-                  expected.section.title if expected.section else None)]
+                  expected.section.title if expected.section else None),
+                 ("group", _group_of(section, sections), expected.section.group
+                  if expected.section else None)]
         for name, a, b in pairs:
             if a != b and not (isinstance(a, str) and isinstance(b, str) and _same(a, b)):
                 found.append(f"{expected.code} {name}: {a!r} != {b!r}")

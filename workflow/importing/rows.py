@@ -21,6 +21,7 @@ from workflow.importing.layout import Table
 from workflow.importing.ledger import Ledger
 from workflow.importing.limits import Deadline
 from workflow.importing.numbering import repair_dotted, repair_plain
+from workflow.importing.sections import Heading, kind_of, settle
 from workflow.importing.sources import Item
 from workflow.importing.text import (
     FOOTNOTE_END,
@@ -133,6 +134,7 @@ def read_rows(parts: list[tuple[Table, ColumnMap]], file: str, ledger: Ledger,
     reader = _RowReader(file, ledger, deadline, _dotted_prefixes(parts))
     for index, (table, columns) in enumerate(parts):
         reader.table(table, columns, continues=index > 0)
+    reader.settle_sections()
     if not reader.entries:
         first = parts[0][0]
         raise RoadmapFormatError(file, first.header[0].line if first.header
@@ -175,6 +177,7 @@ class _RowReader:
         self.spill: tuple[SectionDraft, list[str]] | None = None  # a spilled section row
         self.body: list[Item] = []  # the items of the table being read, and where we are
         self.position = 0
+        self.headings: list[Heading] = []  # how each section's heading was written
 
     # -- tables and items ------------------------------------------------------------------
 
@@ -425,14 +428,25 @@ class _RowReader:
         heading = _without_footnote(heading)
         while self.levels and self.levels[-1][0] >= level:
             self.levels.pop()
-        parent = self.levels[-1][1].code if self.levels else None
-        code, title = section_code_of(heading, len(self.sections) + 1)
-        if any(section.code == code for section in self.sections):
-            code = str(len(self.sections) + 1)  # two «Раздел 1» or «I»: keep both apart
+        # a Markdown heading sits under the heading of the level above; a section row's
+        # place in the tree is settled when every heading is read (``sections.py``)
+        parent = self.levels[-1][1].code if self.levels and level < 99 else None
+        position = len(self.sections) + 1
+        numbered = _SECTION_HEAD.match(heading)
+        code, title = section_code_of(heading, position)
+        if not numbered:
+            code = f"#{position}"  # its code is given when every heading is read
+        elif any(section.code == code for section in self.sections):
+            code = str(position)  # two «Раздел 1» or «I»: keep both apart
             while any(section.code == code for section in self.sections):
                 code = f"{code}'"
         section = SectionDraft(code=code, title=title, heading=heading,
-                               position=len(self.sections) + 1, line=item.line, parent=parent)
+                               position=position, line=item.line, parent=parent)
+        emphasised = is_emphasised(item.text) if item.cells is None else any(
+            is_emphasised(cell) for cell in item.cells if cell.strip())
+        word = numbered.group("word") if numbered else ""
+        self.headings.append(Heading(section, bool(numbered), kind_of(
+            code, bool(numbered), word.split()[0] if word else "", emphasised)))
         self.sections.append(section)
         self.levels.append((level, section))
         self.section = section
@@ -456,6 +470,16 @@ class _RowReader:
         self.ledger.repair(item.line, "section", f"название раздела «{section.code}» "
                                                  "продолжено со следующей строки",
                            f"раздел {section.code}")
+
+    def settle_sections(self) -> None:
+        """Codes for headings without a number, and the section tree (``sections.py``)."""
+        counts: dict[int, int] = {}
+        for entry in self.entries:
+            if entry.section is not None:
+                counts[id(entry.section)] = counts.get(id(entry.section), 0) + 1
+        for heading in self.headings:
+            heading.activities = counts.get(id(heading.section), 0)
+        self.ledger.rename_sections(settle(self.headings))
 
     # -- continuation ----------------------------------------------------------------------
 
