@@ -341,15 +341,33 @@ def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: R
             assert section is not None
             return lists.setdefault(truth.sections.index(section), len(lists) + 1), 0
         return 0, 1 if truth.numbering == "dotted" else 0
-    page = rng.randint(2, 5)
+    page = first_page = rng.randint(2, 5)
     current: TruthSection | None = None
     current_group: str | None = None
 
-    def page_number() -> None:
-        nonlocal page
+    last_page = -10  # where the last page number went, in ``rows``
+    activity_rows: set[int] = set()  # ids of the rows that hold an activity's cells
+
+    def page_number(debris: bool = False) -> None:
+        nonlocal page, last_page
+        if debris and text_format and page > first_page and len(rows) - last_page >= 4 \
+                and id(rows[-1]) in activity_rows and rng.random() < 0.5:
+            # a text export: the page's number stays at the end of its last line
+            cells = rows[-1].cells
+            assert cells is not None
+            ends = [index for index, cell in enumerate(cells) if index
+                    and re.search(r"[а-яё»),.;:]$", cell)]
+            if ends:
+                at = rng.choice(ends)
+                cells[at] += rng.choice([f" {page}", f" {page} {page - 1}"])
+                page += 1
+                last_page = len(rows)
+                rendered.injected["14 page number at the end of a line (text)"] += 1
+                return
         form = rng.choice(_PAGE_FORMS if text_format else ["{n}"])
         rows.append(Row(line=form.format(n=page, m=page - 1)))
         page += 1
+        last_page = len(rows)
         rendered.injected["4 page number line"] += 1
 
     def cell_row(values: dict[str, str]) -> list[str]:
@@ -370,7 +388,7 @@ def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: R
             rows.extend(_section_rows(section, truth, rng, columns, rendered, text_format,
                                       markdown, auto))
         if rng.random() < 0.08:
-            page_number()
+            page_number(debris=True)
         values = {"code": codes[index], "title": activity.title_parts[0]
                   if activity.title_parts else activity.title, "deadline": activity.deadline,
                   "executors": activity.executors_text, "result": activity.result}
@@ -387,11 +405,13 @@ def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: R
                 field_name, fragment = glued
                 first[field_name] = f"{first[field_name]}{page}"
                 page += 1
+                last_page = len(rows)
                 rendered.injected["4 page number glued to a fragment"] += 1
             elif rng.random() < 0.5:
                 page_number()
             rows.append(Row(cells=cell_row(first), auto=numbered(section)))
             rows.append(Row(cells=cell_row(second)))
+            activity_rows.add(id(rows[-1]))
             rendered.injected["row broken across a page"] += 1
         else:
             cells = cell_row(values)
@@ -408,6 +428,7 @@ def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: R
                     tuple(column for column in columns if column != "title")
                 rendered.injected["11 № merged down over sub-rows"] += 1
             rows.extend(Row(cells=cells, merged=merged) for cells in continuation)
+            activity_rows.add(id(rows[-1]))
     if rng.random() < 0.3:
         page_number()
     return rows

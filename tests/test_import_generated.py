@@ -32,7 +32,8 @@ def _check(truth: Truth, draft: RoadmapDraft, path: Path, injected: dict[str, in
     assert kinds.count("code") == damaged
     assert sum(1 for a in draft.activities for r in a.repairs if r.startswith("№ в источнике")) \
         == damaged
-    glued = injected.get("4 page number glued to a fragment", 0)
+    glued = injected.get("4 page number glued to a fragment", 0) + \
+        injected.get("14 page number at the end of a line (text)", 0)
     assert sum(1 for r in draft.repairs if "удалён из текста" in r.text) == glued
     if truth.approval is not None:
         assert draft.approval is not None

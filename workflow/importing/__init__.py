@@ -35,6 +35,7 @@ from workflow.roadmap import RoadmapDraft, SkippedPart
 
 __all__ = ["Period", "find_period", "parse_period", "read_roadmap"]
 
+TEXT_EXPORTS = (".txt", ".md", ".csv", ".tsv")  # text without pages: page numbers stay in it
 _ORDER_MARK = re.compile(r"\bприказ\b|п\s*р\s*и\s*к\s*а\s*з|приказываю", re.I)
 
 
@@ -100,7 +101,8 @@ def _read_roadmap(path: Path, period: Period | None, title: str | None) -> Roadm
             skipped_tables[id(other)] = ("ещё одна таблица мероприятий с другими столбцами; "
                                          "импортирована самая большая таблица, эту "
                                          "импортируйте отдельно")
-    sections, activities = read_rows(parts, path.name, ledger, deadline)
+    sections, activities = read_rows(parts, path.name, ledger, deadline,
+                                     text_export=path.suffix.lower() in TEXT_EXPORTS)
 
     first = parts[0][0]
     before: list[Item] = []

@@ -21,6 +21,7 @@ from workflow.importing.layout import Table
 from workflow.importing.ledger import Ledger
 from workflow.importing.limits import Deadline
 from workflow.importing.numbering import repair_dotted, repair_plain
+from workflow.importing.pages import RUNNING, page_debris, running_heads
 from workflow.importing.sections import Heading, kind_of, settle
 from workflow.importing.sources import Item
 from workflow.importing.text import (
@@ -126,12 +127,15 @@ def section_code_of(heading: str, ordinal: int) -> tuple[str, str]:
 
 
 def read_rows(parts: list[tuple[Table, ColumnMap]], file: str, ledger: Ledger,
-              deadline: Deadline | None = None) -> tuple[
+              deadline: Deadline | None = None, text_export: bool = False) -> tuple[
         list[SectionDraft], list[ActivityDraft]]:
     """Sections and activities of a roadmap table (and of the tables that continue it), in
     order, codes carrying the section when numbering restarts in every section; refused
-    when ``deadline`` passes."""
+    when ``deadline`` passes. In a ``text_export`` page numbers and running heads left in
+    the text are found first (``pages.py``)."""
     reader = _RowReader(file, ledger, deadline, _dotted_prefixes(parts))
+    if text_export:
+        reader.clear_pages(parts)
     for index, (table, columns) in enumerate(parts):
         reader.table(table, columns, continues=index > 0)
     reader.settle_sections()
@@ -178,6 +182,7 @@ class _RowReader:
         self.body: list[Item] = []  # the items of the table being read, and where we are
         self.position = 0
         self.headings: list[Heading] = []  # how each section's heading was written
+        self.debris: dict[int, list[str]] = {}  # page numbers cut from a line's text
 
     # -- tables and items ------------------------------------------------------------------
 
@@ -299,7 +304,8 @@ class _RowReader:
                 and not fields.title.startswith(_SUB_ITEM)
             fields.code = ""
         if starts_activity:
-            entry = _Entry(fields, item, self.section, repairs=list(notes))
+            entry = _Entry(fields, item, self.section,
+                           repairs=[*self.debris_notes(item), *notes])
             entry.rows.append((item, "activity", fields.filled()))
             self.entries.append(entry)
             self.last = "entry"
@@ -452,6 +458,8 @@ class _RowReader:
         self.section = section
         self.last = "section"
         self.ledger.mark(item, "section", ref=f"раздел {code}")
+        for kind, line, note in self.debris_notes(item):
+            self.ledger.repair(line, kind, note, f"раздел {code}")
 
     def join_section(self, text: str, item: Item) -> None:
         """The second line of a section title broken outside the table."""
@@ -467,9 +475,41 @@ class _RowReader:
             section.heading = _without_footnote(f"{section.heading} {text}")
             section.title = _without_footnote(f"{section.title} {text}")
         self.ledger.mark(item, "section", ref=f"раздел {section.code}")
+        for kind, line, note in self.debris_notes(item):
+            self.ledger.repair(line, kind, note, f"раздел {section.code}")
         self.ledger.repair(item.line, "section", f"название раздела «{section.code}» "
                                                  "продолжено со следующей строки",
                            f"раздел {section.code}")
+
+    def clear_pages(self, parts: list[tuple[Table, ColumnMap]]) -> None:
+        """Mark the running heads of a text export and cut the page numbers left in its
+        text, keeping a note for the activity or section they were cut from."""
+        items: list[Item] = []
+        code_column: dict[int, int | None] = {}
+        for index, (table, columns) in enumerate(parts):
+            for item in [*(table.caption if index else []), *table.body]:
+                items.append(item)
+                code_column[id(item)] = columns.code
+        for item in running_heads(items):
+            item.artefact = RUNNING
+            self.ledger.mark(item, "artefact", reason=RUNNING)
+        for item in items:
+            if item.cells is not None and is_numbering_row(item.cells):
+                code_column[id(item)] = -1  # never a page number: skip the whole row below
+        rows = [item for item in items if code_column[id(item)] != -1]
+        by_id = {id(item): item for item in rows}
+        for item_id, cuts in page_debris(rows, code_column).items():
+            item = by_id[item_id]
+            for cut in cuts:
+                if cut.cell is None:
+                    item.text = cut.text
+                elif item.cells is not None:
+                    item.cells[cut.cell] = cut.text
+            self.debris[item.line] = [cut.note for cut in cuts]
+
+    def debris_notes(self, item: Item) -> list[tuple[str, int, str]]:
+        """The notes of page numbers cut from ``item``'s text, once."""
+        return [("artefact", item.line, note) for note in self.debris.pop(item.line, [])]
 
     def settle_sections(self) -> None:
         """Codes for headings without a number, and the section tree (``sections.py``)."""
@@ -488,6 +528,7 @@ class _RowReader:
         """Merge a continuation row or line into the activity above, cutting a page number
         glued where the page broke."""
         entry = self.entries[-1]
+        entry.repairs.extend(self.debris_notes(item))
         entry.repairs.extend(notes or [])
         for name in ("title", "deadline", "executors", "result"):
             fragment = getattr(fields, name)
