@@ -123,17 +123,9 @@ def echo_preview(preview: dict[str, Any], as_json: bool) -> None:
             for repair in activity.get("repairs", []):
                 click.echo(f"{indent}      исправлено: {repair}")
 
-    def depth(section: dict[str, Any]) -> int:
-        """How deep a section sits in the tree of groups (a cycle cannot occur; bounded)."""
-        level = 0
-        while section.get("parent") in sections and level < 10:
-            section = sections[section["parent"]]
-            level += 1
-        return level
-
     echo_activities(by_section.get(None, []), "  ")
     for section in preview["sections"]:
-        indent = "  " * (depth(section) + 1)
+        indent = "  " * (section.get("depth", 0) + 1)
         parent = sections.get(section.get("parent") or "")
         within = f" (в разделе «{parent['heading'][:60]}»)" if parent else ""
         click.echo(f"{indent}раздел {section['heading']}{within}")

@@ -689,3 +689,16 @@ def test_conversions_on_demand_are_few_at_a_time_and_one_per_content(
         same = set(pool.map(lambda _: pdf_of(db, "один и тот же".encode()), range(12)))
     assert same == {b"%PDF-1.4 " + "один и тот же".encode()}
     assert len(calls) == 1
+
+
+def test_the_import_preview_shows_the_section_tree(site: Any, tmp_path: Any) -> None:
+    from tests.test_import_sections import _grouped_docx
+
+    path = tmp_path / "группы.docx"
+    _grouped_docx(path)
+    clerk = Browser(site, "clerk")
+    page = clerk.client.post("/roadmaps/import", data={"csrf": clerk.csrf}, files={
+        "file": ("группы.docx", path.read_bytes(), "application/octet-stream")})
+    assert page.status_code == 200, page.text
+    assert "<li>Организационные меры</li>" in page.text
+    assert '<li class="depth-1">1. Нормативно-правовое обеспечение</li>' in page.text
