@@ -4,6 +4,7 @@ shown in the preview."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -146,3 +147,18 @@ def test_the_tree_is_stored(db: Database, tmp_path: Path) -> None:
             ("А", None), ("1", "А"), ("2", "А"), ("Б", None), ("3", "Б")]
     result = verify(db, "admin")  # the log vouches for the sections as nested
     assert result.ok, result.problems
+
+
+def test_the_roadmap_page_shows_group_headings_over_their_sections(db: Database,
+                                                                   tmp_path: Path) -> None:
+    from registry.overview import roadmap_matrix
+
+    path = tmp_path / "группы.docx"
+    _grouped_docx(path)
+    roadmap = import_roadmap(db, path, "clerk").roadmap
+    matrix = roadmap_matrix(db, "clerk", roadmap, date(2022, 3, 1))
+    assert [(group["heading"], group["group"], len(group["activities"]))
+            for group in matrix["groups"]] == [
+        ("Организационные меры", True, 0), ("1. Нормативно-правовое обеспечение", False, 2),
+        ("2. Информационное обеспечение", False, 1), ("Содержательные меры", True, 0),
+        ("3. Система оценки качества подготовки обучающихся", False, 3)]
