@@ -16,6 +16,7 @@ candidates, nor numbers on rows side by side (a page holds a few rows).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
 from workflow.importing.sources import Item
@@ -27,6 +28,7 @@ _TRAILING = re.compile(r"(?<=[а-яё»),.;:])(\s+)(\d{1,3})(?:\s+(\d{1,3}))?\s*
 _INNER = re.compile(r"(?<=[а-яё,])\s(\d{1,3})\s(?=[а-яё])")
 _GLUED = re.compile(r"(?<=[а-яё»)])(\d{1,3})$")
 _PAGE_ROWS = 3  # rows and lines at least between two page numbers
+_STEPS = 200_000  # members of runs looked at, at most
 
 
 @dataclass
@@ -109,20 +111,35 @@ def _runs(candidates: list[_Candidate]) -> dict[int, int]:
                     and candidates[links[ends[value]][2]].cut):
                 ends[value] = link  # a lone page number wins over a line's end
     taken: dict[int, int] = {}  # candidate index → page
+    order: list[tuple[int, int]] = []  # the same, sorted by index
+    budget = _STEPS  # a file built to make runs cross each other gets no more work
     for last in sorted(set(ends.values()), key=lambda at: -links[at][0]):
-        if links[last][0] < 2:
+        if links[last][0] < 2 or budget <= 0:
             break
         run: list[tuple[int, int]] = []
         at: int | None = last
-        while at is not None:
+        while at is not None and budget > 0:
             _, previous, index, page = links[at]
+            if index in taken:
+                break  # a page taken by a longer run: this one does not agree
             run.append((index, page))
             at = previous
-        if all(index not in taken and all((index < other) == (page < known)
-                                          for other, known in taken.items())
-               for index, page in run):
+            budget -= 1
+        if at is None and _agrees(order, run):
             taken.update(run)
+            for member in run:
+                insort(order, member)
     return taken
+
+
+def _agrees(order: list[tuple[int, int]], run: list[tuple[int, int]]) -> bool:
+    """Whether a run fits among the pages taken: each of its members after the taken ones
+    before it and before those after it."""
+    for index, page in run:
+        at = bisect_left(order, (index, -1))
+        if at > 0 and order[at - 1][1] >= page or at < len(order) and order[at][1] <= page:
+            return False
+    return True
 
 
 @dataclass
