@@ -91,3 +91,18 @@ def test_a_running_head_repeated_between_rows_is_no_section(tmp_path: Path) -> N
     assert [line.reason for line in draft.lines if line.role == "artefact"] == [
         "колонтитул", "колонтитул"]
     assert_accounted(draft, path)
+
+
+def test_a_running_head_with_its_page_number(tmp_path: Path) -> None:
+    rows = ["1\tВПР\tАпрель 2021\tОО\tОтчёт", "Дорожная карта МСОКО, стр. 2",
+            "2\tГИА\tИюнь 2021\tОО\tОтчёт", "Дорожная карта МСОКО, стр. 3",
+            "3\tАнализ\tИюль 2021\tУО\tСправка"]
+    draft = read_roadmap(_export(tmp_path, rows))
+    assert draft.sections == [] and len(draft.activities) == 3
+
+
+def test_headings_that_differ_by_their_number_are_sections(tmp_path: Path) -> None:
+    rows = ["Раздел 1", "1\tВПР\tАпрель 2021\tОО\tОтчёт", "Раздел 2",
+            "2\tГИА\tИюнь 2021\tОО\tОтчёт", "Раздел 3", "3\tАнализ\tИюль 2021\tУО\tСправка"]
+    draft = read_roadmap(_export(tmp_path, rows))
+    assert [s.heading for s in draft.sections] == ["Раздел 1", "Раздел 2", "Раздел 3"]

@@ -162,3 +162,15 @@ def test_the_roadmap_page_shows_group_headings_over_their_sections(db: Database,
         ("Организационные меры", True, 0), ("1. Нормативно-правовое обеспечение", False, 2),
         ("2. Информационное обеспечение", False, 1), ("Содержательные меры", True, 0),
         ("3. Система оценки качества подготовки обучающихся", False, 3)]
+
+
+def test_more_unnumbered_headings_than_letters(tmp_path: Path) -> None:
+    rows = ["1. Нормативное обеспечение", "1\tПоложение\tМарт 2022\tУО"]
+    for number in range(2, 130):
+        rows += [f"Поддержка школ округа «{number}»", f"{number}\tСеминар\tМай 2022\tУО"]
+    path = tmp_path / "много.txt"
+    path.write_text("План мероприятий на 2022 год\n\n№\tМероприятие\tСроки\tОтветственный\n"
+                    + "\n".join(rows) + "\n", encoding="utf-8")
+    codes = [section.code for section in read_roadmap(path).sections]
+    assert len(codes) == len(set(codes)) == 129
+    assert codes[:3] == ["1", "А", "Б"]

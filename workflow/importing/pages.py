@@ -200,19 +200,23 @@ def page_debris(items: list[Item],
 
 
 RUNNING = "колонтитул"
-_SHAPE_DIGITS = re.compile(r"\d+")
+# the page's own number in a running head: «стр. 3», «лист 3», «- 3 -» at its end
+_HEAD_PAGE = re.compile(r"(?:(?:стр|страница|лист|с)\.?\s*\d{1,3}|[-–—]\s*\d{1,3}\s*[-–—]"
+                        r"|\s\d{1,3})\s*$", re.I)
 
 
-def running_heads(items: list[Item]) -> list[Item]:
+def running_heads(items: list[Item], headings: re.Pattern[str]) -> list[Item]:
     """Lines between a table's rows that repeat — a running head printed on every page of
     the export («Дорожная карта … (продолжение)», «Приложение 1, стр. 3»): a capitalised
-    line of some length whose text, digits aside, comes back."""
+    line of some length that comes back word for word, but for a page number at its end.
+    A line that reads as a section heading (``headings``: «Раздел 2», «3. …») is none."""
     shapes: dict[str, list[Item]] = {}
     for item in items:
         if item.cells is not None or item.artefact:
             continue
         text = " ".join(clean(item.text).split())
-        if len(text) < 12 or not text[:1].isupper() or is_page_number(text):
+        if len(text) < 12 or not text[:1].isupper() or is_page_number(text) or \
+                headings.match(text):
             continue
-        shapes.setdefault(_SHAPE_DIGITS.sub("#", text).lower(), []).append(item)
+        shapes.setdefault(_HEAD_PAGE.sub("", text).lower(), []).append(item)
     return [item for found in shapes.values() if len(found) > 1 for item in found]

@@ -46,7 +46,7 @@ ACTIVITY_CODE = re.compile(r"^\d{1,3}(?:\s*\.\s*\d{1,3})*\.?$")
 _SECTION_HEAD = re.compile(
     r"^(?P<word>(?:задача|раздел|направление|блок|модуль|подпрограмма|цель|этап)\s*"
     r"(?:№\s*)?(?P<wordnum>\d+|[IVXLC]+)\b\.?:?)"
-    r"|^(?P<num>\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,5})\s*[.)]\s+(?=\S)",
+    r"|^(?P<num>\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,5})\s*[.)]\s+(?=\S)",
     re.I,
 )
 _SUB_ITEM = ("-", "–", "—", "•", "·", "*")
@@ -490,7 +490,7 @@ class _RowReader:
             for item in [*(table.caption if index else []), *table.body]:
                 items.append(item)
                 code_column[id(item)] = columns.code
-        for item in running_heads(items):
+        for item in running_heads(items, _SECTION_HEAD):
             item.artefact = RUNNING
             self.ledger.mark(item, "artefact", reason=RUNNING)
         for item in items:

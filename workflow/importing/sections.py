@@ -68,7 +68,8 @@ def _codes(headings: list[Heading]) -> dict[str, str]:
         if heading.numbered:
             continue
         section = heading.section
-        code = next(letters) if numbered else str(section.position)
+        # past «ЯЯЯЯ» (over a hundred headings without a number) their positions serve
+        code = (next(letters, None) if numbered else None) or str(section.position)
         while code in taken:
             code = f"{code}'"
         taken.add(code)
