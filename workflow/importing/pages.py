@@ -6,11 +6,13 @@ not: a page number stays glued to the last line of its page — «…в обра
 runs over the page break («Система работы со школами 4 с низкими результатами»). What
 tells them from the text is their sequence: page numbers run 2, 3, 4 … through the
 document. So every number that ends a line or a cell after a word, and every lone page
-number line, is a candidate; the longest run of candidates that goes up by one in document
-order are the page numbers. A number inside a line is taken only where that run misses
-exactly its value between its neighbours, and only in a heading (a line, or a row of one
-cell): «до 5 числа» in a deadline is no page. Numbers in the «№» column are never
-candidates, nor numbers on rows side by side (a page holds a few rows).
+number line, is a candidate; runs of candidates going up a page at a time in document
+order, taken longest first while they agree with each other, are the page numbers. A lone
+page number line claims its page (a title's own «… номер 3» beside a page «3» is no page),
+and two numbers that end lines side by side make no run (a page holds a few rows). A
+number inside a line is taken only where the known pages miss exactly its value between
+two neighbours, and only in a heading (a line, or a row of one cell): «до 5 числа» in a
+deadline is no page. Numbers in the «№» column are never candidates.
 """
 
 from __future__ import annotations
