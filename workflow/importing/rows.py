@@ -276,6 +276,9 @@ class _RowReader:
         # a number the layout wrapped («1.10» over «0») is still one number
         code_like = bool(ACTIVITY_CODE.match(re.sub(r"\s+", "", fields.code)))
 
+        if columns.code is not None and code_like and self.broken_code(fields, item):
+            self.continue_entry(fields, item, notes)
+            return
         if columns.code is not None and code_like and self.spilled_section(fields, cells,
                                                                           columns, item):
             return
@@ -327,6 +330,24 @@ class _RowReader:
             return
         own, notes = self.aligned(own, columns, width, item)
         self.continue_entry(_fields(own, columns), item, notes)
+
+    def broken_code(self, fields: _Fields, item: Item) -> bool:
+        """«3.1.» | page break | «4» in a narrow «№» column: a bare number on a row whose
+        title goes on in small letters is the end of the number above, broken with its
+        row («3.1.4»); the number above takes it (``fields.code`` is emptied)."""
+        code = re.sub(r"\s+", "", fields.code)
+        if not (self.entries and code.isdigit() and fields.title[:1].islower()):
+            return False
+        above = self.entries[-1]
+        before = re.sub(r"\s+", "", above.fields.code)
+        if "." not in before.rstrip(".") or len(above.rows) > 1:
+            return False  # only a dotted number, on the last row its activity has so far
+        joined = f"{before}{code}"
+        above.repairs.append(("wrap", item.line, f"№ разорван переносом страницы: «{before}» "
+                                                 f"и «{code}» — «{joined.rstrip('.')}»"))
+        above.fields.code = joined
+        fields.code = ""
+        return True
 
     # -- rows wider than the header --------------------------------------------------------
 
