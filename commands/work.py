@@ -114,21 +114,22 @@ def echo_preview(preview: dict[str, Any], as_json: bool) -> None:
     for activity in preview["activities"]:
         by_section.setdefault(activity["section"], []).append(activity)
 
-    def echo_activities(activities: list[dict[str, Any]]) -> None:
+    def echo_activities(activities: list[dict[str, Any]], indent: str) -> None:
         for activity in activities:
             mark = f" — сроки не распознаны: {activity['problem']}" if activity["flagged"] \
                 else ""
-            click.echo(f"    {activity['code']}. {activity['title'][:70]} | "
+            click.echo(f"{indent}  {activity['code']}. {activity['title'][:70]} | "
                        f"{activity['deadline_text']}{mark}")
             for repair in activity.get("repairs", []):
-                click.echo(f"        исправлено: {repair}")
+                click.echo(f"{indent}      исправлено: {repair}")
 
-    echo_activities(by_section.get(None, []))
+    echo_activities(by_section.get(None, []), "  ")
     for section in preview["sections"]:
+        indent = "  " * (section.get("depth", 0) + 1)
         parent = sections.get(section.get("parent") or "")
         within = f" (в разделе «{parent['heading'][:60]}»)" if parent else ""
-        click.echo(f"  раздел {section['heading']}{within}")
-        echo_activities(by_section.get(section["code"], []))
+        click.echo(f"{indent}раздел {section['heading']}{within}")
+        echo_activities(by_section.get(section["code"], []), indent)
     codes = {activity["code"] for activity in preview["activities"]}
     # repairs of an activity are shown under it above; the rest (sections) here
     echo_findings(preview | {"repairs": [r for r in preview.get("repairs", [])

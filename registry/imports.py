@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import bindparam, insert, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -79,6 +79,11 @@ def store_draft(session: Session, db: Database, draft: RoadmapDraft, path: Path,
             } for section in draft.sections]).scalars().all()
         section_ids = {section.code: section_id
                        for section, section_id in zip(draft.sections, ids, strict=True)}
+        nested = [{"row": section_ids[section.code], "parent": section_ids[section.parent]}
+                  for section in draft.sections if section.parent in section_ids]
+        if nested:  # the tree: a parent's id is known once every section is written
+            connection.execute(update(_SECTIONS).where(_SECTIONS.c.id == bindparam("row"))
+                               .values(parent_id=bindparam("parent")), nested)
     # the file first: its bytes need not be held while the rows are written
     source = db.store.put(draft.source, "sources", path.suffix, draft.source_name,
                           session=session)

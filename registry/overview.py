@@ -258,11 +258,23 @@ def roadmap_matrix(db: Database, login: str | None, roadmap_id: int, today: date
             "state_label": state_label(occurrence.state), "due": occurrence.due,
             "late": late,
         })
-    groups = []
+    groups: list[dict[str, Any]] = []
+    by_id = {s.id: s for s in sections}
+    shown_groups: set[int | None] = set()
     for heading, section_id in [(s.heading, s.id) for s in sections] + [("", None)]:
         activities = [row for row in by_activity.values() if row["section_id"] == section_id]
         if activities:
-            groups.append({"heading": heading, "activities": activities})
+            # the group headings above the section, outermost first, each shown once
+            above: list[Section] = []
+            parent = by_id[section_id].parent_id if section_id in by_id else None
+            while parent in by_id and parent not in shown_groups and len(above) < 10:
+                above.insert(0, by_id[parent])
+                parent = by_id[parent].parent_id
+            for heading_above in above:
+                shown_groups.add(heading_above.id)
+                groups.append({"heading": heading_above.heading, "activities": [],
+                               "group": True})
+            groups.append({"heading": heading, "activities": activities, "group": False})
     names = {s.id: s.heading for s in sections}
     bars = []
     for section_id, group in chart.items():

@@ -79,6 +79,7 @@ def _preview(db: Database, path: Path, login: str | None, period: Period | None,
         same = session.exec(select(Roadmap).where(
             Roadmap.source_sha256 == draft.source_sha256,
             Roadmap.organisation_id == current_organisation(session))).first()
+    depths = section_depths([(s.code, s.parent) for s in draft.sections])
     activities = []
     counts: dict[str, int] = {}  # occurrences by deadline phrase: a roadmap repeats a few
     for activity in draft.activities:
@@ -98,7 +99,8 @@ def _preview(db: Database, path: Path, login: str | None, period: Period | None,
         "title": draft.title, "source": draft.source_name,
         "period": Period(draft.first_year, draft.last_year, draft.school_years).label,
         "sections": [{"code": s.code, "heading": s.heading, "title": s.title,
-                      "parent": s.parent, "line": s.line} for s in draft.sections],
+                      "parent": s.parent, "depth": depths[s.code], "line": s.line}
+                     for s in draft.sections],
         "activities": activities, "skipped": [part.as_dict() for part in draft.skipped],
         "occurrences": sum(a["occurrences"] for a in activities),
         "flagged": sum(1 for a in activities if a["flagged"]),
@@ -110,6 +112,20 @@ def _preview(db: Database, path: Path, login: str | None, period: Period | None,
         "already": {"ref": roadmap_ref(same.id or 0),
                     "at": same.imported_at.date().isoformat()} if same else None,
     }
+
+
+def section_depths(sections: list[tuple[str, str | None]]) -> dict[str, int]:
+    """How deep each section (code, parent code) sits in the tree of groups: 0 at the top."""
+    parents = dict(sections)
+    depths: dict[str, int] = {}
+    for code, _ in sections:
+        depth, at, seen = 0, parents.get(code), {code}
+        while at is not None and at in parents and at not in seen:  # never a loop
+            seen.add(at)
+            depth += 1
+            at = parents.get(at)
+        depths[code] = depth
+    return depths
 
 
 def import_roadmap(db: Database, path: Path, login: str | None,

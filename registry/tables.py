@@ -135,6 +135,8 @@ class Section(Base, table=True):
     title: str = Field(sa_column=Column(Text, nullable=False))
     heading: str = Field(sa_column=Column(Text, nullable=False))
     position: int
+    # the group heading it is nested in («3.1. …» under «3. …»); None at the top
+    parent_id: int | None = Field(default=None, foreign_key="section.id")
     last_event: int = 0
 
 

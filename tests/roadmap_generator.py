@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from workflow.roadmap import RoadmapDraft
+from workflow.roadmap import RoadmapDraft, SectionDraft
 
 # ------------------------------------------------------------------------- vocabulary
 
@@ -66,7 +66,10 @@ _DEADLINES = ["Ежегодно", "Постоянно", "В течение го�
               "до 25 числа каждого месяца", "ежемесячно до 5 числа",
               "Ежемесячно, до 10 числа месяца, следующего за отчетным", "1 раз в полугодие",
               "до 01.09 ежегодно", "не позднее 25 января года, следующего за отчетным",
-              "Согласно плану работы МКУ «ЦБУМР»", "I квартал {y}", "еженедельно"]
+              "Согласно плану работы МКУ «ЦБУМР»", "I квартал {y}", "еженедельно",
+              "Ежемесячно Сентябрь - октябрь {y}", "Ежеквартально в течение {y} года",
+              "ежемесячно, с сентября по декабрь"]
+_ROMAN_NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 _CITIES = ["Заозерска", "Славгорода", "Енисейска", "Белокурихи", "Камня-на-Оби"]
 
 
@@ -106,6 +109,18 @@ class Truth:
     activities: list[TruthActivity]
     numbering: str  # "running", "restart", "dotted"
     with_result: bool
+    # how group headings are written outside Markdown: "bold" (no number, bold), "roman"
+    # («I. …» over «1. …»), "dotted" («1. …» over «1.1. …»); None without groups
+    group_style: str | None = None
+
+    def group_heading(self, group: str) -> str:
+        """A group's heading as printed."""
+        number = self.groups.index(group) + 1
+        if self.group_style == "roman":
+            return f"{_ROMAN_NUMERALS[number - 1]}. {group}"
+        if self.group_style == "dotted":
+            return f"{number}. {group}"
+        return group
 
 
 def _title_and_period(rng: random.Random) -> tuple[str, tuple[int, int, bool]]:
@@ -117,6 +132,10 @@ def _title_and_period(rng: random.Random) -> tuple[str, tuple[int, int, bool]]:
         (f"План мероприятий по повышению качества образования в {year} году",
          (year, year, False)),
         (f"План работы по оценке качества образования на {year}/{year + 1} учебный год",
+         (year, year, True)),
+        (f"План работы муниципальной методической службы на {year}-{year + 1} учебный год",
+         (year, year, True)),
+        (f"План мероприятий по повышению качества образования на {year} – {year + 1} уч. год",
          (year, year, True)),
         (f"Дорожная карта по обеспечению объективности оценки в г. {city} на {year}-{last} "
          "годы", (year, last, False)),
@@ -145,10 +164,16 @@ def make_truth(rng: random.Random, markdown: bool = False) -> Truth:
              f"от {when:%d.%m.%Y} № {number}"],
             ["УТВЕРЖДЕНА", "приказом Управления образования", f"от {when:%d.%m.%Y} № {number}"],
             [f"Приложение к приказу от {when:%d.%m.%Y} № {number}"],
+            # «N» for «№», as legal databases print it
+            ["УТВЕРЖДЕН", "приказом комитета по образованию", f"от {when:%d.%m.%Y} N {number}"],
         ])
     groups = rng.sample(_GROUPS, rng.randint(2, 3)) if markdown and rng.random() < 0.6 else []
+    group_style = None
+    if not markdown and rng.random() < 0.25:  # groups of sections in a table (issue 24)
+        groups = rng.sample(_GROUPS, rng.randint(2, 3))
+        group_style = rng.choice(["bold", "roman", "dotted"])
     numbering = rng.choice(["running", "running", "restart", "dotted"])
-    if groups and numbering == "restart":
+    if groups and numbering == "restart" and group_style in (None, "dotted"):
         numbering = "dotted"
     section_count = rng.randint(0 if numbering == "running" and not groups else 2, 6)
     if groups:
@@ -158,20 +183,36 @@ def make_truth(rng: random.Random, markdown: bool = False) -> Truth:
     for index, text in enumerate(titles, 1):
         group = groups[min(len(groups) - 1, (index - 1) * len(groups) // section_count)] \
             if groups else None
+        if groups and group_style in ("bold", "roman"):  # «1.», «2.» … under the groups
+            sections.append(TruthSection(str(index), f"{index}. {text}", text, group))
+            continue
         if groups:
-            group_number = groups.index(group) + 1  # type: ignore[arg-type]
-            code = f"{group_number}.{index}"
+            assert group is not None
+            group_number = groups.index(group) + 1
+            # «3.1.» under «3.»: numbered within the group; in Markdown numbered on
+            within = index if group_style is None else \
+                1 + sum(1 for section in sections if section.group == group)
+            code = f"{group_number}.{within}"
             sections.append(TruthSection(code, f"{code}. {text}", text, group))
             continue
-        style = rng.choice(["numbered", "numbered", "task", "plain"]) \
+        style = rng.choice(["numbered", "numbered", "task", "plain", "roman"]) \
             if numbering != "dotted" else "numbered"
         if style == "numbered":
             sections.append(TruthSection(str(index), f"{index}. {text}", text))
+        elif style == "roman":  # kept as written, in the codes too: «II.3»
+            roman = _ROMAN_NUMERALS[index - 1]
+            sections.append(TruthSection(roman, f"{roman}. {text}", text))
         elif style == "task":
             heading = f"Задача {index}: {text}"
             sections.append(TruthSection(str(index), heading, heading))
         else:
             sections.append(TruthSection(str(index), text, text))
+    plain = [section for section in sections if section.heading == section.title
+             and not section.heading.startswith("Задача")]
+    if len(plain) < len(sections):
+        # with numbered sections beside them, sections without a number are lettered
+        for section, letter in zip(plain, "АБВГДЕЖЗИК"):
+            section.code = letter
     with_result = rng.random() < 0.75
     activities: list[TruthActivity] = []
     count = rng.randint(4, 30)
@@ -189,9 +230,9 @@ def make_truth(rng: random.Random, markdown: bool = False) -> Truth:
             else:
                 prefix = section.code if section else "1"
                 source = code = f"{prefix}.{number}"
-            activities.append(_activity(rng, code, source, section, period[0], with_result))
+            activities.append(_activity(rng, code, source, section, period, with_result))
     return Truth(title, title_lines, period, stamp, approval, sections, groups, activities,
-                 numbering, with_result)
+                 numbering, with_result, group_style)
 
 
 def _spread(count: int, parts: int, rng: random.Random) -> list[int]:
@@ -201,8 +242,13 @@ def _spread(count: int, parts: int, rng: random.Random) -> list[int]:
     return sizes
 
 
+# dates of the first calendar year's first half, which a school year has in its second year
+_SPRING = ("До 01.08.{y}", "I квартал {y}")
+
+
 def _activity(rng: random.Random, code: str, source: str, section: TruthSection | None,
-              year: int, with_result: bool) -> TruthActivity:
+              period: tuple[int, int, bool], with_result: bool) -> TruthActivity:
+    year, _, school = period
     title = f"{rng.choice(_VERBS)} {rng.choice(_OBJECTS)}{rng.choice(_TAILS)}"
     parts: list[str] = []
     roll = rng.random()
@@ -213,7 +259,8 @@ def _activity(rng: random.Random, code: str, source: str, section: TruthSection 
         title = f"{title}:"
         parts = rng.sample(_SUB_ITEMS, 2)
     full = " ".join([title, *parts])
-    deadline = rng.choice(_DEADLINES).format(y=year)
+    template = rng.choice(_DEADLINES)
+    deadline = template.format(y=year + 1 if school and template in _SPRING else year)
     roll = rng.random()
     if roll < 0.15:
         executors = ["Управление образования", "МКУ «ЦБУМР»", "ОО"]
@@ -240,6 +287,10 @@ class Row:
     line: str | None = None
     section: bool = False  # a section row: merged across the table where the format can
     bold: bool = False
+    merged: tuple[str, ...] = ()  # columns merged down from the row above (.docx, .xlsx)
+    # Word's automatic numbering in the «№» cell (or the section row's one cell): the list
+    # (0 the document's, n the list that starts again in the n-th section) and the level
+    auto: tuple[int, int] | None = None
 
 
 @dataclass
@@ -269,24 +320,54 @@ _HEADERS = {
 
 
 def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: Rendered,
-               text_format: bool, markdown: bool = False) -> list[Row]:
+               text_format: bool, markdown: bool = False, auto: bool = False) -> list[Row]:
     """The rows of the roadmap table with the damage injected (page numbers, wide rows,
-    broken rows, broken section titles, spilled section rows, numbering damage)."""
+    broken rows, broken section titles, spilled section rows, numbering damage); with
+    ``auto`` the «№» column is Word's automatic numbering (its cells hold no digits)."""
     width = len(columns)
     rows: list[Row] = [Row(cells=[rng.choice(_HEADERS[c]) for c in columns])]
     if rng.random() < 0.3:
         rows.append(Row(cells=[str(i) for i in range(1, width + 1)]))
         rendered.injected["numbering row"] += 1
-    codes = _damaged_codes(truth, rng, rendered)
-    page = rng.randint(2, 5)
+    codes = [a.source_code for a in truth.activities] if auto else \
+        _damaged_codes(truth, rng, rendered)
+    lists: dict[int, int] = {}  # a section's position → its list, when numbering restarts
+
+    def numbered(section: TruthSection | None) -> tuple[int, int] | None:
+        """Where an activity's number comes from when Word numbers the column."""
+        if not auto:
+            return None
+        if truth.numbering == "restart":
+            assert section is not None
+            return lists.setdefault(truth.sections.index(section), len(lists) + 1), 0
+        return 0, 1 if truth.numbering == "dotted" else 0
+    page = first_page = rng.randint(2, 5)
     current: TruthSection | None = None
     current_group: str | None = None
 
-    def page_number() -> None:
-        nonlocal page
+    last_page = -10  # where the last page number went, in ``rows``
+    activity_rows: set[int] = set()  # ids of the rows that hold an activity's cells
+
+    def page_number(debris: bool = False) -> None:
+        nonlocal page, last_page
+        if debris and text_format and page > first_page and len(rows) - last_page >= 4 \
+                and id(rows[-1]) in activity_rows and rng.random() < 0.5:
+            # a text export: the page's number stays at the end of its last line
+            cells = rows[-1].cells
+            assert cells is not None
+            ends = [index for index, cell in enumerate(cells) if index
+                    and re.search(r"[а-яё»),.;:]$", cell)]
+            if ends:
+                at = rng.choice(ends)
+                cells[at] += rng.choice([f" {page}", f" {page} {page - 1}"])
+                page += 1
+                last_page = len(rows)
+                rendered.injected["14 page number at the end of a line (text)"] += 1
+                return
         form = rng.choice(_PAGE_FORMS if text_format else ["{n}"])
         rows.append(Row(line=form.format(n=page, m=page - 1)))
         page += 1
+        last_page = len(rows)
         rendered.injected["4 page number line"] += 1
 
     def cell_row(values: dict[str, str]) -> list[str]:
@@ -300,10 +381,14 @@ def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: R
                 current_group = section.group
                 rows.append(Row(line=f"## {section.group}"))
                 rendered.injected["5 markdown group"] += 1
+            elif section.group and section.group != current_group:
+                current_group = section.group
+                rows.append(_group_row(truth, section.group, rng, width, text_format))
+                rendered.injected[f"13 group of sections ({truth.group_style})"] += 1
             rows.extend(_section_rows(section, truth, rng, columns, rendered, text_format,
-                                      markdown))
+                                      markdown, auto))
         if rng.random() < 0.08:
-            page_number()
+            page_number(debris=True)
         values = {"code": codes[index], "title": activity.title_parts[0]
                   if activity.title_parts else activity.title, "deadline": activity.deadline,
                   "executors": activity.executors_text, "result": activity.result}
@@ -320,11 +405,13 @@ def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: R
                 field_name, fragment = glued
                 first[field_name] = f"{first[field_name]}{page}"
                 page += 1
+                last_page = len(rows)
                 rendered.injected["4 page number glued to a fragment"] += 1
             elif rng.random() < 0.5:
                 page_number()
-            rows.append(Row(cells=cell_row(first)))
+            rows.append(Row(cells=cell_row(first), auto=numbered(section)))
             rows.append(Row(cells=cell_row(second)))
+            activity_rows.add(id(rows[-1]))
             rendered.injected["row broken across a page"] += 1
         else:
             cells = cell_row(values)
@@ -332,8 +419,16 @@ def table_rows(truth: Truth, rng: random.Random, columns: list[str], rendered: R
                 extra = rng.choice(["", str(page)])
                 cells.insert(rng.randint(1, width), extra)
                 rendered.injected["3 extra cell"] += 1
-            rows.append(Row(cells=cells))
-            rows.extend(Row(cells=cells) for cells in continuation)
+            rows.append(Row(cells=cells, auto=numbered(section)))
+            merged: tuple[str, ...] = ()
+            if continuation and not text_format and rng.random() < 0.5:
+                # the «№» cell merged down over the activity's sub-rows, as in Word; maybe
+                # the cells beside the title too
+                merged = ("code",) if rng.random() < 0.5 else \
+                    tuple(column for column in columns if column != "title")
+                rendered.injected["11 № merged down over sub-rows"] += 1
+            rows.extend(Row(cells=cells, merged=merged) for cells in continuation)
+            activity_rows.add(id(rows[-1]))
     if rng.random() < 0.3:
         page_number()
     return rows
@@ -389,18 +484,32 @@ def _split_row(values: dict[str, str], rng: random.Random
     return first, second, glued
 
 
+def _group_row(truth: Truth, group: str, rng: random.Random, width: int,
+               text_format: bool) -> Row:
+    """A group heading: a line or a row across the table, bold when it has no number."""
+    heading = truth.group_heading(group)
+    bold = truth.group_style == "bold" or rng.random() < 0.3
+    if text_format and rng.random() < 0.4:
+        return Row(line=f"**{heading}**" if bold else heading)
+    cells = [""] * width
+    cells[0] = heading
+    return Row(cells=cells, section=True, bold=bold)
+
+
 def _section_rows(section: TruthSection, truth: Truth, rng: random.Random,
                   columns: list[str], rendered: Rendered, text_format: bool,
-                  markdown: bool) -> list[Row]:
+                  markdown: bool, auto: bool = False) -> list[Row]:
     width = len(columns)
     heading = section.heading
+    # with two levels of Word's numbering the section's number is the first level's
+    level = (0, 0) if auto and truth.numbering == "dotted" else None
     if markdown and section.group:
         return [Row(line=f"### {heading}")]
     if markdown and rng.random() < 0.5:
         rendered.injected["5 markdown heading"] += 1
         return [Row(line=f"## {heading}")]
     if truth.numbering == "dotted" and rng.random() < 0.3 and width >= 4 and \
-            heading.startswith(f"{section.code}. "):
+            heading.startswith(f"{section.code}. ") and "." not in section.code:
         # «4. | Меры … учебных | | Предметов»: the title spills into another column
         words = section.title.split(" ")
         if len(words) >= 3:
@@ -410,7 +519,7 @@ def _section_rows(section: TruthSection, truth: Truth, rng: random.Random,
             last = words[-1]
             cells[-1 if columns[-1] != "title" else -2] = last[:1].upper() + last[1:]
             rendered.injected["7 section row spilling into a column"] += 1
-            return [Row(cells=cells)]
+            return [Row(cells=cells, auto=level)]
     if text_format and rng.random() < 0.35:
         words = heading.split(" ")
         cuts = [i for i in range(2, len(words)) if words[i][:1].islower()]
@@ -423,8 +532,8 @@ def _section_rows(section: TruthSection, truth: Truth, rng: random.Random,
     if text_format and rng.random() < 0.4:
         return [Row(line=heading)]
     cells = [""] * width
-    cells[0] = heading
-    return [Row(cells=cells, section=True, bold=rng.random() < 0.5)]
+    cells[0] = heading if level is None else heading.removeprefix(f"{section.code}. ")
+    return [Row(cells=cells, section=True, bold=rng.random() < 0.5, auto=level)]
 
 
 def _above(truth: Truth) -> list[str]:
@@ -523,17 +632,26 @@ def _write_xlsx(truth: Truth, rng: random.Random, path: Path, rendered: Rendered
     assert sheet is not None
     for line in _above(truth):
         sheet.append([line] if line else [])
+    merges: dict[tuple[int, int], int] = {}  # (first row, column) → last row
+    group = 0  # the sheet row that rows merged down start from
     for row in table_rows(truth, rng, columns, rendered, text_format=False):
         if row.line is not None:
             sheet.append([row.line])
             continue
         assert row.cells is not None
         sheet.append(row.cells)
+        if not row.merged:
+            group = sheet.max_row
+        for name in row.merged:
+            merges[(group, columns.index(name) + 1)] = sheet.max_row
         if row.section:
             sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row,
                               end_column=len(columns))
             if row.bold:
                 sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    for (first, column), last in merges.items():
+        sheet.merge_cells(start_row=first, start_column=column, end_row=last,
+                          end_column=column)
     for extra in _below(rng, rendered):
         sheet.append([extra] if isinstance(extra, str) and extra else
                      [] if isinstance(extra, str) else extra)
@@ -554,9 +672,14 @@ def _write_docx(truth: Truth, rng: random.Random, path: Path, rendered: Rendered
     columns = _columns(truth, rng)
     for line in _above(truth):
         document.add_paragraph(line)
-    rows = table_rows(truth, rng, columns, rendered, text_format=False)
+    auto = rng.random() < 0.4 and not truth.groups
+    if auto:
+        rendered.injected[f"12 Word's automatic numbering ({truth.numbering})"] += 1
+    rows = table_rows(truth, rng, columns, rendered, text_format=False, auto=auto)
+    numbers = _WordLists(document, truth.numbering, rng) if auto else None
     header = rows[0]
     table = None
+    group = 0  # the table row that rows merged down start from
     for row in rows:
         if row.line is not None:
             # a page break: the table goes on in a new table after the line
@@ -582,8 +705,23 @@ def _write_docx(truth: Truth, rng: random.Random, path: Path, rendered: Rendered
             merged = cells[0].merge(cells[-1])
             run = merged.paragraphs[0].add_run(row.cells[0])
             run.bold = row.bold
+            if row.auto is not None and numbers is not None:
+                numbers.number(merged.paragraphs[0], *row.auto)
             continue
-        _docx_row(table, row.cells, columns)
+        if row.auto is not None and numbers is not None:
+            values = list(row.cells)
+            values[columns.index("code")] = ""  # Word draws the number
+            _docx_row(table, values, columns)
+            numbers.number(table.rows[-1].cells[columns.index("code")].paragraphs[0],
+                           *row.auto)
+        else:
+            _docx_row(table, row.cells, columns)
+        last = len(table.rows) - 1
+        if not row.merged:
+            group = last
+        for name in row.merged:
+            column = columns.index(name)
+            table.cell(group, column).merge(table.cell(last, column))
     below = _below(rng, rendered)
     if below:
         document.add_paragraph("Критерии реализации дорожной карты")
@@ -597,6 +735,33 @@ def _write_docx(truth: Truth, rng: random.Random, path: Path, rendered: Rendered
         for run in paragraph.runs:
             run.font.size = Pt(12)
     document.save(str(path))
+
+
+class _WordLists:
+    """The lists Word's «Нумерация» button makes in the «№» column: one level («1.»),
+    two levels («1.», «1.1.», the second starting again under each first), or one list
+    started again («Начать заново») in every section."""
+
+    def __init__(self, document: object, numbering: str, rng: random.Random) -> None:
+        from tests.word_numbering import add_list, add_num
+
+        self.document = document
+        if numbering == "dotted":
+            # the second level restarts after the first: by default or said explicitly
+            restart = {1: 1} if rng.random() < 0.5 else None
+            self.abstract = add_list(document, [("decimal", "%1."), ("decimal", "%1.%2.")],
+                                     restart)
+        else:
+            self.abstract = add_list(document, [("decimal", "%1.")])
+        self.lists = {0: add_num(document, self.abstract)}
+        self.restarts = numbering == "restart"
+
+    def number(self, paragraph: object, list_index: int, level: int) -> None:
+        from tests.word_numbering import add_num, number
+
+        if list_index not in self.lists:
+            self.lists[list_index] = add_num(self.document, self.abstract, {0: 1})
+        number(paragraph, self.lists[list_index], level)
 
 
 def _docx_row(table: object, values: list[str], columns: list[str]) -> None:
@@ -682,6 +847,12 @@ def compare(truth: Truth, draft: RoadmapDraft) -> dict[str, tuple[int, int]]:
     return {name: (right, total) for name, (right, total) in score.items()}
 
 
+def _group_of(section: SectionDraft | None, sections: dict[str, SectionDraft]) -> str | None:
+    """The title of the heading a section is nested in."""
+    parent = sections.get(section.parent or "") if section else None
+    return parent.title if parent else None
+
+
 def mismatches(truth: Truth, draft: RoadmapDraft) -> list[str]:
     """A readable list of what differs (for a failing test)."""
     found = []
@@ -696,7 +867,9 @@ def mismatches(truth: Truth, draft: RoadmapDraft) -> list[str]:
                  ("result", " ".join(got.planned_result.split()),
                   " ".join(expected.result.split())),
                  ("section", section.title if section else None,
-                  expected.section.title if expected.section else None)]
+                  expected.section.title if expected.section else None),
+                 ("group", _group_of(section, sections), expected.section.group
+                  if expected.section else None)]
         for name, a, b in pairs:
             if a != b and not (isinstance(a, str) and isinstance(b, str) and _same(a, b)):
                 found.append(f"{expected.code} {name}: {a!r} != {b!r}")

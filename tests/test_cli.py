@@ -40,7 +40,7 @@ def test_import_needs_a_period_when_the_document_has_none(karta: Karta) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "ошибка: slavgorod_roadmap.txt: в документе не найден период дорожной карты "
-        "(«на 2021-2023 годы»); укажите его: --period 2021-2023")
+        "(«на 2021-2023 годы»); укажите его: --period 2020 (по срокам мероприятий)")
     assert karta("roadmaps", "--json").output.strip() == "[]"
     ok = karta("import", str(SLAVGOROD), "--period", "2020-2022", "--json")
     assert _json(ok)["activities"] == 57  # type: ignore[index]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -133,3 +134,57 @@ def test_production_calendar() -> None:
     assert shift_due(date(2021, 10, 31), "previous") == date(2021, 10, 29)
     assert shift_due(date(2021, 10, 31), "none") == date(2021, 10, 31)
     assert shift_due(None, "previous") is None
+
+
+# -- a frequency next to months (issue 24): within the months named, never narrowed ---------
+
+
+@pytest.mark.parametrize("phrase,first,last,school,expected", [
+    # the real cell: monthly in September and October 2022, and in May 2022
+    ("Ежемесячно Сентябрь - октябрь 2022 Ежемесячно Май 2022", 2021, 2022, False,
+     ["2022-05", "2022-09", "2022-10"]),
+    ("Ежемесячно Май 2022", 2022, 2022, False, ["2022-05"]),
+    # in a school year 2021/22 only May 2022 is inside; September 2022 is the next one
+    ("Ежемесячно Сентябрь - октябрь 2022 Ежемесячно Май 2022", 2021, 2021, True,
+     ["2022-05"]),
+    ("ежемесячно, сентябрь - май", 2021, 2021, True,
+     ["2021-09", "2021-10", "2021-11", "2021-12", "2022-01", "2022-02", "2022-03",
+      "2022-04", "2022-05"]),
+    ("Ежемесячно, с сентября по декабрь", 2022, 2022, False,
+     ["2022-09", "2022-10", "2022-11", "2022-12"]),
+    ("Ежемесячно: ноябрь 2021г.- январь 2022г.", 2021, 2022, False,
+     ["2021-11", "2021-12", "2022-01"]),
+    ("Ежемесячно 2022 г.", 2021, 2023, False,
+     [f"2022-{month:02d}" for month in range(1, 13)]),
+    # one month written before the word is where it starts (the Yeniseisk seed: a site
+    # section created in October 2021, updated every month after)
+    ("октябрь 2021г. Ежемесячно", 2021, 2021, False, ["2021-10", "2021-11", "2021-12"]),
+    ("Сентябрь - октябрь 2022 ежемесячно", 2022, 2022, False, ["2022-09", "2022-10"]),
+    ("Ежеквартально в течение 2022 года", 2021, 2023, False,
+     ["2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4"]),
+    ("Ежеквартально, 2021-2022 гг.", 2021, 2023, False,
+     ["2021-Q1", "2021-Q2", "2021-Q3", "2021-Q4", "2022-Q1", "2022-Q2", "2022-Q3",
+      "2022-Q4"]),
+    ("Ежеквартально (март, июнь, сентябрь, декабрь)", 2022, 2022, False,
+     ["2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4"]),
+    ("ежеквартально, сентябрь - декабрь", 2022, 2022, False, ["2022-Q3", "2022-Q4"]),
+])
+def test_a_frequency_with_months_repeats_within_them(phrase: str, first: int, last: int,
+                                                     school: bool,
+                                                     expected: list[str]) -> None:
+    assert [label for label, _ in periods(phrase, first, last, school)] == expected
+
+
+def test_a_monthly_phrase_outside_the_period_is_named_not_dropped(tmp_path: Path) -> None:
+    """In a roadmap for 2021 the months of 2022 give no occurrence, and the import says
+    so instead of reading the phrase as «monthly from May»."""
+    path = tmp_path / "карта.txt"
+    path.write_text("Дорожная карта на 2021 год\n\n№\tМероприятие\tСроки\tОтветственный\n"
+                    "1.\tМониторинг посещаемости\tЕжемесячно Сентябрь - октябрь 2022 "
+                    "Ежемесячно Май 2022\tУО\n2.\tСовещание\tЕжемесячно\tУО\n",
+                    encoding="utf-8")
+    draft = read_roadmap(path)
+    assert draft.warnings == ["сроки вне периода 2021-2021 (1): 1 («Ежемесячно Сентябрь - "
+                              "октябрь 2022 Ежемесячно Май 2022»)"]
+    assert expand(draft.activities[0].schedule, 2021, 2021) == []
+    assert len(expand(draft.activities[1].schedule, 2021, 2021)) == 12

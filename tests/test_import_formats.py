@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -182,7 +183,7 @@ def test_columns_are_mapped_by_header_not_position(tmp_path: Path) -> None:
         ("1", "Мониторинг посещаемости", "Ежеквартально", ["УО"], "Отчёт"),
         ("2", "Подготовка справки", "До 01.08.2021", ["УО", "ОО"], "Справка"),
     ]
-    assert draft.sections[0].code == "1"
+    assert draft.sections[0].code == "I"  # as written (issue 24)
     assert draft.sections[0].heading == "Раздел I. Мониторинг"
 
 
@@ -270,11 +271,12 @@ def test_markdown_pipe_table_with_a_header_broken_in_two(tmp_path: Path) -> None
     target.write_text(dump, encoding="utf-8")
     draft = read_roadmap(target)
     assert (draft.first_year, draft.last_year) == (2023, 2023)
-    assert [s.code for s in draft.sections] == ["1", "2"]
+    # Roman section numbers stay as the clerk wrote them, in the codes too (issue 24)
+    assert [s.code for s in draft.sections] == ["I", "II"]
     assert [(a.code, a.title, a.deadline_text, a.planned_result) for a in draft.activities] == [
-        ("1.1", "Совещание руководителей ОО", "Январь 2023", "Протокол"),
-        ("1.2", "Мониторинг сайтов ОО", "Ежеквартально", "Справка"),
-        ("2.1", "Проведение ВПР", "Апрель - май 2023", "Отчёт"),
+        ("I.1", "Совещание руководителей ОО", "Январь 2023", "Протокол"),
+        ("I.2", "Мониторинг сайтов ОО", "Ежеквартально", "Справка"),
+        ("II.1", "Проведение ВПР", "Апрель - май 2023", "Отчёт"),
     ]
 
 
@@ -329,3 +331,21 @@ def test_docx_header_over_two_rows_with_merged_cells(tmp_path: Path) -> None:
     [spec] = expand(draft.activities[0].schedule, 2023, 2024)
     assert (spec.start.isoformat(), spec.due.isoformat() if spec.due else None) == \
         ("2023-01-01", "2023-02-28")
+
+
+def test_an_approval_stamp_with_a_latin_n_for_the_number_sign(tmp_path: Path) -> None:
+    """«N 5976», as legal databases (КонсультантПлюс) print «№», is the act's number."""
+    dump = ("УТВЕРЖДЕН\nприказом комитета по образованию\nот 12.03.2014 N 5976\n\n"
+            "Комплекс мер по повышению качества образования на 2014-2015 годы\n\n"
+            "N п/п\tМероприятие\tСрок\tОтветственный\n"
+            "I.\t**Организационные меры**\t\t\n"
+            "1.\tСовещание руководителей ОО\tМарт 2014\tКомитет\n"
+            "II.\t**Оценка качества**\t\t\n"
+            "1.\tПроведение мониторинга\tАпрель 2014\tОО\n")
+    target = tmp_path / "комплекс мер.txt"
+    target.write_text(dump, encoding="utf-8")
+    draft = read_roadmap(target)
+    assert draft.approval is not None
+    assert (draft.approval.number, draft.approval.date) == ("5976", date(2014, 3, 12))
+    assert draft.title == "Комплекс мер по повышению качества образования на 2014-2015 годы"
+    assert [a.code for a in draft.activities] == ["I.1", "II.1"]

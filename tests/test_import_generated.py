@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from tests.line_accounting import assert_accounted
 from tests.roadmap_generator import Truth, make_truth, mismatches, render
-from workflow.importing import read_roadmap
+from workflow.importing import Period, read_roadmap
+from workflow.importing.period import school_year_hint
 from workflow.roadmap import RoadmapDraft
 
 SUFFIXES = (".txt", ".md", ".csv", ".xlsx", ".docx", ".pdf")
@@ -31,7 +32,8 @@ def _check(truth: Truth, draft: RoadmapDraft, path: Path, injected: dict[str, in
     assert kinds.count("code") == damaged
     assert sum(1 for a in draft.activities for r in a.repairs if r.startswith("№ в источнике")) \
         == damaged
-    glued = injected.get("4 page number glued to a fragment", 0)
+    glued = injected.get("4 page number glued to a fragment", 0) + \
+        injected.get("14 page number at the end of a line (text)", 0)
     assert sum(1 for r in draft.repairs if "удалён из текста" in r.text) == glued
     if truth.approval is not None:
         assert draft.approval is not None
@@ -39,6 +41,11 @@ def _check(truth: Truth, draft: RoadmapDraft, path: Path, injected: dict[str, in
     else:
         assert draft.approval is None
     assert draft.title == truth.title
+    # every date is within the period read as the title says (school years or calendar);
+    # a calendar roadmap whose months happen to run September to August is asked about
+    period = Period(*truth.period)
+    hint = school_year_hint(period, [truth.title], [a.deadline for a in truth.activities])
+    assert draft.warnings == ([hint] if hint else []), path.name
 
 
 @pytest.mark.parametrize("suffix", SUFFIXES)

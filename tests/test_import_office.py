@@ -45,15 +45,23 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[
     require_office()
     folder = tmp_path_factory.mktemp("office")
     made = []
+    automatic = set()
     for seed in range(8):
         rng = random.Random(1000 + seed)
         truth = make_truth(rng)
         path = folder / f"generated{seed}.docx"
-        render(truth, ".docx", rng, path)
+        if any(kind.startswith("12 Word's automatic numbering")
+               for kind in render(truth, ".docx", rng, path).injected):
+            automatic.add(path)
         made.append((path, truth))
     result = {}
     for suffix in (".doc", ".odt", ".rtf", ".pdf"):
         chosen = made if suffix == ".pdf" else made[:3]
+        if suffix == ".doc":
+            # LibreOffice writes a list that runs over several tables into .doc as a list
+            # that starts again in each table (its own PDF of that .doc shows «1.» again):
+            # the generator splits a table at every page break, Word keeps one table
+            chosen = [(path, truth) for path, truth in made if path not in automatic][:3]
         paths = convert_all([path for path, _ in chosen], suffix, folder)
         result[suffix] = list(zip(paths, [truth for _, truth in chosen]))
     return result

@@ -234,3 +234,32 @@ def test_a_pdf_with_text_but_no_table(tmp_path: Path) -> None:
     with pytest.raises(RoadmapFormatError) as error:
         read_roadmap(path)
     assert str(error.value).startswith("letter.pdf: ")
+
+
+def test_rows_merged_across_the_table_alone_between_page_numbers(tmp_path: Path) -> None:
+    """A group's and a section's titles, rows merged across the table, stand alone between
+    two page numbers (the foot of one page, a page of their own): pdfplumber gives them
+    as a table of one column, which continues the roadmap — the activities after them
+    stay in that section of that group (issue 24)."""
+    table = PdfTable([1.2, 6.0, 3.0, 3.6])
+    table.text("Дорожная карта по развитию МСОКО на 2022-2024 годы")
+    header = ["№", "Мероприятие", "Сроки", "Ответственный"]
+    table.row(header)
+    table.row(["Организационные меры"], merged=True)
+    table.row(["1. Нормативно-правовое обеспечение"], merged=True)
+    for number in (1, 2):
+        table.row([str(number), "Подготовка нормативных документов", "Ежегодно", "УО"])
+    table.text("3")
+    table.row(["Содержательные меры"], merged=True)
+    table.row(["2. Система оценки качества подготовки обучающихся"], merged=True)
+    table.text("4")
+    table.row(header)
+    for number in (3, 4):
+        table.row([str(number), "Проведение ВПР", "Апрель", "ОО"])
+    path = tmp_path / "группы.pdf"
+    table.save(path)
+    draft = read_roadmap(path)
+    assert [(s.code, s.parent) for s in draft.sections] == [
+        ("А", None), ("1", "А"), ("Б", None), ("2", "Б")]
+    assert [(a.code, a.section_code) for a in draft.activities] == [
+        ("1", "1"), ("2", "1"), ("3", "2"), ("4", "2")]

@@ -438,3 +438,23 @@ def test_deadline_phrases_clerks_write(phrase: str, kind: str,
     assert (schedule.kind, schedule.flagged) == (kind, False)
     specs = expand(schedule, 2022, 2022)
     assert [(s.period, s.due.isoformat() if s.due else None) for s in specs][:2] == first_two
+
+
+def test_a_number_broken_with_its_row_over_a_page(tmp_path: Path) -> None:
+    """«3.1.» at the foot of a page, «4» at the top of the next with the rest of the row
+    (a narrow «№» column in a PDF): one activity «3.1.4», not «3.1» and an activity «4»."""
+    path = _dump(tmp_path, "Дорожная карта на 2023 год\n" + HEADER
+                 + "3. Система работы со школами\t\t\t\t\n"
+                 + "3.1. Выявление школ\t\t\t\t\n"
+                 + "3.1.1\tМониторинг результатов\tЕжегодно\tУО\tСправка\n"
+                 + "3.1.2\tАнализ ГИА\tЕжегодно\tУО\tСправка\n"
+                 + "3.1.3\tСовещание\tЕжегодно\tУО\tПротокол\n"
+                 + "3.1.\tАнализ показателей\tДо\tМКУ\tАдресные\n"
+                 + "4\tэффективности руководителей\t01.08.2023\t«ЦБУМР», ОО\tрекомендации\n"
+                 + "3.1.5\tСеминар\tЕжегодно\tМУМО\tПротокол\n")
+    draft = read_roadmap(path)
+    assert [a.code for a in draft.activities] == ["3.1.1", "3.1.2", "3.1.3", "3.1.4", "3.1.5"]
+    broken = draft.activities[3]
+    assert (broken.title, broken.deadline_text) == ("Анализ показателей эффективности "
+                                                    "руководителей", "До 01.08.2023")
+    assert broken.repairs == ["№ разорван переносом страницы: «3.1.» и «4» — «3.1.4»"]

@@ -746,3 +746,16 @@ def test_a_school_submits_indicators_with_evidence_and_the_clerk_decides(site: A
     assert rows[1][:6] == ("П1", "Доля обучающихся, преодолевших порог ВПР", "%",
                            f"{year} год", 85, 90)
     assert school.get("/indicators/export.xlsx").status_code == 403
+
+
+def test_the_import_preview_shows_the_section_tree(site: Any, tmp_path: Any) -> None:
+    from tests.test_import_sections import _grouped_docx
+
+    path = tmp_path / "группы.docx"
+    _grouped_docx(path)
+    clerk = Browser(site, "clerk")
+    page = clerk.client.post("/roadmaps/import", data={"csrf": clerk.csrf}, files={
+        "file": ("группы.docx", path.read_bytes(), "application/octet-stream")})
+    assert page.status_code == 200, page.text
+    assert "<li>Организационные меры</li>" in page.text
+    assert '<li class="depth-1">1. Нормативно-правовое обеспечение</li>' in page.text

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -42,6 +43,10 @@ _TOKEN = re.compile(
     r"|(?P<dash>-)"
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_FREQUENCY_WORD = re.compile(r"ежемесячн|ежекварт|раз в (?:месяц|квартал)|кажд[а-я]* "
+                             r"(?:месяц|квартал)|помесячн")
+# «с сентября по декабрь»: a window of months, as «сентябрь - декабрь»
+_FROM_TO = re.compile(rf"\bс\s+({_MONTH})\s+по\s+({_MONTH})(?![а-я])")
 _TIMES_A_YEAR = re.compile(r"(\d+)\s*раз[а]?\s*в\s*(?:год|учебн)")
 _EVERY_N_YEARS = re.compile(r"(?:1|один)\s*раз\s*в\s*(\d+)\s*(?:год|лет)")
 _NEXT_YEAR = re.compile(r"следующ[а-я]*\s+за\s+отч[её]тн")
@@ -164,12 +169,13 @@ _WINDOW_TOKENS = ("daymonth", "quarter", "half", "month")
 @lru_cache(maxsize=4096)  # a roadmap repeats few phrases; the schedule is immutable
 def read_deadline(phrase: str) -> DeadlineSchedule:
     """Read a «Сроки» phrase; never raises, flags what it cannot read with the reason."""
-    text = normalise_phrase(phrase)
+    text = _FROM_TO.sub(r"\1 - \2", normalise_phrase(phrase))
     tokens = list(_TOKEN.finditer(text))
     parts: list[DeadlinePart] = []
     pending: list[Window] = []  # month windows waiting for the years they belong to
     bound = False  # the pending windows have met a year already
     last_year: int | None = None
+    ends: dict[int, int] = {}  # where in the text a dated month ends, by id of its part
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -223,6 +229,7 @@ def read_deadline(phrase: str) -> DeadlineSchedule:
                 i += 3
                 continue
             parts.append(DeadlinePart("once", year=year, windows=tuple(pending)))
+            ends[id(parts[-1])] = token.end()
             bound = bool(pending)
             last_year = year
         i += 1
@@ -239,12 +246,30 @@ def read_deadline(phrase: str) -> DeadlineSchedule:
     day_match = _DAY_OF_MONTH.search(text)
     if recurring is not None and recurring[0] in ("monthly", "quarterly"):
         # «до 25 числа каждого месяца», «ежеквартально до 5 числа месяца, следующего за
-        # отчетным кварталом»: the day is kept, «следующего» moves it past the period
-        kind, step, windows = recurring
-        start_year, start_windows = _dated_start(parts)
-        parts.append(DeadlinePart(kind, day=int(day_match.group(1)) if day_match else None,
-                                  following=next_year, year=start_year,
-                                  windows=start_windows))
+        # отчетным кварталом»: the day is kept, «следующего» moves it past the period.
+        # Months named with it bound the repetition, as a clerk means them: «Ежемесячно
+        # Сентябрь - октябрь 2022» is September and October 2022, «Ежемесячно Май 2022» May
+        # 2022, «ежемесячно, сентябрь - май» those months of every year. Only one month
+        # written before the word says where the repetition starts: «октябрь 2021г.
+        # Ежемесячно» (a page created in October, updated every month after)
+        kind = recurring[0]
+        due_day = int(day_match.group(1)) if day_match else None
+        word = _FREQUENCY_WORD.search(text)
+        dated = [p for p in parts if p.kind == "once" and p.due is None]
+        parts = [p for p in parts if not (p.kind == "once" and p.due is None)]
+        for within in dated:
+            one_month = len(within.windows) == 1 and within.end_year is None and \
+                within.windows[0].first == within.windows[0].last
+            starts = one_month and word is not None and ends.get(id(within), 0) <= word.start()
+            parts.append(DeadlinePart(kind, year=within.year,
+                                      end_year=None if starts else
+                                      within.end_year or within.year,
+                                      windows=within.windows, day=due_day,
+                                      following=next_year))
+        if not dated:
+            parts.append(DeadlinePart(kind, day=due_day, following=next_year,
+                                      windows=unbound))
+            unbound = ()  # the months bound the repetition, they are no yearly part
         recurring = None
     if recurring is not None:
         kind, step, windows = recurring
@@ -270,16 +295,6 @@ def read_deadline(phrase: str) -> DeadlineSchedule:
                   else "сроки не указаны")
         return DeadlineSchedule(raw=phrase, flagged=True, problem=reason)
     return DeadlineSchedule(raw=phrase, parts=tuple(parts))
-
-
-def _dated_start(parts: list[DeadlinePart]) -> tuple[int | None, tuple[Window, ...]]:
-    """«октябрь 2021г. Ежемесячно»: a monthly or quarterly repetition starts with the
-    earliest dated part of the phrase: (its year, a window from its month on)."""
-    dated = [p for p in parts if p.kind == "once" and p.due is None]
-    if not dated:
-        return None, ()
-    earliest = min(dated, key=lambda p: (p.year or 0, p.windows[0].first if p.windows else 1))
-    return earliest.year, (Window(earliest.windows[0].first if earliest.windows else 1, 12),)
 
 
 def _recurring_kind(text: str) -> tuple[str, int, tuple[Window, ...]] | None:
@@ -379,9 +394,13 @@ def _expand_part(part: DeadlinePart, years: range, school: bool) -> list[Occurre
                                date(part.year + 1, 8, 31))]
     if kind in ("quarterly", "monthly"):
         months = _months(years, school)
-        if part.year is not None and part.windows:  # starts with a dated part
-            first = (part.year, part.windows[0].first)
-            months = [(y, m) for y, m in months if (y, m) >= first]
+        if part.year is not None or part.windows:
+            within = _months_within(part)
+            if kind == "monthly":
+                months = [month for month in months if within(*month)]
+            else:  # a quarter counts when one of its months is named
+                months = [(y, m) for y, m in months if m % 3 == 1 and any(
+                    within(y, m + offset) for offset in range(3))]
         if kind == "monthly":
             return [OccurrenceSpec(f"{y}-{m:02d}", date(y, m, 1), _due_in(y, m, part))
                     for y, m in months]
@@ -419,6 +438,34 @@ def _expand_part(part: DeadlinePart, years: range, school: bool) -> list[Occurre
     if school:
         return [OccurrenceSpec(_school_label(y), date(y, 9, 1), None) for y in years]
     return [OccurrenceSpec(str(y), date(y, 1, 1), None) for y in years]
+
+
+def _in_window(month: int, window: Window) -> bool:
+    """A month within a window; «сентябрь - май» runs over the new year."""
+    if window.first <= window.last:
+        return window.first <= month <= window.last
+    return month >= window.first or month <= window.last
+
+
+def _months_within(part: DeadlinePart) -> Callable[[int, int], bool]:
+    """Whether a (year, month) is within the months a monthly or quarterly part names:
+    its windows in every year, from its first dated month to its last, or — with no end —
+    from its month on."""
+    if part.year is None:
+        return lambda year, month: any(_in_window(month, w) for w in part.windows)
+    if part.end_year is None:
+        start = (part.year, part.windows[0].first if part.windows else 1)
+        return lambda year, month: (year, month) >= start
+    last_year = part.end_year
+    if not part.windows:
+        return lambda year, month: part.year is not None and part.year <= year <= last_year
+    spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for window in part.windows:
+        # a window across the new year («ноябрь 2021 - январь 2022») ends the year after
+        end_year = last_year if window.first <= window.last or last_year > part.year \
+            else part.year + 1
+        spans.append(((part.year, window.first), (end_year, window.last)))
+    return lambda year, month: any(start <= (year, month) <= end for start, end in spans)
 
 
 def _due_in(year: int, month: int, part: DeadlinePart) -> date:
@@ -468,8 +515,13 @@ def describe_part(part: DeadlinePart) -> str:
          else MONTHS[w.first - 1])
         for w in part.windows)
     bits = [KIND_LABELS[part.kind]]
-    if part.year:
-        bits.append(f"с {part.year}" if part.kind != "once" else str(part.year))
+    if part.kind in ("monthly", "quarterly") and part.year and part.end_year is None:
+        first = part.windows[0].first if part.windows else 1
+        bits.append(f"с {MONTHS_GENITIVE[first - 1]} {part.year}")
+        windows = ""
+    elif part.year:
+        bits.append(str(part.year) if part.kind in ("once", "monthly", "quarterly")
+                    else f"с {part.year}")
     if part.end_year and part.end_year != part.year:
         bits.append(f"по {part.end_year}")
     if part.due:

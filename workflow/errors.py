@@ -61,12 +61,13 @@ class RoadmapLimitExceeded(RoadmapFormatError):
 class PeriodRequired(KartaError):
     """Neither the document nor the command gives the roadmap's period."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, suggestion: str = "--period ГГГГ-ГГГГ") -> None:
         super().__init__(
             f"{file}: в документе не найден период дорожной карты "
-            "(«на 2021-2023 годы»); укажите его: --period 2021-2023"
+            f"(«на 2021-2023 годы»); укажите его: {suggestion}"
         )
         self.file = file
+        self.suggestion = suggestion
 
 
 class InvalidPeriod(KartaError):

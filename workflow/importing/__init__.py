@@ -19,7 +19,14 @@ from workflow.importing.columns import ColumnMap, forget_headers, map_columns
 from workflow.importing.layout import Table, TextRegion, segment
 from workflow.importing.ledger import Ledger
 from workflow.importing.limits import Deadline, safe_text
-from workflow.importing.period import Period, find_period, outside_period, parse_period
+from workflow.importing.period import (
+    Period,
+    find_period,
+    outside_period,
+    parse_period,
+    school_year_hint,
+    suggest_period,
+)
 from workflow.importing.rows import read_rows
 from workflow.importing.sources import Item, items_from_bytes, read_source
 from workflow.importing.text import PAGE_NUMBER, clean, is_page_number, single_line
@@ -28,6 +35,7 @@ from workflow.roadmap import RoadmapDraft, SkippedPart
 
 __all__ = ["Period", "find_period", "parse_period", "read_roadmap"]
 
+TEXT_EXPORTS = (".txt", ".md", ".csv", ".tsv")  # text without pages: page numbers stay in it
 _ORDER_MARK = re.compile(r"\bприказ\b|п\s*р\s*и\s*к\s*а\s*з|приказываю", re.I)
 
 
@@ -93,9 +101,8 @@ def _read_roadmap(path: Path, period: Period | None, title: str | None) -> Roadm
             skipped_tables[id(other)] = ("ещё одна таблица мероприятий с другими столбцами; "
                                          "импортирована самая большая таблица, эту "
                                          "импортируйте отдельно")
-    sections, activities = read_rows(parts, path.name, ledger, deadline)
-    if not activities:
-        raise RoadmapFormatError(path.name, table.first_line, "в таблице нет ни одного мероприятия")
+    sections, activities = read_rows(parts, path.name, ledger, deadline,
+                                     text_export=path.suffix.lower() in TEXT_EXPORTS)
 
     first = parts[0][0]
     before: list[Item] = []
@@ -114,8 +121,9 @@ def _read_roadmap(path: Path, period: Period | None, title: str | None) -> Roadm
     # a file name can hold bytes that are not UTF-8, which no database stores
     found_title = safe_text(title or found.title or path.stem)
     found_period = period or find_period([found.title, caption, *earlier], titles=2)
+    phrases = [activity.deadline_text for activity in activities]
     if found_period is None:
-        raise PeriodRequired(path.name)
+        raise PeriodRequired(path.name, suggest_period(phrases))
 
     draft = RoadmapDraft(
         title=found_title, first_year=found_period.first, last_year=found_period.last,
@@ -133,6 +141,9 @@ def _read_roadmap(path: Path, period: Period | None, title: str | None) -> Roadm
             ledger.mark(item, "blank")
     draft.lines = ledger.lines()
     draft.repairs = ledger.repairs
+    hint = school_year_hint(found_period, [found.title, caption], phrases)
+    if hint:
+        draft.warnings.append(hint)
     outside = outside_period(found_period, [(a.code, a.deadline_text) for a in activities])
     if outside:
         draft.warnings.append(f"сроки вне периода {found_period.label} ({len(outside)}): "

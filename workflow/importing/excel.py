@@ -90,6 +90,7 @@ def _rows(sheets: list[object], scan: _Scan, tally: Tally) -> list[Item]:
             tally.deadline.check()
             values = _within_columns(list(row), tally, line)
             cells = ["" if value is None else _cell_text(value) for value in values]
+            spanned: list[int] = []
             for column, (text, last) in list(active.items()):
                 if row_index > last:
                     del active[column]
@@ -97,10 +98,12 @@ def _rows(sheets: list[object], scan: _Scan, tally: Tally) -> list[Item]:
                 if len(cells) < column:
                     cells.extend([""] * (column - len(cells)))
                 cells[column - 1] = text
+                if text.strip():
+                    spanned.append(column - 1)
             for merge in starts.pop(row_index, []):
                 if merge.column <= limits.MAX_COLUMNS:
                     value = values[merge.column - 1] if merge.column <= len(values) else None
-                    active[merge.column] = ("" if value is None else str(value),
+                    active[merge.column] = ("" if value is None else _cell_text(value),
                                             merge.last_row)
             while cells and not cells[-1].strip():
                 cells.pop()
@@ -113,7 +116,8 @@ def _rows(sheets: list[object], scan: _Scan, tally: Tally) -> list[Item]:
                 previous_blank = True
                 continue
             previous_blank = False
-            items.append(Item(line=line, cells=tally.row(cells, line), table=sheet_index))
+            items.append(Item(line=line, cells=tally.row(cells, line), table=sheet_index,
+                              spanned=tuple(sorted(spanned))))
     return items
 
 

@@ -146,8 +146,12 @@ def segment(items: list[Item], deadline: Deadline | None = None) -> list[Table |
 def _continues(table: Table, width: int, cells: list[str]) -> bool:
     """A headerless table continues the one before when it has the same width, or, after a
     table with a header, nearly the same (a converter adds a cell for a page number or
-    drops an empty one)."""
+    drops an empty one) or one cell wide (rows merged across the table)."""
     if len(cells) == width:
+        return True
+    if table.header and len(cells) == 1:
+        # a PDF page that ends with rows merged across the table (a group's and a
+        # section's titles) gives them as a table of one column
         return True
     return bool(table.header) and abs(len(cells) - width) <= 2
 

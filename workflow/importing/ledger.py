@@ -55,6 +55,26 @@ class Ledger:
         """Record a change made against the source."""
         self.repairs.append(Repair(line, kind, text, ref))
 
+    def rename_sections(self, codes: dict[str, str]) -> None:
+        """Sections whose codes were settled after their lines were marked (old code → new):
+        the references of those lines, and the repairs that name them, follow."""
+        if not codes:
+            return
+        refs = {f"раздел {old}": f"раздел {new}" for old, new in codes.items()}
+        for line, role in self.roles.items():
+            if role.ref in refs:
+                self.roles[line] = LineRole(role.line, role.role, role.fields, refs[role.ref],
+                                            role.reason)
+        renamed: list[Repair] = []
+        for repair in self.repairs:
+            if repair.ref in refs:
+                old = repair.ref.removeprefix("раздел ")
+                repair = Repair(repair.line, repair.kind,
+                                repair.text.replace(f"«{old}»", f"«{codes[old]}»"),
+                                refs[repair.ref])
+            renamed.append(repair)
+        self.repairs = renamed
+
     def lines(self) -> list[LineRole]:
         """One role per line 1…total; an unmarked line is reported, never dropped."""
         return [self.roles.get(line) or LineRole(line, "skipped", reason=UNACCOUNTED)

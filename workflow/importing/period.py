@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 from workflow.errors import InvalidPeriod
+
+if TYPE_CHECKING:
+    from workflow.deadlines import DeadlinePart
 
 _DASH = r"\s*[-\u2010-\u2015\u2212]\s*"
 _YEAR = r"(?:19|20)\d\d"
@@ -20,7 +25,9 @@ _SINGLE_YEAR = re.compile(rf"\b(?:на|в)\s+({_YEAR})\s*(?:год[ауы]?\b|г
 # «… «города N» 2021 год», «План работы 2021 г.»: a year with «год» and no preposition,
 # read only in the title (an order's text names years of many things)
 _BARE_YEAR = re.compile(rf"(?<![\d./\-–—])({_YEAR})\s*(?:год[ауы]?\b|г\.|г\b)", re.I)
-_SCHOOL_YEARS = re.compile(rf"(?<![\d.])({_YEAR}){_DASH}({_YEAR})\s*учебн", re.I)
+# «2021-2022 учебный год», «2021 – 2022 уч. год», «2021-22 уч.г.»
+_SCHOOL_YEARS = re.compile(
+    rf"(?<![\d.])({_YEAR}){_DASH}((?:19|20)?\d\d)(?!\d)\s*(?:учебн|уч\.?\s*г)", re.I)
 _SCHOOL_RANGE = re.compile(
     rf"(?<![\d.])({_YEAR})\s*/\s*(?:19|20)?\d\d"
     rf"(?:{_DASH}({_YEAR})\s*/\s*(?:19|20)?\d\d)?\s*(?:уч|учебн)", re.I)
@@ -82,7 +89,7 @@ def find_period(texts: list[str], titles: int = 0) -> Period | None:
             return Period(int(match.group(1)), int(match.group(2) or match.group(1)), True)
         match = _SCHOOL_YEARS.search(own)
         if match:  # «2021-2024 учебные годы»: the school years that start 2021 … 2023
-            first, last = int(match.group(1)), int(match.group(2))
+            first, last = int(match.group(1)), _full_year(match.group(2), int(match.group(1)))
             if first < last <= first + 20:
                 return Period(first, last - 1, True)
         for pattern in (_YEAR_RANGE, _RANGE_AFTER_NA):
@@ -101,6 +108,11 @@ def find_period(texts: list[str], titles: int = 0) -> Period | None:
     return None
 
 
+def _full_year(text: str, century_of: int) -> int:
+    """«22» after 2021 is 2022; a four-digit year is itself."""
+    return int(text) if len(text) == 4 else century_of // 100 * 100 + int(text)
+
+
 def _without_quoted(text: str) -> str:
     """The text with each «quoted» name replaced by a space, as re.sub(r"«[^»]*»", " ")
     does, in linear time: the regular expression rescans to the end from every «."""
@@ -117,19 +129,141 @@ def _without_quoted(text: str) -> str:
     return "".join(parts)
 
 
+def bounds(period: Period) -> tuple[date, date]:
+    """The first and the last day of a period: January to December, or September of the
+    first school year to August of the last one's second year."""
+    if period.school_years:
+        return date(period.first, 9, 1), date(period.last + 1, 8, 31)
+    return date(period.first, 1, 1), date(period.last, 12, 31)
+
+
+def _part_span(part: DeadlinePart) -> tuple[date, date] | None:
+    """The days a dated part of a deadline can fall on, or None for an undated part."""
+    from workflow.deadlines import month_end
+
+    if part.due is not None:
+        return part.due, part.due
+    if part.year is None:
+        return None
+    last_year = part.end_year or part.year
+    if part.kind == "school_year":
+        return date(part.year, 9, 1), date(part.year + 1, 8, 31)
+    if part.kind in ("once", "monthly", "quarterly") and part.windows:
+        first = min(window.first for window in part.windows)
+        last = max(window.last for window in part.windows)
+        if any(window.first > window.last for window in part.windows):
+            # «ноябрь - январь»: from the first window's start into the next year
+            first, last = part.windows[0].first, part.windows[-1].last
+            if last_year == part.year:
+                last_year += 1
+        return date(part.year, first, 1), month_end(last_year, last)
+    if part.kind in ("once", "monthly", "quarterly") or part.end_year is not None:
+        return date(part.year, 1, 1), date(last_year, 12, 31)
+    # a repetition from a dated start («ежегодно с 2022 г.»): its first year
+    first_month = part.windows[0].first if part.windows else 1
+    return date(part.year, first_month, 1), date(part.year, 12, 31)
+
+
 def outside_period(period: Period, deadlines: list[tuple[str, str]]) -> list[str]:
-    """The activities (code, deadline phrase) whose dated deadlines fall outside the
-    period, as «1.2 («Декабрь 2024»)»."""
+    """The activities (code, deadline phrase) with a dated deadline that falls outside the
+    period, to the month: «Февраль 2021» is outside the school year 2021/22, as «Декабрь
+    2024» is outside 2021-2023; as «1.2 («Декабрь 2024»)»."""
     from workflow.deadlines import read_deadline
 
-    first, last = period.years
+    first, last = bounds(period)
     found: list[str] = []
     for code, phrase in deadlines:
-        years: set[int] = set()
         for part in read_deadline(phrase).parts:
-            for year in (part.year, part.end_year, part.due.year if part.due else None):
-                if year is not None:
-                    years.add(year)
-        if any(year < first or year > last for year in years):
-            found.append(f"{code} («{phrase}»)")
+            span = _part_span(part)
+            if span is not None and (span[1] < first or span[0] > last):
+                found.append(f"{code} («{phrase}»)")
+                break
     return found
+
+
+def dated_years(deadlines: list[str]) -> list[int]:
+    """The years the dated deadlines name, sorted, each once."""
+    from workflow.deadlines import read_deadline
+
+    years: set[int] = set()
+    for phrase in deadlines:
+        for part in read_deadline(phrase).parts:
+            span = _part_span(part)
+            if span is not None:
+                years.update((span[0].year, span[1].year))
+    return sorted(years)
+
+
+def suggest_period(deadlines: list[str]) -> str:
+    """What to give as ``--period`` for a roadmap whose title names none: the years its
+    dated deadlines span (school years when its months run September to August), or
+    the form of the option when no deadline names a year."""
+    years = dated_years(deadlines)
+    if not years or years[-1] - years[0] > 20:
+        return "--period ГГГГ-ГГГГ (первый и последний год дорожной карты)"
+    if school_year_order(deadlines, dated=True) and len(years) > 1:
+        first, last = years[0], years[-1] - 1
+        label = f"{first}" if first == last else f"{first}-{last}"
+        return f"--period {label} --school-years (по срокам мероприятий: " \
+               f"{Period(first, last, True).label}, сентябрь–август)"
+    label = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    return f"--period {label} (по срокам мероприятий)"
+
+
+def _months_in_order(deadlines: list[str], dated: bool) -> list[int]:
+    """The first month of each deadline that names months with no year («Февраль»,
+    «Сентябрь, апрель», «Ежегодно, май») — or, ``dated``, with a year («Май 2015») — in
+    the order of the table."""
+    from workflow.deadlines import read_deadline
+
+    months: list[int] = []
+    for phrase in deadlines:
+        for part in read_deadline(phrase).parts:
+            if part.windows and (part.kind == "once" and part.year is not None if dated
+                                 else part.kind == "yearly" and part.year is None):
+                months.append(part.windows[0].first)
+                break
+    return months
+
+
+def _inversions(keys: list[int]) -> int:
+    return sum(1 for i, a in enumerate(keys) for b in keys[i + 1:] if a > b)
+
+
+def school_year_order(deadlines: list[str], dated: bool = False) -> bool:
+    """True when the months of the deadlines run through a school year: (August or)
+    September to December first, then January to August — nearly in that order and far
+    from the calendar's (a calendar plan in any order is not; six months at least)."""
+    months = _months_in_order(deadlines, dated)[:400]  # the order shows long before that
+    autumn = sum(1 for month in months if month >= 9)
+    if len(months) < 6 or autumn < 2 or len(months) - autumn < 2 or len(set(months)) < 4 \
+            or months[0] < 8:
+        return False
+    pairs = len(months) * (len(months) - 1) // 2
+    # the school year's first council is in August as often as in September
+    school = min(_inversions([(m - start) % 12 for m in months]) for start in (8, 9))
+    return school * 20 <= pairs and _inversions(months) * 10 >= pairs * 3
+
+
+def school_year_hint(period: Period, titles: list[str],
+                     deadlines: list[str]) -> str | None:
+    """Why a roadmap read by calendar years looks like a school-year plan — its title
+    names a school year, or its months run September to August — with what to do; None
+    when it does not (or is read by school years already)."""
+    if period.school_years:
+        return None
+    named = next((found for text in titles if (found := find_period([text])) is not None
+                  and found.school_years), None)
+    if named is not None:
+        reason = f"в заголовке указан учебный год ({named.label})"
+        first, last = named.first, named.last
+    elif school_year_order(deadlines):
+        reason = "месяцы в сроках идут с сентября по август"
+        first, last = period.first, max(period.first, period.last - 1)
+    else:
+        return None
+    label = f"{first}" if first == last else f"{first}-{last}"
+    return (f"похоже, это план на учебный год: {reason}, а сроки прочитаны по календарным "
+            f"годам {period.label} (например, «Февраль» — февраль {period.first} г.); если "
+            f"план по учебным годам, импортируйте его с периодом {Period(first, last, True).label}"
+            f": --period {label} --school-years (на странице импорта — «по учебным годам»)")

@@ -21,6 +21,8 @@ from workflow.importing.layout import Table
 from workflow.importing.ledger import Ledger
 from workflow.importing.limits import Deadline
 from workflow.importing.numbering import repair_dotted, repair_plain
+from workflow.importing.pages import RUNNING, page_debris, running_heads
+from workflow.importing.sections import Heading, kind_of, settle
 from workflow.importing.sources import Item
 from workflow.importing.text import (
     FOOTNOTE_END,
@@ -44,7 +46,7 @@ ACTIVITY_CODE = re.compile(r"^\d{1,3}(?:\s*\.\s*\d{1,3})*\.?$")
 _SECTION_HEAD = re.compile(
     r"^(?P<word>(?:задача|раздел|направление|блок|модуль|подпрограмма|цель|этап)\s*"
     r"(?:№\s*)?(?P<wordnum>\d+|[IVXLC]+)\b\.?:?)"
-    r"|^(?P<num>\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,5})\s*[.)]\s+(?=\S)",
+    r"|^(?P<num>\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,5})\s*[.)]\s+(?=\S)",
     re.I,
 )
 _SUB_ITEM = ("-", "–", "—", "•", "·", "*")
@@ -109,30 +111,56 @@ def _fields(cells: list[str], columns: ColumnMap) -> _Fields:
 
 def section_code_of(heading: str, ordinal: int) -> tuple[str, str]:
     """(code, title) of a section heading: «1. Нормативно…» → («1», «Нормативно…»),
-    «Задача 0: Создание…» → («0», «Задача 0: Создание…»); unnumbered → ordinal."""
+    «II. Оценка…» → («II», «Оценка…»), «Задача 0: Создание…» → («0», «Задача 0:
+    Создание…»); unnumbered → ordinal."""
     match = _SECTION_HEAD.match(heading)
     if not match:
         return str(ordinal), heading
     number = match.group("wordnum") or match.group("num")
     if "." in number:  # «1.2. Нормативная база» under «Раздел 1»
         return number, heading[match.end():].strip()
-    value = int(number) if number.isdigit() else roman_to_int(number)
-    code = str(value) if value is not None else number
+    # «02» is «2»; a Roman number stays as the clerk wrote it («II»: codes «II.3»)
+    code = str(int(number)) if number.isdigit() else number
     if match.group("word"):
         return code, heading
     return code, heading[match.end():].strip()
 
 
 def read_rows(parts: list[tuple[Table, ColumnMap]], file: str, ledger: Ledger,
-              deadline: Deadline | None = None) -> tuple[
+              deadline: Deadline | None = None, text_export: bool = False) -> tuple[
         list[SectionDraft], list[ActivityDraft]]:
     """Sections and activities of a roadmap table (and of the tables that continue it), in
     order, codes carrying the section when numbering restarts in every section; refused
-    when ``deadline`` passes."""
+    when ``deadline`` passes. In a ``text_export`` page numbers and running heads left in
+    the text are found first (``pages.py``)."""
     reader = _RowReader(file, ledger, deadline, _dotted_prefixes(parts))
+    if text_export:
+        reader.clear_pages(parts)
     for index, (table, columns) in enumerate(parts):
         reader.table(table, columns, continues=index > 0)
+    reader.settle_sections()
+    if not reader.entries:
+        first = parts[0][0]
+        raise RoadmapFormatError(file, first.header[0].line if first.header
+                                 else first.first_line, _why_no_activities(parts,
+                                                                           reader.sections))
     return reader.sections, reader.activities()
+
+
+def _why_no_activities(parts: list[tuple[Table, ColumnMap]],
+                       sections: list[SectionDraft]) -> str:
+    """«В таблице нет ни одного мероприятия», and why when the table says: a «№» column
+    with no number in any row (numbers Word draws from a field or a picture, or typed in
+    another column) makes every row a section title."""
+    reason = "в таблице нет ни одного мероприятия"
+    columns = parts[0][1]
+    if columns.code is None or not sections:
+        return reason
+    header = columns.headers[columns.code] if columns.code < len(columns.headers) else "№"
+    return (f"{reason}: в столбце «{header}» нет ни одного номера, поэтому все строки ("
+            f"{len(sections)}) прочитаны как названия разделов; номера не найдены ни в "
+            "тексте ячеек, ни в автоматической нумерации Word — впишите номера мероприятий "
+            "или удалите пустой столбец «№»")
 
 
 class _RowReader:
@@ -153,6 +181,8 @@ class _RowReader:
         self.spill: tuple[SectionDraft, list[str]] | None = None  # a spilled section row
         self.body: list[Item] = []  # the items of the table being read, and where we are
         self.position = 0
+        self.headings: list[Heading] = []  # how each section's heading was written
+        self.debris: dict[int, list[str]] = {}  # page numbers cut from a line's text
 
     # -- tables and items ------------------------------------------------------------------
 
@@ -226,6 +256,12 @@ class _RowReader:
         if [c.strip() for c in cells] == header_cells or (is_header(cells) and not self.entries):
             self.ledger.mark(item, "header")
             return
+        if self.entries and columns.code is not None and columns.code in item.spanned:
+            # a sub-row under a «№» merged down over it: the clerk sees the number once,
+            # the row belongs to the activity above; cells merged down with the number
+            # were read in the first row already
+            self.merged_sub_row(item, cells, columns, width)
+            return
         texts = [clean(cell) for cell in cells if clean(cell)]
         if all(is_page_number(text) for text in texts):
             # an activity always has a title: a row of numbers alone is a page number
@@ -240,6 +276,9 @@ class _RowReader:
         # a number the layout wrapped («1.10» over «0») is still one number
         code_like = bool(ACTIVITY_CODE.match(re.sub(r"\s+", "", fields.code)))
 
+        if columns.code is not None and code_like and self.broken_code(fields, item):
+            self.continue_entry(fields, item, notes)
+            return
         if columns.code is not None and code_like and self.spilled_section(fields, cells,
                                                                           columns, item):
             return
@@ -268,7 +307,8 @@ class _RowReader:
                 and not fields.title.startswith(_SUB_ITEM)
             fields.code = ""
         if starts_activity:
-            entry = _Entry(fields, item, self.section, repairs=list(notes))
+            entry = _Entry(fields, item, self.section,
+                           repairs=[*self.debris_notes(item), *notes])
             entry.rows.append((item, "activity", fields.filled()))
             self.entries.append(entry)
             self.last = "entry"
@@ -279,6 +319,35 @@ class _RowReader:
         else:
             self.ledger.mark(item, "skipped", reason="строка перед первым мероприятием без "
                                                     "наименования")
+
+    def merged_sub_row(self, item: Item, cells: list[str], columns: ColumnMap,
+                       width: int) -> None:
+        """A row whose «№» is a vertical merge from the row above continues the activity
+        above: its own cells are added, the cells merged down are not read twice."""
+        own = ["" if index in item.spanned else cell for index, cell in enumerate(cells)]
+        if not any(clean(cell) for cell in own):
+            self.entries[-1].rows.append((item, "continuation", []))
+            return
+        own, notes = self.aligned(own, columns, width, item)
+        self.continue_entry(_fields(own, columns), item, notes)
+
+    def broken_code(self, fields: _Fields, item: Item) -> bool:
+        """«3.1.» | page break | «4» in a narrow «№» column: a bare number on a row whose
+        title goes on in small letters is the end of the number above, broken with its
+        row («3.1.4»); the number above takes it (``fields.code`` is emptied)."""
+        code = re.sub(r"\s+", "", fields.code)
+        if not (self.entries and code.isdigit() and fields.title[:1].islower()):
+            return False
+        above = self.entries[-1]
+        before = re.sub(r"\s+", "", above.fields.code)
+        if "." not in before.rstrip(".") or len(above.rows) > 1:
+            return False  # only a dotted number, on the last row its activity has so far
+        joined = f"{before}{code}"
+        above.repairs.append(("wrap", item.line, f"№ разорван переносом страницы: «{before}» "
+                                                 f"и «{code}» — «{joined.rstrip('.')}»"))
+        above.fields.code = joined
+        fields.code = ""
+        return True
 
     # -- rows wider than the header --------------------------------------------------------
 
@@ -386,19 +455,32 @@ class _RowReader:
         heading = _without_footnote(heading)
         while self.levels and self.levels[-1][0] >= level:
             self.levels.pop()
-        parent = self.levels[-1][1].code if self.levels else None
-        code, title = section_code_of(heading, len(self.sections) + 1)
-        if any(section.code == code for section in self.sections):
-            code = str(len(self.sections) + 1)  # two «Раздел 1» or «I»: keep both apart
+        # a Markdown heading sits under the heading of the level above; a section row's
+        # place in the tree is settled when every heading is read (``sections.py``)
+        parent = self.levels[-1][1].code if self.levels and level < 99 else None
+        position = len(self.sections) + 1
+        numbered = _SECTION_HEAD.match(heading)
+        code, title = section_code_of(heading, position)
+        if not numbered:
+            code = f"#{position}"  # its code is given when every heading is read
+        elif any(section.code == code for section in self.sections):
+            code = str(position)  # two «Раздел 1» or «I»: keep both apart
             while any(section.code == code for section in self.sections):
                 code = f"{code}'"
         section = SectionDraft(code=code, title=title, heading=heading,
-                               position=len(self.sections) + 1, line=item.line, parent=parent)
+                               position=position, line=item.line, parent=parent)
+        emphasised = is_emphasised(item.text) if item.cells is None else any(
+            is_emphasised(cell) for cell in item.cells if cell.strip())
+        word = numbered.group("word") if numbered else ""
+        self.headings.append(Heading(section, bool(numbered), kind_of(
+            code, bool(numbered), word.split()[0] if word else "", emphasised)))
         self.sections.append(section)
         self.levels.append((level, section))
         self.section = section
         self.last = "section"
         self.ledger.mark(item, "section", ref=f"раздел {code}")
+        for kind, line, note in self.debris_notes(item):
+            self.ledger.repair(line, kind, note, f"раздел {code}")
 
     def join_section(self, text: str, item: Item) -> None:
         """The second line of a section title broken outside the table."""
@@ -414,9 +496,51 @@ class _RowReader:
             section.heading = _without_footnote(f"{section.heading} {text}")
             section.title = _without_footnote(f"{section.title} {text}")
         self.ledger.mark(item, "section", ref=f"раздел {section.code}")
+        for kind, line, note in self.debris_notes(item):
+            self.ledger.repair(line, kind, note, f"раздел {section.code}")
         self.ledger.repair(item.line, "section", f"название раздела «{section.code}» "
                                                  "продолжено со следующей строки",
                            f"раздел {section.code}")
+
+    def clear_pages(self, parts: list[tuple[Table, ColumnMap]]) -> None:
+        """Mark the running heads of a text export and cut the page numbers left in its
+        text, keeping a note for the activity or section they were cut from."""
+        items: list[Item] = []
+        code_column: dict[int, int | None] = {}
+        for index, (table, columns) in enumerate(parts):
+            for item in [*(table.caption if index else []), *table.body]:
+                items.append(item)
+                code_column[id(item)] = columns.code
+        for item in running_heads(items, _SECTION_HEAD):
+            item.artefact = RUNNING
+            self.ledger.mark(item, "artefact", reason=RUNNING)
+        for item in items:
+            if item.cells is not None and is_numbering_row(item.cells):
+                code_column[id(item)] = -1  # never a page number: skip the whole row below
+        rows = [item for item in items if code_column[id(item)] != -1]
+        by_id = {id(item): item for item in rows}
+        for item_id, cuts in page_debris(rows, code_column).items():
+            item = by_id[item_id]
+            for cut in cuts:
+                if cut.cell is None:
+                    item.text = cut.text
+                elif item.cells is not None:
+                    item.cells[cut.cell] = cut.text
+            self.debris[item.line] = [cut.note for cut in cuts]
+
+    def debris_notes(self, item: Item) -> list[tuple[str, int, str]]:
+        """The notes of page numbers cut from ``item``'s text, once."""
+        return [("artefact", item.line, note) for note in self.debris.pop(item.line, [])]
+
+    def settle_sections(self) -> None:
+        """Codes for headings without a number, and the section tree (``sections.py``)."""
+        counts: dict[int, int] = {}
+        for entry in self.entries:
+            if entry.section is not None:
+                counts[id(entry.section)] = counts.get(id(entry.section), 0) + 1
+        for heading in self.headings:
+            heading.activities = counts.get(id(heading.section), 0)
+        self.ledger.rename_sections(settle(self.headings))
 
     # -- continuation ----------------------------------------------------------------------
 
@@ -425,6 +549,7 @@ class _RowReader:
         """Merge a continuation row or line into the activity above, cutting a page number
         glued where the page broke."""
         entry = self.entries[-1]
+        entry.repairs.extend(self.debris_notes(item))
         entry.repairs.extend(notes or [])
         for name in ("title", "deadline", "executors", "result"):
             fragment = getattr(fields, name)

@@ -4,7 +4,8 @@ Every format becomes a list of ``Item``: a paragraph of text, or a row of cells.
 .docx keep their boundary (``table`` index); a plain-text dump has none, rows are the lines
 with tabs. Merged cells are expanded so a row has one entry per grid column: a horizontal
 span keeps its text in the first column, a vertical span repeats its text (a deadline merged
-over several activities applies to each).
+over several activities applies to each) and the row says which of its cells do
+(``Item.spanned``: a «№» merged over sub-rows makes them rows of one activity).
 
 Every file is read within the limits of ``limits.py``: a file too big, too wide, too deep or
 too slow to read is refused with the limit it breached; every row and line passes through a
@@ -36,6 +37,8 @@ class Item:
     (a CSV record over three lines, a run of blank sheet rows) ends at ``end``. ``artefact``
     says why a reader already knows the item is no content (a PDF's running header);
     ``wide`` marks a row whose one filled cell spans the whole table (a section row);
+    ``spanned`` holds the columns whose text is that of a cell merged down from the row
+    above (a vertical merge: the text is repeated, the clerk sees it once);
     ``notes`` say what the reader repaired (a word the layout broke, joined again).
     """
 
@@ -47,6 +50,7 @@ class Item:
     artefact: str = ""
     wide: bool = False
     notes: list[str] | None = None  # what a reader repaired in the item, in Russian
+    spanned: tuple[int, ...] = ()
 
     @property
     def is_row(self) -> bool:

@@ -12,6 +12,7 @@ from xml.etree.ElementTree import Element
 
 from workflow.errors import RoadmapFormatError
 from workflow.importing import limits
+from workflow.importing.autonumber import ListNumbers, read_list_numbers
 from workflow.importing.limits import Deadline, Tally, count, shown
 from workflow.importing.package import Package
 from workflow.importing.sources import Item
@@ -33,7 +34,9 @@ def read_docx(name: str, data: bytes, deadline: Deadline) -> list[Item]:
     """The paragraphs and table rows of a Word document's body, in order."""
     package = Package(name, data, "документом Word", deadline)
     try:
-        return _DocumentReader(package, Tally(name, deadline)).read(_main_part(package))
+        main = _main_part(package)
+        numbers = read_list_numbers(package, main)
+        return _DocumentReader(package, Tally(name, deadline), numbers).read(main)
     finally:
         package.close()
 
@@ -63,9 +66,10 @@ def _main_part(package: Package) -> str:
 class _DocumentReader:
     """Turns the events of the main part into items, removing each block once read."""
 
-    def __init__(self, package: Package, tally: Tally) -> None:
+    def __init__(self, package: Package, tally: Tally, numbers: ListNumbers | None) -> None:
         self.package = package
         self.tally = tally
+        self.numbers = numbers  # Word's list numbering, counted paragraph by paragraph
         self.items: list[Item] = []
         self.line = 0
         self.table_index = -1
@@ -102,7 +106,7 @@ class _DocumentReader:
             block = stack[2] if in_body and len(stack) >= 3 else None
             if in_body and len(stack) == 2 and element.tag == P:
                 self.line += 1
-                text = self.tally.text(_paragraph_text(element), self.line)
+                text = self.tally.text(_paragraph_text(element, self.numbers), self.line)
                 self.items.append(Item(line=self.line, text=text))
             elif block is not None and len(stack) == 3 and block.tag == TBL:
                 for tr in element.iter(TR):  # a row, or rows nested in a content control
@@ -125,13 +129,16 @@ class _DocumentReader:
             if grid_before is not None:
                 cells.extend([""] * self._grid_value(grid_before, "w:gridBefore", 0, "0"))
         tcs = tr.findall(TC)
+        spanned: list[int] = []
         for tc in tcs:
             span = self._span(tc)
             if _is_vmerge_continue(tc):
                 col = len(cells)
                 text = self.previous_row[col] if col < len(self.previous_row) else ""
+                if text.strip():
+                    spanned.append(col)
             else:
-                text = "\n".join(_paragraph_text(p) for p in tc.iter(P)).strip()
+                text = "\n".join(_paragraph_text(p, self.numbers) for p in tc.iter(P)).strip()
             if len(cells) >= limits.MAX_COLUMNS:
                 if text.strip():
                     raise self.tally.refuse("MAX_COLUMNS", "строка таблицы шире "
@@ -143,7 +150,8 @@ class _DocumentReader:
         self.previous_row = cells
         # one cell merged across the row: how Word draws a section title
         wide = len(tcs) == 1 and len(cells) > 1
-        self.items.append(Item(line=self.line, cells=cells, table=self.table_index, wide=wide))
+        self.items.append(Item(line=self.line, cells=cells, table=self.table_index, wide=wide,
+                               spanned=tuple(spanned)))
 
     def _span(self, tc: Element) -> int:
         props = tc.find(TC_PR)
@@ -176,8 +184,10 @@ def _is_vmerge_continue(tc: Element) -> bool:
     return merge is not None and merge.get(VAL, "continue") == "continue"
 
 
-def _paragraph_text(p: Element) -> str:
-    """A paragraph's text, wrapped in <b>…</b> when all of it is bold or italic."""
+def _paragraph_text(p: Element, numbers: ListNumbers | None = None) -> str:
+    """A paragraph's text, wrapped in <b>…</b> when all of it is bold or italic, after the
+    number Word's list numbering draws before it («1.1.»)."""
+    number = numbers.number(p) if numbers else None
     texts: list[str] = []
     emphasised = True
     for run in p.iter(R):
@@ -196,6 +206,9 @@ def _paragraph_text(p: Element) -> str:
         emphasised = emphasised and bold
         texts.append(run_text)
     text = "".join(texts).replace("\t", " ")
-    if text.strip() and emphasised:
+    emphasised = emphasised and bool(text.strip())  # the number alone has no emphasis
+    if number is not None:
+        text = f"{number} {text.strip()}".strip()
+    if emphasised:
         return f"<b>{text.strip()}</b>"
     return text
