@@ -344,6 +344,7 @@ def test_the_web_preview_shows_the_proposals_in_a_table(db: Database) -> None:
             "file": ("zaozersk.txt", ZAOZERSK.read_bytes(), "text/plain")})
     assert page.status_code == 200, page.text
     assert "Предлагаемые показатели (20)" in page.text
+    assert 'Предлагаемые показатели: <a href="#indicators">20</a>' in page.text
     assert "<td data-label=\"Показатель\">Наличие мониторинга показателей (мониторинг по " \
            "показателям с негативными последствиями не оценивается)" in page.text
     assert "вносит каждая школа" in page.text and "таблица критериев (показателей)" in page.text
