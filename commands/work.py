@@ -134,6 +134,30 @@ def echo_preview(preview: dict[str, Any], as_json: bool) -> None:
     # repairs of an activity are shown under it above; the rest (sections) here
     echo_findings(preview | {"repairs": [r for r in preview.get("repairs", [])
                                          if r["ref"] not in codes]})
+    echo_proposals(preview.get("indicators", []), preview.get("indicator_notes", []))
+
+
+def echo_proposals(proposals: list[dict[str, Any]], notes: list[str]) -> None:
+    """The indicators the roadmap seems to name: what, in what unit, which way, the
+    targets, whose schools, and the phrase each came from — a proposal, nothing stored."""
+    from workflow.indicators import DIRECTIONS, SOURCES
+
+    if not proposals:
+        click.echo("Предлагаемые показатели: в дорожной карте не найдены.")
+    else:
+        click.echo(f"Предлагаемые показатели ({len(proposals)}; при импорте не создаются — "
+                   "каждый подтверждается отдельно):")
+    for number, proposal in enumerate(proposals, 1):
+        click.echo(f"  {number}. {proposal['name']}")
+        group = proposal["group"] or "все"
+        click.echo(f"     {proposal['unit']}, {DIRECTIONS[proposal['direction']]}; цели: "
+                   f"{proposal['targets_text']}; группа: {group}; значение: "
+                   f"{SOURCES[proposal['source']]}")
+        phrase = proposal["source_phrase"]
+        shown = phrase if len(phrase) <= 160 else phrase[:159].rstrip() + "…"
+        click.echo(f"     откуда: {proposal['origin_text']} — «{shown}»")
+    for note in notes:
+        click.echo(f"Внимание: {note}")
 
 
 

@@ -61,8 +61,11 @@ def preview_import(db: Database, path: Path, login: str | None,
     web's preview): sections, activities with how each deadline phrase is read or why it
     is flagged and the repairs made on each, parts skipped with reasons, what became of
     every line of the file (``lines``: counts that sum to its total; ``line_roles``: one
-    entry per line), warnings, the appendix stamp, and whether this file is already
-    imported."""
+    entry per line), warnings, the appendix stamp, whether this file is already imported,
+    and the indicators the roadmap seems to name (``indicators``: plain dicts of
+    ``IndicatorProposal.as_dict()`` with ``targets_text`` and ``origin_text`` for reading;
+    ``indicator_notes``:
+    what proposing left out) — proposals only, nothing is stored."""
     with collection_paused():
         return _preview(db, path, login, period, title, source_name)
 
@@ -80,6 +83,9 @@ def _preview(db: Database, path: Path, login: str | None, period: Period | None,
             Roadmap.source_sha256 == draft.source_sha256,
             Roadmap.organisation_id == current_organisation(session))).first()
     depths = section_depths([(s.code, s.parent) for s in draft.sections])
+    from workflow.importing.indicators import describe_origin, describe_targets, propose
+
+    proposals = propose(draft)
     activities = []
     counts: dict[str, int] = {}  # occurrences by deadline phrase: a roadmap repeats a few
     for activity in draft.activities:
@@ -111,6 +117,11 @@ def _preview(db: Database, path: Path, login: str | None, period: Period | None,
         "approval": draft.approval.as_dict() if draft.approval else None,
         "already": {"ref": roadmap_ref(same.id or 0),
                     "at": same.imported_at.date().isoformat()} if same else None,
+        "indicators": [proposal.as_dict() | {
+            "targets_text": describe_targets(proposal.targets, proposal.unit),
+            "origin_text": describe_origin(proposal.origin, proposal.activity_codes),
+        } for proposal in proposals.items],
+        "indicator_notes": proposals.notes,
     }
 
 

@@ -19,6 +19,7 @@ from web.security import TEXT_SUFFIXES, Actor, actor, checked_form, database, re
 from workflow.deadlines import MONTHS
 from workflow.errors import KartaError, PermissionDenied
 from workflow.importing import Period, parse_period
+from workflow.indicators import DIRECTIONS, SOURCES
 from workflow.machine import occurrence_machine, state_label
 from workflow.roadmap import LINE_ROLES
 
@@ -79,7 +80,8 @@ async def import_preview(request: Request, form: dict[str, object] = Depends(che
                     preview=None, error=str(error), upload=found,
                     period=text(form, "period", 40), types=", ".join(ROADMAP_TYPES))
     return page(request, "import.html", title="Импорт: проверьте, что будет создано",
-                preview=preview, roles=LINE_ROLES, error="", upload=key,
+                preview=preview, roles=LINE_ROLES, directions=DIRECTIONS, sources=SOURCES,
+                error="", upload=key,
                 period=text(form, "period", 40),
                 school_years=bool(form.get("school_years")),
                 title_override=text(form, "title", 500), types=", ".join(ROADMAP_TYPES))

@@ -45,6 +45,17 @@ class ActivityDraft:
         return read_deadline(self.deadline_text)
 
 
+@dataclass(frozen=True)
+class PartLine:
+    """A line of text (``cells`` None) or a table row of a part left out, as read: what
+    reads the document further (the indicators proposed from criteria and target tables)
+    starts from it."""
+
+    line: int
+    text: str = ""
+    cells: tuple[str, ...] | None = None
+
+
 @dataclass
 class SkippedPart:
     """A part of the document that is not the roadmap table, and why it was left out."""
@@ -55,6 +66,7 @@ class SkippedPart:
     last_line: int
     reason: str
     rows: int = 0  # rows of a skipped table
+    content: list[PartLine] = field(default_factory=list, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape printed by ``karta import --json``."""

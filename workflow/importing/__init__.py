@@ -31,7 +31,7 @@ from workflow.importing.rows import read_rows
 from workflow.importing.sources import Item, items_from_bytes, read_source
 from workflow.importing.text import PAGE_NUMBER, clean, is_page_number, single_line
 from workflow.importing.title import find_title
-from workflow.roadmap import RoadmapDraft, SkippedPart
+from workflow.roadmap import PartLine, RoadmapDraft, SkippedPart
 
 __all__ = ["Period", "find_period", "parse_period", "read_roadmap"]
 
@@ -175,7 +175,8 @@ def _skipped(blocks: list[Table | TextRegion], roadmap: list[Table],
             else:
                 kind, reason = "text", "текст вне таблицы мероприятий"
             ledger.mark_all(lines, "skipped", reason)
-            skipped.append(SkippedPart(kind, _short(text), lines[0].line, lines[-1].line, reason))
+            skipped.append(SkippedPart(kind, _short(text), lines[0].line, lines[-1].line, reason,
+                                       content=_content(lines)))
         else:
             title = _block_text(block.caption) or " | ".join(
                 c for c in (block.header[0].cells or []) if c.strip()) if block.header else ""
@@ -183,8 +184,16 @@ def _skipped(blocks: list[Table | TextRegion], roadmap: list[Table],
             reason = f"{reasons[id(block)]} (строк: {rows})"
             ledger.mark_all([*block.caption, *block.header, *block.body], "skipped", reason)
             skipped.append(SkippedPart("table", _short(title or "таблица без названия"),
-                                       block.first_line, block.last_line, reason, rows))
+                                       block.first_line, block.last_line, reason, rows,
+                                       _content([*block.caption, *block.header, *block.body])))
     return skipped
+
+
+def _content(items: list[Item]) -> list[PartLine]:
+    """A skipped part's lines and rows as read (criteria and target tables are read again
+    for the indicators they name)."""
+    return [PartLine(item.line, item.text, None if item.cells is None else tuple(item.cells))
+            for item in items if not item.artefact]
 
 
 def _short(text: str, limit: int = 120) -> str:

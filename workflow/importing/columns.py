@@ -24,8 +24,12 @@ FIELD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _TITLE_FIRST = re.compile(r"мероприят|наименование")
 _OTHER_HEADER_WORDS = re.compile(
     r"показател|источник|уровень|критери|примечан|индикатор|значени|наименование|"
-    r"категори|количеств|целев|финансир|объем|статус"
+    r"категори|количеств|целев|финансир|объем|статус|ед\.?\s?изм|единиц"
 )
+# a year over a column of targets («2021», «2021 год», «2021/2022», «2021-2022 уч. год»):
+# with «Показатель» it heads a target table, which must not run on as roadmap rows
+_YEAR_CELL = re.compile(r"^(?:19|20)\d\d(?:\s?(?:год|г)\.?|\s?[/-]\s?(?:19|20)?\d\d"
+                        r"(?:\s?уч[а-я.]{0,6}\s?г[а-я.]{0,3})?)?$")
 
 
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?$")
@@ -68,7 +72,8 @@ def is_header(cells: list[str]) -> bool:
     if FIELD_PATTERNS[0][1].search(texts[0]) and len(texts) >= 2:
         return True
     named = sum(1 for text in texts if len(text) < 90 and (field_of(text) or
-                                                          _OTHER_HEADER_WORDS.search(text)))
+                                                          _OTHER_HEADER_WORDS.search(text)
+                                                          or _YEAR_CELL.match(text)))
     return named >= 2 and named >= len(texts) - 1
 
 
@@ -81,10 +86,12 @@ def is_genuine_header(cells: list[str]) -> bool:
     texts = [single_line(clean(cell)) for cell in cells if clean(cell)]
     if FIELD_PATTERNS[0][1].search(_normalise(texts[0])):
         return True
-    if any(not text[:1].isupper() or len(text) > 60 for text in texts):
+    if any(not (text[:1].isupper() or _YEAR_CELL.match(text)) or len(text) > 60
+           for text in texts):
         return False
     named = {field_of(text) or ("other" if _OTHER_HEADER_WORDS.search(_normalise(text))
-                                else None) for text in texts}
+                                else "year" if _YEAR_CELL.match(text) else None)
+             for text in texts}
     named.discard(None)
     return len(named) >= 2
 
