@@ -42,9 +42,12 @@ from documents.russian import screen_date
 @click.option("--again", is_flag=True, help="Импортировать файл, даже если он уже импортирован.")
 @click.option("--dry-run", is_flag=True,
               help="Только показать, что будет создано (ничего не записывается).")
+@click.option("--indicators", "chosen", default="", metavar="НОМЕРА",
+              help="Создать предложенные показатели с этими номерами из --dry-run "
+                   "(через запятую: 1,3,5; «все» — все).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести итог в JSON.")
 def import_(file: Path, period: str | None, title: str | None, school_years: bool,
-            again: bool, dry_run: bool, as_json: bool) -> None:
+            again: bool, dry_run: bool, chosen: str, as_json: bool) -> None:
     """Импортировать дорожную карту из ФАЙЛ (.docx, .xlsx, .pdf, .doc, .odt, .rtf, .csv, .txt)."""
     from registry.roadmaps import import_roadmap, preview_import
     from workflow.importing import parse_period
@@ -59,7 +62,10 @@ def import_(file: Path, period: str | None, title: str | None, school_years: boo
         echo_preview(preview_import(settings.database(), file, settings.user, years, title),
                       as_json)
         return
-    result = import_roadmap(settings.database(), file, settings.user, years, title, again)
+    numbers = _chosen_numbers(chosen, lambda: len(preview_import(
+        settings.database(), file, settings.user, years, title)["indicators"]))
+    result = import_roadmap(settings.database(), file, settings.user, years, title, again,
+                            indicators=[{"number": n} for n in numbers])
     if as_json:
         print_json(result.as_dict())
         return
@@ -68,7 +74,28 @@ def import_(file: Path, period: str | None, title: str | None, school_years: boo
                f"{result.activities}, исполнений {result.occurrences}.")
     if result.flagged:
         click.echo(f"Сроки не распознаны, проверьте: {', '.join(result.flagged)}")
+    if result.indicators:
+        click.echo(f"Созданы показатели: {', '.join(result.indicators)} (karta indicators "
+                   "list).")
     echo_findings(result.as_dict())
+
+
+def _chosen_numbers(text: str, count: Any) -> list[int]:
+    """«1,3,5» or «все» (every proposal: counted from the preview only then)."""
+    from workflow.errors import KartaError
+
+    text = text.strip().lower()
+    if not text:
+        return []
+    if text in ("все", "all"):
+        return list(range(1, count() + 1))
+    numbers = []
+    for part in text.replace(" ", "").split(","):
+        if not part.isdigit() or not 0 < int(part) <= 10_000:
+            raise KartaError(f"--indicators: «{part[:20]}» — номер предложенного показателя "
+                             "(см. --dry-run)")
+        numbers.append(int(part))
+    return sorted(set(numbers))
 
 
 def echo_findings(found: dict[str, Any]) -> None:

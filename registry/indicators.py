@@ -205,6 +205,28 @@ def add_indicator(db: Database, login: str | None, *, code: str, name: str, unit
     """Define an indicator (a clerk or an administrator): every field checked, its targets
     by period, the schools it concerns (a kind of school, or named units such as the
     schools with low results), the activities that serve it."""
+    with db.transaction() as session:
+        person = acting_person(session, login, "indicator_add")
+        return create_indicator(
+            session, person, code=code, name=name, unit=unit, direction=direction,
+            source=source, rollup=rollup, fraction=fraction, numerator=numerator,
+            denominator=denominator, threshold=threshold, minimum=minimum, maximum=maximum,
+            group_kind=group_kind, group_label=group_label, units=units,
+            activities=activities, roadmap_id=roadmap_id, targets=targets,
+            evidence=evidence, source_phrase=source_phrase)
+
+
+def create_indicator(session: Session, person: Any, *, code: str, name: str, unit: str,
+                     direction: str = "up", source: str = "schools", rollup: str = "mean",
+                     fraction: bool = False, numerator: str = "", denominator: str = "",
+                     threshold: str | None = None, minimum: str | None = None,
+                     maximum: str | None = None, group_kind: str = "",
+                     group_label: str = "", units: Iterable[str] = (),
+                     activities: Iterable[str] = (), roadmap_id: int | None = None,
+                     targets: Mapping[str, Any] | None = None, evidence: bool = False,
+                     source_phrase: str = "") -> IndicatorInfo:
+    """An indicator created within the caller's transaction (defined by hand, or adopted
+    from the proposals of a roadmap being imported), logged."""
     code = (code or "").strip()
     name = " ".join((name or "").split())
     if not _CODE.match(code):
@@ -232,52 +254,103 @@ def add_indicator(db: Database, login: str | None, *, code: str, name: str, unit
     if low is not None and high is not None and low > high:
         raise KartaError(f"{code}: минимум {shown(low)} больше максимума {shown(high)}")
     checked_targets = _checked_targets(targets or {}, code, unit)
-    with db.transaction() as session:
-        person = acting_person(session, login, "indicator_add")
-        if session.exec(select(Indicator.id).where(col(Indicator.code) == code)).first():
-            raise KartaError(f"показатель {code} уже есть")
-        if len(_indicators(session, active_only=False)) >= MAX_INDICATORS:
-            raise KartaError(f"не больше {MAX_INDICATORS} показателей в организации")
-        unit_ids = []
-        for unit_name in units:
-            found = find_unit(session, unit_name)
-            if found is None:
-                raise UnknownReference(unit_name[:80], "нет такого подразделения (karta units)")
-            unit_ids.append(found.id)
-        codes = [a.strip() for a in activities if a.strip()]
-        if roadmap_id is not None:
-            roadmap = session.get(Roadmap, roadmap_id)
-            if roadmap is None or roadmap.organisation_id != person.organisation_id:
-                raise UnknownReference(str(roadmap_id), "нет такой дорожной карты")
-            known = set(session.exec(select(Activity.code).where(
-                col(Activity.roadmap_id) == roadmap_id)))
-            unknown = [c for c in codes if c not in known]
-            if unknown:
-                raise UnknownReference(", ".join(unknown)[:80],
-                                       f"нет таких мероприятий в дорожной карте {roadmap_id}")
-        elif codes:
-            raise KartaError(f"{code}: мероприятия указываются вместе с дорожной картой")
-        if source == "workflow" and not codes:
-            raise KartaError(f"{code}: значение по исполнению мероприятий считается по "
-                             "мероприятиям — укажите их")
-        row = Indicator(organisation_id=person.organisation_id, roadmap_id=roadmap_id,
-                        code=code, name=name, unit=unit, direction=direction, source=source,
-                        rollup=rollup, fraction=fraction, numerator=numerator.strip()[:500],
-                        denominator=denominator.strip()[:500],
-                        threshold=str(limit) if limit is not None else "",
-                        minimum=str(low) if low is not None else "",
-                        maximum=str(high) if high is not None else "",
-                        group_kind=group_kind, group_label=" ".join(group_label.split())[:200],
-                        units=json.dumps(unit_ids), activities=json.dumps(codes,
-                                                                          ensure_ascii=False),
-                        targets=json.dumps(checked_targets), evidence=evidence,
-                        source_phrase=source_phrase.strip()[:2000])
-        session.add(row)
-        session.flush()
-        record(session, login=person.login, object_ref=f"показатель {code}",
-               event="indicator_add", comment=name, roadmap_id=roadmap_id,
-               touches=[("indicator", row.id or 0)])
-        return IndicatorInfo.of(row)
+    if session.exec(select(Indicator.id).where(col(Indicator.code) == code)).first():
+        raise KartaError(f"показатель {code} уже есть")
+    if len(_indicators(session, active_only=False)) >= MAX_INDICATORS:
+        raise KartaError(f"не больше {MAX_INDICATORS} показателей в организации")
+    unit_ids = []
+    for unit_name in units:
+        found = find_unit(session, unit_name)
+        if found is None:
+            raise UnknownReference(unit_name[:80], "нет такого подразделения (karta units)")
+        unit_ids.append(found.id)
+    codes = [a.strip() for a in activities if a.strip()]
+    if roadmap_id is not None:
+        roadmap = session.get(Roadmap, roadmap_id)
+        if roadmap is None or roadmap.organisation_id != person.organisation_id:
+            raise UnknownReference(str(roadmap_id), "нет такой дорожной карты")
+        known = set(session.exec(select(Activity.code).where(
+            col(Activity.roadmap_id) == roadmap_id)))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise UnknownReference(", ".join(unknown)[:80],
+                                   f"нет таких мероприятий в дорожной карте {roadmap_id}")
+    elif codes:
+        raise KartaError(f"{code}: мероприятия указываются вместе с дорожной картой")
+    if source == "workflow" and not codes:
+        raise KartaError(f"{code}: значение по исполнению мероприятий считается по "
+                         "мероприятиям — укажите их")
+    row = Indicator(organisation_id=person.organisation_id, roadmap_id=roadmap_id,
+                    code=code, name=name, unit=unit, direction=direction, source=source,
+                    rollup=rollup, fraction=fraction, numerator=numerator.strip()[:500],
+                    denominator=denominator.strip()[:500],
+                    threshold=str(limit) if limit is not None else "",
+                    minimum=str(low) if low is not None else "",
+                    maximum=str(high) if high is not None else "",
+                    group_kind=group_kind, group_label=" ".join(group_label.split())[:200],
+                    units=json.dumps(unit_ids), activities=json.dumps(codes,
+                                                                      ensure_ascii=False),
+                    targets=json.dumps(checked_targets), evidence=evidence,
+                    source_phrase=source_phrase.strip()[:2000])
+    session.add(row)
+    session.flush()
+    record(session, login=person.login, object_ref=f"показатель {code}",
+           event="indicator_add", comment=name, roadmap_id=roadmap_id,
+           touches=[("indicator", row.id or 0)])
+    return IndicatorInfo.of(row)
+
+
+_GROUP_KINDS = {"оо": "general", "доо": "preschool", "одо": "additional",
+                "общеобразовательные организации": "general"}
+
+
+def adopt_proposals(session: Session, person: Any, roadmap_id: int, proposals: list[Any],
+                    chosen: Iterable[Mapping[str, Any]]) -> list[IndicatorInfo]:
+    """Create the indicators a clerk chose among a roadmap's proposals, in the import's own
+    transaction (the roadmap and its indicators are stored together, or neither). Each
+    choice names a proposal by its number in the preview (from 1) and may give its own
+    code and name; the source phrase is kept. Nothing is adopted that was not chosen."""
+    from registry.people import PERMISSIONS
+
+    chosen = list(chosen)
+    if not chosen:
+        return []
+    if not set(PERMISSIONS["indicator_add"]) & set(roles_of(person)):
+        raise PermissionDenied(person.login, "indicator_add", PERMISSIONS["indicator_add"],
+                               roles_of(person))
+    taken = {row.code for row in _indicators(session, active_only=False)}
+    created = []
+    for choice in chosen:
+        number = int(choice.get("number") or 0)
+        if not 1 <= number <= len(proposals):
+            raise UnknownReference(str(number), f"нет предложенного показателя с таким "
+                                                f"номером (их {len(proposals)})")
+        proposal = proposals[number - 1]
+        code = str(choice.get("code") or "").strip()
+        if not code:  # the next free «П…»
+            count = 1
+            while f"П{count}" in taken:
+                count += 1
+            code = f"П{count}"
+        taken.add(code)
+        targets = {period: str(value) for period, value in proposal.targets.items()}
+        codes = list(proposal.activity_codes or ([proposal.activity_code]
+                                                 if proposal.activity_code else []))
+        source = proposal.source if proposal.source != "workflow" or codes else "schools"
+        threshold = None
+        if proposal.rollup == "share_meeting":  # a school counts when it reaches the target
+            values = [Decimal(v) for v in targets.values()]
+            threshold = str(max(values)) if values else ("100" if proposal.unit == "%"
+                                                         else "1")
+        created.append(create_indicator(
+            session, person, code=code, name=str(choice.get("name") or proposal.name),
+            unit=proposal.unit, direction=proposal.direction, source=source,
+            rollup=proposal.rollup, numerator=proposal.numerator,
+            denominator=proposal.denominator, threshold=threshold,
+            group_kind=_GROUP_KINDS.get(proposal.group.lower(), ""),
+            group_label=proposal.group, roadmap_id=roadmap_id,
+            activities=codes, targets=targets, source_phrase=proposal.source_phrase))
+    return created
 
 
 def set_target(db: Database, login: str | None, code: str, period: str,

@@ -134,7 +134,8 @@ def _import_roadmap(db: Database, login: str, arguments: dict[str, Any], report:
         report("разбор и запись дорожной карты", 0.2)
         result = import_roadmap(db, path, login, period, str(arguments.get("title") or "")
                                 or None, bool(arguments.get("again")),
-                                source_name=str(arguments.get("name") or "") or None)
+                                source_name=str(arguments.get("name") or "") or None,
+                                indicators=list(arguments.get("indicators") or [])[:500])
     return result.as_dict()
 
 

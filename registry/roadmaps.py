@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,7 @@ class ImportResult:
     skipped: list[dict[str, object]] = field(default_factory=list)
     lines: dict[str, object] = field(default_factory=dict)  # RoadmapDraft.accounting()
     repairs: list[dict[str, object]] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=list)  # the codes of those adopted
     warnings: list[str] = field(default_factory=list)
     approval: dict[str, object] | None = None
 
@@ -51,6 +53,7 @@ class ImportResult:
             "occurrences": self.occurrences, "flagged_deadlines": self.flagged,
             "skipped": self.skipped, "lines": self.lines, "repairs": self.repairs,
             "warnings": self.warnings, "approval": self.approval,
+            "indicators": self.indicators,
         }
 
 
@@ -141,18 +144,22 @@ def section_depths(sections: list[tuple[str, str | None]]) -> dict[str, int]:
 
 def import_roadmap(db: Database, path: Path, login: str | None,
                    period: Period | None = None, title: str | None = None,
-                   again: bool = False, source_name: str | None = None) -> ImportResult:
+                   again: bool = False, source_name: str | None = None,
+                   indicators: Sequence[Mapping[str, Any]] = ()) -> ImportResult:
     """Read a roadmap file and store it in one transaction: whole or not at all. The same
     file twice is refused unless ``again`` (a second roadmap from it is then wanted).
-    ``source_name`` is the file's name as the user knows it (an upload's original name)."""
+    ``source_name`` is the file's name as the user knows it (an upload's original name).
+    ``indicators`` are the proposed indicators the clerk chose in the preview (by number,
+    with a code and name of their own if given): created in the same transaction."""
     with db.reading() as session:
         acting_person(session, login, "import")  # refuse an unknown user before reading anything
     with collection_paused():
-        return _import(db, path, login, period, title, again, source_name)
+        return _import(db, path, login, period, title, again, source_name, indicators)
 
 
 def _import(db: Database, path: Path, login: str | None, period: Period | None,
-            title: str | None, again: bool, source_name: str | None) -> ImportResult:
+            title: str | None, again: bool, source_name: str | None,
+            indicators: Sequence[Mapping[str, Any]] = ()) -> ImportResult:
     from workflow.importing import read_roadmap
 
     draft = read_roadmap(path, period, title)
@@ -169,7 +176,15 @@ def _import(db: Database, path: Path, login: str | None, period: Period | None,
                                  f"{roadmap_ref(same.id or 0)} ({same.imported_at:%d.%m.%Y}); "
                                  "повторный импорт нужно подтвердить (в командной строке — "
                                  "--again)")
-        return _store(session, db, draft, path, person.login)
+        result = _store(session, db, draft, path, person.login)
+        if indicators:
+            from registry.indicators import adopt_proposals
+            from workflow.importing.indicators import propose
+
+            adopted = adopt_proposals(session, person, result.roadmap, propose(draft).items,
+                                      indicators)
+            result.indicators = [info.code for info in adopted]
+        return result
 
 
 def _store(session: Session, db: Database, draft: RoadmapDraft, path: Path,

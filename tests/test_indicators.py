@@ -292,3 +292,30 @@ def test_the_command_line_runs_the_cycle_and_refuses_bad_input_in_one_line(
                  user="head").exit_code == 0
     shown_ = karta("indicators", "monitor", "П1", "--period", "2021", user="head").output
     assert "86\u00a0%" in shown_ and "+1\u00a0%" in shown_ and "1 из 1" in shown_
+
+
+def test_indicators_proposed_at_import_are_created_only_when_chosen(db: Database) -> None:
+    """The clerk chooses among the roadmap's proposals (by their number in the preview,
+    with a code or name of their own): the chosen ones are created with the roadmap, in its
+    transaction, keeping their source phrase; a wrong choice leaves neither."""
+    from registry.roadmaps import preview_import
+    from tests.conftest import SEEDS
+
+    yeniseisk = SEEDS / "yeniseisk_roadmap.txt"
+    proposed = preview_import(db, yeniseisk, "clerk")["indicators"]
+    assert proposed[0]["name"] == "Участие педагогов школ с НОР в работе ГМО"
+    with pytest.raises(UnknownReference, match="их 20"):
+        import_roadmap(db, yeniseisk, "clerk", indicators=[{"number": 1}, {"number": 99}])
+    assert _log_length(db) and not list_indicators(db, "clerk")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM roadmap")).scalar_one() == 0
+    result = import_roadmap(db, yeniseisk, "clerk", indicators=[
+        {"number": 1, "code": "НОР-1"}, {"number": 6, "name": "Просветительская работа"}])
+    assert result.indicators == ["НОР-1", "П1"]
+    first, second = list_indicators(db, "clerk")
+    assert (first.code, first.unit, first.group_label, first.roadmap_id) == (
+        "НОР-1", "%", "школы с НОР", result.roadmap)
+    assert first.targets["2022"] == "100"
+    assert first.source_phrase == "Участие педагогов школ с НОР в работе ГМО (100%)"
+    assert second.name == "Просветительская работа" and second.activities == ["1.10"]
+    assert len(proposed) == 20 and verify(db, "admin").ok

@@ -420,3 +420,34 @@ def test_a_clerk_starts_a_month_of_a_roadmap_from_its_page(sqlite_url: str,
     assert [e for e in read_log(db, "admin") if e["event"] == "start"
             and e["object"].endswith("@2023")] == []
     db.dispose()
+
+
+def test_the_clerk_chooses_proposed_indicators_in_the_preview(sqlite_url: str,
+                                                              tmp_path: Any) -> None:
+    """Issue 22, item 2, in the browser: the preview offers each proposed indicator with a
+    box to tick and its code and name to edit; only the ticked ones are created, with the
+    roadmap, keeping the phrase they came from."""
+    from registry.indicators import list_indicators
+    from tests.conftest import SEEDS
+
+    db = Database(sqlite_url, tmp_path / "files")
+    _people(db)
+    app = create_app(db)
+    with TestClient(app):
+        clerk = Browser(app, "clerk")
+        preview = clerk.client.post("/roadmaps/import", data={"csrf": clerk.csrf}, files={
+            "file": ("карта.txt", (SEEDS / "yeniseisk_roadmap.txt").read_bytes(),
+                     "text/plain")})
+        assert preview.status_code == 200
+        assert preview.text.count('name="indicator"') == 20
+        assert 'name="indicator-name-1"' in preview.text and "checked" not in preview.text
+        key = re.search(r'name="upload" value="([^"]+)"', preview.text).group(1)
+        job = _job_id(clerk.post("/roadmaps/import/confirm", {
+            "upload": key, "indicator": "1", "indicator-code-1": "НОР-1",
+            "indicator-name-1": "Участие педагогов школ с НОР в ГМО"}))
+        assert _until_done(clerk.client, job).status_code == 303
+    found = list_indicators(db, "clerk")
+    assert [(i.code, i.name) for i in found] == [("НОР-1", "Участие педагогов школ с НОР в "
+                                                           "ГМО")]
+    assert found[0].source_phrase == "Участие педагогов школ с НОР в работе ГМО (100%)"
+    db.dispose()

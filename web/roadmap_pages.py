@@ -105,10 +105,19 @@ def import_confirm(request: Request, form: dict[str, object] = Depends(checked_f
     period = text(form, "period", 40)
     if period:
         parse_period(period, bool(form.get("school_years")))  # refused now, not in the job
+    chosen = []
+    multi = form["__multi__"]
+    for number in [str(n) for n in multi.getlist("indicator")][:500]:  # type: ignore[attr-defined]
+        if not number.isdigit() or not 0 < int(number) <= 10_000:
+            raise KartaError("неверный номер предложенного показателя")
+        chosen.append({"number": int(number),
+                       "code": text(form, f"indicator-code-{number}", 20),
+                       "name": text(form, f"indicator-name-{number}", 500)})
     response = start_job(request, "import_roadmap", {
         "address": address, "name": name, "period": period,
         "school_years": bool(form.get("school_years")),
-        "title": text(form, "title", 500), "again": bool(form.get("again"))})
+        "title": text(form, "title", 500), "again": bool(form.get("again")),
+        "indicators": chosen})
     forget_upload(db, key)
     return response
 
