@@ -263,3 +263,16 @@ def indicators_monitor(code: str | None, periods: tuple[str, ...], as_json: bool
                      {True: "да", False: "нет", None: "—"}[p["reached"]],
                      f"{p['accepted']} из {p['owed']}", ", ".join(p["below"]) or "—",
                      ", ".join(p["missing"]) or "—"] for p in data["periods"]])
+
+
+@indicators.command("note")
+@click.argument("period", metavar="ПЕРИОД")
+def indicators_note(period: str) -> None:
+    """Составить аналитическую справку о результатах мониторинга показателей за ПЕРИОД
+    (цель, факт, отклонение; кто ниже цели и кто не представил; адресные рекомендации)."""
+    from registry.indicators import make_monitoring_note
+
+    settings = current()
+    document = make_monitoring_note(settings.database(), settings.user, period)
+    click.echo(f"Справка зарегистрирована: № {document.number_text} (документ {document.id}; "
+               f"karta documents show {document.id}).")

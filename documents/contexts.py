@@ -232,6 +232,32 @@ KINDS["annual_report"] = {
     },
 }
 
+INDICATOR_FIGURE: Schema = {
+    "code": "код показателя («П1»)", "name": "наименование показателя",
+    "unit": "единица измерения (%, чел., ед., баллы)", "group": "чьи значения словами",
+    "target": "цель на период словами («85 %») или «—»",
+    "actual": "факт словами («86,2 %») или «—»",
+    "deviation": "отклонение словами («+1,2 %», «−3 чел.») или «—»",
+    "reached": "достигнут: да, нет или пусто (нет цели или факта)",
+    "accepted": "принято значений", "owed": "должны представить",
+    "below": [{"name": "организация", "value": "её значение словами"}],
+    "missing": ["организация, не представившая значение"],
+}
+KINDS["monitoring_note"] = {
+    "label": "аналитическая справка о результатах мониторинга показателей",
+    "journal": "notes",
+    "events": ("monitoring",),
+    "context": {
+        **COMMON, "period": "период («2022» или «2022/23»)",
+        "period_label": "период словами («2022 год», «2022/23 учебный год»)",
+        "indicators": [INDICATOR_FIGURE],
+        "totals": {"indicators": "показателей", "reached": "достигнуто",
+                   "not_reached": "не достигнуто", "no_data": "без цели или факта"},
+        "recommendations": [{"addressee": "организация", "text": "текст рекомендации"}],
+        "author": PERSON,
+    },
+}
+
 JOURNALS = {
     "orders": "Журнал регистрации приказов",
     "notes": "Журнал аналитических справок и рекомендаций",
@@ -304,6 +330,9 @@ def document_title(kind: str, context: dict[str, Any]) -> str:
         return (f"Информация о реализации "
                 f"{russian.decline_phrase(context['roadmap']['title'], 'genitive')} "
                 f"за {context.get('year')} год")
+    if kind == "monitoring_note":
+        return ("Аналитическая справка о результатах мониторинга показателей за "
+                f"{context.get('period_label')}")
     return str(KINDS[kind]["label"])
 
 

@@ -17,7 +17,7 @@ _KIND_WORDS = {"order_approve": "Приказ", "order_start": "Приказ", "
                "order_amend": "Приказ",
                "report": "Отчёт", "analytic_note": "Аналитическая справка",
                "recommendations": "Рекомендации", "plan": "План",
-               "annual_report": "Информация"}
+               "annual_report": "Информация", "monitoring_note": "Аналитическая справка"}
 
 
 def office_name(document: Document, suffix: str = ".docx") -> str:

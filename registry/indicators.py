@@ -968,3 +968,85 @@ def _number(value: Decimal | None) -> float | int | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+# ----------------------------------------------------------------------------- documents
+
+def _note_context(found: list[Monitoring], period: str) -> dict[str, Any]:
+    """The справка's figures, in words, with draft recommendations to every organisation
+    below target (grouped per organisation: one recommendation naming each indicator)."""
+    figures: list[dict[str, Any]] = []
+    advice: dict[str, list[str]] = {}
+    totals = {"indicators": 0, "reached": 0, "not_reached": 0, "no_data": 0}
+    for item in found:
+        info = item.indicator
+        figure = next((p for p in item.periods if p.period == period), None)
+        totals["indicators"] += 1
+        reached = figure.reached if figure else None
+        totals["reached" if reached else "not_reached" if reached is False else "no_data"] += 1
+        below = []
+        for school in figure.below if figure else []:
+            value = shown(rounded(school.value) if school.value is not None else None,
+                          info.unit)
+            below.append({"name": school.unit, "value": value})
+            goal = _school_goal(info, figure.target if figure else None)
+            against = "пороге" if info.rollup == "share_meeting" else "цели"
+            advice.setdefault(school.unit, []).append(
+                f"{info.code} «{info.name}» ({value} при {against} {shown(goal, info.unit)})")
+        figures.append({
+            "code": info.code, "name": info.name, "unit": info.unit, "group": info.group,
+            "target": shown(figure.target, info.unit) if figure else "—",
+            "actual": shown(figure.actual, info.unit) if figure else "—",
+            "deviation": _signed(figure.deviation, info.unit) if figure else "—",
+            "reached": {True: "да", False: "нет", None: ""}[reached],
+            "accepted": figure.accepted if figure else 0, "owed": figure.owed if figure else 0,
+            "below": below, "missing": [s.unit for s in figure.missing] if figure else []})
+    recommendations = [{
+        "addressee": name,
+        "text": ("проанализировать причины недостижения целевых значений показателей: "
+                 if len(items) > 1 else "проанализировать причины недостижения целевого "
+                                        "значения показателя ") + "; ".join(items)
+        + " — и представить в управление образования план мер по "
+        + ("их" if len(items) > 1 else "его") + " достижению"}
+        for name, items in sorted(advice.items())]
+    return {"period": period, "period_label": period_label(period), "indicators": figures,
+            "totals": totals, "recommendations": recommendations}
+
+
+def make_monitoring_note(db: Database, login: str | None, period: str) -> Any:
+    """«Аналитическая справка о результатах мониторинга показателей» for a period, drafted
+    from the monitoring (a clerk or the head), registered in the notes' journal."""
+    from registry.documents import (
+        draft_for,
+        organisation_data,
+        person_data,
+        register,
+        require_full_name,
+        run_with_documents,
+    )
+    from registry.people import local_today, organisation
+    from registry.templates import active_version
+
+    period = parse_period(period)
+    found = monitoring(db, login, periods=[period])
+    if not found:
+        raise KartaError("показателей нет: справку не о чем составить (karta indicators add)")
+
+    def read(session: Session) -> tuple[None, list[Any]]:
+        person = acting_person(session, login, "monitoring_note")
+        require_full_name(person)
+        org = organisation(session)
+        context = {"organisation": organisation_data(org), "executor": person_data(person),
+                   "author": person_data(person), "today": local_today(org).isoformat(),
+                   **_note_context(found, period)}
+        return None, [draft_for("monitoring_note", active_version(session, "monitoring_note"),
+                                context, local_today(org), None, None)]
+
+    def write(session: Session, _: None, prepared: list[Any]) -> Any:
+        person = acting_person(session, login, "monitoring_note")
+        entry = record(session, login=person.login, object_ref="мониторинг показателей",
+                       event="monitoring_note",
+                       comment=f"справка о результатах мониторинга за {period_label(period)}")
+        return register(session, db, prepared[0], person, entry.id)
+
+    return run_with_documents(db, read, write)

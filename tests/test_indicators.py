@@ -19,6 +19,7 @@ from registry.indicators import (
     add_indicator,
     decide,
     list_indicators,
+    make_monitoring_note,
     monitoring,
     not_submitted,
     set_target,
@@ -319,3 +320,42 @@ def test_indicators_proposed_at_import_are_created_only_when_chosen(db: Database
     assert first.source_phrase == "Участие педагогов школ с НОР в работе ГМО (100%)"
     assert second.name == "Просветительская работа" and second.activities == ["1.10"]
     assert len(proposed) == 20 and verify(db, "admin").ok
+
+
+def test_the_monitoring_note_names_target_actual_and_who_is_below(district: Database,
+                                                                   tmp_path: Any) -> None:
+    import docx
+
+    for login, (numerator, denominator) in {"school1": ("172", "200"),
+                                            "school2": ("40", "50")}.items():
+        submit_values(district, login, "2021", {"П1": Given(numerator=numerator,
+                                                            denominator=denominator,
+                                                            link=LINK)})
+    for name in SCHOOLS[:2]:
+        decide(district, "clerk", "П1", "2021", name, "accept")
+    with pytest.raises(PermissionDenied):
+        make_monitoring_note(district, "school1", "2021")
+    document = make_monitoring_note(district, "head", "2021")
+    assert document.kind == "monitoring_note" and document.number_text
+    with district.reading() as session:
+        from registry.documents import document_bytes
+
+        data = document_bytes(district, session.get(type(document), document.id))
+    path = tmp_path / "note.docx"
+    path.write_bytes(data)
+    note = docx.Document(str(path))
+    text_ = "\n".join(p.text for p in note.paragraphs).replace("\u00a0", " ")
+    assert "о результатах мониторинга показателей за 2021 год" in text_
+    assert "Показателей мониторинга – 3: целевое значение достигнуто – 0, не достигнуто – 1" \
+        in text_
+    table = [[c.text for c in r.cells] for r in note.tables[0].rows]
+    # (172 + 40) / (200 + 50) = 84.8 % against 85 %: not reached
+    assert table[1][0] == "П1" and table[1][2:] == ["85\u00a0%", "84,8\u00a0%",
+                                                    "−0,2\u00a0%", "нет"]
+    assert "принято значений: 2 из 3" in table[1][1]
+    assert "П1. Доля обучающихся, преодолевших минимальный порог ВПР: МБОУ СОШ № 12 " \
+           "(80 %)." in text_
+    assert "МБОУ СОШ № 3" in text_  # gave no value
+    assert "МБОУ СОШ № 12: проанализировать причины недостижения целевого значения " \
+           "показателя П1" in text_
+    assert verify(district, "admin").ok

@@ -111,6 +111,21 @@ def sample_context(kind: str) -> dict[str, object]:
                       "done": [item], "overdue": [{**item, "reason": ""}], "cancelled": [],
                       "chart": {"title": "Доля выполненных, 2021 год",
                                 "sections": by_section}})
+    if kind == "monitoring_note":
+        figure = {"code": "П1", "name": "Доля обучающихся, преодолевших порог ВПР",
+                  "unit": "%", "group": "общеобразовательные организации",
+                  "target": "85\u00a0%", "actual": "84,8\u00a0%", "deviation": "−0,2\u00a0%",
+                  "reached": "нет", "accepted": 2, "owed": 3,
+                  "below": [{"name": "МБОУ СОШ № 12", "value": "80\u00a0%"}],
+                  "missing": ["МБОУ СОШ № 3"]}
+        every.update({"period": "2021", "period_label": "2021 год",
+                      "indicators": [figure, {**figure, "code": "П2", "below": [],
+                                              "missing": [], "reached": "да"}],
+                      "totals": {"indicators": 2, "reached": 1, "not_reached": 1,
+                                 "no_data": 0},
+                      "recommendations": [{"addressee": "МБОУ СОШ № 12",
+                                           "text": "проанализировать причины"}],
+                      "author": every["executor"]})
     return {name: every[name] for name in KINDS[kind]["context"]}
 
 

@@ -39,7 +39,7 @@ POST_FORMS = ["/logout", "/roadmaps/import", "/roadmaps/import/confirm", "/o/1:5
               "/admin/people/clerk/password", "/admin/units", "/admin/units/map",
               "/admin/profile", "/admin/templates", "/admin/templates/report/1/activate",
               "/admin/rules", "/admin/rules/1/remove", "/indicators", "/indicators/form",
-              "/indicators/%D0%9F1/target", "/indicators/%D0%9F1/decide"]
+              "/indicators/%D0%9F1/target", "/indicators/%D0%9F1/decide", "/indicators/note"]
 
 
 @pytest.fixture
@@ -746,6 +746,9 @@ def test_a_school_submits_indicators_with_evidence_and_the_clerk_decides(site: A
     assert rows[1][:6] == ("П1", "Доля обучающихся, преодолевших порог ВПР", "%",
                            f"{year} год", 85, 90)
     assert school.get("/indicators/export.xlsx").status_code == 403
+    drafted = head.post("/indicators/note", {"period": str(year)})
+    assert drafted.status_code == 303 and drafted.headers["location"].startswith("/documents/")
+    assert "о результатах мониторинга показателей" in head.get(drafted.headers["location"]).text
 
 
 def test_the_import_preview_shows_the_section_tree(site: Any, tmp_path: Any) -> None:

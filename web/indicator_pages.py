@@ -14,6 +14,7 @@ from registry.indicators import (
     add_indicator,
     decide,
     evidence_file,
+    make_monitoring_note,
     monitoring,
     monitoring_workbook,
     set_target,
@@ -74,6 +75,15 @@ def define(request: Request, form: dict[str, object] = Depends(checked_form)) ->
         threshold=text(form, "threshold", 20) or None, targets=targets,
         evidence=bool(text(form, "evidence", 5)), group_label=text(form, "group_label", 200))
     return RedirectResponse(f"/indicators/{quote(info.code)}?done=added", status_code=303)
+
+
+@router.post("/indicators/note")
+def note(request: Request, form: dict[str, object] = Depends(checked_form)) -> Response:
+    """Draft «Аналитическая справка о результатах мониторинга показателей» for a period."""
+    who = actor(request)
+    document = make_monitoring_note(database(request), who.login,
+                                    parse_period(text(form, "period", 20)))
+    return RedirectResponse(f"/documents/{document.id}", status_code=303)
 
 
 @router.get("/indicators/form")

@@ -948,6 +948,61 @@ def annual_report() -> DocumentObject:
     return document
 
 
+def monitoring_note() -> DocumentObject:
+    """«Аналитическая справка о результатах мониторинга показателей за период»: target,
+    actual and deviation of each indicator, the organisations below target and those that
+    gave no value, and draft addressed recommendations to each below target."""
+    document = new_document()
+    note_heading(document, "АНАЛИТИЧЕСКАЯ СПРАВКА", "о результатах мониторинга показателей "
+                                                    "за {{ period_label }}")
+    para(document, "Показателей мониторинга – {{ totals.indicators }}: целевое значение "
+                   "достигнуто – {{ totals.reached }}, не достигнуто – {{ totals.not_reached }}"
+                   "{% if totals.no_data %}, нет цели или фактического значения – "
+                   "{{ totals.no_data }}{% endif %}. Фактическое значение – свод принятых "
+                   "значений организаций (или значение управления образования); отклонение – "
+                   "разность факта и цели.", indent=True)
+    para(document, "1. Целевые и фактические значения", align="left", bold=True,
+         space_before=12, keep=True)
+    table = grid(document, ["№", "Показатель", "Цель", "Факт", "Откло\u00adнение",
+                            "Достиг\u00adнут"], [10, 85, 18, 18, 18, 16])
+    looped_row(table, "i in indicators",
+               ["{{ i.code }}", "{{ i.name }} ({{ i.group }}; принято значений: "
+                "{{ i.accepted }} из {{ i.owed }})", "{{ i.target }}", "{{ i.actual }}",
+                "{{ i.deviation }}", "{{ i.reached or '—' }}"],
+               ["c", "l", "c", "c", "c", "c"])
+    para(document, "2. Организации, не достигшие целевых значений", align="left", bold=True,
+         space_before=12, keep=True)
+    tag(document, "{%p set below = indicators | selectattr('below') | list %}")
+    tag(document, "{%p for i in below %}")
+    para(document, "{{ i.code }}. {{ i.name }}: {% for b in i.below %}{{ b.name }} "
+                   "({{ b.value }}){{ ', ' if not loop.last else '.' }}{% endfor %}",
+         indent=True)
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p if not below %}")
+    para(document, "Нет.", indent=True)
+    tag(document, "{%p endif %}")
+    para(document, "3. Не представили значения", align="left", bold=True, space_before=12,
+         keep=True)
+    tag(document, "{%p set missing = indicators | selectattr('missing') | list %}")
+    tag(document, "{%p for i in missing %}")
+    para(document, "{{ i.code }}. {{ i.name }}: {{ i.missing | join(', ') }}.", indent=True)
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p if not missing %}")
+    para(document, "Все организации представили значения.", indent=True)
+    tag(document, "{%p endif %}")
+    tag(document, "{%p if recommendations %}")
+    para(document, "4. Адресные рекомендации", align="left", bold=True, space_before=12,
+         keep=True)
+    tag(document, "{%p for r in recommendations %}")
+    para(document, "{{ r.addressee | case('dative') | upper_first }}: {{ r.text | sentence }}",
+         indent=True)
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p endif %}")
+    signature(document, "{{ author.position | upper_first }}", "{{ author | signature }}")
+    para(document, "{{ today | date }}", align="left")
+    return document
+
+
 def _placeholder_chart() -> Path:
     """A neutral picture standing in for the chart until a document is rendered."""
     from documents.charts import completion_chart
@@ -973,6 +1028,8 @@ TEMPLATES = {
     "recommendations": (recommendations, "Адресные рекомендации"),
     "plan": (plan, "План мероприятий на год"),
     "annual_report": (annual_report, "Информация о реализации дорожной карты за год"),
+    "monitoring_note": (monitoring_note, "Аналитическая справка о результатах мониторинга "
+                                         "показателей"),
 }
 
 
