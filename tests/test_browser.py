@@ -129,7 +129,11 @@ def log_in(visitor: Visitor, role: str) -> None:
     visitor.page.click("main button[type=submit]")
     visitor.page.wait_for_url(re.compile(r"/(\?.*)?$"))
     assert visitor.heading() == "Мои задачи"
-    assert user.name in visitor.page.inner_text("header.top")
+    # the header names the person short («Белокреницкая Е.В.»), in full on hover
+    from web.app import short_name
+
+    assert short_name(user.name) in visitor.page.inner_text("header.top")
+    assert user.name in visitor.page.get_attribute("header.top .who span[title]", "title")
 
 
 def nav(visitor: Visitor, label: str) -> None:
@@ -240,8 +244,12 @@ def test_a_roadmap_activity_from_import_to_verified_log(visit: Any, tmp_path: Pa
            "образования в ЗАТО город Заозерск на 2021-2023 годы" in preview
     assert "мероприятий 21, исполнений 63" in preview
     assert "Пропущено" in preview and "текст приказа, а не таблица мероприятий" in preview
-    rows = clerk.page.locator("main table.list tbody tr")
+    rows = clerk.page.locator("main table.list").first.locator("tbody tr")
     assert rows.count() == 21
+    # the proposed indicators below it (20: the criteria table), none ticked
+    proposals = clerk.page.locator("#indicators + p + table.list tbody tr")
+    assert proposals.count() == 20
+    assert clerk.page.locator("input[name=indicator]:checked").count() == 0
     assert "Участие в семинарах с использованием видеоконференцсвязи" in \
         rows.first.inner_text()
     shoot(clerk.page, "desktop-04-import-preview")
@@ -522,11 +530,11 @@ def test_logging_in_and_moving_about_with_the_keyboard_only(visit: Any) -> None:
     page.keyboard.press("Tab")
     assert focused() == "karta"
     stops = []
-    for _ in range(8):
+    for _ in range(10):
         page.keyboard.press("Tab")
         stops.append(focused())
-    assert stops[:6] == ["Мои задачи", "Дорожные карты", "Документы", "Сроки",
-                         "Журнал решений", "Администрирование"]
+    assert stops[:7] == ["Мои задачи", "Дорожные карты", "Документы", "Сроки",
+                         "Показатели", "Журнал решений", "Администрирование"]
     assert "Выйти" in stops
     page.keyboard.press("Shift+Tab")
     while focused() != "Дорожные карты":
@@ -638,3 +646,63 @@ def test_a_returned_school_and_a_head_act_from_their_notifications(visit: Any,
     head.page.click("main button:text-is('Подписать')")
     head.page.wait_for_url(re.compile(r"/documents/\d+\?signed=1$"))
     assert "Приказ подписан" in head.page.inner_text("[role=status]")
+
+
+def test_indicators_from_a_school_s_form_to_the_head_s_справка(visit: Any, site: Site,
+                                                               tmp_path: Any) -> None:
+    """Issue 22 in a real browser: the school fills its form with a file as evidence, the
+    clerk sees who has not given values and accepts, the head reads the monitoring page with
+    its chart and drafts the справка."""
+    from registry.indicators import add_indicator
+    from registry.people import add_person
+    from registry.units import add_unit
+
+    add_unit(site.db, "clerk", "МБОУ СОШ № 2", "general")
+    add_person(site.db, "admin", "school2", "Орлова Нина Петровна", "f", "завуч",
+               ["executor"], unit="МБОУ СОШ № 2")
+    add_indicator(site.db, "clerk", code="П1", name="Доля обучающихся, преодолевших "
+                  "минимальный порог ВПР", unit="%", rollup="weighted_mean", fraction=True,
+                  numerator="обучающиеся, преодолевшие порог",
+                  denominator="обучающиеся, писавшие ВПР", evidence=True,
+                  targets={"2025": "84", "2026": "85"})
+    school = visit("executor")
+    school.page.click("header.top a:text-is('Показатели')")
+    school.page.wait_for_url(re.compile(r"/indicators/form"))
+    assert school.heading() == f"Показатели: {UNIT}"
+    school.page.fill("input[name='numerator-П1']", "172")
+    school.page.fill("input[name='denominator-П1']", "200")
+    evidence = tmp_path / "протокол ВПР.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% protocol\n")
+    school.page.set_input_files("input[name='files-П1']", str(evidence))
+    shoot(school.page, "desktop-19-indicators-school-form")
+    school.page.click("main button:text-is('Отправить значения')")
+    school.page.wait_for_url(re.compile(r"done=submitted"))
+    assert "Значения отправлены" in school.page.inner_text("[role=status]")
+    assert "ждёт проверки" in school.main()
+
+    clerk = visit("clerk")
+    clerk.go("/indicators/%D0%9F1?period=2026")
+    assert "Не представили (1): МБОУ СОШ № 2" in clerk.main()
+    assert "протокол ВПР.pdf" in clerk.main()
+    shoot(clerk.page, "desktop-20-indicator-clerk")
+    header = clerk.page.locator("header.top").bounding_box()
+    assert header["height"] < 60  # one line at 1366×768, every section and the inbox
+    clerk.page.locator("#schools button:text-is('Принять')").click()
+    clerk.page.wait_for_url(re.compile(r"done=accept"))
+
+    head = visit("head")
+    head.go("/indicators")
+    assert head.heading() == "Показатели"
+    row = head.main()
+    assert "86\u00a0%" in row and "достигнут" in row
+    head.page.click("main a:has-text('Доля обучающихся')")
+    head.page.wait_for_url(re.compile(r"/indicators/%D0%9F1$"))
+    head.page.wait_for_function("() => { const img = document.querySelector('img.chart'); "
+                                "return img && img.complete && img.naturalWidth > 0 }")
+    shoot(head.page, "desktop-21-indicator-head")
+    head.go("/indicators")
+    shoot(head.page, "desktop-22-indicators-head")
+    head.page.fill("#n-period", "2026")
+    head.page.click("main button:text-is('Составить справку')")
+    head.page.wait_for_url(re.compile(r"/documents/\d+$"))
+    assert "о результатах мониторинга показателей" in head.main()

@@ -65,7 +65,18 @@ def templates() -> Jinja2Templates:
 
     env.filters["state_label"] = state_words
     env.filters["event_title"] = event_title
+    env.filters["short_name"] = short_name
+    env.filters["upper_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     return found
+
+
+def short_name(full: str) -> str:
+    """«Белокреницкая Е.В.» for «Белокреницкая Елена Викторовна» (the header's width);
+    a name of another shape as it is."""
+    parts = str(full).split()
+    if len(parts) < 2 or not all(p[:1].isalpha() and p[:1].isupper() for p in parts[:3]):
+        return str(full)
+    return parts[0] + "\u00a0" + "".join(f"{p[0]}." for p in parts[1:3])
 
 
 class RequestContext:
