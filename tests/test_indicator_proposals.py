@@ -345,8 +345,9 @@ def test_the_web_preview_shows_the_proposals_in_a_table(db: Database) -> None:
     assert page.status_code == 200, page.text
     assert "Предлагаемые показатели (20)" in page.text
     assert 'Предлагаемые показатели: <a href="#indicators">20</a>' in page.text
-    assert "<td data-label=\"Показатель\">Наличие мониторинга показателей (мониторинг по " \
-           "показателям с негативными последствиями не оценивается)" in page.text
+    # each proposal's name stands in a field to edit, beside the box that chooses it
+    assert 'name="indicator-name-7" rows="2" maxlength="500">Наличие мониторинга показателей ' \
+           "(мониторинг по показателям с негативными последствиями не оценивается)" in page.text
     assert "вносит каждая школа" in page.text and "таблица критериев (показателей)" in page.text
 
 
