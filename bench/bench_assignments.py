@@ -33,6 +33,13 @@ RUNS = 7
 
 
 def build(folder: Path, orgs: int) -> None:
+    organisations(folder, orgs)
+    _bulk(folder / "karta.db", orgs)
+
+
+def organisations(folder: Path, orgs: int) -> None:
+    """The ministry and ``orgs`` departments through karta's services: an admin, a clerk
+    and a head each, and SCHOOLS schools with a person each (their units)."""
     from registry.database import Database
     from registry.people import Profile, add_organisation, add_person, initialise
 
@@ -55,7 +62,6 @@ def build(folder: Path, orgs: int) -> None:
             add_person(db, f"{code}-admin", f"{code}-s{school}", "Петров Пётр Петрович", "m",
                        "завуч", ["executor"], unit=f"МБОУ СОШ № {school}")
     db.dispose()
-    _bulk(folder / "karta.db", orgs)
 
 
 def _bulk(path: Path, orgs: int) -> None:

@@ -25,6 +25,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -73,6 +74,11 @@ MAX_EVIDENCE_FILES = 5
 _CODE = re.compile(r"^[0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё._-]{0,19}$")
 _LINK = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 DEPARTMENT = "управление образования"  # who gives the department's own values
+# what the monitoring reads of a value (rows of columns: cheaper than objects, read-only)
+VALUE_COLUMNS = tuple(col(c) for c in (
+    IndicatorValue.indicator_id, IndicatorValue.period, IndicatorValue.unit_key,
+    IndicatorValue.state, IndicatorValue.value, IndicatorValue.numerator,
+    IndicatorValue.denominator, IndicatorValue.evidence, IndicatorValue.version))
 
 
 # ----------------------------------------------------------------------------- reading
@@ -145,8 +151,16 @@ class IndicatorInfo:
         return data
 
 
+def _own(session: Session) -> int:
+    """The organisation the acting person belongs to: a regional auditor's reading session
+    sees every organisation's rows, but the department's pages show its own (the region's
+    view across organisations is ``registry.region_indicators``)."""
+    return int(session.info.get("organisation_id") or 0)
+
+
 def _indicators(session: Session, active_only: bool = True) -> list[Indicator]:
-    query = select(Indicator).order_by(col(Indicator.id))
+    query = select(Indicator).where(col(Indicator.organisation_id) == _own(session)) \
+        .order_by(col(Indicator.id))
     if active_only:
         query = query.where(col(Indicator.active).is_(True))
     return list(session.exec(query))
@@ -154,7 +168,9 @@ def _indicators(session: Session, active_only: bool = True) -> list[Indicator]:
 
 def _indicator(session: Session, code: str) -> Indicator:
     wanted = (code or "").strip()
-    found = session.exec(select(Indicator).where(col(Indicator.code) == wanted[:20])).first()
+    found = session.exec(select(Indicator).where(col(Indicator.code) == wanted[:20],
+                                                 col(Indicator.organisation_id) ==
+                                                 _own(session))).first()
     if found is None:
         raise UnknownReference(wanted[:40] or "—", "нет такого показателя (karta indicators "
                                                     "list)")
@@ -178,7 +194,8 @@ def _schools(session: Session, info: IndicatorInfo, units: list[Unit]) -> list[U
 
 
 def _units(session: Session) -> list[Unit]:
-    return list(session.exec(select(Unit).order_by(col(Unit.name))))
+    return list(session.exec(select(Unit).where(col(Unit.organisation_id) == _own(session))
+                             .order_by(col(Unit.name))))
 
 
 # ----------------------------------------------------------------------------- defining
@@ -464,7 +481,8 @@ def _owed_by(session: Session, unit_id: int | None, units: list[Unit]
 
 def _values(session: Session, period: str, unit_key: int | None = None
             ) -> dict[tuple[int, int], IndicatorValue]:
-    query = select(IndicatorValue).where(col(IndicatorValue.period) == period)
+    query = select(IndicatorValue).where(col(IndicatorValue.period) == period,
+                                         col(IndicatorValue.organisation_id) == _own(session))
     if unit_key is not None:
         query = query.where(col(IndicatorValue.unit_key) == unit_key)
     return {(v.indicator_id, v.unit_key): v for v in session.exec(query)}
@@ -696,6 +714,8 @@ class PeriodFigure:
     accepted: int
     submitted: int  # given, not yet accepted
     schools: list[SchoolFigure] = field(default_factory=list)
+    # what the actual value was rolled up from (a region pools them across organisations)
+    values: list[SchoolValue] = field(default_factory=list, repr=False)
 
     @property
     def below(self) -> list[SchoolFigure]:
@@ -736,11 +756,14 @@ class Monitoring:
                 "periods": [p.as_dict(self.indicator.unit) for p in self.periods]}
 
 
-def _school_value(info: IndicatorInfo, row: IndicatorValue) -> SchoolValue:
-    num = parse_number(row.numerator, info.code)
-    den = parse_number(row.denominator, info.code)
-    return SchoolValue(parse_number(row.value, info.code) or Decimal(0), num, den,
-                       100 if info.unit == "%" else 1)
+def _stored(text: str) -> Decimal | None:
+    """A figure as karta stored it (checked when given, written as a plain decimal)."""
+    return Decimal(text) if text else None
+
+
+def _school_value(info: IndicatorInfo, row: Any) -> SchoolValue:
+    return SchoolValue(_stored(row.value) or Decimal(0), _stored(row.numerator),
+                       _stored(row.denominator), 100 if info.unit == "%" else 1)
 
 
 def _period_years(period: str) -> tuple[date, date]:
@@ -779,14 +802,18 @@ def _derived(session: Session, info: IndicatorInfo, period: str, schools: list[U
 
 
 def _figures(session: Session, info: IndicatorInfo, units: list[Unit],
-             rows: list[IndicatorValue], periods: Iterable[str]) -> list[PeriodFigure]:
+             rows: Iterable[Any], periods: Iterable[str], only: bool = False
+             ) -> list[PeriodFigure]:
+    """The indicator's figures by period (``only``: just the periods asked for) from its
+    value rows (``IndicatorValue`` or rows with its columns)."""
     names = {u.id: u.name for u in units}
     schools = _schools(session, info, units) if info.source != "department" else []
-    by_period: dict[str, dict[int, IndicatorValue]] = defaultdict(dict)
+    by_period: dict[str, dict[int, Any]] = defaultdict(dict)
     for row in rows:
         by_period[row.period][row.unit_key] = row
     result = []
-    for period in sorted(set(periods) | set(info.targets) | set(by_period)):
+    chosen = set(periods) if only else set(periods) | set(info.targets) | set(by_period)
+    for period in sorted(chosen):
         target = info.target(period)
         given = by_period.get(period, {})
         figure = PeriodFigure(period, period_label(period), target, None, None, None, 0, 0, 0)
@@ -800,10 +827,12 @@ def _figures(session: Session, info: IndicatorInfo, units: list[Unit],
                     school_id, names.get(school_id, ""), "accepted" if ok else "owed",
                     "отчёты приняты" if ok else "отчёты не приняты",
                     Decimal(100 if ok else 0), "", "", not ok, {}, 0))
+                figure.values.append(SchoolValue(Decimal(100 if ok else 0)))
         else:
             owners: list[tuple[int | None, str]] = [(None, DEPARTMENT)] \
                 if info.source == "department" else [(u.id, u.name) for u in schools]
             accepted: list[SchoolValue] = []
+            goal = _school_goal(info, target)
             for unit_id, name in owners:
                 found = given.get(unit_id or 0)
                 state = found.state if found else "owed"
@@ -816,16 +845,16 @@ def _figures(session: Session, info: IndicatorInfo, units: list[Unit],
                     accepted.append(school_value)
                 elif state == "submitted":
                     figure.submitted += 1
-                goal = _school_goal(info, target)
                 below = bool(state == "accepted" and school_value is not None and
                              goal is not None and
-                             not meets(school_value.exact(), goal, info.direction))
+                             not school_value.reaches(goal, info.direction))
                 figure.schools.append(SchoolFigure(
                     unit_id, name, state, value_state_label(state),
-                    parse_number(found.value, info.code) if found and found.value else None,
+                    school_value.value if school_value is not None else None,
                     found.numerator if found else "", found.denominator if found else "", below,
                     json.loads(found.evidence or "{}") if found else {},
                     found.version if found else 0))
+            figure.values = accepted
             if info.source == "department":
                 figure.actual = accepted[0].value if accepted else None
             else:
@@ -865,18 +894,20 @@ def monitoring(db: Database, login: str | None, code: str | None = None,
         require_whole_organisation(person, "мониторинг показателей")
         indicators = [_indicator(session, code)] if code else _indicators(session)
         units = _units(session)
-        query = select(IndicatorValue)
+        query = sa_select(*VALUE_COLUMNS).where(col(IndicatorValue.organisation_id) ==
+                                                _own(session))
         if code:
             query = query.where(col(IndicatorValue.indicator_id) == indicators[0].id)
-        rows: dict[int, list[IndicatorValue]] = defaultdict(list)
-        for row in session.exec(query):
+        if wanted:
+            query = query.where(col(IndicatorValue.period).in_(wanted))
+        rows: dict[int, list[Any]] = defaultdict(list)
+        for row in session.execute(query):
             rows[row.indicator_id].append(row)
         result = []
         for indicator in indicators:
             info = IndicatorInfo.of(indicator)
-            figures = _figures(session, info, units, rows.get(info.id, []), wanted)
-            if wanted:
-                figures = [f for f in figures if f.period in wanted]
+            figures = _figures(session, info, units, rows.get(info.id, []), wanted,
+                               only=bool(wanted))
             result.append(Monitoring(info, figures))
         return result
 

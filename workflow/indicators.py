@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, Rounded
 from fractions import Fraction
 from functools import lru_cache
 from types import MappingProxyType
@@ -185,6 +185,11 @@ def shown(value: Decimal | None, unit: str = "") -> str:
 
 # ----------------------------------------------------------------------------- roll-ups
 
+# Sums and products of stored figures (at most MAX_DIGITS digits and a few decimals) are
+# exact in decimal arithmetic this wide; an inexact step raises instead of rounding.
+EXACT = Context(prec=200, traps=[Inexact, Rounded, InvalidOperation])
+
+
 @dataclass(frozen=True)
 class SchoolValue:
     """One school's accepted value, with its numerator and denominator if it is a share."""
@@ -194,11 +199,27 @@ class SchoolValue:
     denominator: Decimal | None = None
     scale: int = 100  # a share of what is counted: 100 for %, 1 for a plain ratio
 
+    @property
+    def is_share(self) -> bool:
+        return self.numerator is not None and bool(self.denominator)
+
     def exact(self) -> Fraction:
         """The value as an exact fraction (a share from its numerator and denominator)."""
         if self.numerator is not None and self.denominator:
             return Fraction(self.numerator) * self.scale / Fraction(self.denominator)
         return Fraction(self.value)
+
+    def reaches(self, goal: Decimal, direction: str) -> bool:
+        """``meets(self.exact(), goal, direction)``, in exact decimals: a share compares its
+        numerator × scale with the goal × its (positive) denominator."""
+        if self.numerator is not None and self.denominator:
+            left = EXACT.multiply(self.numerator, Decimal(self.scale))
+            right = EXACT.multiply(goal, self.denominator)
+            if self.denominator < 0:
+                left, right = right, left
+        else:
+            left, right = self.value, goal
+        return left <= right if direction == "down" else left >= right
 
 
 def round_exact(value: Fraction) -> Decimal:
@@ -211,8 +232,23 @@ def round_exact(value: Fraction) -> Decimal:
 def meets(actual: Decimal | Fraction, target: Decimal, direction: str) -> bool:
     """Whether a value reaches its target: at least the target when it should grow or not
     fall, at most when it should fall."""
+    if isinstance(actual, Decimal):  # decimals compare exactly
+        return actual <= target if direction == "down" else actual >= target
     goal = Fraction(target)
-    return Fraction(actual) <= goal if direction == "down" else Fraction(actual) >= goal
+    return actual <= goal if direction == "down" else actual >= goal
+
+
+def _exact_sum(values: Sequence[SchoolValue]) -> Fraction:
+    """The exact sum of the values: plain ones added as decimals (exact, see EXACT), shares
+    as fractions."""
+    plain = Decimal(0)
+    shares = Fraction(0)
+    for v in values:
+        if v.is_share:
+            shares += v.exact()
+        else:
+            plain = EXACT.add(plain, v.value)
+    return Fraction(plain) + shares
 
 
 def roll_up(rule: str, values: Sequence[SchoolValue], *, direction: str = "up",
@@ -224,18 +260,24 @@ def roll_up(rule: str, values: Sequence[SchoolValue], *, direction: str = "up",
     if rule == "sum":
         return sum((v.value for v in values), Decimal(0))
     if rule == "mean":
-        return round_exact(sum((v.exact() for v in values), Fraction(0)) / len(values))
+        return round_exact(_exact_sum(values) / len(values))
     if rule == "weighted_mean":
         weighed = [v for v in values if v.denominator]
         if not weighed:  # no weights given: every school weighs the same
-            return round_exact(sum((v.exact() for v in values), Fraction(0)) / len(values))
-        total = sum((Fraction(v.denominator or 0) for v in weighed), Fraction(0))
-        return round_exact(sum((v.exact() * Fraction(v.denominator or 0) for v in weighed),
-                               Fraction(0)) / total)
+            return round_exact(_exact_sum(values) / len(values))
+        # Σ value × weight / Σ weight; a share's value × its denominator is its numerator ×
+        # scale — every term a decimal, added exactly
+        total = weight = Decimal(0)
+        for v in weighed:
+            term = (EXACT.multiply(v.numerator, Decimal(v.scale)) if v.is_share and
+                    v.numerator is not None else EXACT.multiply(v.value, v.denominator or 0))
+            total = EXACT.add(total, term)
+            weight = EXACT.add(weight, v.denominator or 0)
+        return round_exact(Fraction(total) / Fraction(weight))
     if rule == "share_meeting":
         if threshold is None:
             raise KartaError("для доли школ, достигших порога, нужен порог")
-        reached = sum(1 for v in values if meets(v.exact(), threshold, direction))
+        reached = sum(1 for v in values if v.reaches(threshold, direction))
         return round_exact(Fraction(100 * reached, len(values)))
     raise KartaError(f"неизвестное правило свода «{rule}»: {', '.join(ROLLUPS)}")
 
