@@ -1003,6 +1003,46 @@ def _number(value: Decimal | None) -> float | int | None:
 
 # ----------------------------------------------------------------------------- documents
 
+def _in_words(info: IndicatorInfo, figure: PeriodFigure | None,
+              below: list[dict[str, str]]) -> dict[str, Any]:
+    """An indicator's figure as documents write it (``documents.contexts.INDICATOR_FIGURE``)."""
+    return {
+        "code": info.code, "name": info.name, "unit": info.unit, "group": info.group,
+        "target": shown(figure.target, info.unit) if figure else "—",
+        "actual": shown(figure.actual, info.unit) if figure else "—",
+        "deviation": _signed(figure.deviation, info.unit) if figure else "—",
+        "reached": {True: "да", False: "нет", None: ""}[figure.reached if figure else None],
+        "accepted": figure.accepted if figure else 0, "owed": figure.owed if figure else 0,
+        "below": below, "missing": [s.unit for s in figure.missing] if figure else []}
+
+
+def roadmap_year_figures(session: Session, roadmap_id: int, year: int) -> list[dict[str, Any]]:
+    """The target/actual section of a roadmap's annual report: its indicators (and the
+    organisation's own, tied to no roadmap) for the calendar year — or, for an indicator
+    kept by school years, the school year that ends in it — in words."""
+    periods = (str(year), f"{year - 1}/{year % 100:02d}")
+    indicators = [i for i in _indicators(session) if i.roadmap_id in (roadmap_id, None)]
+    if not indicators:
+        return []
+    units = _units(session)
+    rows: dict[int, list[Any]] = defaultdict(list)
+    for row in session.execute(sa_select(*VALUE_COLUMNS).where(
+            col(IndicatorValue.organisation_id) == _own(session),
+            col(IndicatorValue.period).in_(periods))):
+        rows[row.indicator_id].append(row)
+    result = []
+    for indicator in indicators:
+        info = IndicatorInfo.of(indicator)
+        figures = _figures(session, info, units, rows.get(info.id, []), periods, only=True)
+        kept = [f for f in figures if f.target is not None or f.accepted or f.submitted]
+        if kept:
+            figure = next((f for f in kept if f.period == periods[0]), kept[0])
+            result.append({**_in_words(info, figure, [{"name": s.unit, "value": shown(
+                rounded(s.value) if s.value is not None else None, info.unit)}
+                for s in figure.below]), "period_label": figure.label})
+    return result
+
+
 def _note_context(found: list[Monitoring], period: str) -> dict[str, Any]:
     """The справка's figures, in words, with draft recommendations to every organisation
     below target (grouped per organisation: one recommendation naming each indicator)."""
@@ -1024,14 +1064,7 @@ def _note_context(found: list[Monitoring], period: str) -> dict[str, Any]:
             against = "пороге" if info.rollup == "share_meeting" else "цели"
             advice.setdefault(school.unit, []).append(
                 f"{info.code} «{info.name}» ({value} при {against} {shown(goal, info.unit)})")
-        figures.append({
-            "code": info.code, "name": info.name, "unit": info.unit, "group": info.group,
-            "target": shown(figure.target, info.unit) if figure else "—",
-            "actual": shown(figure.actual, info.unit) if figure else "—",
-            "deviation": _signed(figure.deviation, info.unit) if figure else "—",
-            "reached": {True: "да", False: "нет", None: ""}[reached],
-            "accepted": figure.accepted if figure else 0, "owed": figure.owed if figure else 0,
-            "below": below, "missing": [s.unit for s in figure.missing] if figure else []})
+        figures.append(_in_words(info, figure, below))
     recommendations = [{
         "addressee": name,
         "text": ("проанализировать причины недостижения целевых значений показателей: "

@@ -419,11 +419,15 @@ def make_plan(db: Database, login: str | None, ref: str, year: int) -> Document:
 def make_annual_report(db: Database, login: str | None, ref: str, year: int,
                        as_of: date | None = None) -> Document:
     """«Информация о реализации дорожной карты за год»: counts by state and section, the
-    done, overdue and cancelled lists, and a chart of completion by section."""
+    done, overdue and cancelled lists, a chart of completion by section, and the
+    indicators' targets against their actual values."""
 
     def totals(session: Session, roadmap: Roadmap, org: Organisation) -> dict[str, Any]:
+        from registry.indicators import roadmap_year_figures
+
         when = as_of or min(date(year, 12, 31), local_today(org))
-        return {"as_of": when.isoformat(), **_year_totals(session, roadmap, year, when)}
+        return {"as_of": when.isoformat(), **_year_totals(session, roadmap, year, when),
+                "indicators": roadmap_year_figures(session, roadmap.id or 0, year)}
 
     return _roadmap_document(db, login, "annual_report", ref, year, "annual_report", totals,
                              f"информация о реализации за {year} год")

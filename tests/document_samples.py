@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from documents.render import compiled
 from registry.database import Database
+from registry.indicators import Given, add_indicator, decide, make_monitoring_note, submit_values
 from registry.occurrences import apply_event
 from registry.orders import approve_roadmap, correct, make_annual_report, make_plan, sign
 from registry.people import Profile, add_person, initialise
@@ -95,6 +96,8 @@ def grow(kind: str, context: dict[str, Any], extra: int) -> dict[str, Any]:
     elif kind == "plan":
         first = context["sections"][0]["activities"]
         context["sections"][0]["activities"] = first + first[:1] * extra
+    elif kind == "monitoring_note":
+        context["indicators"] = context["indicators"] + context["indicators"][:1] * extra
     elif kind == "annual_report":
         context["done"] = context["done"] + [
             {"ref": "", "code": str(n), "title": "Совещание руководителей ОО", "period": "2021",
@@ -141,7 +144,9 @@ def _make(db: Database) -> list[Sample]:
     correct(db, "bel", signed_start.id or 0, "изменился срок исполнения мероприятия",
             cancel=True)
     make_plan(db, "bel", f"R{rid}", 2022)
+    _indicators(db)
     make_annual_report(db, "bel", f"R{rid}", 2021, as_of=date(2021, 12, 31))
+    make_monitoring_note(db, "bel", "2021")
     samples: list[Sample] = []
     with db.reading() as session:
         for document in session.exec(select(Document).order_by(Document.id)):  # type: ignore[arg-type]
@@ -157,9 +162,11 @@ def _make(db: Database) -> list[Sample]:
 
                 images["chart"] = completion_chart(context["chart"]["sections"],
                                                    context["chart"]["title"])
-            if document.kind in ("report", "analytic_note", "recommendations", "plan"):
+            if document.kind in ("report", "analytic_note", "recommendations", "plan",
+                                 "monitoring_note"):
                 # signed by who compiled them (the head approves the plan above it)
                 author = context["executor"] if document.kind == "plan" else \
+                    context["author"] if document.kind == "monitoring_note" else \
                     (context.get("analysis") or context["report"])["author"]
                 position, name, mark = author["position"], author["full_name"], None
                 name = name.split()[1][0] + "." + name.split()[2][0] + ". " + name.split()[0]
@@ -169,6 +176,27 @@ def _make(db: Database) -> list[Sample]:
             samples.append(Sample(document.kind, document.kind, template.content,
                                   template.sha256, context, images, position, name, mark))
     return samples
+
+
+def _indicators(db: Database) -> None:
+    """Two indicators of 2021 with their values: the schools' (one below target) and the
+    department's own."""
+    for number in (289, 290):
+        add_person(db, "admin", f"school{number}", "Петров Пётр Петрович", "m",
+                   "заместитель директора", ["executor"], unit=f"МБОУ СОШ № {number}")
+    add_indicator(db, "bel", code="П1", name="Доля обучающихся 4–8 классов, преодолевших "
+                  "минимальный порог ВПР по математике", unit="%", rollup="weighted_mean",
+                  fraction=True, numerator="обучающиеся, преодолевшие порог",
+                  denominator="обучающиеся, писавшие работу", targets={"2021": "85"})
+    add_indicator(db, "bel", code="П2", name="Доля общеобразовательных организаций, "
+                  "разместивших на официальных сайтах информацию об объективности ВПР",
+                  unit="%", source="department", targets={"2021": "100"})
+    for number, passed in ((289, "38"), (290, "47")):
+        submit_values(db, f"school{number}", "2021",
+                      {"П1": Given(numerator=passed, denominator="50")})
+        decide(db, "bel", "П1", "2021", f"МБОУ СОШ № {number}", "accept")
+    submit_values(db, "bel", "2021", {"П2": Given(value="100")})
+    decide(db, "head", "П2", "2021", None, "accept")
 
 
 if __name__ == "__main__":

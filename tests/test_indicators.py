@@ -32,7 +32,7 @@ from registry.people import add_person
 from registry.roadmaps import import_roadmap
 from registry.tables import HistoryEvent, IndicatorValue
 from registry.verify import verify
-from tests.conftest import ZAOZERSK, Karta
+from tests.conftest import YENISEISK, ZAOZERSK, Karta
 from workflow.errors import (
     ConcurrentUpdate,
     KartaError,
@@ -359,3 +359,34 @@ def test_the_monitoring_note_names_target_actual_and_who_is_below(district: Data
     assert "МБОУ СОШ № 12: проанализировать причины недостижения целевого значения " \
            "показателя П1" in text_
     assert verify(district, "admin").ok
+
+
+def test_the_annual_report_gains_target_against_actual(district: Database, tmp_path: Any
+                                                       ) -> None:
+    import docx
+
+    from registry.documents import document_bytes
+    from registry.orders import make_annual_report
+    from registry.roadmaps import list_roadmaps
+
+    rid = int(str(list_roadmaps(district, "clerk")[0]["ref"])[1:])
+    # an indicator of another roadmap is not this roadmap's report's business
+    add_indicator(district, "clerk", code="П7", name="Показатель другой дорожной карты",
+                  unit="%", roadmap_id=import_roadmap(district, YENISEISK, "clerk").roadmap,
+                  targets={"2021": "50"})
+    for login in ("school1", "school2"):
+        submit_values(district, login, "2021", {"П2": Given(value="12")})
+    for name in SCHOOLS[:2]:
+        decide(district, "clerk", "П2", "2021", name, "accept")
+    document = make_annual_report(district, "clerk", f"R{rid}", 2021)
+    with district.reading() as session:
+        data = document_bytes(district, session.get(type(document), document.id))
+    (tmp_path / "annual.docx").write_bytes(data)
+    report = docx.Document(str(tmp_path / "annual.docx"))
+    text_ = "\n".join(p.text for p in report.paragraphs)
+    assert "4. Достижение целевых значений показателей" in text_
+    assert "Целевые значения достигнуты по 1 из 3 показателей." in text_
+    rows = [[c.text for c in r.cells] for r in report.tables[-1].rows]
+    assert [r[0] for r in rows] == ["№", "П1", "П2", "П3"]
+    assert rows[2][2:] == ["20\u00a0чел.", "24\u00a0чел.", "+4\u00a0чел.", "да"]
+    assert rows[1][3:] == ["—", "—", "—"]  # no value accepted yet

@@ -7,6 +7,7 @@ import json
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -110,14 +111,12 @@ def sample_context(kind: str) -> dict[str, object]:
         every.update({"as_of": "2021-12-31", "totals": totals, "sections": by_section,
                       "done": [item], "overdue": [{**item, "reason": ""}], "cancelled": [],
                       "chart": {"title": "Доля выполненных, 2021 год",
-                                "sections": by_section}})
+                                "sections": by_section},
+                      "indicators": [_indicator_figure(period_label="2021 год"),
+                                     _indicator_figure(code="П2", reached="да",
+                                                       period_label="2020/21 учебный год")]})
     if kind == "monitoring_note":
-        figure = {"code": "П1", "name": "Доля обучающихся, преодолевших порог ВПР",
-                  "unit": "%", "group": "общеобразовательные организации",
-                  "target": "85\u00a0%", "actual": "84,8\u00a0%", "deviation": "−0,2\u00a0%",
-                  "reached": "нет", "accepted": 2, "owed": 3,
-                  "below": [{"name": "МБОУ СОШ № 12", "value": "80\u00a0%"}],
-                  "missing": ["МБОУ СОШ № 3"]}
+        figure = _indicator_figure()
         every.update({"period": "2021", "period_label": "2021 год",
                       "indicators": [figure, {**figure, "code": "П2", "below": [],
                                               "missing": [], "reached": "да"}],
@@ -127,6 +126,15 @@ def sample_context(kind: str) -> dict[str, object]:
                                            "text": "проанализировать причины"}],
                       "author": every["executor"]})
     return {name: every[name] for name in KINDS[kind]["context"]}
+
+
+def _indicator_figure(**changed: Any) -> dict[str, Any]:
+    return {"code": "П1", "name": "Доля обучающихся, преодолевших порог ВПР",
+            "unit": "%", "group": "общеобразовательные организации",
+            "target": "85\u00a0%", "actual": "84,8\u00a0%", "deviation": "−0,2\u00a0%",
+            "reached": "нет", "accepted": 2, "owed": 3,
+            "below": [{"name": "МБОУ СОШ № 12", "value": "80\u00a0%"}],
+            "missing": ["МБОУ СОШ № 3"], **changed}
 
 
 @pytest.mark.parametrize("name", sorted(TEMPLATES))

@@ -943,9 +943,30 @@ def annual_report() -> DocumentObject:
         tag(document, f"{{%p if not {items} %}}")
         para(document, "Нет.", indent=True)
         tag(document, "{%p endif %}")
+    # the roadmap's indicators: target against actual (issue 22), when it has any
+    tag(document, "{%p if indicators %}")
+    para(document, "{{ 4 + (1 if by_sections else 0) }}. Достижение целевых значений "
+                   "показателей", align="left", bold=True, space_before=12, keep=True)
+    para(document, "Целевые значения достигнуты по {{ indicators | selectattr('reached', "
+                   "'equalto', 'да') | list | length }} из {{ indicators | length }} "
+                   "показателей. Фактическое значение – свод принятых значений организаций "
+                   "(или значение управления образования).", indent=True, keep=True)
+    indicator_table(document, "{{ i.name }}{% if i.period_label != year ~ ' год' %} "
+                              "({{ i.period_label }}){% endif %}")
+    tag(document, "{%p endif %}")
     head_signature(document)
     executor_mark(document)
     return document
+
+
+def indicator_table(document: DocumentObject, name_cell: str) -> None:
+    """Indicators' targets against their actual values, a row each (``i in indicators``)."""
+    table = grid(document, ["№", "Показатель", "Цель", "Факт", "Откло\u00adнение",
+                            "Достиг\u00adнут"], [10, 85, 18, 18, 18, 16])
+    looped_row(table, "i in indicators",
+               ["{{ i.code }}", name_cell, "{{ i.target }}", "{{ i.actual }}",
+                "{{ i.deviation }}", "{{ i.reached or '—' }}"],
+               ["c", "l", "c", "c", "c", "c"])
 
 
 def monitoring_note() -> DocumentObject:
@@ -963,13 +984,8 @@ def monitoring_note() -> DocumentObject:
                    "разность факта и цели.", indent=True)
     para(document, "1. Целевые и фактические значения", align="left", bold=True,
          space_before=12, keep=True)
-    table = grid(document, ["№", "Показатель", "Цель", "Факт", "Откло\u00adнение",
-                            "Достиг\u00adнут"], [10, 85, 18, 18, 18, 16])
-    looped_row(table, "i in indicators",
-               ["{{ i.code }}", "{{ i.name }} ({{ i.group }}; принято значений: "
-                "{{ i.accepted }} из {{ i.owed }})", "{{ i.target }}", "{{ i.actual }}",
-                "{{ i.deviation }}", "{{ i.reached or '—' }}"],
-               ["c", "l", "c", "c", "c", "c"])
+    indicator_table(document, "{{ i.name }} ({{ i.group }}; принято значений: "
+                              "{{ i.accepted }} из {{ i.owed }})")
     para(document, "2. Организации, не достигшие целевых значений", align="left", bold=True,
          space_before=12, keep=True)
     tag(document, "{%p set below = indicators | selectattr('below') | list %}")
