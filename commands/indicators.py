@@ -276,3 +276,25 @@ def indicators_note(period: str) -> None:
     document = make_monitoring_note(settings.database(), settings.user, period)
     click.echo(f"Справка зарегистрирована: № {document.number_text} (документ {document.id}; "
                f"karta documents show {document.id}).")
+
+
+@indicators.command("order")
+@click.argument("note_id", type=int, metavar="СПРАВКА")
+@click.option("--decision", "decisions", multiple=True, metavar="ТЕКСТ",
+              help="Управленческое решение — пункт приказа («Руководителю МБОУ СОШ № 3 …»); "
+                   "можно несколько. Без них пункты составляются по рекомендациям справки.")
+@click.option("--point", "points", multiple=True, metavar="ТЕКСТ",
+              help="Дополнительный пункт перед пунктом о контроле; можно несколько.")
+@click.option("--basis", metavar="ТЕКСТ", help="Правовое основание в начале преамбулы.")
+def indicators_order(note_id: int, decisions: tuple[str, ...], points: tuple[str, ...],
+                     basis: str | None) -> None:
+    """Подготовить проект приказа «Об итогах мониторинга показателей» по аналитической
+    справке СПРАВКА (номер документа): решения по организациям ниже цели и не
+    представившим значения; подписывает руководитель (karta sign)."""
+    from registry.orders import make_monitoring_order
+
+    settings = current()
+    document = make_monitoring_order(settings.database(), settings.user, note_id,
+                                     list(decisions), list(points), basis)
+    click.echo(f"Проект приказа подготовлен: документ {document.id} «{document.title}» "
+               f"(подпись: karta sign {document.id}).")

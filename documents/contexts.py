@@ -245,6 +245,21 @@ KINDS["annual_report"] = {
     },
 }
 
+KINDS["order_monitoring"] = {
+    "label": "приказ об итогах мониторинга показателей с управленческими решениями",
+    "journal": "orders",
+    "events": ("monitoring",),
+    "context": {
+        **COMMON, **ORDER, "corrects": CORRECTS,
+        "period": "период («2022» или «2022/23»)",
+        "period_label": "период словами («2022 год», «2022/23 учебный год»)",
+        "note": NOTE, "indicators": [INDICATOR_FIGURE],
+        "totals": {"indicators": "показателей", "reached": "достигнуто",
+                   "not_reached": "не достигнуто", "no_data": "без цели или факта"},
+        "decisions": ["управленческое решение: кому и что сделать, с дательного падежа "
+                      "(«Руководителю МБОУ СОШ № 3 проанализировать …»)"],
+    },
+}
 KINDS["monitoring_note"] = {
     "label": "аналитическая справка о результатах мониторинга показателей",
     "journal": "notes",
@@ -332,6 +347,8 @@ def document_title(kind: str, context: dict[str, Any]) -> str:
         return (f"Информация о реализации "
                 f"{russian.decline_phrase(context['roadmap']['title'], 'genitive')} "
                 f"за {context.get('year')} год")
+    if kind == "order_monitoring":
+        return f"Об итогах мониторинга показателей за {context.get('period_label')}"
     if kind == "monitoring_note":
         return ("Аналитическая справка о результатах мониторинга показателей за "
                 f"{context.get('period_label')}")

@@ -14,7 +14,7 @@ from workflow.errors import KartaError
 
 NAME_CHARACTERS = 120  # a file name an office's file server and Windows accept
 _KIND_WORDS = {"order_approve": "Приказ", "order_start": "Приказ", "order_results": "Приказ",
-               "order_amend": "Приказ",
+               "order_amend": "Приказ", "order_monitoring": "Приказ",
                "report": "Отчёт", "analytic_note": "Аналитическая справка",
                "recommendations": "Рекомендации", "plan": "План",
                "annual_report": "Информация", "monitoring_note": "Аналитическая справка"}

@@ -5,7 +5,7 @@ registers in one short transaction (``registry.documents.run_with_documents``)."
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -365,6 +365,88 @@ def correct(db: Database, login: str | None, document_id: int, reason: str,
         return register(session, db, prepared[0], person, entry.id)
 
     return run_with_documents(db, read, write)
+
+
+MONITORING_ORDER = "order_monitoring"
+DECISION_MONTH = 30  # days the organisations below target have to answer an order
+
+
+def make_monitoring_order(db: Database, login: str | None, note_id: int,
+                          decisions: list[str] | None = None, points: list[str] | None = None,
+                          basis: str | None = None) -> Document:
+    """Draft «Об итогах мониторинга показателей за …» from a registered monitoring справка:
+    its figures taken note of, the management decisions given — or, when none are, drafted
+    from the справка (each organisation below target to analyse why and send its plan;
+    those that gave no value to give it), each with a date — citing the справка."""
+    from registry.documents import added_points, basis_data
+
+    _ensure_template(db, login, MONITORING_ORDER)
+
+    def read(session: Session) -> tuple[Document, list[DocumentDraft]]:
+        person = acting_person(session, login, "monitoring_order")
+        require_full_name(person)
+        note = _own_document(session, note_id)
+        if note is None or note.kind != "monitoring_note":
+            raise UnknownReference(str(note_id), "нет такой аналитической справки о "
+                                                 "результатах мониторинга (karta documents)")
+        source = json.loads(note.context)
+        org = organisation(session)
+        today = local_today(org)
+        given = [" ".join(d.split()) for d in decisions or [] if d.strip()]
+        context = {
+            "organisation": organisation_data(org), "executor": person_data(person),
+            "today": today.isoformat(), "corrects": None, "basis": basis_data(basis),
+            "points": added_points(points), "period": source["period"],
+            "period_label": source["period_label"],
+            "note": {"title": note.title, "number": note.number_text,
+                     "date": note.doc_date.isoformat() if note.doc_date else None},
+            "indicators": source["indicators"], "totals": source["totals"],
+            "decisions": [russian.upper_first(russian.sentence(d)) for d in given]
+            or drafted_decisions(source, today),
+        }
+        refuse_later_citations(context, today, f"проект приказа (сегодня {today:%d.%m.%Y})")
+        return note, [draft_for(MONITORING_ORDER, active_version(session, MONITORING_ORDER),
+                                context, today, None, None)]
+
+    def write(session: Session, note: Document, prepared: list[PreparedDocument]) -> Document:
+        person = acting_person(session, login, "monitoring_order")
+        entry = record(session, login=person.login, object_ref="мониторинг показателей",
+                       event="monitoring_order",
+                       comment=f"по справке № {note.number_text} "
+                               f"({prepared[0].context['period_label']})",
+                       details={"note": note.id,
+                                "decisions": prepared[0].context["decisions"]})
+        return register(session, db, prepared[0], person, entry.id)
+
+    return run_with_documents(db, read, write)
+
+
+def drafted_decisions(note: dict[str, Any], today: date) -> list[str]:
+    """The decisions a monitoring справка suggests, as an order writes them: to the head of
+    each organisation below target (the справка's recommendation), to those that gave no
+    value; each due a month on (its last working day)."""
+    from registry.indicators import DEPARTMENT
+    from workflow.workdays import previous_working_day
+
+    due = f"{previous_working_day(today + timedelta(days=DECISION_MONTH)):%d.%m.%Y}"
+    decisions = [f"Руководителю {r['addressee']} {r['text']} в срок до {due}."
+                 for r in note.get("recommendations") or []
+                 if r.get("addressee") and r["addressee"] != DEPARTMENT]
+    owed: dict[str, list[str]] = {}  # each organisation: the indicators it gave no value of
+    for indicator in note.get("indicators") or []:
+        for name in indicator.get("missing") or []:
+            if name != DEPARTMENT:
+                owed.setdefault(name, []).append(str(indicator["code"]))
+    together: dict[tuple[str, ...], list[str]] = {}  # those owing the same, in one point
+    for name, owing in sorted(owed.items()):
+        together.setdefault(tuple(owing), []).append(name)
+    for codes, names in together.items():
+        whom = "Руководителю" if len(names) == 1 else "Руководителям"
+        which = f"показателя {codes[0]}" if len(codes) == 1 else \
+            f"показателей {', '.join(codes)}"
+        decisions.append(f"{whom} {', '.join(names)} представить значения {which} за "
+                         f"{note['period_label']} в срок до {due}.")
+    return decisions
 
 
 def _roadmap_year(session: Session, login: str | None, action: str, ref: str,

@@ -122,7 +122,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "rerender": ("clerk", "admin"),
     "revise": ("clerk",), "route": ("clerk",), "basis": ("clerk",),
     "indicator_add": ("clerk", "admin"), "indicator_target": ("clerk",),
-    "monitoring_note": ("clerk", "head"),
+    "monitoring_note": ("clerk", "head"), "monitoring_order": ("clerk",),
 }
 
 

@@ -21,7 +21,14 @@ from documents.render import compiled
 from registry.database import Database
 from registry.indicators import Given, add_indicator, decide, make_monitoring_note, submit_values
 from registry.occurrences import apply_event
-from registry.orders import approve_roadmap, correct, make_annual_report, make_plan, sign
+from registry.orders import (
+    approve_roadmap,
+    correct,
+    make_annual_report,
+    make_monitoring_order,
+    make_plan,
+    sign,
+)
 from registry.people import Profile, add_person, initialise
 from registry.roadmaps import import_roadmap
 from registry.tables import Document, TemplateVersion
@@ -146,7 +153,9 @@ def _make(db: Database) -> list[Sample]:
     make_plan(db, "bel", f"R{rid}", 2022)
     _indicators(db)
     make_annual_report(db, "bel", f"R{rid}", 2021, as_of=date(2021, 12, 31))
-    make_monitoring_note(db, "bel", "2021")
+    note = make_monitoring_note(db, "bel", "2021")
+    make_monitoring_order(db, "bel", note.id or 0,
+                          points=["Разместить настоящий приказ на официальном сайте"])
     samples: list[Sample] = []
     with db.reading() as session:
         for document in session.exec(select(Document).order_by(Document.id)):  # type: ignore[arg-type]

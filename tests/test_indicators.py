@@ -385,8 +385,132 @@ def test_the_annual_report_gains_target_against_actual(district: Database, tmp_p
     report = docx.Document(str(tmp_path / "annual.docx"))
     text_ = "\n".join(p.text for p in report.paragraphs)
     assert "4. Достижение целевых значений показателей" in text_
-    assert "Целевые значения достигнуты по 1 из 3 показателей." in text_
+    assert "Показателей – 3, целевое значение достигнуто – 1." in text_
     rows = [[c.text for c in r.cells] for r in report.tables[-1].rows]
     assert [r[0] for r in rows] == ["№", "П1", "П2", "П3"]
     assert rows[2][2:] == ["20\u00a0чел.", "24\u00a0чел.", "+4\u00a0чел.", "да"]
     assert rows[1][3:] == ["—", "—", "—"]  # no value accepted yet
+
+
+def _note_with_one_below_and_one_missing(district: Database) -> Any:
+    submit_values(district, "school1", "2021", {"П1": Given(numerator="172", denominator="200",
+                                                            link=LINK)})
+    submit_values(district, "school2", "2021", {"П1": Given(numerator="40", denominator="50",
+                                                            link=LINK)})
+    for name in SCHOOLS[:2]:
+        decide(district, "clerk", "П1", "2021", name, "accept")
+    return make_monitoring_note(district, "clerk", "2021")
+
+
+def _text_of(district: Database, document: Any) -> list[str]:
+    import io
+
+    import docx
+
+    from registry.documents import document_bytes
+
+    with district.reading() as session:
+        data = document_bytes(district, session.get(type(document), document.id))
+    return [p.text.replace("\u00a0", " ") for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+def test_an_order_on_the_monitoring_results_is_drafted_from_the_note(district: Database
+                                                                      ) -> None:
+    from datetime import date, timedelta
+
+    from registry.orders import make_monitoring_order, sign
+    from registry.people import local_today
+    from workflow.workdays import previous_working_day
+
+    note = _note_with_one_below_and_one_missing(district)
+    with pytest.raises(PermissionDenied):
+        make_monitoring_order(district, "school1", note.id)
+    with pytest.raises(UnknownReference, match="нет такой аналитической справки"):
+        make_monitoring_order(district, "clerk", note.id + 100)
+    before = _log_length(district)
+    order = make_monitoring_order(district, "clerk", note.id)
+    assert _log_length(district) == before + 2  # the decision and the draft it made
+    assert order.kind == "order_monitoring" and order.status == "draft"
+    assert order.title == "Об итогах мониторинга показателей за 2021 год"
+    text_ = _text_of(district, order)
+    body = "\n".join(text_)
+    assert f"По результатам мониторинга показателей за 2021 год (аналитическая справка от " \
+           f"{note.doc_date:%d.%m.%Y} № {note.number_text})," in body
+    with district.reading() as session:
+        from registry.people import organisation
+
+        today = local_today(organisation(session))
+    due = f"{previous_working_day(today + timedelta(days=30)):%d.%m.%Y}"
+    points = [p for p in text_ if p[:2] in ("1.", "2.", "3.", "4.", "5.")]
+    assert points[0].startswith("1. Принять к сведению результаты мониторинга: показателей – "
+                                "3, целевое значение достигнуто – 0, не достигнуто – 1")
+    assert "П1 «Доля обучающихся, преодолевших минимальный порог ВПР» – 84,8 % при цели " \
+           "85 %" in points[0]
+    assert points[1].startswith("2. Руководителю МБОУ СОШ № 12 проанализировать причины "
+                                "недостижения целевого значения показателя П1")
+    assert points[1].endswith(f"в срок до {due}.")
+    # П2 was given by nobody, П1 by all but one: one point for those owing the same
+    assert points[2] == f"3. Руководителям МБОУ СОШ № 1, МБОУ СОШ № 12 представить " \
+                        f"значения показателя П2 за 2021 год в срок до {due}."
+    assert points[3] == f"4. Руководителю МБОУ СОШ № 3 представить значения показателей " \
+                        f"П1, П2 за 2021 год в срок до {due}."
+    assert points[4] == "5. Контроль за исполнением настоящего приказа оставляю за собой."
+    # the head signs it: a number of the orders' journal
+    signed = sign(district, "head", order.id or 0, date.today())
+    assert signed.number_text and signed.journal == "orders"
+    assert verify(district, "admin").ok
+
+
+def test_the_order_takes_the_decisions_the_clerk_wrote(district: Database) -> None:
+    from registry.orders import make_monitoring_order
+
+    note = _note_with_one_below_and_one_missing(district)
+    order = make_monitoring_order(
+        district, "clerk", note.id, ["провести совещание с руководителями ОО  ", " "],
+        ["Разместить настоящий приказ на официальном сайте"])
+    points = [p for p in _text_of(district, order) if p[:2] in ("1.", "2.", "3.", "4.")]
+    assert points[1] == "2. Провести совещание с руководителями ОО."
+    assert points[2] == "3. Разместить настоящий приказ на официальном сайте."
+    assert points[3].startswith("4. Контроль")
+    # an order is drafted only from a monitoring справка
+    other = apply_event(district, "1:5@2021", "start", "clerk", order=True).documents[0]
+    with pytest.raises(UnknownReference):
+        make_monitoring_order(district, "clerk", int(str(other["id"])))
+
+
+def test_the_order_from_the_command_line_and_the_browser(district: Database,
+                                                        tmp_path: Any) -> None:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from registry.accounts import set_password
+    from web.app import create_app
+
+    note = _note_with_one_below_and_one_missing(district)
+    karta = Karta(district.url, tmp_path)
+    made = karta("indicators", "order", str(note.id), "--decision", "Провести семинар",
+                 user="clerk")
+    assert made.exit_code == 0, made.stderr
+    assert "Проект приказа подготовлен" in made.stdout
+    refused = karta("indicators", "order", "9999", user="clerk")
+    assert refused.exit_code != 0 and "нет такой аналитической справки" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    set_password(district, "admin", "clerk", "пароль-надёжный-1")
+    client = TestClient(create_app(district), follow_redirects=False)
+    nonce = re.search(r'name="nonce" value="([^"]+)"', client.get("/login").text)
+    assert nonce is not None
+    client.post("/login", data={"login": "clerk", "password": "пароль-надёжный-1",
+                                "nonce": nonce.group(1), "next": "/"})
+    page = client.get(f"/documents/{note.id}")
+    assert "Приказ об итогах мониторинга" in page.text
+    assert "Руководителю МБОУ СОШ № 12 проанализировать причины" in page.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    response = client.post("/indicators/order", data={
+        "csrf": csrf.group(1), "note": str(note.id),
+        "decisions": "Руководителю МБОУ СОШ № 12 провести анализ\r\nПровести семинар",
+        "points": ""})
+    assert response.status_code == 303
+    order = client.get(response.headers["location"])
+    assert "Об итогах мониторинга показателей за 2021 год" in order.text

@@ -21,7 +21,8 @@ def test_signature_blocks_hold_together_on_every_page(tmp_path: Path) -> None:
     samples = make_samples(tmp_path)
     assert {s.kind for s in samples} == {
         "order_approve", "order_start", "report", "analytic_note", "order_results",
-        "recommendations", "order_amend", "plan", "annual_report", "monitoring_note"}
+        "recommendations", "order_amend", "plan", "annual_report", "monitoring_note",
+        "order_monitoring"}
     files: list[tuple[Path, Sample]] = []
     (tmp_path / "docx").mkdir()
     for sample in samples:

@@ -115,7 +115,7 @@ def sample_context(kind: str) -> dict[str, object]:
                       "indicators": [_indicator_figure(period_label="2021 год"),
                                      _indicator_figure(code="П2", reached="да",
                                                        period_label="2020/21 учебный год")]})
-    if kind == "monitoring_note":
+    if kind in ("monitoring_note", "order_monitoring"):
         figure = _indicator_figure()
         every.update({"period": "2021", "period_label": "2021 год",
                       "indicators": [figure, {**figure, "code": "П2", "below": [],
@@ -124,7 +124,9 @@ def sample_context(kind: str) -> dict[str, object]:
                                  "no_data": 0},
                       "recommendations": [{"addressee": "МБОУ СОШ № 12",
                                            "text": "проанализировать причины"}],
-                      "author": every["executor"]})
+                      "author": every["executor"],
+                      "decisions": ["Руководителю МБОУ СОШ № 12 проанализировать причины "
+                                    "в срок до 20.01.2022."]})
     return {name: every[name] for name in KINDS[kind]["context"]}
 
 

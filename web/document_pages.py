@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import quote
 
@@ -53,6 +54,11 @@ def document(request: Request, document_id: int, who: Actor = Depends(actor)) ->
     visas = route(db, who.login, document_id) if row.journal == "orders" else None
     mine = next((v for v in (visas or {}).get("visas", []) if v["current"]
                  and v["login"] == who.login and v["status"] == "pending"), None)
+    decisions = None
+    if row.kind == "monitoring_note" and who.has("clerk"):
+        from registry.orders import drafted_decisions
+
+        decisions = drafted_decisions(json.loads(row.context), today)
     return page(request, "document.html", title=f"Документ {document_id}: {row.title[:80]}",
                 document=document_as_dict(row, names, zone),
                 status_label=DOCUMENT_STATES.get(row.status, row.status),
@@ -60,7 +66,7 @@ def document(request: Request, document_id: int, who: Actor = Depends(actor)) ->
                 blocks=None if pages or data is None else document_text(data),
                 today=today, name=office_name(row), route=visas, my_visa=mine,
                 may_revise=is_order_draft and (who.has("clerk") or row.created_by == who.login),
-                may_route=is_order_draft and who.has("clerk"),
+                may_route=is_order_draft and who.has("clerk"), decisions=decisions,
                 revisions=revisions(db, who.login, document_id) if is_order_draft else [],
                 people=colleagues(db, who.login) if is_order_draft and who.has("clerk") else [],
                 done=shown_notice(request, "done"),

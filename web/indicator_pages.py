@@ -86,6 +86,21 @@ def note(request: Request, form: dict[str, object] = Depends(checked_form)) -> R
     return RedirectResponse(f"/documents/{document.id}", status_code=303)
 
 
+@router.post("/indicators/order")
+def order(request: Request, form: dict[str, object] = Depends(checked_form)) -> Response:
+    """Draft «Об итогах мониторинга показателей» from a monitoring справка."""
+    from registry.orders import make_monitoring_order
+
+    who = actor(request)
+    note_id = text(form, "note", 12)
+    if not note_id.isdigit():
+        raise KartaError("не указана справка, по которой готовится приказ")
+    document = make_monitoring_order(database(request), who.login, int(note_id),
+                                     text(form, "decisions", 20000).splitlines(),
+                                     text(form, "points", 4000).splitlines())
+    return RedirectResponse(f"/documents/{document.id}", status_code=303)
+
+
 @router.get("/indicators/form")
 def value_form_page(request: Request, who: Actor = Depends(actor), period: str = "",
                     unit: str = "") -> Response:

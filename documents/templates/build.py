@@ -947,13 +947,42 @@ def annual_report() -> DocumentObject:
     tag(document, "{%p if indicators %}")
     para(document, "{{ 4 + (1 if by_sections else 0) }}. Достижение целевых значений "
                    "показателей", align="left", bold=True, space_before=12, keep=True)
-    para(document, "Целевые значения достигнуты по {{ indicators | selectattr('reached', "
-                   "'equalto', 'да') | list | length }} из {{ indicators | length }} "
-                   "показателей. Фактическое значение – свод принятых значений организаций "
-                   "(или значение управления образования).", indent=True, keep=True)
+    para(document, "Показателей – {{ indicators | length }}, целевое значение достигнуто – "
+                   "{{ indicators | selectattr('reached', 'equalto', 'да') | list | length }}."
+                   " Фактическое значение – свод принятых значений организаций (или значение "
+                   "управления образования).", indent=True, keep=True)
     indicator_table(document, "{{ i.name }}{% if i.period_label != year ~ ' год' %} "
                               "({{ i.period_label }}){% endif %}")
     tag(document, "{%p endif %}")
+    head_signature(document)
+    executor_mark(document)
+    return document
+
+
+def order_monitoring() -> DocumentObject:
+    """«Об итогах мониторинга показателей за …»: the справка's figures taken note of, the
+    management decisions (to each organisation below target, to those that gave no value),
+    the added points and the control point."""
+    document = order_opening(
+        "Об итогах мониторинга показателей за {{ period_label }}",
+        "{% if basis.text %}" + BASIS + "по{% else %}{{ 'по' if corrects else 'По' }}"
+        "{% endif %} результатам мониторинга показателей за {{ period_label }} (аналитическая "
+        "справка от {{ note.date | date }} № {{ note.number }}),")
+    point(document, "1. Принять к сведению результаты мониторинга: показателей – "
+                    "{{ totals.indicators }}, целевое значение достигнуто – {{ totals.reached }}"
+                    ", не достигнуто – {{ totals.not_reached }}"
+                    "{% if totals.no_data %}, нет цели или фактического значения – "
+                    "{{ totals.no_data }}{% endif %}"
+                    "{% set missed = indicators | selectattr('reached', 'equalto', 'нет') "
+                    "| list %}{% if missed %} (не достигнуты: {% for i in missed %}"
+                    "{{ i.code }} «{{ i.name }}» – {{ i.actual }} при цели {{ i.target }}"
+                    "{{ '; ' if not loop.last }}{% endfor %}){% endif %}.")
+    tag(document, "{%p for d in decisions %}")
+    point(document, "{{ loop.index + 1 }}. {{ d | sentence }}")
+    tag(document, "{%p endfor %}")
+    extra_points(document, "decisions | length + 2")
+    point(document, "{{ decisions | length + 2 + points | length }}. Контроль за исполнением "
+                    "настоящего приказа оставляю за собой.")
     head_signature(document)
     executor_mark(document)
     return document
@@ -1046,6 +1075,7 @@ TEMPLATES = {
     "annual_report": (annual_report, "Информация о реализации дорожной карты за год"),
     "monitoring_note": (monitoring_note, "Аналитическая справка о результатах мониторинга "
                                          "показателей"),
+    "order_monitoring": (order_monitoring, "Приказ об итогах мониторинга показателей"),
 }
 
 
