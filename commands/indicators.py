@@ -138,9 +138,9 @@ def indicators_form(period: str, unit: str | None, as_json: bool) -> None:
     if not form.entries:
         click.echo("  показателей для представления нет.")
         return
-    emit_table(["Код", "Показатель", "Ед.", "Значение", "Состояние", "Замечание"],
+    emit_table(["Код", "Показатель", "Ед.", "Цель", "Значение", "Состояние", "Замечание"],
                [[e.indicator.code, e.indicator.name, e.indicator.unit,
-                 (f"{e.numerator}/{e.denominator}" if e.indicator.fraction and e.numerator
+                 (e.target or "—").replace(".", ","), (f"{e.numerator}/{e.denominator}" if e.indicator.fraction and e.numerator
                   else e.value) or "—", e.state_label, e.comment]
                 for e in form.entries])
 
@@ -298,3 +298,53 @@ def indicators_order(note_id: int, decisions: tuple[str, ...], points: tuple[str
                                      list(decisions), list(points), basis)
     click.echo(f"Проект приказа подготовлен: документ {document.id} «{document.title}» "
                f"(подпись: karta sign {document.id}).")
+
+
+@indicators.command("region")
+@click.argument("period", metavar="ПЕРИОД", required=False)
+@click.option("--org", metavar="КОД", help="Показатели одной организации.")
+@click.option("--xlsx", type=click.Path(path_type=Path), default=None, metavar="ФАЙЛ",
+              help="Выгрузить в книгу Excel.")
+@click.option("--force", is_flag=True, help="Заменить существующий файл.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def indicators_region(period: str | None, org: str | None, xlsx: Path | None, force: bool,
+                      as_json: bool) -> None:
+    """Показатели в регионе за ПЕРИОД (по умолчанию текущий год): общие показатели
+    организаций — факт по региону и по каждой организации (аудитор региона)."""
+    from registry.region_indicators import region_indicators, region_indicators_workbook
+    from workflow.errors import UnknownReference
+
+    settings = current()
+    summary = region_indicators(settings.database(), settings.user, period)
+    if as_json:
+        print_json(summary)
+        return
+    reached = {True: "да", False: "нет", None: "—"}
+    if org:
+        chosen = next((o for o in summary["organisations"] if o["code"] == org), None)
+        if chosen is None:
+            raise UnknownReference(org, "нет такой организации с показателями (karta org list)")
+        emit_table(["Показатель", "Цель", "Факт", "Отклонение", "Достигнут", "Принято",
+                    "Ниже цели"],
+                   [[f"{i['indicator']}. {i['name']}", i["target"], i["actual"],
+                     i["deviation"], reached[i["reached"]], f"{i['accepted']} из {i['owed']}",
+                     ", ".join(i["below"]) or "—"] for i in chosen["indicators"]],
+                   title=f"{chosen['name']}: показатели за {summary['period_label']}")
+    else:
+        for item in summary["indicators"]:
+            rows = [["Всего по региону", item["target"], item["actual"], item["deviation"],
+                     reached[item["reached"]], f"{item['accepted']} из {item['owed']}"]] \
+                if len(item["organisations"]) > 1 else []
+            rows += [[o["name"], o["target"], o["actual"], o["deviation"],
+                      reached[o["reached"]], f"{o['accepted']} из {o['owed']}"]
+                     for o in item["organisations"]]
+            emit_table(["Организация", "Цель", "Факт", "Отклонение", "Достигнут", "Принято"],
+                       rows, title=f"{item['code']}. {item['name']} "
+                                   f"({summary['period_label']})")
+        if not summary["indicators"]:
+            click.echo("Ни одна организация региона пока не ведёт показатели.")
+    if xlsx is not None:
+        from registry.exports import write_new
+
+        write_new(xlsx, region_indicators_workbook(summary), force)
+        click.echo(f"Книга Excel: {xlsx}")

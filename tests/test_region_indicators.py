@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -132,3 +133,25 @@ def test_the_region_page_and_its_export_in_the_browser(shared: Database) -> None
     assert client.get("/region/indicators?period=2021&org=нет").status_code == 404
     head = _client(shared, "zao-head", "zadmin")
     assert head.get("/region/indicators?period=2021").status_code == 403
+
+
+def test_the_region_from_the_command_line(shared: Database, tmp_path: Path) -> None:
+    from registry.accounts import issue_token
+    from tests.conftest import Karta
+
+    karta = Karta(shared.url, tmp_path)
+    for login, admin in (("minister", "minister"), ("zao-head", "zadmin")):
+        karta.tokens[login] = issue_token(shared, admin, login, label="тесты")[1]
+    shown = karta("indicators", "region", "2021", user="minister")
+    assert shown.exit_code == 0, shown.stderr
+    assert "Всего по региону" in shown.stdout and "83,3" in shown.stdout
+    one = karta("indicators", "region", "2021", "--org", "zao", user="minister")
+    assert "П9. Доля школ с сайтом по НОР" in one.stdout
+    book = tmp_path / "регион.xlsx"
+    assert karta("indicators", "region", "2021", "--xlsx", str(book),
+                 user="minister").exit_code == 0
+    assert book.read_bytes()[:2] == b"PK"
+    refused = karta("indicators", "region", "2021", user="zao-head")
+    assert refused.exit_code != 0 and "аудитору региона" in refused.stderr
+    bad = karta("indicators", "region", "20x1", user="minister")
+    assert bad.exit_code != 0 and len(bad.stderr.strip().splitlines()) == 1
