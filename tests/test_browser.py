@@ -706,3 +706,15 @@ def test_indicators_from_a_school_s_form_to_the_head_s_справка(visit: Any
     head.page.click("main button:text-is('Составить справку')")
     head.page.wait_for_url(re.compile(r"/documents/\d+$"))
     assert "о результатах мониторинга показателей" in head.main()
+    # the clerk drafts the order from the справка, its decisions drafted to edit
+    note_url = head.page.url
+    clerk.page.goto(note_url)
+    decisions = clerk.page.locator("#decisions")
+    assert decisions.is_visible()
+    clerk.page.fill("#order-points", "Разместить настоящий приказ на официальном сайте")
+    shoot(clerk.page, "desktop-23-monitoring-order-form")
+    clerk.page.click("main button:text-is('Подготовить проект приказа')")
+    clerk.page.wait_for_url(re.compile(r"/documents/\d+$"))
+    assert clerk.page.url != note_url
+    assert "Об итогах мониторинга показателей за 2026 год" in clerk.main()
+    shoot(clerk.page, "desktop-24-monitoring-order")
