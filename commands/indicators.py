@@ -140,7 +140,8 @@ def indicators_form(period: str, unit: str | None, as_json: bool) -> None:
         return
     emit_table(["Код", "Показатель", "Ед.", "Цель", "Значение", "Состояние", "Замечание"],
                [[e.indicator.code, e.indicator.name, e.indicator.unit,
-                 (e.target or "—").replace(".", ","), (f"{e.numerator}/{e.denominator}" if e.indicator.fraction and e.numerator
+                 (e.target or "—").replace(".", ","),
+                 (f"{e.numerator}/{e.denominator}" if e.indicator.fraction and e.numerator
                   else e.value) or "—", e.state_label, e.comment]
                 for e in form.entries])
 

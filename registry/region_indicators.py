@@ -9,7 +9,8 @@ every school of the region (a region's mean is not the mean of the departments' 
 a share of schools reaching a threshold counts every school against its own organisation's
 threshold; the share of schools whose reports were accepted counts every school; values the
 departments give themselves are averaged (summed when the rule is a sum). The region's target
-is the organisations' target when they agree, and none when they differ.
+is, for a sum, the sum of the organisations' targets; otherwise their target when they agree,
+and none when they differ.
 """
 
 from __future__ import annotations
@@ -134,7 +135,13 @@ def _pooled(infos: list[IndicatorInfo], figures: list[PeriodFigure]) -> Decimal 
     return roll_up(rule, [v for f in figures for v in f.values], direction=first.direction)
 
 
-def _common_target(figures: list[PeriodFigure]) -> Decimal | None:
+def _region_target(infos: list[IndicatorInfo], figures: list[PeriodFigure]) -> Decimal | None:
+    """What the region aims at: for a sum, the sum of every organisation's target (none
+    when one has none); otherwise the organisations' target when they agree."""
+    if {i.rollup for i in infos} == {"sum"}:
+        if any(f.target is None for f in figures):
+            return None
+        return sum((f.target for f in figures if f.target is not None), Decimal(0))
     targets = {f.target for f in figures if f.target is not None}
     return targets.pop() if len(targets) == 1 else None
 
@@ -191,7 +198,7 @@ def region_indicators(db: Database, login: str | None, period: str | int | None 
                                               "name": info.name})
         region.organisations.sort(key=lambda o: o.name)
         if len(units_of) == 1 and len({i.direction for i in infos}) == 1:
-            region.target = _common_target(figures)
+            region.target = _region_target(infos, figures)
             region.actual = _pooled(infos, figures)
         shared.append(region)
     names_of = {o.code: o.short_name or o.full_name for o in organisations.values()}

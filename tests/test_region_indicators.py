@@ -57,7 +57,9 @@ def test_the_region_pools_schools_not_departments_averages(shared: Database) -> 
     assert by_org["zao"]["below"] == [SCHOOL] and by_org["yen"]["below"] == []
     assert share["below_count"] == 1 and share["reached_count"] == 1
     teachers = next(i for i in summary["shared"] if i["code"] == "П2")
-    assert teachers["actual"] == "37\u00a0чел." and teachers["reached"] is True
+    # a sum aims at the sum of the targets: 37 of 30 + 30 teachers
+    assert teachers["actual"] == "37\u00a0чел." and teachers["target"] == "60\u00a0чел."
+    assert teachers["reached"] is False and teachers["below_count"] == 2
     # an indicator of one department is shown by organisation, never as a shared one
     assert [i["code"] for i in summary["shared"]] == ["П1", "П2"]
     zao = next(o for o in summary["organisations"] if o["code"] == "zao")
@@ -68,12 +70,14 @@ def test_the_region_pools_schools_not_departments_averages(shared: Database) -> 
 def test_targets_that_differ_give_no_regional_target(shared: Database) -> None:
     from registry.indicators import set_target
 
+    set_target(shared, "yen-clerk", "П1", "2021", "85")
     set_target(shared, "yen-clerk", "П2", "2021", "40")
-    teachers = next(i for i in region_indicators(shared, "minister", 2021)["shared"]
-                    if i["code"] == "П2")
-    assert teachers["target"] == "—" and teachers["reached"] is None
-    assert teachers["actual"] == "37\u00a0чел."
-    assert {o["target"] for o in teachers["organisations"]} == {"30\u00a0чел.", "40\u00a0чел."}
+    found = {i["code"]: i for i in region_indicators(shared, "minister", 2021)["shared"]}
+    share = found["П1"]
+    assert share["target"] == "—" and share["reached"] is None
+    assert share["actual"] == "83,3\u00a0%"
+    assert {o["target"] for o in share["organisations"]} == {"80\u00a0%", "85\u00a0%"}
+    assert found["П2"]["target"] == "70\u00a0чел."  # a sum: the sum of differing targets
 
 
 def test_only_a_regional_auditor_reads_across_and_a_department_sees_its_own(
