@@ -681,7 +681,7 @@ def decide(db: Database, login: str | None, code: str, period: str, unit: str | 
 
 # ----------------------------------------------------------------------------- monitoring
 
-@dataclass
+@dataclass(slots=True)
 class SchoolFigure:
     unit_id: int | None
     unit: str
@@ -695,7 +695,7 @@ class SchoolFigure:
     version: int
 
     def as_dict(self) -> dict[str, Any]:
-        data = dict(self.__dict__)
+        data = {name: getattr(self, name) for name in self.__slots__}
         data["value"] = str(self.value) if self.value is not None else None
         return data
 
@@ -754,6 +754,10 @@ class Monitoring:
     def as_dict(self) -> dict[str, Any]:
         return {"indicator": self.indicator.as_dict(),
                 "periods": [p.as_dict(self.indicator.unit) for p in self.periods]}
+
+
+def _evidence(text: str | None) -> dict[str, Any]:
+    return json.loads(text) if text and text != "{}" else {}
 
 
 def _stored(text: str) -> Decimal | None:
@@ -852,7 +856,7 @@ def _figures(session: Session, info: IndicatorInfo, units: list[Unit],
                     unit_id, name, state, value_state_label(state),
                     school_value.value if school_value is not None else None,
                     found.numerator if found else "", found.denominator if found else "", below,
-                    json.loads(found.evidence or "{}") if found else {},
+                    _evidence(found.evidence) if found else {},
                     found.version if found else 0))
             figure.values = accepted
             if info.source == "department":

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import literal
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -162,11 +163,16 @@ def region_indicators(db: Database, login: str | None, period: str | int | None 
         indicators = list(session.exec(select(Indicator).where(col(Indicator.active).is_(True))
                                        .order_by(col(Indicator.code),
                                                  col(Indicator.organisation_id))))
-        units: dict[int, list[Unit]] = defaultdict(list)
-        for school in session.exec(select(Unit).order_by(col(Unit.name))):
+        # plain rows, not objects: every organisation's units and the period's values
+        units: dict[int, list[Any]] = defaultdict(list)
+        for school in session.execute(sa_select(
+                col(Unit.id), col(Unit.name), col(Unit.kind), col(Unit.organisation_id))
+                .order_by(col(Unit.name))):
             units[school.organisation_id].append(school)
         rows: dict[int, list[Any]] = defaultdict(list)
-        for row in session.execute(sa_select(*VALUE_COLUMNS).where(
+        columns = [literal("{}").label("evidence") if getattr(c, "key", "") == "evidence"
+                   else c for c in VALUE_COLUMNS]  # the region shows no evidence
+        for row in session.execute(sa_select(*columns).where(
                 col(IndicatorValue.period) == chosen)):
             rows[row.indicator_id].append(row)
         periods = set(session.exec(select(IndicatorValue.period).distinct()))

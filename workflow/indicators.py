@@ -30,6 +30,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, 
 from fractions import Fraction
 from functools import lru_cache
 from types import MappingProxyType
+from typing import NamedTuple
 
 from workflow.errors import KartaError
 from workflow.machine import EventSpec, OccurrenceMachine
@@ -190,9 +191,9 @@ def shown(value: Decimal | None, unit: str = "") -> str:
 EXACT = Context(prec=200, traps=[Inexact, Rounded, InvalidOperation])
 
 
-@dataclass(frozen=True)
-class SchoolValue:
-    """One school's accepted value, with its numerator and denominator if it is a share."""
+class SchoolValue(NamedTuple):
+    """One school's accepted value, with its numerator and denominator if it is a share (a
+    tuple: a region's monitoring makes tens of thousands of them)."""
 
     value: Decimal
     numerator: Decimal | None = None
