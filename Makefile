@@ -62,6 +62,7 @@ bench: $(BIN)/.installed office
 	$(BIN)/python bench/bench_web.py
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_indicators.py
 
 # A deliberate refresh of the lock (review the diff and commit it on its own): what
 # pyproject.toml now declares, keeping the versions already locked; `make lock UPGRADE=1`
