@@ -556,3 +556,25 @@ def test_1000_row_docx_imports_quickly(tmp_path: Path) -> None:
     started = time.monotonic()
     assert len(read_roadmap(target, PERIOD).activities) == 1000
     assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize("count", [999, 1000, 1201, 1500])
+def test_activity_1000_and_on_are_activities_not_a_continuation_of_999(
+        tmp_path: Path, count: int) -> None:
+    """Issue 18, item 15: «1000.» was not read as a number, so every activity from 1000 on
+    was silently merged into 999 (and past ~1,200 rows refused for a cell too long)."""
+    target = tmp_path / "flat.docx"
+    target.write_bytes(h.docx(h.paragraph(h.TITLE) + h.table(h.activity_rows(count))))
+    activities = read_roadmap(target, PERIOD).activities
+    assert [a.code for a in activities] == [str(n) for n in range(1, count + 1)]
+    assert activities[-1].title == f"Мероприятие номер {count} по оценке качества"
+
+
+def test_a_number_no_roadmap_has_is_refused_by_name(tmp_path: Path) -> None:
+    rows = h.activity_rows(3)
+    rows[2][0] = "12345."
+    target = tmp_path / "huge.docx"
+    target.write_bytes(h.docx(h.paragraph(h.TITLE) + h.table(rows)))
+    with pytest.raises(RoadmapFormatError, match=r"huge.docx, строка \d+: номер мероприятия "
+                                                 r"«12345.» больше 9 999"):
+        read_roadmap(target, PERIOD)

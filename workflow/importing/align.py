@@ -16,7 +16,7 @@ from workflow.importing.columns import ColumnMap
 from workflow.importing.text import clean, is_page_number
 
 _MAX_EXTRA = 4  # more extra cells than this is another table, not a damaged row
-_CODE = re.compile(r"^\d{1,3}(?:\s*\.\s*\d{1,3})*\.?$")
+_CODE = re.compile(r"^\d{1,4}(?:\s*\.\s*\d{1,3})*\.?$")
 _EXECUTOR = re.compile(r"(?:^|[\s,;«(])(?:[А-ЯЁ]{2,}|[А-ЯЁ]\.\s*[А-ЯЁ]\.)|руководител|"
                        r"управлени|комитет|отдел\b|специалист|методист|директор|заместител|"
                        r"педагог|учител|координатор|рабоч[аи][яе] групп", re.I)

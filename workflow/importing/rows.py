@@ -42,7 +42,9 @@ from workflow.roadmap import ActivityDraft, SectionDraft
 
 __all__ = ["ACTIVITY_CODE", "read_rows", "roman_to_int", "section_code_of", "split_executors"]
 
-ACTIVITY_CODE = re.compile(r"^\d{1,3}(?:\s*\.\s*\d{1,3})*\.?$")
+ACTIVITY_CODE = re.compile(r"^\d{1,4}(?:\s*\.\s*\d{1,3})*\.?$")
+# a number no roadmap has: refused by name, never read as a continuation of the row above
+_HUGE_CODE = re.compile(r"^\d{5,}(?:\.\d+)*\.?$")
 _SECTION_HEAD = re.compile(
     r"^(?P<word>(?:задача|раздел|направление|блок|модуль|подпрограмма|цель|этап)\s*"
     r"(?:№\s*)?(?P<wordnum>\d+|[IVXLC]+)\b\.?:?)"
@@ -275,6 +277,10 @@ class _RowReader:
         distinct = {single_line(clean(cells[index])) for index in filled}
         # a number the layout wrapped («1.10» over «0») is still one number
         code_like = bool(ACTIVITY_CODE.match(re.sub(r"\s+", "", fields.code)))
+        if columns.code is not None and _HUGE_CODE.match(fields.code.strip()):
+            raise RoadmapFormatError(self.file, item.line,
+                                     f"номер мероприятия «{fields.code.strip()[:20]}» больше "
+                                     "9 999 — таких номеров в дорожной карте не бывает")
 
         if columns.code is not None and code_like and self.broken_code(fields, item):
             self.continue_entry(fields, item, notes)
