@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -326,7 +327,8 @@ def in_processes(db: Database, work: Callable[[J], R], jobs: list[J], workers: i
     db.engine.dispose()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                             initializer=initializer, initargs=initargs) as pool:
+                             initializer=_orphan_guard,
+                             initargs=(os.getpid(), initializer, initargs)) as pool:
         futures: set[Future[R]] = {pool.submit(work, job) for job in jobs}
         try:
             while futures:
@@ -336,6 +338,25 @@ def in_processes(db: Database, work: Callable[[J], R], jobs: list[J], workers: i
         finally:
             for future in futures:
                 future.cancel()
+
+
+def _orphan_guard(parent: int, initializer: Callable[..., None] | None,
+                  initargs: tuple[Any, ...]) -> None:
+    """A worker ends with the process that started it, even one killed with SIGKILL (no
+    cleanup runs then, and forked workers wait on a queue whose other end they hold
+    themselves: they would live on). Linux is asked to kill the worker when its parent
+    dies; a parent that died before the request is seen here."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _store_rerendered(db: Database, login: str | None, document: Document,

@@ -460,3 +460,53 @@ def test_a_batch_start_refuses_what_it_cannot_do_and_writes_nothing(karta: Karta
     written = [e["event"] for e in _log_events(karta)[before:]
                if e["event"] != "token_create"]  # PostgreSQL: the test's token for reader
     assert written == ["denied"]  # the refused permission alone is logged
+
+
+_KILLED_PARENT = """
+import os, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from registry.batch import in_processes
+from registry.database import Database
+
+def work(seconds):
+    time.sleep(seconds)
+    return os.getpid()
+
+db = Database("sqlite:///" + {db!r}, Path({files!r}))
+for pid in in_processes(db, work, [0.2, 0.2, 600, 600], 2):
+    print(pid, flush=True)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits to be read
+
+
+def test_workers_end_with_a_batch_killed_outright(tmp_path: Path) -> None:
+    """Issue 18 (low): a batch's render workers outlived a ``kill -9`` of the command that
+    started them, each waiting for work that never came."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the parent-death signal is Linux's")
+    script = _KILLED_PARENT.format(root=str(Path(__file__).resolve().parents[1]),
+                                   db=str(tmp_path / "k.db"), files=str(tmp_path / "files"))
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                              text=True)
+    assert parent.stdout is not None
+    workers = {int(parent.stdout.readline()), int(parent.stdout.readline())}
+    assert all(_alive(pid) for pid in workers)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(10)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
