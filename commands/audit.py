@@ -33,10 +33,11 @@ def audit_verify(checkpoints: tuple[Path, ...], as_json: bool) -> None:
     """Проверить журнал: цепочку хешей, обрыв, восстановление состояния по журналу, защиту
     таблиц и SHA-256 каждого сохранённого файла."""
     from registry.verify import verify
-    from workflow.errors import KartaError
+    from workflow.errors import KartaError, in_voice
 
     settings = current()
     result = verify(settings.database(), settings.user, list(checkpoints))
+    result.warnings = [in_voice(w, "cli") for w in result.warnings]
     if as_json:
         print_json(result.as_dict())
     elif not result.ok:

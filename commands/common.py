@@ -296,7 +296,10 @@ def current() -> Settings:
 
 
 def print_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Data as JSON, every text worded for the command line (``workflow.errors.said``)."""
+    from workflow.errors import in_voice
+
+    click.echo(in_voice(json.dumps(data, ensure_ascii=False, indent=2, default=str), "cli"))
 
 
 def paging(f: Any) -> Any:

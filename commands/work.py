@@ -29,6 +29,7 @@ from commands.common import (
     roadmap_number,
 )
 from documents.russian import screen_date
+from workflow.errors import in_voice
 
 # ----------------------------------------------------------------------------- import, lists
 
@@ -107,7 +108,7 @@ def echo_findings(found: dict[str, Any]) -> None:
         number = f" № {approval['number']}" if approval["number"] else ""
         click.echo(f"Гриф утверждения:{when}{number} («{approval['text'][:80]}»)")
     for warning in found.get("warnings", []):
-        click.echo(f"Внимание: {warning}")
+        click.echo(f"Внимание: {in_voice(warning, 'cli')}")
     repairs = found.get("repairs", [])
     if repairs:
         click.echo(f"Исправлено при чтении ({len(repairs)}):")

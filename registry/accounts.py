@@ -29,7 +29,7 @@ from registry.history import record
 from registry.people import acting_person, roles_of
 from registry.seal import sealed
 from registry.tables import ApiToken, HistoryEvent, Person, WebSession
-from workflow.errors import KartaError, PermissionDenied, UnknownUser
+from workflow.errors import KartaError, PermissionDenied, UnknownUser, said
 
 LOCK_AFTER = 5
 LOCK_MINUTES = 15
@@ -293,7 +293,7 @@ def revoke_token(db: Database, actor: str | None, token_id: int) -> None:
         author = acting_person(session, actor)
         row = session.get(ApiToken, token_id)
         if row is None or (row.person_id != author.id and "admin" not in roles_of(author)):
-            raise KartaError(f"нет токена {token_id} (karta token list)")
+            raise KartaError(f"нет токена {token_id}" + said(" (karta token list)"))
         row.revoked = True
         session.add(row)
         record(session, login=author.login, object_ref=f"токен {token_id}",

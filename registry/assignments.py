@@ -33,7 +33,7 @@ from registry.state import Touch
 from registry.tables import Activity, ActivityUnit, Assignment, Occurrence, Person, Unit
 from registry.units import normalise
 from workflow.assignments import DONE, OWING, assignment_machine, assignment_state_label
-from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, UnknownReference
+from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, UnknownReference, said
 from workflow.workdays import working_days_before
 
 SCHOOLS_EARLIER = 5  # working days: schools report to the department before its deadline
@@ -110,7 +110,7 @@ def executors_of(session: Session, activity: Activity) -> list[Executor]:
 def _unit_by_name(session: Session, name: str) -> Unit:
     unit = session.exec(select(Unit).where(col(Unit.key) == normalise(name))).first()
     if unit is None:
-        raise KartaError(f"нет подразделения «{name}» (karta units)")
+        raise KartaError(f"нет подразделения «{name}»" + said(" (karta units)"))
     return unit
 
 
@@ -354,8 +354,8 @@ def _the_assignment(session: Session, person: Person, found: Resolved,
         rows = [a for a in session.exec(query)
                 if a.id == assignment_id or (unit and normalise(a.executor) == key)]
         if not rows:
-            raise UnknownReference(unit or str(assignment_id), f"не исполнитель {found.ref} "
-                                                               f"(karta assignments {found.ref})")
+            raise UnknownReference(unit or str(assignment_id), f"не исполнитель {found.ref}"
+                                   + said(f" (karta assignments {found.ref})"))
         assignment = rows[0]
         if "clerk" not in roles_of(person) and "head" not in roles_of(person) and \
                 assignment.unit_id != person.unit_id:
@@ -364,8 +364,8 @@ def _the_assignment(session: Session, person: Person, found: Resolved,
                                           "подразделения")
         return assignment
     if person.unit_id is None:
-        raise KartaError(f"укажите исполнителя: у {found.ref} несколько заданий (karta "
-                         f"assignments {found.ref})")
+        raise KartaError(f"укажите исполнителя: у {found.ref} несколько заданий"
+                         + said(f" (karta assignments {found.ref})"))
     own = session.exec(query.where(col(Assignment.unit_id) == person.unit_id)).first()
     if own is None:
         raise PermissionDenied(person.login, "report", ("clerk",), roles_of(person),
@@ -393,7 +393,8 @@ def collect(db: Database, login: str | None, ref: str, comment: str | None = Non
             col(Assignment.id))))
     if not rows:
         raise KartaError(f"у {found.ref} нет заданий исполнителям: отчёт представляется "
-                         f"командой karta report {found.ref}")
+                         + said(f"командой karta report {found.ref}",
+                                "на странице исполнения («Отчитаться»)"))
     owing = [a.executor for a in rows if a.state not in DONE]
     if owing and not (comment and comment.strip()):
         raise KartaError(f"отчёты не представили или не приняты: {', '.join(owing)}; чтобы "

@@ -23,7 +23,7 @@ from registry.people import (
     roles_of,
 )
 from registry.tables import Document, HistoryEvent
-from workflow.errors import KartaError
+from workflow.errors import KartaError, said
 
 _EVENTS = HistoryEvent.__table__  # type: ignore[attr-defined]
 _DOCUMENTS = Document.__table__  # type: ignore[attr-defined]
@@ -231,7 +231,8 @@ def _decision_log_docx(org_name: str, entries: list[dict[str, Any]],
         run = paragraph.add_run(text)
         run.bold, run.font.size = True, Pt(size)
     document.add_paragraph(f"Записей: {len(entries)}. Каждая запись заверена хешем SHA-256 и "
-                           "ссылкой на предыдущую (проверка: karta audit verify).")
+                           "ссылкой на предыдущую (проверка: "
+                           + said("karta audit verify", "«Проверить журнал»") + ").")
     table = document.add_table(rows=1, cols=len(EXPORT_COLUMNS))
     table.style = document.styles["Table Grid"]
     fixed_widths(table, [10, 24, 28, 30, 30, 30, 55, 55])  # «Пользователь» unbroken

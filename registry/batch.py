@@ -39,7 +39,7 @@ from registry.exports import NAME_CHARACTERS, office_name, output_folder, write_
 from registry.history import record
 from registry.people import acting_person
 from registry.tables import Document, TemplateVersion
-from workflow.errors import KartaError
+from workflow.errors import KartaError, said
 
 Progress = Callable[[int, int], None]
 J = TypeVar("J")
@@ -47,7 +47,7 @@ R = TypeVar("R")
 JOURNAL_NAMES = {"orders": "приказов", "notes": "справок", "reports": "отчётов"}
 LEGAL_RECORDS = ("подписанные и зарегистрированные документы не пересобираются: это "
                  "документы, имеющие юридическую силу; изменить их можно только новым "
-                 "документом (karta documents correct)")
+                 "документом" + said(" (karta documents correct)"))
 
 
 def cores() -> int:
@@ -82,8 +82,9 @@ def pdf_selection(db: Database, login: str | None, *, year: int | None = None,
     """The documents a person asked PDFs of and may see: a year's journal (``year``, with
     ``journal`` one of orders, notes, reports), a roadmap's documents, or given numbers."""
     if year is None and roadmap is None and not ids:
-        raise KartaError("укажите, какие документы: --year ГОД (журнал за год), --roadmap "
-                         "КАРТА (документы дорожной карты) или --id НОМЕР")
+        raise KartaError("укажите, какие документы" + said(
+            ": --year ГОД (журнал за год), --roadmap КАРТА (документы дорожной карты) или "
+            "--id НОМЕР", ": журнал за год, документы дорожной карты или номера"))
     if journal is not None and journal not in JOURNAL_NAMES:
         raise KartaError(f"неизвестный журнал «{journal}»; журналы: "
                          + ", ".join(JOURNAL_NAMES.values()))
@@ -107,7 +108,7 @@ def pdf_selection(db: Database, login: str | None, *, year: int | None = None,
         missing = sorted(set(ids) - {d.id for d in found})
         if missing:
             raise KartaError("нет таких документов: " + ", ".join(map(str, missing))
-                             + " (karta documents)")
+                             + said(" (karta documents)"))
     if not found:
         raise KartaError("таких документов нет: PDF не из чего делать")
     return found
@@ -156,8 +157,9 @@ def export_pdfs(db: Database, login: str | None, out: Path, *, year: int | None 
         if target.is_symlink():
             raise KartaError(f"«{target}» — символическая ссылка: karta не пишет через ссылки")
         if target.exists() and not force:
-            raise KartaError(f"файл «{target}» уже есть; чтобы заменить его, добавьте --force "
-                             "(ничего не преобразовано)")
+            raise KartaError(f"файл «{target}» уже есть"
+                             + said("; чтобы заменить его, добавьте --force")
+                             + " (ничего не преобразовано)")
     count = max(1, min(workers or cores(), len(documents)))
     started = time.perf_counter()
     progress(0, len(documents))
@@ -472,8 +474,9 @@ def start_due(db: Database, login: str | None, ref: str, first: date, last: date
         found = resolve(session, ref)
         if found.occurrence is not None:
             raise KartaError(f"{found.ref} — одно исполнение: без срока начните его "
-                             f"командой «karta start {found.ref}»; срок — для дорожной карты "
-                             "или мероприятия")
+                             + said(f"командой «karta start {found.ref}»",
+                                    "на его странице («Начать»)")
+                             + "; срок — для дорожной карты или мероприятия")
         query = select(Activity, Occurrence).join(
             Occurrence, col(Occurrence.activity_id) == col(Activity.id)).where(
             col(Activity.roadmap_id) == found.roadmap.id,
@@ -492,8 +495,9 @@ def start_due(db: Database, login: str | None, ref: str, first: date, last: date
             batch.others[occurrence.state] = batch.others.get(occurrence.state, 0) + 1
     if not rows:
         raise KartaError(f"у {found.ref} нет исполнений со сроком с {first:%d.%m.%Y} по "
-                         f"{last:%d.%m.%Y}: начинать нечего (сроки — karta activities "
-                         f"--roadmap {found.roadmap.id})")
+                         f"{last:%d.%m.%Y}: начинать нечего"
+                         + said(f" (сроки — karta activities --roadmap {found.roadmap.id})",
+                                " (сроки — на странице дорожной карты)"))
     if dry_run or not batch.planned:
         return batch
     options: dict[str, Any] = {"order": order, "basis": basis, "points": points}

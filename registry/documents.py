@@ -52,7 +52,7 @@ from registry.tables import (
     Section,
     TemplateVersion,
 )
-from workflow.errors import KartaError, UnknownReference
+from workflow.errors import KartaError, UnknownReference, said
 from workflow.refs import activity_ref, occurrence_ref, roadmap_ref
 from workflow.workdays import working_days_before
 
@@ -68,8 +68,10 @@ def require_full_name(person: Person) -> None:
     name = person.full_name.strip()
     if not name or name == person.login or len(name.split()) < 2:
         raise KartaError(f"у пользователя «{person.login}» не указаны фамилия, имя и отчество: "
-                         "документ не подготовлен; укажите их (в командной строке — karta "
-                         f"people set {person.login} --name «Фамилия Имя Отчество»)")
+                         "документ не подготовлен; укажите их "
+                         + said(f"(в командной строке — karta people set {person.login} "
+                                "--name «Фамилия Имя Отчество»)",
+                                "(«Администрирование» → «Пользователи»)"))
 
 
 def person_data(person: Person) -> dict[str, Any]:
@@ -312,11 +314,13 @@ def checked_content(connection: Any, template: TemplateVersion) -> bytes:
     if not matches_log(connection, "template", template.id or 0):
         raise KartaError(f"шаблон «{template.name}» v{template.version} не совпадает с тем, "
                          "что записано в журнале решений (изменён в обход karta); документ "
-                         "не сформирован — запустите karta audit verify")
+                         "не сформирован — запустите "
+                         + said("karta audit verify", "«Проверить журнал»"))
     if hashlib.sha256(data).hexdigest() != template.sha256:
         raise KartaError(f"шаблон «{template.name}» v{template.version}: содержимое не "
                          "совпадает с зарегистрированным SHA-256 (шаблон изменён в обход "
-                         "karta; запустите karta audit verify)")
+                         "karta; запустите " + said("karta audit verify", "«Проверить журнал»")
+                         + ")")
     return bytes(data)
 
 
@@ -791,7 +795,8 @@ def get_document(db: Database, login: str | None, document_id: int) -> Document:
         person = acting_person(session, login)
         document = session.get(Document, document_id)
         if document is None:
-            raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
+            raise UnknownReference(str(document_id), "нет такого документа"
+                                   + said(" (karta documents)"))
         visible = _document_filter(session, person)
         if visible is not None and session.exec(select(Document.id).where(
                 Document.id == document_id, visible)).first() is None:
@@ -807,8 +812,9 @@ def document_bytes(db: Database, document: Document) -> bytes:
         raise KartaError(f"документ {document.id} внесён в журнал без файла")
     problem = db.store.check(document.file_path, document.file_sha256)
     if problem:
-        raise KartaError(f"документ {document.id}: {problem}; восстановите его: karta documents "
-                         f"regenerate {document.id}")
+        raise KartaError(f"документ {document.id}: {problem}; восстановите его"
+                         + said(f": karta documents regenerate {document.id}",
+                                " (обратитесь к администратору)"))
     return db.store.read(document.file_path)
 
 

@@ -26,7 +26,7 @@ from registry.files import StoredFile
 from registry.history import record
 from registry.people import acting_person, organisation, roles_of
 from registry.tables import Document, DraftRevision, Person, TemplateVersion
-from workflow.errors import KartaError, PermissionDenied
+from workflow.errors import KartaError, PermissionDenied, said
 
 
 def revision_bytes(db: Database, revision: dict[str, Any]) -> bytes:
@@ -34,7 +34,7 @@ def revision_bytes(db: Database, revision: dict[str, Any]) -> bytes:
     problem = db.store.check(revision["path"], revision["sha256"])
     if problem:
         raise KartaError(f"правка {revision['number']} проекта: {problem}; восстановите "
-                         "хранилище из резервной копии (karta restore)")
+                         "хранилище из резервной копии" + said(" (karta restore)"))
     return db.store.read(revision["path"])
 
 
@@ -109,9 +109,11 @@ def revise(db: Database, login: str | None, document_id: int, data: bytes, name:
         raise KartaError(f"проект {document_id} сделан шаблоном «{shipped}» "
                          f"v{document.template_version} без отметок реквизитов (дата, номер, "
                          "подпись): правку из Word загрузить нельзя; зарегистрируйте новую "
-                         f"версию шаблона (karta templates add {SHIPPED / (shipped + '.docx')} "
-                         f"--name {shipped} --kind {document.kind}): проекты по ней можно "
-                         "будет править в Word")
+                         "версию шаблона "
+                         + said(f"(karta templates add {SHIPPED / (shipped + '.docx')} "
+                                f"--name {shipped} --kind {document.kind})",
+                                "(«Администрирование» → «Шаблоны»)")
+                         + ": проекты по ней можно будет править в Word")
     cleaned = read_upload(name, data, required)
     sha = hashlib.sha256(cleaned).hexdigest()
     if sha == document.file_sha256:

@@ -46,7 +46,7 @@ from registry.tables import (
     Unit,
 )
 from registry.units import find_unit
-from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, UnknownReference
+from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, UnknownReference, said
 from workflow.indicators import (
     DIRECTIONS,
     OWED,
@@ -172,8 +172,8 @@ def _indicator(session: Session, code: str) -> Indicator:
                                                  col(Indicator.organisation_id) ==
                                                  _own(session))).first()
     if found is None:
-        raise UnknownReference(wanted[:40] or "—", "нет такого показателя (karta indicators "
-                                                    "list)")
+        raise UnknownReference(wanted[:40] or "—", "нет такого показателя"
+                               + said(" (karta indicators list)"))
     return found
 
 
@@ -279,7 +279,8 @@ def create_indicator(session: Session, person: Any, *, code: str, name: str, uni
     for unit_name in units:
         found = find_unit(session, unit_name)
         if found is None:
-            raise UnknownReference(unit_name[:80], "нет такого подразделения (karta units)")
+            raise UnknownReference(unit_name[:80], "нет такого подразделения"
+                                   + said(" (karta units)"))
         unit_ids.append(found.id)
     codes = [a.strip() for a in activities if a.strip()]
     if roadmap_id is not None:
@@ -448,7 +449,8 @@ def _whose(session: Session, person: Any, unit: str | None) -> tuple[int | None,
     if unit:
         found = find_unit(session, unit)
         if found is None:
-            raise UnknownReference(unit[:80], "нет такого подразделения (karta units)")
+            raise UnknownReference(unit[:80], "нет такого подразделения"
+                                   + said(" (karta units)"))
         if not whole and found.id != person.unit_id:
             raise PermissionDenied(person.login, "indicator_submit", ("clerk",),
                                    roles_of(person),
@@ -626,7 +628,8 @@ def decide(db: Database, login: str | None, code: str, period: str, unit: str | 
         if unit:
             found = find_unit(session, unit)
             if found is None:
-                raise UnknownReference(unit[:80], "нет такого подразделения (karta units)")
+                raise UnknownReference(unit[:80], "нет такого подразделения"
+                                       + said(" (karta units)"))
             unit_id, unit_name = found.id, found.name
         else:
             unit_id, unit_name = None, DEPARTMENT
@@ -1098,7 +1101,8 @@ def make_monitoring_note(db: Database, login: str | None, period: str) -> Any:
     period = parse_period(period)
     found = monitoring(db, login, periods=[period])
     if not found:
-        raise KartaError("показателей нет: справку не о чем составить (karta indicators add)")
+        raise KartaError("показателей нет: справку не о чем составить"
+                         + said(" (karta indicators add)"))
 
     def read(session: Session) -> tuple[None, list[Any]]:
         person = acting_person(session, login, "monitoring_note")

@@ -37,7 +37,7 @@ from sqlalchemy import delete, select, update
 from registry.database import Database, utcnow
 from registry.history import CLIENT
 from registry.tables import Job, Person
-from workflow.errors import KartaError, UnknownReference
+from workflow.errors import KartaError, UnknownReference, said
 
 Report = Callable[[str, float], None]
 Work = Callable[[Database, str, dict[str, Any], Report], dict[str, Any]]
@@ -195,7 +195,7 @@ def execute(db: Database, kind: str, login: str, arguments: dict[str, Any], clie
 
         known = explain(error)
         if known is not None:
-            return None, str(known)
+            return None, known.message  # both voices: each reader's page or command picks
         title = KINDS[kind].title if kind in KINDS else kind
         return None, report_incident(error, db.folder, f"задание «{title}»")
     finally:
@@ -363,8 +363,10 @@ class QueuedJobs(JobService):
         elif row.state == "queued" and \
                 utcnow() - row.created_at > timedelta(seconds=STALE_SECONDS) and \
                 not self.queue.has_live_worker():
-            job.stage = ("в очереди: сейчас ни один процесс karta serve не выполняет "
-                         "заданий (все запущены с --workers 0 или остановлены)")
+            job.stage = "в очереди: " + said(
+                "сейчас ни один процесс karta serve не выполняет заданий (все запущены с "
+                "--workers 0 или остановлены)", "сейчас задания никто не выполняет (сервер "
+                "запущен без исполнителей заданий или остановлен) — сообщите администратору")
         return job
 
     def run(self, job_id: str) -> None:

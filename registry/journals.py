@@ -129,7 +129,7 @@ def register_external(db: Any, login: str | None, number: str, when: Any, title:
     from registry.history import record
     from registry.people import acting_person, organisation
     from registry.tables import Document
-    from workflow.errors import KartaError
+    from workflow.errors import KartaError, said
 
     found = re.search(r"(\d+)\s*$", number.strip())
     if found is None or not title.strip():
@@ -145,7 +145,7 @@ def register_external(db: Any, login: str | None, number: str, when: Any, title:
         if serial != current + 1:
             raise KartaError(f"следующий номер журнала приказов за {when.year} год — "
                              f"{current + 1}, а не {serial}: внесите пропущенные или продолжите "
-                             "журнал (karta journal set)")
+                             "журнал" + said(" (karta journal set)"))
         claim_numbers(session, "orders", when.year, current, 1)
         stored = register_file(session, db, data, source.name if source else "") if data \
             else None

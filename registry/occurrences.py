@@ -47,7 +47,7 @@ from registry.scope import require_visible, roadmap_scope
 from registry.state import Touch
 from registry.tables import Activity, Assignment, Document, Occurrence, Person, Section, Unit
 from registry.units import may_report
-from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, UnknownReference
+from workflow.errors import ConcurrentUpdate, KartaError, PermissionDenied, UnknownReference, said
 from workflow.machine import EVENTS, occurrence_machine, state_label
 from workflow.refs import roadmap_ref
 from workflow.roles import WHOLE_ORGANISATION
@@ -168,7 +168,7 @@ def apply_event(db: Database, ref: str, event: str, login: str | None, *,
         elif event == "collect":
             if not collected:
                 raise KartaError(f"{found.ref}: сбор отчётов завершается по заданиям "
-                                 "исполнителей (karta collect)")
+                                 "исполнителей" + said(" (karta collect)"))
             report = collected_report(collected, comment, person, today)
             details["collected"] = collected
         elif event == "analyse":
@@ -249,7 +249,7 @@ def _occurrence(session: Session, ref: str) -> Resolved:
     found = resolve(session, ref)
     if found.occurrence is None or found.activity is None:
         raise UnknownReference(ref, "нужна ссылка на исполнение за период, например "
-                                    "1:2.4@2022 (см. karta activities)")
+                                    "1:2.4@2022" + said(" (см. karta activities)"))
     return found
 
 
@@ -311,8 +311,8 @@ def _details(event: str, comment: str | None, figures: list[tuple[str, str]] | N
     management decisions and addressed recommendations."""
     if event != "analyse":
         if figures or decisions or recommendations:
-            raise KartaError("показатели, решения и рекомендации указываются при анализе "
-                             "(karta analyse)")
+            raise KartaError("показатели, решения и рекомендации указываются при анализе"
+                             + said(" (karta analyse)"))
         return {}
     return {
         "conclusions": (comment or "").strip(),

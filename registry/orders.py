@@ -47,7 +47,7 @@ from registry.tables import (
     TemplateVersion,
 )
 from registry.templates import active_version, install_shipped, rules_for
-from workflow.errors import KartaError, UnknownReference
+from workflow.errors import KartaError, UnknownReference, said
 from workflow.machine import occurrence_machine
 from workflow.refs import occurrence_ref, roadmap_ref
 
@@ -65,8 +65,9 @@ def approve_roadmap(db: Database, login: str | None, ref: str, basis: str | None
         roadmap = _unapproved(session, ref)
         rules = rules_for(session, "approve")
         if not rules:
-            raise KartaError("нет правила для утверждения дорожной карты (karta rules add "
-                             "approve ШАБЛОН)")
+            raise KartaError("нет правила для утверждения дорожной карты"
+                             + said(" (karta rules add approve ШАБЛОН)",
+                                    " (его добавляет администратор)"))
         org = organisation(session)
         context = {
             "organisation": organisation_data(org), "executor": person_data(person),
@@ -104,8 +105,8 @@ def _unapproved(session: Session, ref: str) -> Roadmap:
         Document.roadmap_id == roadmap.id, Document.kind == "order_approve",
         Document.status == "draft")).first()
     if pending is not None:
-        raise KartaError(f"проект приказа об утверждении уже есть: документ {pending.id} "
-                         f"(karta sign {pending.id})")
+        raise KartaError(f"проект приказа об утверждении уже есть: документ {pending.id}"
+                         + said(f" (karta sign {pending.id})"))
     return roadmap
 
 
@@ -215,7 +216,8 @@ def sign(db: Database, login: str | None, document_id: int,
             col(Document.file_sha256) == draft.file_sha256).values(**values))
         if changed.rowcount != 1:  # type: ignore[attr-defined]
             raise KartaError(f"документ {document_id} уже подписан или изменён другим "
-                             "пользователем; обновите данные (karta documents)")
+                             "пользователем; обновите "
+                             + said("данные (karta documents)", "страницу"))
         document = session.get(Document, document_id)
         assert document is not None
         session.refresh(document)
@@ -258,8 +260,10 @@ def signatory(org: Organisation, person: Person, as_position: str | None,
         elif person.position.strip():
             position = person.position
         else:
-            raise KartaError(f"в какой должности подписывает {name}? Укажите её (в командной "
-                             "строке — --as «И.о. начальника управления образования»)")
+            raise KartaError(f"в какой должности подписывает {name}? Укажите её "
+                             + said("(в командной строке — --as «И.о. начальника управления "
+                                    "образования»)", "в поле «В должности» («И.о. начальника "
+                                    "управления образования»)"))
     return {"head_position": russian.upper_first(position), "head_name": name}
 
 
@@ -289,7 +293,8 @@ def _own_document(session: Session, document_id: int) -> Document | None:
 def _draft_order(session: Session, document_id: int) -> Document:
     document = _own_document(session, document_id)
     if document is None:
-        raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
+        raise UnknownReference(str(document_id), "нет такого документа"
+                               + said(" (karta documents)"))
     if document.status != "draft":
         raise KartaError(f"документ {document_id} не проект приказа (состояние "
                          f"«{document.status}», № {document.number_text or '—'}); "
@@ -320,13 +325,15 @@ def correct(db: Database, login: str | None, document_id: int, reason: str,
     with ``cancel``, the order that declares it void. The signed order and its number never
     change; the new order cites it and, once signed, has a number of its own."""
     if not reason.strip():
-        raise KartaError("укажите причину изменений: --reason «…»")
+        raise KartaError("укажите причину изменений" + said(": --reason «…»"))
     if cancel and changes:
         raise KartaError("приказ либо изменяется, либо признаётся утратившим силу — не то и "
                          "другое сразу")
     if not cancel and not changes:
-        raise KartaError("укажите, что меняется в приказе (--point N=«новая редакция», --add, "
-                         "--drop N) или --cancel, чтобы признать его утратившим силу")
+        raise KartaError("укажите, что меняется в приказе" + said(
+            " (--point N=«новая редакция», --add, --drop N) или --cancel, чтобы признать его "
+            "утратившим силу", ": исправьте текст пунктов, добавьте или исключите пункт — или "
+            "отметьте «признать приказ утратившим силу»"))
     _ensure_template(db, login, AMEND_TEMPLATE)
 
     def read(session: Session) -> tuple[Document, list[DocumentDraft]]:
@@ -334,7 +341,8 @@ def correct(db: Database, login: str | None, document_id: int, reason: str,
         require_full_name(person)
         original = _own_document(session, document_id)
         if original is None:
-            raise UnknownReference(str(document_id), "нет такого документа (karta documents)")
+            raise UnknownReference(str(document_id), "нет такого документа"
+                                   + said(" (karta documents)"))
         if original.status != "signed" or original.journal != "orders":
             state = DOCUMENT_STATES.get(original.status, original.status)
             raise KartaError(f"изменить можно только подписанный приказ; документ "
@@ -388,7 +396,8 @@ def make_monitoring_order(db: Database, login: str | None, note_id: int,
         note = _own_document(session, note_id)
         if note is None or note.kind != "monitoring_note":
             raise UnknownReference(str(note_id), "нет такой аналитической справки о "
-                                                 "результатах мониторинга (karta documents)")
+                                                 "результатах мониторинга"
+                                   + said(" (karta documents)"))
         source = json.loads(note.context)
         org = organisation(session)
         today = local_today(org)

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from registry.database import Database, utcnow
 from registry.tables import Organisation, Person
-from workflow.errors import ConfigurationError, KartaError, PermissionDenied, UnknownUser
+from workflow.errors import ConfigurationError, KartaError, PermissionDenied, UnknownUser, said
 from workflow.roles import ROLES  # one list of roles, with their labels
 
 OVERRIDE_CASES = ("nominative", "genitive", "dative", "accusative", "instrumental",
@@ -355,7 +355,7 @@ def update_person(db: Database, actor: str | None, login: str,
     if unknown:
         raise ConfigurationError(f"неизвестное поле «{unknown[0]}»")
     if not changes:
-        raise ConfigurationError("укажите, что изменить (karta people set --help)")
+        raise ConfigurationError("укажите, что изменить" + said(" (karta people set --help)"))
     if "gender" in changes and changes["gender"] not in ("m", "f", ""):
         raise ConfigurationError("пол: м или ж")
     if "full_name" in changes and len(changes["full_name"].split()) < 2:
@@ -406,9 +406,10 @@ def update_profile(db: Database, actor: str | None, changes: dict[str, str]) -> 
     if unknown:
         raise ConfigurationError(f"неизвестное поле профиля «{unknown[0]}»")
     if not changes:
-        raise ConfigurationError("укажите, что изменить (karta profile set --help)")
+        raise ConfigurationError("укажите, что изменить" + said(" (karta profile set --help)"))
     if "due_shift" in changes and changes["due_shift"] not in ("previous", "none"):
-        raise ConfigurationError("--due-shift: previous или none")
+        raise ConfigurationError(said("--due-shift", "перенос срока с выходного")
+                                 + ": previous или none")
     if "timezone" in changes:
         try:
             ZoneInfo(changes["timezone"])

@@ -19,7 +19,7 @@ from registry.scope import in_organisation, roadmap_scope, visible_activities
 from registry.tables import Activity, Occurrence, Roadmap, Section
 from workflow.collection import collection_paused
 from workflow.deadlines import expand
-from workflow.errors import KartaError, UnknownReference
+from workflow.errors import KartaError, UnknownReference, said
 from workflow.machine import occurrence_machine
 from workflow.refs import Ref, activity_ref, occurrence_ref, parse_ref, roadmap_ref
 from workflow.roadmap import RoadmapDraft
@@ -174,8 +174,8 @@ def _import(db: Database, path: Path, login: str | None, period: Period | None,
             if same is not None:
                 raise KartaError(f"{path.name}: этот файл уже импортирован как "
                                  f"{roadmap_ref(same.id or 0)} ({same.imported_at:%d.%m.%Y}); "
-                                 "повторный импорт нужно подтвердить (в командной строке — "
-                                 "--again)")
+                                 "повторный импорт нужно подтвердить"
+                                 + said(" (--again)", " (отметьте «импортировать повторно»)"))
         result = _store(session, db, draft, path, person.login)
         if indicators:
             from registry.indicators import adopt_proposals
@@ -233,7 +233,7 @@ def resolve(session: Session, text: str) -> Resolved:
     if ref.is_roadmap:
         roadmap = session.get(Roadmap, ref.roadmap)
         if roadmap is None or not in_organisation(session, roadmap):
-            raise UnknownReference(text, "нет такой дорожной карты (karta roadmaps)")
+            raise UnknownReference(text, "нет такой дорожной карты" + said(" (karta roadmaps)"))
         return Resolved(roadmap_ref(roadmap.id or 0), roadmap)
     if ref.period is not None:
         # the common case (every transition): one prepared query for all three
@@ -368,7 +368,8 @@ def page_activities(db: Database, login: str | None, roadmap_id: int | None = No
     with db.reading() as session:
         person = acting_person(session, login)
         if roadmap_id is not None and session.get(Roadmap, roadmap_id) is None:
-            raise UnknownReference(f"R{roadmap_id}", "нет такой дорожной карты (karta roadmaps)")
+            raise UnknownReference(f"R{roadmap_id}", "нет такой дорожной карты"
+                                   + said(" (karta roadmaps)"))
         matching: list[Any] = []
         if state is not None:
             matching.append(col(Occurrence.state) == state)

@@ -18,7 +18,7 @@ from registry.files import read_limited
 from registry.history import record
 from registry.people import acting_person, current_organisation
 from registry.tables import Organisation, Person, TemplateRule, TemplateVersion
-from workflow.errors import KartaError, TemplateProblem
+from workflow.errors import KartaError, TemplateProblem, said
 from workflow.machine import occurrence_machine
 from workflow.states import CONDITIONS as WORKFLOW_CONDITIONS
 
@@ -228,7 +228,7 @@ def show_template(db: Database, login: str | None, name: str) -> dict[str, objec
             if name in KINDS:  # `templates show KIND` documents a kind
                 kind = name
             else:
-                raise KartaError(f"нет шаблона «{name}» (karta templates list)")
+                raise KartaError(f"нет шаблона «{name}»" + said(" (karta templates list)"))
         else:
             kind = rows[0].kind
         rules = session.exec(select(TemplateRule).where(TemplateRule.template_name == name))
@@ -250,8 +250,8 @@ def activate(db: Database, login: str | None, name: str, version: int) -> Templa
             TemplateVersion.name == name, TemplateVersion.version == version,
             _in_layer(layer))).first()
         if row is None:
-            raise KartaError(f"нет версии {version} шаблона «{name}» (karta templates show "
-                             f"{name})")
+            raise KartaError(f"нет версии {version} шаблона «{name}»"
+                             + said(f" (karta templates show {name})"))
         versions = list(session.exec(select(TemplateVersion.id).where(
             TemplateVersion.name == name, _in_layer(layer))))
         session.execute(update(TemplateVersion).where(col(TemplateVersion.name) == name,
@@ -277,7 +277,8 @@ def active_version(session: Session, name: str) -> TemplateVersion:
                               col(TemplateVersion.active).is_(True))
                        .order_by(col(TemplateVersion.organisation_id).is_(None))).first()
     if row is None:
-        raise KartaError(f"у шаблона «{name}» нет активной версии (karta templates activate)")
+        raise KartaError(f"у шаблона «{name}» нет активной версии"
+                         + said(" (karta templates activate)"))
     return row
 
 
@@ -384,11 +385,11 @@ def remove_rule(db: Database, login: str | None, rule_id: int) -> None:
     with db.transaction() as session:
         person = acting_person(session, login, "rule_remove")
         if rule_id not in {rule.id for rule in _rules_in_force(session)}:
-            raise KartaError(f"нет правила {rule_id} (karta rules list)")
+            raise KartaError(f"нет правила {rule_id}" + said(" (karta rules list)"))
         layer, copied = _own_rules(session, person)
         rule = session.get(TemplateRule, copied.get(rule_id, rule_id))
         if rule is None or rule.organisation_id != layer:
-            raise KartaError(f"нет правила {rule_id} (karta rules list)")
+            raise KartaError(f"нет правила {rule_id}" + said(" (karta rules list)"))
         session.delete(rule)
         record(session, login=person.login, object_ref=f"правило {rule.id}",
                event="rule_remove", comment=f"{rule.event} → {rule.template_name}",

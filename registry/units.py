@@ -21,7 +21,7 @@ from registry.history import record
 from registry.people import acting_person
 from registry.state import Touch
 from registry.tables import Activity, ActivityUnit, Person, Roadmap, Unit, UnitAlias
-from workflow.errors import KartaError
+from workflow.errors import KartaError, said
 from workflow.refs import activity_ref
 
 KINDS = {
@@ -237,7 +237,7 @@ def map_executor(db: Database, actor: str | None, text: str, unit_name: str | No
     """Confirm what an executor text means — a unit, a group of units, or nobody
     (``group="none"``) — for existing and future imports; returns the links changed."""
     if (unit_name is None) == (group is None):
-        raise KartaError("укажите подразделение или группу (--group)")
+        raise KartaError("укажите подразделение или группу" + said(" (--group)"))
     if group is not None and group not in (*KINDS, NO_UNIT):
         raise KartaError(f"неизвестная группа «{group}»; группы: {', '.join(KINDS)}, none")
     key = normalise(text)
@@ -249,8 +249,8 @@ def map_executor(db: Database, actor: str | None, text: str, unit_name: str | No
         if unit_name is not None:
             unit = find_unit(session, unit_name)
             if unit is None:
-                raise KartaError(f"нет подразделения «{unit_name}» (karta units list; "
-                                 "добавьте: karta units add)")
+                raise KartaError(f"нет подразделения «{unit_name}»"
+                                 + said(" (karta units list; добавьте: karta units add)"))
             unit_id = unit.id
         session.execute(delete(UnitAlias).where(col(UnitAlias.key) == key,
                                                 col(UnitAlias.organisation_id) == _own(session)))

@@ -41,7 +41,7 @@ from registry.state import (
     vouched_digest,
 )
 from registry.tables import HistoryEvent, WebSession
-from workflow.errors import KartaError
+from workflow.errors import KartaError, said
 from workflow.machine import state_label
 
 _EVENTS = HistoryEvent.__table__  # type: ignore[attr-defined]
@@ -137,7 +137,7 @@ def verify(db: Database, login: str | None, checkpoints: list[Path] | None = Non
     leftovers = db.store.leftovers()
     if leftovers:
         result.warnings.append(f"в хранилище остались временные файлы прерванных записей: "
-                               f"{len(leftovers)} (karta store check --clean)")
+                               f"{len(leftovers)}" + said(" (karta store check --clean)"))
     return result
 
 
@@ -195,7 +195,8 @@ def _replay_log(connection: Any, result: Verification, wanted: set[int],
                 replay.files[normalise_address(stored["path"])] = stored["sha256"]
     replay.last_seq = previous_seq
     if log_key is None:
-        result.warnings.append("журнал не заверен ключом вне базы данных (karta audit key): "
+        result.warnings.append("журнал не заверен ключом вне базы данных"
+                               + said(" (karta audit key)") + ": "
                                "переписанную владельцем базы цепочку можно обнаружить только по "
                                "внешним контрольным точкам")
     elif unsealed_before:

@@ -18,7 +18,7 @@ from registry.history import VISA_STATES, record
 from registry.people import acting_person, organisation, roles_of
 from registry.state import Touch
 from registry.tables import Document, Organisation, Person, Visa
-from workflow.errors import KartaError, PermissionDenied
+from workflow.errors import KartaError, PermissionDenied, said
 
 
 def current_round(session: Session, document_id: int) -> list[Visa]:
@@ -38,13 +38,13 @@ def _name(visa: Visa) -> str:
 
 def missing(visas: list[Visa]) -> list[str]:
     """Who has not given a visa yet, as the refusal names them."""
-    said = []
+    given = []
     for visa in visas:
         if visa.status == "pending":
-            said.append(f"{_name(visa)} ({visa.person_position})")
+            given.append(f"{_name(visa)} ({visa.person_position})")
         elif visa.status == "returned":
-            said.append(f"{_name(visa)} (вернул(а) проект с замечаниями)")
-    return said
+            given.append(f"{_name(visa)} (вернул(а) проект с замечаниями)")
+    return given
 
 
 def require_approved(session: Session, document: Document) -> None:
@@ -88,12 +88,13 @@ def _colleague(session: Session, actor: Person, login: str) -> Person:
         Person.login == login.strip(), Person.organisation_id == actor.organisation_id)).first()
     if person is None:
         raise KartaError(f"нет пользователя «{login.strip()}» в вашей организации "
-                         "(karta people)")
+                         + said("(karta people)"))
     require_full_name(person)
     if not person.position.strip():
         raise KartaError(f"у пользователя «{person.login}» не указана должность: она "
-                         "печатается в листе согласования (karta people set "
-                         f"{person.login} --position «…»)")
+                         "печатается в листе согласования "
+                         + said(f"(karta people set {person.login} --position «…»)",
+                                "(«Администрирование» → «Пользователи»)"))
     return person
 
 
@@ -132,10 +133,12 @@ def send_for_visas(db: Database, login: str | None, document_id: int,
             people = [_colleague(session, person, known.get(v.person_id, "?"))
                       for v in current]
         else:
-            raise KartaError("укажите, кому направить проект на визы: --to ЛОГИН (можно "
-                             "несколько раз)")
+            raise KartaError("укажите, кому направить проект на визы"
+                             + said(": --to ЛОГИН (можно несколько раз)",
+                                    " (отметьте согласующих)"))
         if not people:
-            raise KartaError("укажите, кому направить проект на визы: --to ЛОГИН")
+            raise KartaError("укажите, кому направить проект на визы"
+                             + said(": --to ЛОГИН", " (отметьте согласующих)"))
         touches = _new_round(session, document, people, person.login)
         names = ", ".join(russian.initials_then_surname(p.full_name) for p in people)
         record(session, login=person.login, object_ref=f"документ {document_id}",
@@ -167,7 +170,8 @@ def decide(db: Database, login: str | None, document_id: int, give: bool,
     or the draft returned to its author with remarks."""
     remarks = remarks.strip()
     if not give and not remarks:
-        raise KartaError("укажите замечания, с которыми проект возвращается: --remarks «…»")
+        raise KartaError("укажите замечания, с которыми проект возвращается"
+                         + said(": --remarks «…»"))
     with db.transaction() as session:
         person = acting_person(session, login)
         document = _draft(session, document_id)
@@ -187,12 +191,12 @@ def decide(db: Database, login: str | None, document_id: int, give: bool,
             status=status, remarks=remarks, decided_at=utcnow()))
         if changed.rowcount != 1:  # type: ignore[attr-defined]
             raise KartaError(f"виза по проекту {document_id} уже изменена; обновите данные")
-        said = "виза получена" if give else "проект возвращён автору с замечаниями"
+        outcome = "виза получена" if give else "проект возвращён автору с замечаниями"
         record(session, login=person.login, object_ref=f"документ {document_id}",
                event="visa_given" if give else "visa_returned",
                roadmap_id=document.roadmap_id, occurrence_id=document.occurrence_id,
                from_state="pending", to_state=status,
-               comment=f"{said}" + (f": {remarks}" if remarks else ""),
+               comment=f"{outcome}" + (f": {remarks}" if remarks else ""),
                touches=[("visa", visa.id or 0)])
         session.refresh(visa)
         return visa

@@ -30,6 +30,7 @@ from workflow.errors import (
     PermissionDenied,
     TransitionNotAllowed,
     UnknownReference,
+    in_voice,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -66,6 +67,11 @@ def templates() -> Jinja2Templates:
     env.filters["state_label"] = state_words
     env.filters["event_title"] = event_title
     env.filters["short_name"] = short_name
+    env.filters["for_web"] = lambda text: in_voice(str(text), "web")
+    # a text worded for both readers (``workflow.errors.said``) shows the browser's words,
+    # whichever expression prints it
+    env.finalize = lambda value: in_voice(value, "web") if isinstance(value, str) and \
+        "\ue000" in value else value
     env.filters["upper_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     return found
 
@@ -254,14 +260,14 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(KartaError)
     async def karta_error(request: Request, error: KartaError) -> Response:
         if isinstance(error, PermissionDenied):
-            return error_page(request, 403, "Нет прав", str(error))
+            return error_page(request, 403, "Нет прав", error.for_web)
         if isinstance(error, UnknownReference):
-            return error_page(request, 404, "Не найдено", str(error))
+            return error_page(request, 404, "Не найдено", error.for_web)
         if isinstance(error, (ConcurrentUpdate, TransitionNotAllowed)):
-            return error_page(request, 409, "Действие не выполнено", str(error))
+            return error_page(request, 409, "Действие не выполнено", error.for_web)
         if isinstance(error, MissingRequirement):
-            return error_page(request, 422, "Не хватает данных", str(error))
-        return error_page(request, 400, "Действие не выполнено", str(error))
+            return error_page(request, 422, "Не хватает данных", error.for_web)
+        return error_page(request, 400, "Действие не выполнено", error.for_web)
 
     @app.exception_handler(404)
     async def not_found(request: Request, _: Exception) -> Response:

@@ -77,7 +77,7 @@ async def import_preview(request: Request, form: dict[str, object] = Depends(che
         raise  # «Нет прав», not the form again
     except KartaError as error:
         return page(request, "import.html", status=422, title="Импорт дорожной карты",
-                    preview=None, error=str(error), upload=found,
+                    preview=None, error=error.for_web, upload=found,
                     period=text(form, "period", 40), types=", ".join(ROADMAP_TYPES))
     return page(request, "import.html", title="Импорт: проверьте, что будет создано",
                 preview=preview, roles=LINE_ROLES, directions=DIRECTIONS, sources=SOURCES,

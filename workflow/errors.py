@@ -3,11 +3,39 @@
 Every error a user can cause is a ``KartaError``. Each subclass keeps typed attributes and
 knows its own one-line Russian message (``str(error)``); the CLI shows that line and exits
 with ``exit_code``. The core never prints.
+
+A message speaks to two readers. Where it names what to do next, the part is written for
+each with ``said(cli, web)``: the command line names a command or a flag («(karta
+documents)», «--force»), the browser the page or the form's words («раздел «Документы»»,
+«отметьте «заменить»») or nothing. ``str(error)`` is the command line's message;
+``error.for_web`` the browser's, with a capital first letter.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+
+_CLI, _WEB, _END = "\ue000", "\ue001", "\ue002"  # private-use marks around the two voices
+_VOICES = re.compile(f"{_CLI}([^{_CLI}{_END}]*){_WEB}([^{_CLI}{_END}]*){_END}")
+
+
+def said(cli: str, web: str = "") -> str:
+    """A part of a message worded for each reader (``web`` empty: the browser says nothing
+    there — the page itself shows the way)."""
+    return f"{_CLI}{cli}{_WEB}{web}{_END}"
+
+
+def in_voice(text: str, reader: str) -> str:
+    """A message as ``reader`` («cli» or «web») reads it."""
+    chosen = _VOICES.sub(lambda found: found.group(1 if reader == "cli" else 2), text)
+    if reader != "web":
+        return chosen
+    tidy = re.sub(r"\s*\(\s*\)", "", chosen)  # a hint with nothing to say in the browser
+    tidy = re.sub(r"[ \t]{2,}", " ", tidy)
+    tidy = re.sub(r"\s+([,.;:)])", r"\1", tidy).strip()
+    tidy = re.sub(r"[;:,]\s*$", "", tidy)
+    return tidy[:1].upper() + tidy[1:]
 
 
 class KartaError(Exception):
@@ -20,7 +48,12 @@ class KartaError(Exception):
         self.message = message
 
     def __str__(self) -> str:
-        return self.message
+        return in_voice(self.message, "cli")
+
+    @property
+    def for_web(self) -> str:
+        """The message as a page shows it: the form's words, never a command or a flag."""
+        return in_voice(self.message, "web")
 
 
 class ConfigurationError(KartaError):
@@ -35,7 +68,8 @@ class UnknownUser(KartaError):
     exit_code = 3
 
     def __init__(self, login: str) -> None:
-        super().__init__(f"неизвестный пользователь «{login}»: добавьте его или укажите --user")
+        super().__init__(f"неизвестный пользователь «{login}»"
+                         + said(": добавьте его или укажите --user", ""))
         self.login = login
 
 
@@ -61,7 +95,9 @@ class RoadmapLimitExceeded(RoadmapFormatError):
 class PeriodRequired(KartaError):
     """Neither the document nor the command gives the roadmap's period."""
 
-    def __init__(self, file: str, suggestion: str = "--period ГГГГ-ГГГГ") -> None:
+    def __init__(self, file: str, suggestion: str | None = None) -> None:
+        suggestion = suggestion or said("--period ГГГГ-ГГГГ",
+                                        "в поле «Период» (например, 2021-2023)")
         super().__init__(
             f"{file}: в документе не найден период дорожной карты "
             f"(«на 2021-2023 годы»); укажите его: {suggestion}"
@@ -143,7 +179,7 @@ class ConcurrentUpdate(KartaError):
     def __init__(self, occurrence: str) -> None:
         super().__init__(
             f"{occurrence}: запись уже изменена другим пользователем; "
-            "обновите данные (karta show) и повторите действие"
+            "обновите " + said("данные (karta show)", "страницу") + " и повторите действие"
         )
         self.occurrence = occurrence
 

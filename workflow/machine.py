@@ -19,6 +19,7 @@ from workflow.errors import (
     MissingRequirement,
     PermissionDenied,
     TransitionNotAllowed,
+    said,
 )
 from workflow.roles import ROLES
 from workflow.states import CONDITIONS, StateSpec, Transition, all_states
@@ -43,21 +44,23 @@ EVENTS: Mapping[str, EventSpec] = MappingProxyType(
             "представить отчёт",
             needs_comment=True,
             file_may_replace_comment=True,
-            requirement="текст отчёта (--comment) или файл отчёта (--file)",
+            requirement="текст отчёта" + said(" (--comment)") + " или файл отчёта"
+            + said(" (--file)"),
         ),
         "return": EventSpec(
             "return", "вернуть на доработку", needs_comment=True,
-            requirement="причину возврата (--comment)",
+            requirement="причину возврата" + said(" (--comment)"),
         ),
         "analyse": EventSpec(
             "analyse", "провести анализ", needs_comment=True,
-            requirement="выводы анализа (--comment)",
+            requirement="выводы анализа" + said(" (--comment)"),
         ),
         "collect": EventSpec(
             "collect", "завершить сбор отчётов", needs_comment=False,
         ),
         "cancel": EventSpec(
-            "cancel", "отменить", needs_comment=True, requirement="причину отмены (--comment)"
+            "cancel", "отменить", needs_comment=True,
+            requirement="причину отмены" + said(" (--comment)")
         ),
     }
 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from workflow.errors import InvalidPeriod
+from workflow.errors import InvalidPeriod, said
 
 if TYPE_CHECKING:
     from workflow.deadlines import DeadlinePart
@@ -200,14 +200,16 @@ def suggest_period(deadlines: list[str]) -> str:
     the form of the option when no deadline names a year."""
     years = dated_years(deadlines)
     if not years or years[-1] - years[0] > 20:
-        return "--period ГГГГ-ГГГГ (первый и последний год дорожной карты)"
+        return said("--period ГГГГ-ГГГГ", "в поле «Период» (например, 2021-2023)") + \
+            " (первый и последний год дорожной карты)"
     if school_year_order(deadlines, dated=True) and len(years) > 1:
         first, last = years[0], years[-1] - 1
         label = f"{first}" if first == last else f"{first}-{last}"
-        return f"--period {label} --school-years (по срокам мероприятий: " \
-               f"{Period(first, last, True).label}, сентябрь–август)"
+        return said(f"--period {label} --school-years",
+                    f"в поле «Период» {label} и отметьте «по учебным годам»") + \
+            f" (по срокам мероприятий: {Period(first, last, True).label}, сентябрь–август)"
     label = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
-    return f"--period {label} (по срокам мероприятий)"
+    return said(f"--period {label}", f"в поле «Период» {label}") + " (по срокам мероприятий)"
 
 
 def _months_in_order(deadlines: list[str], dated: bool) -> list[int]:
@@ -266,4 +268,4 @@ def school_year_hint(period: Period, titles: list[str],
     return (f"похоже, это план на учебный год: {reason}, а сроки прочитаны по календарным "
             f"годам {period.label} (например, «Февраль» — февраль {period.first} г.); если "
             f"план по учебным годам, импортируйте его с периодом {Period(first, last, True).label}"
-            f": --period {label} --school-years (на странице импорта — «по учебным годам»)")
+            + said(f": --period {label} --school-years", " (отметьте «по учебным годам»)"))
