@@ -59,6 +59,8 @@ EXECUTOR: Schema = {
     "group": "какие организации он называет: general (все ОО), preschool, additional, "
              "department или пусто",
     "people": [PERSON],
+    "units": [{"name": "организация, которую называет группа («МБОУ СОШ № 1» для «ОО»)",
+               "people": [PERSON]}],
 }
 ACTIVITY: Schema = {
     "ref": "ссылка (1:2.4)",

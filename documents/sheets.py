@@ -231,8 +231,17 @@ def people_named(context: dict[str, Any], signer: str = "") -> list[dict[str, An
     for executor in activity.get("executors") or []:
         for person in executor.get("people") or []:
             found.setdefault(person.get("login") or person["full_name"], person)
+        # a group («ОО») is each of its organisations: their people, or a line for the
+        # head of one that has nobody in karta, to sign by hand
+        for unit in executor.get("units") or []:
+            for person in unit.get("people") or []:
+                found.setdefault(person.get("login") or person["full_name"], person)
+            if not unit.get("people"):
+                found.setdefault(f"unit:{unit['name']}", {
+                    "full_name": "", "position": f"руководитель {unit['name']}"})
     clerk = context.get("executor")
     if clerk and clerk.get("full_name"):
         found.setdefault(clerk.get("login") or clerk["full_name"], clerk)
     return [person for key, person in found.items()
-            if key != signer and person.get("full_name", "").strip()]
+            if key != signer and (person.get("full_name", "").strip()
+                                  or key.startswith("unit:"))]

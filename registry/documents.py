@@ -103,7 +103,8 @@ def roadmap_data(session: Session, roadmap: Roadmap) -> dict[str, Any]:
 
 
 def activity_data(activity: Activity, section: Section | None,
-                  people: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+                  people: dict[str, list[dict[str, Any]]] | None = None,
+                  units: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     from registry.units import group_of
 
     names = json.loads(activity.executors)
@@ -116,9 +117,37 @@ def activity_data(activity: Activity, section: Section | None,
         "section": section.heading if section else "",
         # for addressing the points of an order: which group each executor names, and
         # the people of its unit («Специалистам МКУ «…» (Иванова И.И., Петрова П.П.)»)
+        # and, for a group («ОО»), the organisations it names with their people (the
+        # acquaintance sheet lists each of them)
         "executors": [{"name": name, "group": group_of(name),
-                       "people": (people or {}).get(name, [])} for name in names],
+                       "people": (people or {}).get(name, []),
+                       "units": (units or {}).get(name, [])} for name in names],
     }
+
+
+def group_units(session: Session, activity: Activity) -> dict[str, list[dict[str, Any]]]:
+    """For each executor of an activity that names a group of schools («ОО», «ДОО»), the
+    organisation's units of that kind, each with its people (not a head who signs)."""
+    from registry.tables import ActivityUnit, Unit
+
+    groups = {name: group for name, group in session.execute(
+        select(ActivityUnit.name, ActivityUnit.unit_group)  # type: ignore[call-overload]
+        .where(col(ActivityUnit.activity_id) == activity.id,
+               col(ActivityUnit.unit_id).is_(None),
+               col(ActivityUnit.unit_group).in_(("general", "preschool", "additional"))))}
+    if not groups:
+        return {}
+    kinds = set(groups.values())
+    members: dict[int, list[dict[str, Any]]] = {}
+    units = list(session.exec(select(Unit).where(col(Unit.kind).in_(kinds))
+                              .order_by(col(Unit.name))))
+    for person in session.exec(select(Person).where(
+            col(Person.unit_id).in_([u.id for u in units]))
+            .order_by(col(Person.full_name))):
+        if person.full_name.strip() and "head" not in person.roles.split(","):
+            members.setdefault(person.unit_id or 0, []).append(person_data(person))
+    return {name: [{"name": u.name, "people": members.get(u.id or 0, [])}
+                   for u in units if u.kind == group] for name, group in groups.items()}
 
 
 def executor_people(session: Session, activity: Activity) -> dict[str, list[dict[str, Any]]]:
@@ -568,7 +597,8 @@ def transition_drafts(session: Session, *, event: str, roadmap: Roadmap, activit
         "organisation": organisation_data(org),
         "executor": person_data(_preparer(session, occurrence, person, event)),
         "today": today.isoformat(), "roadmap": roadmap_data(session, roadmap),
-        "activity": activity_data(activity, section, executor_people(session, activity)),
+        "activity": activity_data(activity, section, executor_people(session, activity),
+                                  group_units(session, activity)),
         "occurrence": occurrence_data(activity, occurrence), "corrects": None,
         "basis": basis_data(basis if basis and basis.strip() else roadmap.basis),
         "points": added_points(points),

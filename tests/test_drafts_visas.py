@@ -340,3 +340,22 @@ def test_a_draft_of_a_template_without_marks_says_how_to_get_them(db: Database,
     with pytest.raises(KartaError, match=r"без отметок реквизитов .*\(karta templates add "
                                          r".*order_start\.docx --name order_start"):
         revise(db, "clerk", document["id"], edited(_draft(db, document["id"])), "п.docx")
+
+
+def test_the_acquaintance_sheet_lists_each_school_a_group_names(db: Database) -> None:
+    """Issue 20, item 7: an order to «ОО» is acknowledged by each school — its people in
+    karta, or a line for the head of a school that has nobody in karta."""
+    from registry.units import add_unit
+
+    add_person(db, "admin", "school1", "Сидоров Пётр Иванович", "m", "заместитель директора",
+               ["executor"], unit="МБОУ СОШ № 1")
+    add_unit(db, "admin", "МБОУ СОШ № 3", "general")
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    order = apply_event(db, f"{rid}:5@2021", "start", "clerk", order=True).documents[0]
+    signed = sign(db, "head", int(str(order["id"])), date(2021, 3, 1))
+    rows = structure(output_bytes(db, "clerk", signed, acquaintance=True))["tables"][-1]
+    named = [row[1:3] for row in rows[1:] if row[1] or row[2]]
+    assert ["Сидоров Пётр Иванович", "Заместитель директора"] in named
+    assert ["", "Руководитель МБОУ СОШ № 3"] in named
+    assert ["Белокреницкая Елена Викторовна", "Специалист"] in named
+    assert rows[-1][1:3] == ["", ""]  # and blank lines for others
