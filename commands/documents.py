@@ -152,6 +152,38 @@ def documents(ctx: click.Context, limit: int | None, page: int, as_json: bool) -
     emit_table(["№ п/п", "Состояние", "Номер", "Дата", "Документ"], rows)
 
 
+@documents.command("acquaint")
+@click.argument("document_id", metavar="НОМЕР", type=int)
+def documents_acquaint(document_id: int) -> None:
+    """Отметить, что вы ознакомлены с подписанным приказом НОМЕР (если он вас называет)."""
+    from registry.acquaintance import acknowledge
+
+    settings = current()
+    acknowledge(settings.database(), settings.user, document_id)
+    click.echo(f"Отмечено: вы ознакомлены с приказом (документ {document_id}).")
+
+
+@documents.command("acquaintance")
+@click.argument("document_id", metavar="НОМЕР", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def documents_acquaintance(document_id: int, as_json: bool) -> None:
+    """Кто из названных в приказе НОМЕР ознакомлен с ним и когда."""
+    from registry.acquaintance import acquaintance
+
+    settings = current()
+    named = acquaintance(settings.database(), settings.user, document_id)
+    if as_json:
+        print_json([n.as_dict() for n in named])
+        return
+    if not named:
+        click.echo("Приказ не называет никого из пользователей karta.")
+        return
+    emit_table(["Ф. И. О.", "Должность", "Ознакомлен(а)"],
+               [[n.name, n.position, f"{n.at:%d.%m.%Y %H:%M}" if n.at else "нет"]
+                for n in named],
+               title=f"Ознакомлены {sum(1 for n in named if n.at)} из {len(named)}")
+
+
 @documents.command("show")
 @click.argument("document_id", metavar="НОМЕР", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON (с данными документа).")

@@ -212,7 +212,9 @@ def acquaintance_sheet(order: dict[str, Any], people: list[dict[str, Any]],
     """«ЛИСТ ОЗНАКОМЛЕНИЯ с приказом от … № … «…»»: the people named in the order, then
     ``blank`` numbered lines for others."""
     rows = [[str(index), person["full_name"], russian.upper_first(person.get("position", "")),
-             "", ""] for index, person in enumerate(people, start=1)]
+             "в karta" if person.get("acquainted") else "",
+             f"{person['acquainted']:%d.%m.%Y}" if person.get("acquainted") else ""]
+            for index, person in enumerate(people, start=1)]
     rows += [[str(len(rows) + n), "", "", "", ""] for n in range(1, blank + 1)]
     return Sheet(key="acquaintance", title="ЛИСТ ОЗНАКОМЛЕНИЯ",
                  lines=[f"с приказом от {russian.format_date(order['date'])} "

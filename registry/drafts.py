@@ -207,8 +207,12 @@ def output_bytes(db: Database, login: str | None, document: Document,
                 document.doc_date is None:
             raise KartaError(f"лист ознакомления составляется к подписанному приказу; документ "
                              f"{document.id} — не подписанный приказ")
+        from registry.acquaintance import acquainted_dates
+
         order = {"date": document.doc_date.isoformat(), "number": document.number_text,
                  "title": document.title}
-        data = append_sheet(data, acquaintance_sheet(order, people_named(
-            context, document.signed_by)))
+        done = acquainted_dates(db, login, document.id or 0)
+        people = [{**p, "acquainted": done[p["login"]]} if p.get("login") in done else p
+                  for p in people_named(context, document.signed_by)]
+        data = append_sheet(data, acquaintance_sheet(order, people))
     return data

@@ -40,6 +40,7 @@ KINDS = {
     "substitution": "начинается замещение",
     "indicators_submitted": "представлены значения показателей",
     "indicators_returned": "значение показателя возвращено",
+    "acquaintance": "ознакомьтесь с приказом",
 }
 CHANNELS = {"karta": "в karta", "mail": "по почте", "digest": "ежедневная сводка"}
 PAGE = 50

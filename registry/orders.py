@@ -237,6 +237,10 @@ def sign(db: Database, login: str | None, document_id: int,
                    event="approved", roadmap_id=document.roadmap_id, to_state="approved",
                    comment=f"утверждена приказом от {russian.format_date(when)} "
                            f"№ {document.number_text}")
+        if document.journal == "orders":
+            from registry.acquaintance import tell_named
+
+            tell_named(session, document, person.login)
         return document
 
     return run_with_documents(db, read, write, exclusive=False)

@@ -22,6 +22,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Connection
 
 from registry.tables import (
+    Acquaintance,
     Activity,
     ActivityUnit,
     ApiToken,
@@ -50,6 +51,7 @@ TRACKED: dict[str, Any] = {
     "template": TemplateVersion, "rule": TemplateRule, "token": ApiToken,
     "revision": DraftRevision, "visa": Visa, "assignment": Assignment,
     "substitution": Substitution, "indicator": Indicator, "indicator_value": IndicatorValue,
+    "acquaintance": Acquaintance,
 }
 # columns that are not decisions: the bytes of a template (its SHA-256 is vouched and checked
 # against them), and the counters of failed log-ins
@@ -62,6 +64,7 @@ LABELS = {
     "rule": "правило", "token": "токен доступа", "revision": "правка проекта",
     "visa": "виза", "assignment": "задание исполнителю", "substitution": "замещение",
     "indicator": "показатель", "indicator_value": "значение показателя",
+    "acquaintance": "ознакомление с приказом",
 }
 # columns recorded in full beside the digest, so that verify can say what changed
 SHOWN = {

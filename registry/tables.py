@@ -501,6 +501,20 @@ class Substitution(Base, table=True):
     last_event: int = 0
 
 
+class Acquaintance(Base, table=True):
+    """A person named in a signed order confirmed in karta that they have read it
+    (ознакомлен); the printed acquaintance sheet is filled from these rows."""
+
+    __table_args__ = (UniqueConstraint("document_id", "person_id", name="uq_acquaintance"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    at: datetime
+    last_event: int = 0
+
+
 class Indicator(Base, table=True):
     """An indicator (показатель) of an organisation's roadmap: what is counted, in what unit,
     which way it should go, its target for each period, who gives the actual value and how

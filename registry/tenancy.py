@@ -35,7 +35,7 @@ OWN_ROWS: tuple[type[Any], ...] = (
     tables.Unit, tables.Person, tables.Roadmap, tables.UnitAlias, tables.HistoryEvent,
     tables.JournalCounter, tables.Document, tables.DraftRevision, tables.Visa, tables.Job,
     tables.Upload, tables.Assignment, tables.Notification, tables.MailSettings,
-    tables.Substitution, tables.Indicator, tables.IndicatorValue,
+    tables.Substitution, tables.Indicator, tables.IndicatorValue, tables.Acquaintance,
 )
 # rows that belong to a person, and so to the person's organisation
 THROUGH_PERSON: tuple[type[Any], ...] = (tables.ApiToken, tables.WebSession,

@@ -646,6 +646,16 @@ def test_a_returned_school_and_a_head_act_from_their_notifications(visit: Any,
     head.page.click("main button:text-is('Подписать')")
     head.page.wait_for_url(re.compile(r"/documents/\d+\?signed=1$"))
     assert "Приказ подписан" in head.page.inner_text("[role=status]")
+    # the clerk the order names confirms reading it (issue 21, item 6)
+    order_url = head.page.url.split("?")[0]
+    assert "Ознакомлены 0 из" in head.page.inner_text("#acquaintance")
+    clerk = visit("clerk")
+    clerk.page.goto(order_url)
+    clerk.page.click("#acquaintance button:text-is('Ознакомлен(а) с приказом')")
+    clerk.page.wait_for_url(re.compile(r"/documents/\d+\?done="))
+    assert "вы ознакомлены с приказом" in clerk.page.inner_text("[role=status]")
+    assert "Ознакомлены 1 из" in clerk.page.inner_text("#acquaintance")
+    shoot(clerk.page, "desktop-25-acquaintance")
 
 
 def test_indicators_from_a_school_s_form_to_the_head_s_справка(visit: Any, site: Site,

@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import docx
 import pytest
@@ -359,3 +360,48 @@ def test_the_acquaintance_sheet_lists_each_school_a_group_names(db: Database) ->
     assert ["", "Руководитель МБОУ СОШ № 3"] in named
     assert ["Белокреницкая Елена Викторовна", "Специалист"] in named
     assert rows[-1][1:3] == ["", ""]  # and blank lines for others
+
+
+def test_people_named_in_a_signed_order_confirm_reading_it_in_karta(
+        db: Database, tmp_path: Path) -> None:
+    """Issue 21, item 6: the people an order names are told when it is signed, each confirms
+    «ознакомлен(а)» once (logged), the order shows who has and who has not, and the printed
+    sheet carries the dates; nobody else confirms, nobody twice."""
+    from registry.acquaintance import acknowledge, acquaintance
+    from registry.notifications import inbox
+
+    add_person(db, "admin", "school1", "Сидоров Пётр Иванович", "m", "заместитель директора",
+               ["executor"], unit="МБОУ СОШ № 1")
+    add_person(db, "admin", "lawyer", "Кузнецова Ирина Олеговна", "f", "юрисконсульт",
+               ["auditor"])
+    rid = import_roadmap(db, ZAOZERSK, "clerk").roadmap
+    order = apply_event(db, f"{rid}:5@2021", "start", "clerk", order=True).documents[0]
+    number = int(str(order["id"]))
+    with pytest.raises(KartaError, match="подписанным приказом"):
+        acknowledge(db, "school1", number)  # a draft is not read for acquaintance
+    signed = sign(db, "head", number, date(2021, 3, 1))
+    assert any("Ознакомьтесь" in n["title"] for n in inbox(db, "school1")["items"])
+    assert not any("Ознакомьтесь" in n["title"] for n in inbox(db, "lawyer")["items"])
+    named = {n.login: n for n in acquaintance(db, "head", number)}
+    assert set(named) == {"school1", "clerk"} and not any(n.at for n in named.values())
+    with pytest.raises(PermissionDenied, match="кого приказ называет"):
+        acknowledge(db, "lawyer", number)
+    acknowledge(db, "school1", number)
+    with pytest.raises(KartaError, match="уже ознакомлены"):
+        acknowledge(db, "school1", number)
+    named = {n.login: n for n in acquaintance(db, "head", number)}
+    assert named["school1"].at is not None and named["clerk"].at is None
+    rows = structure(output_bytes(db, "clerk", signed, acquaintance=True))["tables"][-1]
+    school = next(r for r in rows if r[1] == "Сидоров Пётр Иванович")
+    assert school[3] == "в karta" and school[4] == f"{named['school1'].at:%d.%m.%Y}"
+    clerk = next(r for r in rows if r[1] == "Белокреницкая Елена Викторовна")
+    assert clerk[3:] == ["", ""]
+    assert [e["event"] for e in read_log(db, "admin")].count("acquainted") == 1
+    assert verify(db, "admin").ok
+    # the command line: who has read it, and the clerk confirms
+    karta = Karta(db.url, tmp_path)
+    listing = karta("documents", "acquaintance", str(number), user="head")
+    assert listing.exit_code == 0 and "Ознакомлены 1 из 2" in listing.stdout
+    assert karta("documents", "acquaint", str(number), user="clerk").exit_code == 0
+    again = karta("documents", "acquaint", str(number), user="clerk")
+    assert again.exit_code != 0 and "уже ознакомлены" in again.stderr

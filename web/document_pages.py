@@ -19,7 +19,16 @@ from registry.orders import correct, sign
 from registry.people import office_of
 from registry.renditions import page_of, pages_of, pdf_of
 from web.app import page
-from web.security import Actor, actor, checked_form, database, form_date, shown_notice, text
+from web.security import (
+    Actor,
+    actor,
+    checked_form,
+    database,
+    form_date,
+    notice_query,
+    shown_notice,
+    text,
+)
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -54,6 +63,11 @@ def document(request: Request, document_id: int, who: Actor = Depends(actor)) ->
     visas = route(db, who.login, document_id) if row.journal == "orders" else None
     mine = next((v for v in (visas or {}).get("visas", []) if v["current"]
                  and v["login"] == who.login and v["status"] == "pending"), None)
+    named = None
+    if row.status == "signed" and row.journal == "orders":
+        from registry.acquaintance import acquaintance
+
+        named = [n.as_dict() for n in acquaintance(db, who.login, document_id)]
     decisions = None
     if row.kind == "monitoring_note" and who.has("clerk"):
         from registry.orders import drafted_decisions
@@ -67,6 +81,8 @@ def document(request: Request, document_id: int, who: Actor = Depends(actor)) ->
                 today=today, name=office_name(row), route=visas, my_visa=mine,
                 may_revise=is_order_draft and (who.has("clerk") or row.created_by == who.login),
                 may_route=is_order_draft and who.has("clerk"), decisions=decisions,
+                named=named, my_acquaintance=next((n for n in named or []
+                                                   if n["login"] == who.login), None),
                 revisions=revisions(db, who.login, document_id) if is_order_draft else [],
                 people=colleagues(db, who.login) if is_order_draft and who.has("clerk") else [],
                 done=shown_notice(request, "done"),
@@ -117,6 +133,18 @@ def sign_document(request: Request, document_id: int,
     signed = sign(database(request), who.login, document_id, form_date(form, "date"),
                   text(form, "as_position", 300) or None)
     return RedirectResponse(f"/documents/{signed.id}?signed=1", status_code=303)
+
+
+@router.post("/documents/{document_id}/acquaint")
+def acquaint(request: Request, document_id: int,
+             form: dict[str, object] = Depends(checked_form)) -> Response:
+    """The person named in a signed order confirms reading it."""
+    from registry.acquaintance import acknowledge
+
+    who = actor(request)
+    acknowledge(database(request), who.login, document_id)
+    notice = notice_query(who, "done", "Отмечено: вы ознакомлены с приказом")
+    return RedirectResponse(f"/documents/{document_id}?{notice}", status_code=303)
 
 
 @router.post("/documents/{document_id}/correct")
