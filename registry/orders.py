@@ -140,9 +140,17 @@ def _sections_context(session: Session, roadmap: Roadmap, year: int | None = Non
         count += 1
     groups = [{"code": "", "title": "", "heading": "", "activities": by_section.get(None, [])}] \
         if by_section.get(None) else []
+    # a group heading («3. …» over «3.1. …») stays above its sections when any of them has
+    # activities: the document keeps the roadmap's tree
+    shown = set()
+    for section_id in (key for key, found in by_section.items() if key is not None and found):
+        at: int | None = section_id
+        while at is not None and at not in shown:
+            shown.add(at)
+            parent = by_id.get(at)
+            at = parent.parent_id if parent is not None else None
     groups += [{"code": s.code, "title": s.title, "heading": s.heading,
-                "activities": by_section.get(s.id, [])} for s in sections
-               if by_section.get(s.id)]
+                "activities": by_section.get(s.id, [])} for s in sections if s.id in shown]
     return {"sections": groups, "activities_count": count,
             "has_results": any(str(a["planned_result"]).strip()
                                for found in by_section.values() for a in found)}

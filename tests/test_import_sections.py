@@ -174,3 +174,22 @@ def test_more_unnumbered_headings_than_letters(tmp_path: Path) -> None:
     codes = [section.code for section in read_roadmap(path).sections]
     assert len(codes) == len(set(codes)) == 129
     assert codes[:3] == ["1", "А", "Б"]
+
+
+def test_the_plan_keeps_group_headings_over_their_sections(db: Database,
+                                                           tmp_path: Path) -> None:
+    """Issue 24, item 6: the tree shown in the preview and the roadmap page holds in the plan
+    (and the approval order's appendix): a group heading stays above its sections."""
+    from registry.orders import make_plan
+    from tests.docx_structure import structure
+
+    path = tmp_path / "группы.docx"
+    _grouped_docx(path)
+    roadmap = import_roadmap(db, path, "clerk").roadmap
+    plan = make_plan(db, "clerk", f"R{roadmap}", 2022)
+    # the plan's table (its last rows a table of their own, kept with the signature)
+    rows = [row[0] for table in structure(db.store.read(plan.file_path))["tables"]
+            for row in table]
+    assert rows[:3] == ["№ п/п", "Организационные меры", "1. Нормативно-правовое обеспечение"]
+    assert rows.index("Содержательные меры") < rows.index(
+        "3. Система оценки качества подготовки обучающихся")
