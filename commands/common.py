@@ -473,8 +473,10 @@ def echo_document(document: dict[str, Any]) -> None:
     number = f"№ {document['number']}" if document["number"] else "проект, без номера"
     click.echo(f"  документ {document['id']}: {document['title']} ({number}) — "
                f"{document['file']}")
+    from workflow.errors import in_voice
+
     for question in document.get("questions") or []:
-        click.echo(f"    проверьте: {question}")
+        click.echo(f"    проверьте: {in_voice(question, 'cli')}")
 
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from documents import russian
 from documents.phrases import decline_phrase, lower_first, parses, tokens
+from workflow.errors import said
 
 GROUPS = {  # executor groups (registry.units) → whom an order addresses
     "general": "Руководителям общеобразовательных организаций",
@@ -234,7 +235,8 @@ def clerk_questions(context: dict[str, Any]) -> list[str]:
     organisation = context.get("organisation") or {}
     executors = activity.get("executors") or activity.get("responsible") or []
     questions = [f"ответственный «{name}» не подразделение и не человек: в приказе он не "
-                 "назван; кому поручить исполнение? (дополнительный пункт — --point)"
+                 "назван; кому поручить исполнение? (дополнительный пункт"
+                 + said(" — --point)", ")")
                  for name in unaddressed(list(executors), organisation)]
     questions += [f"{problem}: исправьте название мероприятия в дорожной карте"
                   for problem in agreement_problems(str(activity.get("title") or ""))]

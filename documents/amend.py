@@ -14,7 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from workflow.errors import KartaError
+from workflow.errors import KartaError, said
 
 # «2. Текст», «2.1. Текст»: a point of an order, as karta and offices number them
 _POINT = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.\s+(\S.*)$", re.S)
@@ -133,5 +133,8 @@ def amendments(points: dict[str, str], changes: list[Change]) -> list[str]:
                      f"содержания: {_quoted(number, text)}.")
     if not lines:
         raise KartaError("изменений нет: новая редакция совпадает с действующей; укажите, "
-                         "что меняется (--point, --add, --drop) или --cancel")
+                         "что меняется" + said(" (--point, --add, --drop) или --cancel",
+                                               ": исправьте текст пункта, добавьте или "
+                                               "исключите пункт — или отметьте «признать "
+                                               "приказ утратившим силу»"))
     return lines

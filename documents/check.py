@@ -23,6 +23,7 @@ from documents.render import (
     environment,
     template_sources,
 )
+from workflow.errors import said
 
 ANY = object()  # a value whose shape is not known (set by {% set %}, macro parameters)
 LOOP: Schema = {
@@ -31,7 +32,8 @@ LOOP: Schema = {
     "previtem": "предыдущий", "nextitem": "следующий", "cycle": "чередование",
     "changed": "изменилось", "depth": "глубина", "depth0": "глубина с 0",
 }
-FILTER_HELP_SHORT = "фильтры и их аргументы: karta templates show"
+FILTER_HELP_SHORT = "фильтры и их аргументы" + said(": karta templates show",
+                                                   " — в справке к шаблонам")
 _BUILTIN_GLOBALS = {"range", "dict", "namespace", "loop", "true", "false", "none", "True",
                     "False", "None"}
 # what the sandbox refuses at render time, refused at registration instead

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import Karta
 from workflow.deadlines import expand
-from workflow.errors import PeriodRequired
+from workflow.errors import PeriodRequired, in_voice
 from workflow.importing import Period, read_roadmap
 
 HEADER = "№ п/п\tМероприятие\tСроки\tОтветственный\n"
@@ -58,12 +58,15 @@ def test_a_calendar_period_given_for_a_school_year_plan_is_questioned(tmp_path: 
     with what to type."""
     path = _plan(tmp_path, "План работы МУМО на 2021-2022 учебный год")
     draft = read_roadmap(path, Period(2021, 2021))
-    assert draft.warnings == [
-        "похоже, это план на учебный год: в заголовке указан учебный год (2021/22-2021/22), "
-        "а сроки прочитаны по календарным годам 2021-2021 (например, «Февраль» — февраль "
-        "2021 г.); если план по учебным годам, импортируйте его с периодом "
-        "2021/22-2021/22: --period 2021 --school-years (на странице импорта — «по учебным "
-        "годам»)"]
+    said = ("похоже, это план на учебный год: в заголовке указан учебный год "
+            "(2021/22-2021/22), а сроки прочитаны по календарным годам 2021-2021 (например, "
+            "«Февраль» — февраль 2021 г.); если план по учебным годам, импортируйте его с "
+            "периодом 2021/22-2021/22")
+    assert [in_voice(w, "cli") for w in draft.warnings] == [
+        said + ": --period 2021 --school-years"]
+    # the import page speaks of its own checkbox
+    assert [in_voice(w, "web") for w in draft.warnings] == [
+        said + " (отметьте «по учебным годам»)"]
 
 
 def test_months_running_september_to_august_suggest_school_years(tmp_path: Path) -> None:
@@ -75,8 +78,7 @@ def test_months_running_september_to_august_suggest_school_years(tmp_path: Path)
     assert draft.warnings[0].startswith("похоже, это план на учебный год: месяцы в сроках "
                                         "идут с сентября по август, а сроки прочитаны по "
                                         "календарным годам 2021-2022")
-    assert draft.warnings[0].endswith("--period 2021 --school-years (на странице импорта — "
-                                      "«по учебным годам»)")
+    assert in_voice(draft.warnings[0], "cli").endswith("--period 2021 --school-years")
     # read by school years, nothing to say
     assert read_roadmap(path, Period(2021, 2021, True)).warnings == []
 

@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflow.errors import MachineDefinitionError, MissingRequirement, TransitionNotAllowed
+from workflow.errors import (
+    MachineDefinitionError,
+    MissingRequirement,
+    TransitionNotAllowed,
+    in_voice,
+)
 from workflow.machine import EVENTS, OccurrenceMachine, occurrence_machine
 from workflow.states import StateSpec, Transition, all_states
 
@@ -51,7 +56,8 @@ def test_unknown_event() -> None:
 def test_reasons_are_required(state: str, event: str) -> None:
     with pytest.raises(MissingRequirement) as error:
         MACHINE.fire("R", state, event, comment="   ")
-    assert EVENTS[event].requirement in str(error.value)
+    assert in_voice(EVENTS[event].requirement, "cli") in str(error.value)
+    assert "--" in str(error.value) and "--" not in error.value.for_web  # the form's words
 
 
 def test_a_report_file_replaces_the_report_text() -> None:

@@ -1,6 +1,7 @@
 """Errors that fit their reader (issue 19 item 4, issue 25 item 5): where a message names
 what to do next, the command line reads a command or a flag and the browser the page's or
-the form's words — no page shows «karta …» or «--force»."""
+the form's words — no page shows «karta …» or «--force». Messages are read in registry/,
+workflow/ and documents/ (the front ends word their own)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ CLI_ONLY = {
     "registry/demo.py": "the demonstration prints commands to try",
     "registry/people.py": "`karta init`, `--user` and the profile: commands",
     "workflow/importing/convert.py": "LibreOffice's own arguments, not a message",
+    "documents/office.py": "LibreOffice's own arguments, not a message",
+    "documents/office_server.py": "LibreOffice's own arguments, not a message",
 }
 
 
@@ -56,7 +59,8 @@ def _literals_outside_said(path: Path) -> list[tuple[int, str]]:
 
 def test_every_hint_at_a_command_or_a_flag_is_worded_for_both_readers() -> None:
     problems = []
-    for path in sorted([*(ROOT / "registry").glob("*.py"), *(ROOT / "workflow").rglob("*.py")]):
+    for path in sorted([*(ROOT / "registry").glob("*.py"), *(ROOT / "workflow").rglob("*.py"),
+                        *(ROOT / "documents").glob("*.py")]):
         relative = path.relative_to(ROOT).as_posix()
         if relative in CLI_ONLY:
             continue

@@ -512,7 +512,8 @@ def test_a_signed_order_is_amended_from_its_page_by_editing_its_points(site: Any
     assert list(fields)[:2] == ["1", "1.1"] and len(fields) >= 4
     untouched = {f"point-{n}": html.unescape(t) for n, t in fields.items()}
     nothing = clerk.post("/documents/1/correct", {"reason": "уточнение", **untouched})
-    assert nothing.status_code == 400 and "изменений нет" in nothing.text
+    assert nothing.status_code == 400 and "Изменений нет" in nothing.text
+    assert "--point" not in nothing.text and "признать приказ утратившим силу" in nothing.text
     edited = {**untouched, "point-1.1": "Организовать исполнение мероприятия до 01.04.2021.",
               "drop-1.2": "1", "add": "Разместить настоящий приказ на сайте"}
     made = clerk.post("/documents/1/correct", {"reason": "Изменился срок", **edited})

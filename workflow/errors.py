@@ -8,7 +8,7 @@ A message speaks to two readers. Where it names what to do next, the part is wri
 each with ``said(cli, web)``: the command line names a command or a flag («(karta
 documents)», «--force»), the browser the page or the form's words («раздел «Документы»»,
 «отметьте «заменить»») or nothing. ``str(error)`` is the command line's message;
-``error.for_web`` the browser's, with a capital first letter.
+``error.for_web`` the browser's (a sentence of its own: a capital first letter).
 """
 
 from __future__ import annotations
@@ -31,11 +31,10 @@ def in_voice(text: str, reader: str) -> str:
     chosen = _VOICES.sub(lambda found: found.group(1 if reader == "cli" else 2), text)
     if reader != "web":
         return chosen
-    tidy = re.sub(r"\s*\(\s*\)", "", chosen)  # a hint with nothing to say in the browser
-    tidy = re.sub(r"[ \t]{2,}", " ", tidy)
-    tidy = re.sub(r"\s+([,.;:)])", r"\1", tidy).strip()
-    tidy = re.sub(r"[;:,]\s*$", "", tidy)
-    return tidy[:1].upper() + tidy[1:]
+    # a hint with nothing to say in the browser leaves nothing behind (each ``said`` part
+    # carries its own leading space or punctuation, so the text around it stays as written)
+    tidy = re.sub(r"\s*\(\s*\)", "", chosen).strip()
+    return re.sub(r"[;:,]\s*$", "", tidy)
 
 
 class KartaError(Exception):
@@ -52,8 +51,10 @@ class KartaError(Exception):
 
     @property
     def for_web(self) -> str:
-        """The message as a page shows it: the form's words, never a command or a flag."""
-        return in_voice(self.message, "web")
+        """The message as a page shows it: the form's words, never a command or a flag, and
+        a capital first letter."""
+        text = in_voice(self.message, "web")
+        return text[:1].upper() + text[1:]
 
 
 class ConfigurationError(KartaError):
