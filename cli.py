@@ -32,7 +32,7 @@ SECTIONS: tuple[tuple[str, tuple[click.Command, ...]], ...] = (
                                 assignments.accept, work.return_, assignments.withdraw,
                                 assignments.extend, assignments.extension,
                                 assignments.collect, work.analyse, work.cancel, work.history,
-                                assignments.discipline)),
+                                work.comment, work.comments, assignments.discipline)),
     ("Документы", (documents.sign, documents.documents, documents.journal, documents.plan,
                    documents.annual_report, documents.templates, documents.rules)),
     ("Сроки", (schedule.deadline, schedule.set_period_command, schedule.set_deadline_command,

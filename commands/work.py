@@ -497,3 +497,51 @@ def history(ref: str, as_json: bool) -> None:
                 with_object="@" not in ref)
 
 
+
+
+def _thread_target(ref: str | None, document: int | None) -> Any:
+    from registry.comments import Target
+
+    if (ref is None) == (document is None):
+        raise click.UsageError("укажите исполнение (ССЫЛКА) или документ (--document НОМЕР)")
+    return Target("document", str(document)) if document is not None else \
+        Target("occurrence", str(ref))
+
+
+@command()
+@click.argument("ref", metavar="ССЫЛКА", required=False)
+@click.option("--document", "document", type=int, metavar="НОМЕР",
+              help="Комментарий к документу, а не к исполнению.")
+@click.option("-m", "--message", "message", required=True, metavar="ТЕКСТ",
+              help="Текст; «@логин» — уведомить коллегу.")
+def comment(ref: str | None, document: int | None, message: str) -> None:
+    """Написать комментарий к исполнению ССЫЛКА (или к документу): состояние не меняется,
+    запись попадает в журнал; названные «@логин» получают уведомление."""
+    from registry.comments import add_comment
+
+    settings = current()
+    target = _thread_target(ref, document)
+    add_comment(settings.database(), settings.user, target, message)
+    click.echo(f"Комментарий добавлен ({target.label}).")
+
+
+@command()
+@click.argument("ref", metavar="ССЫЛКА", required=False)
+@click.option("--document", "document", type=int, metavar="НОМЕР",
+              help="Обсуждение документа, а не исполнения.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
+def comments(ref: str | None, document: int | None, as_json: bool) -> None:
+    """Обсуждение исполнения ССЫЛКА (или документа): кто, когда и что написал."""
+    from registry.comments import comments as thread
+
+    settings = current()
+    found = thread(settings.database(), settings.user, _thread_target(ref, document))
+    if as_json:
+        print_json([c.as_dict() for c in found])
+        return
+    if not found:
+        click.echo("Комментариев пока нет.")
+    for said in found:
+        click.echo(f"{said.at:%d.%m.%Y %H:%M} {said.author}:")
+        for line in said.text.splitlines():
+            click.echo(f"  {line}")

@@ -41,6 +41,7 @@ KINDS = {
     "indicators_submitted": "представлены значения показателей",
     "indicators_returned": "значение показателя возвращено",
     "acquaintance": "ознакомьтесь с приказом",
+    "comment": "вас назвали в комментарии",
 }
 CHANNELS = {"karta": "в karta", "mail": "по почте", "digest": "ежедневная сводка"}
 PAGE = 50

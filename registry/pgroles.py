@@ -44,7 +44,7 @@ _REGION = "current_setting('karta.region', true) = 'on'"
 OWN_ROW_TABLES = ("unit", "person", "roadmap", "unitalias", "historyevent", "journalcounter",
                   "document", "draftrevision", "visa", "job", "upload", "assignment",
                   "notification", "mailsettings", "substitution", "indicator",
-                  "indicatorvalue", "acquaintance")
+                  "indicatorvalue", "acquaintance", "comment")
 # the log is one chain for the whole database: every writer reads its head, whatever its
 # organisation (reading another's events is refused by registry.tenancy); an event is
 # written only for the organisation that acts

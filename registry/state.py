@@ -27,6 +27,7 @@ from registry.tables import (
     ActivityUnit,
     ApiToken,
     Assignment,
+    Comment,
     Document,
     DraftRevision,
     Indicator,
@@ -51,7 +52,7 @@ TRACKED: dict[str, Any] = {
     "template": TemplateVersion, "rule": TemplateRule, "token": ApiToken,
     "revision": DraftRevision, "visa": Visa, "assignment": Assignment,
     "substitution": Substitution, "indicator": Indicator, "indicator_value": IndicatorValue,
-    "acquaintance": Acquaintance,
+    "acquaintance": Acquaintance, "comment": Comment,
 }
 # columns that are not decisions: the bytes of a template (its SHA-256 is vouched and checked
 # against them), and the counters of failed log-ins
@@ -64,7 +65,7 @@ LABELS = {
     "rule": "правило", "token": "токен доступа", "revision": "правка проекта",
     "visa": "виза", "assignment": "задание исполнителю", "substitution": "замещение",
     "indicator": "показатель", "indicator_value": "значение показателя",
-    "acquaintance": "ознакомление с приказом",
+    "acquaintance": "ознакомление с приказом", "comment": "комментарий",
 }
 # columns recorded in full beside the digest, so that verify can say what changed
 SHOWN = {

@@ -515,6 +515,23 @@ class Acquaintance(Base, table=True):
     last_event: int = 0
 
 
+class Comment(Base, table=True):
+    """A comment in the thread of an occurrence or a document (``registry.comments``): who
+    wrote what and when, and whom it names; it changes no state."""
+
+    __table_args__ = (Index("ix_comment_object", "object_kind", "object_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    object_kind: str  # occurrence, document
+    object_id: int
+    person_id: int = Field(foreign_key="person.id")
+    at: datetime
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    mentioned: str = ""  # logins named «@логин», comma-separated
+    last_event: int = 0
+
+
 class Indicator(Base, table=True):
     """An indicator (показатель) of an organisation's roadmap: what is counted, in what unit,
     which way it should go, its target for each period, who gives the actual value and how

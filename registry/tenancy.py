@@ -36,6 +36,7 @@ OWN_ROWS: tuple[type[Any], ...] = (
     tables.JournalCounter, tables.Document, tables.DraftRevision, tables.Visa, tables.Job,
     tables.Upload, tables.Assignment, tables.Notification, tables.MailSettings,
     tables.Substitution, tables.Indicator, tables.IndicatorValue, tables.Acquaintance,
+    tables.Comment,
 )
 # rows that belong to a person, and so to the person's organisation
 THROUGH_PERSON: tuple[type[Any], ...] = (tables.ApiToken, tables.WebSession,

@@ -68,6 +68,9 @@ def document(request: Request, document_id: int, who: Actor = Depends(actor)) ->
         from registry.acquaintance import acquaintance
 
         named = [n.as_dict() for n in acquaintance(db, who.login, document_id)]
+    from registry.comments import Target, comments
+
+    thread = [c.as_dict() for c in comments(db, who.login, Target("document", str(document_id)))]
     decisions = None
     if row.kind == "monitoring_note" and who.has("clerk"):
         from registry.orders import drafted_decisions
@@ -81,6 +84,7 @@ def document(request: Request, document_id: int, who: Actor = Depends(actor)) ->
                 today=today, name=office_name(row), route=visas, my_visa=mine,
                 may_revise=is_order_draft and (who.has("clerk") or row.created_by == who.login),
                 may_route=is_order_draft and who.has("clerk"), decisions=decisions,
+                thread=thread, thread_action=f"/documents/{document_id}/comment",
                 named=named, my_acquaintance=next((n for n in named or []
                                                    if n["login"] == who.login), None),
                 revisions=revisions(db, who.login, document_id) if is_order_draft else [],
@@ -133,6 +137,17 @@ def sign_document(request: Request, document_id: int,
     signed = sign(database(request), who.login, document_id, form_date(form, "date"),
                   text(form, "as_position", 300) or None)
     return RedirectResponse(f"/documents/{signed.id}?signed=1", status_code=303)
+
+
+@router.post("/documents/{document_id}/comment")
+def comment_document(request: Request, document_id: int,
+                     form: dict[str, object] = Depends(checked_form)) -> Response:
+    """A comment in the document's thread."""
+    from registry.comments import Target, add_comment
+
+    add_comment(database(request), actor(request).login, Target("document", str(document_id)),
+                text(form, "text", 20000))
+    return RedirectResponse(f"/documents/{document_id}#comments", status_code=303)
 
 
 @router.post("/documents/{document_id}/acquaint")

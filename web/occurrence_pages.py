@@ -137,11 +137,26 @@ def occurrence(request: Request, ref: str, who: Actor = Depends(actor)) -> Respo
     data = show(db, ref, who.login)
     if "occurrence" not in data:
         raise KartaError(f"«{ref}» — не исполнение за период")
+    from registry.comments import Target, comments
+
     return page(request, "occurrence.html", title=f"Исполнение {ref}", data=data,
+                thread=[c.as_dict() for c in comments(db, who.login, Target("occurrence", ref))],
+                thread_action=f"/o/{ref}/comment",
                 events=EVENTS, done=request.query_params.get("done", ""),
                 today_iso=office_of(db, who.login).today.isoformat(),
                 assignments=[row.as_dict() for row in list_assignments(db, who.login, ref)],
                 files=[f.as_dict() for f in occurrence_files(db, who.login, ref)])
+
+
+@router.post("/o/{ref:path}/comment")
+def comment_occurrence(request: Request, ref: str,
+                       form: dict[str, object] = Depends(checked_form)) -> Response:
+    """A comment in the occurrence's thread."""
+    from registry.comments import Target, add_comment
+
+    add_comment(database(request), actor(request).login, Target("occurrence", ref),
+                text(form, "text", 20000))
+    return RedirectResponse(f"/o/{ref}#comments", status_code=303)
 
 
 @router.post("/o/{ref:path}/{event}")
