@@ -195,8 +195,11 @@ def test_the_clerk_is_asked_what_the_order_cannot_say() -> None:
         "organisation": ZAOZERSK_ORG,
         "activity": {"title": "Размещение информация для формирования позитивного отношения",
                      "executors": [{"name": "По графику ДИРО", "group": "", "people": []}]}})
-    assert questions == [
+    from workflow.errors import in_voice
+
+    assert [in_voice(q, "cli") for q in questions] == [
         "ответственный «По графику ДИРО» не подразделение и не человек: в приказе он не "
         "назван; кому поручить исполнение? (дополнительный пункт — --point)",
         "в названии «Размещение информация» слово «информация» не согласовано (вероятно, "
         "«информации»): исправьте название мероприятия в дорожной карте"]
+    assert in_voice(questions[0], "web").endswith("(дополнительный пункт)")
