@@ -234,6 +234,7 @@ def populate(db: Database, out: Path, today: date | None = None) -> Iterator[str
         if code == WAITING[-1]:  # one report waits for the head's analysis
             yield from _step(db, coming, "report", "clerk", "Отчёт об исполнении направлен",
                              [], {})
+    yield from _indicators(db, today)
     yield from _step(db, f"{result.roadmap}:{CANCELLED}@{today.year + 1}", "cancel", "head",
                      "Мероприятие включено в план другого проекта", [], {})
     for row in list_documents(db, "admin"):
@@ -247,6 +248,39 @@ def populate(db: Database, out: Path, today: date | None = None) -> Iterator[str
                     comment="выводы")
     except KartaError as error:
         yield f"   отказ, как и должно быть: {error}"
+
+
+def _indicators(db: Database, today: date) -> Iterator[str]:
+    """Two indicators with targets for last year and this: the school's values for last
+    year accepted (and the monitoring справка made of them), this year's waiting to be
+    checked — the «Показатели» page has something to show."""
+    from registry.indicators import (
+        Given,
+        add_indicator,
+        decide,
+        make_monitoring_note,
+        submit_values,
+    )
+
+    last, this = str(today.year - 1), str(today.year)
+    add_indicator(db, "clerk", code="П1", name="Доля обучающихся, преодолевших минимальный "
+                  "порог ВПР по математике", unit="%", rollup="weighted_mean", fraction=True,
+                  numerator="обучающиеся, преодолевшие порог",
+                  denominator="обучающиеся, писавшие ВПР", evidence=True,
+                  targets={last: "85", this: "87"})
+    add_indicator(db, "clerk", code="П2", name="Педагоги, прошедшие курсы повышения "
+                  "квалификации по вопросам объективности оценивания", unit="чел.",
+                  rollup="sum", targets={last: "10", this: "12"})
+    site = "https://school1.example.ru/vpr"
+    submit_values(db, "school", last, {"П1": Given(numerator="172", denominator="200",
+                                                   link=site), "П2": Given(value="9")})
+    for code in ("П1", "П2"):
+        decide(db, "clerk", code, last, "МБОУ СОШ № 1", "accept")
+    note = make_monitoring_note(db, "clerk", last)
+    submit_values(db, "school", this, {"П1": Given(numerator="181", denominator="205",
+                                                   link=site)})
+    yield (f"   показатели П1 и П2: значения школы за {last} год приняты (справка о "
+           f"результатах мониторинга № {note.number_text}), за {this} год — ждут проверки")
 
 
 def _step(db: Database, ref: str, event: str, user: str, comment: str, files: list[Path],
