@@ -87,7 +87,7 @@ def add_comment(db: Database, login: str | None, target: Target, text: str) -> i
     cleaned = _clean(text)
     object_id, ref = _visible(db, login, target)
     with db.transaction() as session:
-        person = acting_person(session, login)
+        person = acting_person(session, login, "comment")
         mentioned = _mentioned(session, cleaned, person)
         row = Comment(organisation_id=person.organisation_id, object_kind=target.kind,
                       object_id=object_id, person_id=person.id or 0, at=utcnow(),

@@ -123,6 +123,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "revise": ("clerk",), "route": ("clerk",), "basis": ("clerk",),
     "indicator_add": ("clerk", "admin"), "indicator_target": ("clerk",),
     "monitoring_note": ("clerk", "head"), "monitoring_order": ("clerk",),
+    # auditors read the threads; those who do the work write in them
+    "comment": ("clerk", "head", "executor", "admin"),
 }
 
 

@@ -19,7 +19,7 @@ from registry.people import add_person
 from registry.roadmaps import import_roadmap
 from registry.verify import verify
 from tests.conftest import ZAOZERSK, Karta
-from workflow.errors import KartaError, UnknownReference
+from workflow.errors import KartaError, PermissionDenied, UnknownReference
 
 
 @pytest.fixture
@@ -86,6 +86,12 @@ def test_a_school_reads_the_department_and_itself_not_another_school(
         "clerk", "school2"]
     assert [c.login for c in comments(db, "head", Target("occurrence", ref))] == [
         "clerk", "school1", "school2"]
+    # an auditor reads the thread and does not write in it
+    add_person(db, "admin", "auditor", "Кузнецова Ирина Олеговна", "f", "аудитор",
+               ["auditor"])
+    assert len(comments(db, "auditor", Target("occurrence", ref))) == 3
+    with pytest.raises(PermissionDenied):
+        add_comment(db, "auditor", Target("occurrence", ref), "замечание аудитора")
     # another organisation's or a guessed occurrence is as unknown as a typo
     with pytest.raises(UnknownReference):
         add_comment(db, "school2", Target("occurrence", "99:5@2021"), "угадал?")
