@@ -219,7 +219,7 @@ def _claim(db: Database, organisation_id: int, now: datetime) -> tuple[str, list
     """Take the messages due for this sender (a compare-and-set per message)."""
     token = secrets.token_hex(8)
     table = Row.__table__  # type: ignore[attr-defined]
-    with db.engine.begin() as connection:
+    with db.writing_engine.begin() as connection:
         due = [row.id for row in connection.execute(select(table.c.id).where(
             table.c.organisation_id == organisation_id, table.c.mail_state == "pending",
             table.c.mail_next_at <= now).order_by(table.c.id).limit(BATCH))]
@@ -289,7 +289,7 @@ def _reason(error: BaseException) -> str:
 
 def _finish(db: Database, row_id: int, state: str, error: str) -> None:
     table = Row.__table__  # type: ignore[attr-defined]
-    with db.engine.begin() as connection:
+    with db.writing_engine.begin() as connection:
         connection.execute(update(table).where(table.c.id == row_id).values(
             mail_state=state, mail_error=error, mail_claim=""))
 
@@ -303,7 +303,7 @@ def _retry(db: Database, row: Any, now: datetime, error: str, result: Sent) -> N
     else:
         state, next_at = "pending", now + BACKOFF[attempts - 1]
         result.retried += 1
-    with db.engine.begin() as connection:
+    with db.writing_engine.begin() as connection:
         connection.execute(update(table).where(table.c.id == row.id).values(
             mail_state=state, mail_attempts=attempts, mail_next_at=next_at,
             mail_error=error, mail_claim=""))
@@ -316,7 +316,7 @@ def _send_digests(db: Database, organisation_id: int, settings: Settings, now: d
     """One message a day per person with what they chose to get as a digest."""
     table = Row.__table__  # type: ignore[attr-defined]
     people = Person.__table__  # type: ignore[attr-defined]
-    with db.engine.begin() as connection:
+    with db.writing_engine.begin() as connection:
         token = secrets.token_hex(8)
         connection.execute(update(table).where(
             table.c.organisation_id == organisation_id, table.c.mail_state == "digest",
@@ -335,7 +335,7 @@ def _send_digests(db: Database, organisation_id: int, settings: Settings, now: d
     try:
         server = connector(settings)
     except (OSError, smtplib.SMTPException) as error:
-        with db.engine.begin() as connection:
+        with db.writing_engine.begin() as connection:
             connection.execute(update(table).where(table.c.mail_claim == token).values(
                 mail_state="digest", mail_claim="", mail_error=_reason(error)))
         return
@@ -354,7 +354,7 @@ def _send_digests(db: Database, organisation_id: int, settings: Settings, now: d
                     result.digests += 1
             except (OSError, smtplib.SMTPException):
                 state = "digest"  # the next run tries again
-            with db.engine.begin() as connection:
+            with db.writing_engine.begin() as connection:
                 connection.execute(update(table).where(
                     table.c.id.in_([row.id for row in person_rows])).values(
                     mail_state=state, mail_claim=""))
