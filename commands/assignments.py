@@ -115,10 +115,12 @@ def discipline(year: int, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    emit_table(["Исполнитель", "Заданий", "В срок", "С опозданием", "Возвращено",
-                "Не представлено"],
-               [[row["executor"], *(str(row[key]) for key in (
-                   "assigned", "on_time", "late", "returned", "not_reported"))]
+    across = any("organisation" in row for row in rows)  # a regional auditor's, per district
+    emit_table((["Организация"] if across else []) + [
+        "Исполнитель", "Заданий", "В срок", "С опозданием", "Возвращено", "Не представлено"],
+               [([row["organisation"]] if across else []) + [row["executor"], *(
+                   str(row[key]) for key in (
+                       "assigned", "on_time", "late", "returned", "not_reported"))]
                 for row in rows])
 
 

@@ -437,18 +437,28 @@ def departments_own(session: Session, rows: list[Assignment]) -> list[Assignment
 
 def discipline(db: Database, login: str | None, year: int) -> list[dict[str, Any]]:
     """Executive discipline of each executor for a year: assigned, reported on time, late,
-    returned, not reported (overdue and still owing), as every СЭД counts it."""
+    returned, not reported (overdue and still owing), as every СЭД counts it. A regional
+    auditor gets it per organisation («МБОУ СОШ № 1» of one district is not another's)."""
+    from registry.scope import region_wide
+    from registry.tables import Organisation
+
     with db.reading() as session:
         person = acting_person(session, login)
         today = local_today(organisation(session))
         first, last = date(year, 1, 1), date(year, 12, 31)
-        table: dict[str, dict[str, Any]] = {}
+        across = region_wide(person)
+        names = {o.id: o.short_name or o.full_name
+                 for o in session.exec(select(Organisation))} if across else {}
+        table: dict[tuple[int, str], dict[str, Any]] = {}
         for row in session.exec(select(Assignment).where(
                 col(Assignment.due) >= first, col(Assignment.due) <= last,
-                _visible_to(session, person)).order_by(col(Assignment.executor))):
-            entry = table.setdefault(row.executor, {
+                _visible_to(session, person)).order_by(col(Assignment.organisation_id),
+                                                       col(Assignment.executor))):
+            key = (row.organisation_id if across else 0, row.executor)
+            entry = table.setdefault(key, {
                 "executor": row.executor, "assigned": 0, "on_time": 0, "late": 0,
-                "returned": 0, "not_reported": 0})
+                "returned": 0, "not_reported": 0,
+                **({"organisation": names.get(row.organisation_id, "")} if across else {})})
             entry["assigned"] += 1
             entry["returned"] += 1 if row.returns else 0
             if row.reported_at is not None and row.due is not None:

@@ -180,3 +180,17 @@ def test_region_commands(tmp_path: Path) -> None:
     assert summary.exit_code == 0, summary.stderr
     assert "Управление образования ЗАТО Заозерск" in summary.stdout
     assert (tmp_path / "сводка.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_the_region_s_discipline_is_per_organisation(region: Database) -> None:
+    """Issue 20, item 3: «МБОУ СОШ № 1» of one district is not another's — the regional
+    auditor's discipline table keeps them apart; a department's has no such column."""
+    from registry.assignments import act, discipline
+
+    act(region, "zao-school", "1:5@2021", "report", comment="отчёт")
+    rows = discipline(region, "minister", 2021)
+    assert rows and all(row["organisation"] in ("УО zao", "УО yen") for row in rows)
+    zao = [row for row in rows if row["organisation"] == "УО zao"]
+    assert zao == [dict(row, organisation="УО zao")
+                   for row in discipline(region, "zao-clerk", 2021)]
+    assert all("organisation" not in row for row in discipline(region, "zao-clerk", 2021))
