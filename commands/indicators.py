@@ -191,23 +191,23 @@ def _decide(event: str, code: str, period: str, unit: str | None, comment: str |
                f"{value_state_label(state)}.")
 
 
-_UNIT = click.option("--unit", default=None, metavar="ПОДРАЗДЕЛЕНИЕ",
-                     help="Школа (без него — значение управления).")
+def _one_value(f: Any) -> Any:
+    """КОД ПЕРИОД [--unit]: the value a decision is about."""
+    f = click.option("--unit", default=None, metavar="ПОДРАЗДЕЛЕНИЕ",
+                     help="Школа (без него — значение управления).")(f)
+    f = click.argument("period", metavar="ПЕРИОД")(f)
+    return click.argument("code", metavar="КОД")(f)
 
 
 @indicators.command("accept")
-@click.argument("code", metavar="КОД")
-@click.argument("period", metavar="ПЕРИОД")
-@_UNIT
+@_one_value
 def indicators_accept(code: str, period: str, unit: str | None) -> None:
     """Принять значение показателя КОД за ПЕРИОД (после этого оно не меняется)."""
     _decide("accept", code, period, unit, None)
 
 
 @indicators.command("return")
-@click.argument("code", metavar="КОД")
-@click.argument("period", metavar="ПЕРИОД")
-@_UNIT
+@_one_value
 @click.option("--comment", required=True, metavar="ТЕКСТ", help="Причина возврата.")
 def indicators_return(code: str, period: str, unit: str | None, comment: str) -> None:
     """Вернуть значение на доработку с причиной (школа получит уведомление)."""
@@ -215,9 +215,7 @@ def indicators_return(code: str, period: str, unit: str | None, comment: str) ->
 
 
 @indicators.command("correct")
-@click.argument("code", metavar="КОД")
-@click.argument("period", metavar="ПЕРИОД")
-@_UNIT
+@_one_value
 @click.option("--value", required=True, metavar="ЧИСЛО", help="Исправленное значение "
                                                              "(для доли: 172/200).")
 @click.option("--comment", required=True, metavar="ТЕКСТ", help="Основание исправления.")
@@ -228,9 +226,7 @@ def indicators_correct(code: str, period: str, unit: str | None, value: str,
 
 
 @indicators.command("exclude")
-@click.argument("code", metavar="КОД")
-@click.argument("period", metavar="ПЕРИОД")
-@_UNIT
+@_one_value
 @click.option("--comment", required=True, metavar="ТЕКСТ", help="Причина.")
 def indicators_exclude(code: str, period: str, unit: str | None, comment: str) -> None:
     """Исключить значение школы из мониторинга за период (например, школа закрыта)."""

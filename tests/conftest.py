@@ -299,3 +299,28 @@ def remove_stored(db: Database, address: str) -> None:
     with db.engine.begin() as connection:
         connection.exec_driver_sql("DELETE FROM storedblob WHERE address = %(address)s",
                                    {"address": normalise_address(address)})
+
+
+def report_at_once(db: Database, refs: list[str], comment: str | None = None) -> list[Exception]:
+    """Every occurrence of ``refs`` reported by the clerk in a thread of its own, all let go
+    at the same moment (a barrier); the errors they met."""
+    import threading
+
+    from registry.occurrences import apply_event
+
+    barrier = threading.Barrier(len(refs))
+    errors: list[Exception] = []
+
+    def report(ref: str) -> None:
+        barrier.wait()
+        try:
+            apply_event(db, ref, "report", "clerk", comment=comment or f"отчёт по {ref}")
+        except Exception as error:  # noqa: BLE001 - collected for the caller to assert
+            errors.append(error)
+
+    threads = [threading.Thread(target=report, args=(ref,)) for ref in refs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

@@ -19,7 +19,7 @@ from registry.people import add_person
 from registry.roadmaps import import_roadmap
 from registry.tables import Document, HistoryEvent, JournalCounter, Occurrence
 from registry.templates import activate, add_template
-from tests.conftest import SLAVGOROD, YENISEISK, ZAOZERSK, remove_stored
+from tests.conftest import SLAVGOROD, YENISEISK, ZAOZERSK, remove_stored, report_at_once
 from tests.docx_structure import structure, text_of
 from workflow.errors import KartaError
 from workflow.importing import Period
@@ -362,22 +362,7 @@ def test_writers_in_parallel_number_without_gaps_and_the_log_verifies(db: Databa
     refs = [f"{rid}:{code}@2021" for code in range(1, 9)]
     for ref in refs:
         apply_event(db, ref, "start", "clerk")
-    barrier = threading.Barrier(len(refs))
-    errors: list[Exception] = []
-
-    def report(ref: str) -> None:
-        barrier.wait()
-        try:
-            apply_event(db, ref, "report", "clerk", comment=f"отчёт по {ref}")
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-
-    threads = [threading.Thread(target=report, args=(ref,)) for ref in refs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert report_at_once(db, refs) == []
     numbers = sorted(d.number for d in _documents(db) if d.journal == "reports")  # type: ignore[type-var]
     assert numbers == list(range(1, 9))
     result = verify(db, "admin")

@@ -92,19 +92,29 @@ def test_a_deadline_merged_over_several_activities_applies_to_each(tmp_path: Pat
         ("1", "Ежеквартально"), ("2", "Ежеквартально")]
 
 
-def _merged_xlsx(path: Path) -> None:
+def _xlsx(path: Path, title: str, rows: list[list[object]],
+          merged: tuple[int, int] | None = None) -> None:
+    """A roadmap sheet: its title, the header, ``rows``; ``merged`` rows (first, last, counted
+    among ``rows`` from 0) share one № cell merged down, as Excel shows it."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(["План работы по оценке качества образования на 2021 год"])
+    sheet.append([title])
     sheet.append(HEADER)
-    sheet.append(["1.", "Проведение ВПР", "Апрель 2021", "ОО"])
-    first = sheet.max_row + 1
-    for values in SUB_ROWS:
-        sheet.append(list(values))
-    sheet.merge_cells(start_row=first, start_column=1, end_row=sheet.max_row, end_column=1)
-    sheet.append([2.2, "Отчёт о реализации", "Ежегодно", "Управление образования"])
+    for values in rows:
+        sheet.append(values)
+    if merged is not None:
+        sheet.merge_cells(start_row=3 + merged[0], start_column=1, end_row=3 + merged[1],
+                          end_column=1)
     book.save(str(path))
+
+
+def _merged_xlsx(path: Path) -> None:
+    rows: list[list[object]] = [["1.", "Проведение ВПР", "Апрель 2021", "ОО"]]
+    rows += [list(values) for values in SUB_ROWS]
+    rows.append([2.2, "Отчёт о реализации", "Ежегодно", "Управление образования"])
+    _xlsx(path, "План работы по оценке качества образования на 2021 год", rows,
+          merged=(1, len(SUB_ROWS)))
 
 
 def test_a_number_merged_down_in_excel_is_one_activity(tmp_path: Path) -> None:
@@ -119,15 +129,9 @@ def test_a_number_merged_down_in_excel_is_one_activity(tmp_path: Path) -> None:
 
 def test_a_number_repeated_without_a_merge_is_still_refused(tmp_path: Path) -> None:
     """Only a merge makes rows one activity: the same number typed twice is an error."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["План работы на 2021 год"])
-    sheet.append(HEADER)
-    sheet.append(["2.1.", "Семинар", "Апрель 2021", "ОО"])
-    sheet.append(["2.1.", "Совещание", "Май 2021", "ОО"])
     path = tmp_path / "повтор.xlsx"
-    book.save(str(path))
+    _xlsx(path, "План работы на 2021 год", [["2.1.", "Семинар", "Апрель 2021", "ОО"],
+                                            ["2.1.", "Совещание", "Май 2021", "ОО"]])
     with pytest.raises(RoadmapFormatError, match="код мероприятия «2.1» повторяется"):
         read_roadmap(path)
 

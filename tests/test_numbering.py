@@ -4,7 +4,6 @@ the render with its number (``karta documents regenerate``)."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from registry.roadmaps import import_roadmap
 from registry.tables import Document
 from registry.templates import activate, add_template
 from registry.verify import verify
-from tests.conftest import ZAOZERSK
+from tests.conftest import ZAOZERSK, report_at_once
 from tests.docx_structure import text_of
 
 
@@ -98,22 +97,7 @@ def test_writers_into_one_journal_are_never_refused_and_render_once(
         return original(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(CompiledTemplate, "render_parts", counted)
-    barrier = threading.Barrier(len(refs))
-    errors: list[Exception] = []
-
-    def report(ref: str) -> None:
-        barrier.wait()
-        try:
-            apply_event(db, ref, "report", "clerk", comment=f"отчёт по {ref}")
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-
-    threads = [threading.Thread(target=report, args=(ref,)) for ref in refs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert report_at_once(db, refs) == []
     assert renders == ["report"] * len(refs)
     reports = [d for d in _documents(db) if d.journal == "reports"]
     assert sorted(d.number or 0 for d in reports) == list(range(1, 9))
@@ -139,22 +123,7 @@ def test_a_template_that_does_more_with_the_number_renders_after_numbering(
     refs = [f"{rid}:{code}@2021" for code in range(1, 5)]
     for ref in refs:
         apply_event(db, ref, "start", "clerk")
-    barrier = threading.Barrier(len(refs))
-    errors: list[Exception] = []
-
-    def report(ref: str) -> None:
-        barrier.wait()
-        try:
-            apply_event(db, ref, "report", "clerk", comment="отчёт")
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-
-    threads = [threading.Thread(target=report, args=(ref,)) for ref in refs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert report_at_once(db, refs, "отчёт") == []
     reports = sorted((d for d in _documents(db) if d.journal == "reports"),
                      key=lambda d: d.number or 0)
     assert [d.number for d in reports] == [1, 2, 3, 4]

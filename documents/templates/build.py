@@ -547,6 +547,19 @@ def point(document: DocumentObject, text: str) -> Paragraph:
     return para(document, text, indent=True)
 
 
+def section_heading(document: DocumentObject, text: str) -> None:
+    """A numbered part of a note or report («3. Выводы»): bold, kept with what follows."""
+    para(document, text, align="left", bold=True, space_before=12, keep=True)
+
+
+def addressed(document: DocumentObject, items: str) -> None:
+    """Addressed recommendations, one paragraph each: «МБОУ СОШ № 1: …» (``r in items``)."""
+    tag(document, f"{{%p for r in {items} %}}")
+    para(document, "{{ r.addressee | case('dative') | upper_first }}: {{ r.text | sentence }}",
+         indent=True)
+    tag(document, "{%p endfor %}")
+
+
 def order_approve() -> DocumentObject:
     document = order_opening(
         "Об утверждении {{ roadmap.title | case('genitive') }}",
@@ -740,8 +753,7 @@ def analytic_note() -> DocumentObject:
                    "{{ activity.title | quote }}; сроки: "
                    "{{ activity.deadline_text | lower_first }}; ответственные: "
                    "{{ activity.responsible_text }}.", indent=True)
-    para(document, "1. Что сделано", align="left", bold=True, space_before=12,
-         keep=True)
+    section_heading(document, "1. Что сделано")
     # an occurrence assigned to several executors: the summary, a row for each report
     tag(document, "{%p if report.executors is defined and report.executors | selectattr('state', "
                   "'equalto', 'accepted') | list %}")
@@ -769,8 +781,7 @@ def analytic_note() -> DocumentObject:
          indent=True, space_before=6)
     tag(document, "{%p endif %}")
     tag(document, "{%p endif %}")
-    para(document, "2. Показатели", align="left", bold=True, space_before=12,
-         keep=True)
+    section_heading(document, "2. Показатели")
     tag(document, "{%p if analysis.figures %}")
     table = grid(document, ["№", "Показатель", "Значение"], [14, 111, 40])
     looped_row(table, "figure in analysis.figures",
@@ -778,21 +789,15 @@ def analytic_note() -> DocumentObject:
     tag(document, "{%p else %}")
     para(document, "Количественные показатели в отчёте не приведены.", indent=True)
     tag(document, "{%p endif %}")
-    para(document, "3. Выводы", align="left", bold=True, space_before=12,
-         keep=True)
+    section_heading(document, "3. Выводы")
     para(document, "{{ analysis.conclusions | sentence }}", indent=True)
     tag(document, "{%p if analysis.recommendations %}")
-    para(document, "4. Рекомендации", align="left", bold=True, space_before=12,
-         keep=True)
-    tag(document, "{%p for r in analysis.recommendations %}")
-    para(document, "{{ r.addressee | case('dative') | upper_first }}: {{ r.text | sentence }}",
-         indent=True)
-    tag(document, "{%p endfor %}")
+    section_heading(document, "4. Рекомендации")
+    addressed(document, "analysis.recommendations")
     tag(document, "{%p endif %}")
     tag(document, "{%p if analysis.decisions %}")
-    para(document, "{{ 5 if analysis.recommendations else 4 }}. Предлагаемые управленческие "
-                   "решения", align="left", bold=True, space_before=12,
-         keep=True)
+    section_heading(document, "{{ 5 if analysis.recommendations else 4 }}. Предлагаемые "
+                              "управленческие решения")
     tag(document, "{%p for d in analysis.decisions %}")
     para(document, "{{ loop.index }}) {{ d | sentence }}", indent=True)
     tag(document, "{%p endfor %}")
@@ -896,8 +901,7 @@ def annual_report() -> DocumentObject:
     # roadmap without them is told by the paragraph above, not by a one-bar chart
     tag(document, "{%p set by_sections = sections | length > 1 %}")
     tag(document, "{%p if by_sections %}")
-    para(document, "1. Исполнение по разделам", align="left", bold=True, space_before=12,
-         keep=True)
+    section_heading(document, "1. Исполнение по разделам")
     # numbers' headers break at their soft hyphens, so the section names get the width
     table = grid(document, ["Раздел", "Всего", "Выпол\u00adнено", "Отчёт",
                             "Просро\u00adчено", "Отме\u00adнено", "%"],
@@ -934,9 +938,7 @@ def annual_report() -> DocumentObject:
                                                 "{{ i.reason | lower_first | sentence }}"
                                                 "{% endif %}"),
     ), start=1):
-        para(document, f"{{{{ {number} + (1 if by_sections else 0) }}}}. {heading}",
-             align="left", bold=True, space_before=12,
-             keep=True)
+        section_heading(document, f"{{{{ {number} + (1 if by_sections else 0) }}}}. {heading}")
         tag(document, f"{{%p for i in {items} %}}")
         para(document, "– " + line, indent=True, size=12)
         tag(document, "{%p endfor %}")
@@ -945,8 +947,8 @@ def annual_report() -> DocumentObject:
         tag(document, "{%p endif %}")
     # the roadmap's indicators: target against actual (issue 22), when it has any
     tag(document, "{%p if indicators %}")
-    para(document, "{{ 4 + (1 if by_sections else 0) }}. Достижение целевых значений "
-                   "показателей", align="left", bold=True, space_before=12, keep=True)
+    section_heading(document, "{{ 4 + (1 if by_sections else 0) }}. Достижение целевых "
+                              "значений показателей")
     para(document, "Показателей – {{ indicators | length }}, целевое значение достигнуто – "
                    "{{ indicators | selectattr('reached', 'equalto', 'да') | list | length }}."
                    " Фактическое значение – свод принятых значений организаций (или значение "
@@ -1011,12 +1013,10 @@ def monitoring_note() -> DocumentObject:
                    "{{ totals.no_data }}{% endif %}. Фактическое значение – свод принятых "
                    "значений организаций (или значение управления образования); отклонение – "
                    "разность факта и цели.", indent=True)
-    para(document, "1. Целевые и фактические значения", align="left", bold=True,
-         space_before=12, keep=True)
+    section_heading(document, "1. Целевые и фактические значения")
     indicator_table(document, "{{ i.name }} ({{ i.group }}; принято значений: "
                               "{{ i.accepted }} из {{ i.owed }})")
-    para(document, "2. Организации, не достигшие целевых значений", align="left", bold=True,
-         space_before=12, keep=True)
+    section_heading(document, "2. Организации, не достигшие целевых значений")
     tag(document, "{%p set below = indicators | selectattr('below') | list %}")
     tag(document, "{%p for i in below %}")
     para(document, "{{ i.code }}. {{ i.name }}: {% for b in i.below %}{{ b.name }} "
@@ -1026,8 +1026,7 @@ def monitoring_note() -> DocumentObject:
     tag(document, "{%p if not below %}")
     para(document, "Нет.", indent=True)
     tag(document, "{%p endif %}")
-    para(document, "3. Не представили значения", align="left", bold=True, space_before=12,
-         keep=True)
+    section_heading(document, "3. Не представили значения")
     tag(document, "{%p set missing = indicators | selectattr('missing') | list %}")
     tag(document, "{%p for i in missing %}")
     para(document, "{{ i.code }}. {{ i.name }}: {{ i.missing | join(', ') }}.", indent=True)
@@ -1036,12 +1035,8 @@ def monitoring_note() -> DocumentObject:
     para(document, "Все организации представили значения.", indent=True)
     tag(document, "{%p endif %}")
     tag(document, "{%p if recommendations %}")
-    para(document, "4. Адресные рекомендации", align="left", bold=True, space_before=12,
-         keep=True)
-    tag(document, "{%p for r in recommendations %}")
-    para(document, "{{ r.addressee | case('dative') | upper_first }}: {{ r.text | sentence }}",
-         indent=True)
-    tag(document, "{%p endfor %}")
+    section_heading(document, "4. Адресные рекомендации")
+    addressed(document, "recommendations")
     tag(document, "{%p endif %}")
     signature(document, "{{ author.position | upper_first }}", "{{ author | signature }}")
     para(document, "{{ today | date }}", align="left")
