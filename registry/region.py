@@ -28,10 +28,7 @@ def region_summary(db: Database, login: str | None, year: int,
     when = as_of or min(date(year, 12, 31), utcnow().date())
     with db.reading() as session:
         person = acting_person(session, login)
-        if "region_auditor" not in roles_of(person):
-            raise PermissionDenied(person.login, "region", ("region_auditor",),
-                                   roles_of(person), reason="сводные данные региона доступны "
-                                                            "аудитору региона")
+        require_region_auditor(person)
         # an occurrence belongs to the year its due date (else its start) falls in
         moment = func.coalesce(col(Occurrence.due), col(Occurrence.period_start))
         in_year = (func.extract("year", moment) == year) if not db.is_sqlite else \
@@ -72,6 +69,13 @@ def region_summary(db: Database, login: str | None, year: int,
                                                            "overdue")}
     return {"year": year, "as_of": when.isoformat(), "organisations": result,
             "totals": {**totals, "percent": _percent(totals)}}
+
+
+def require_region_auditor(person: Any) -> None:
+    """Only a regional auditor reads across the region's organisations."""
+    if "region_auditor" not in roles_of(person):
+        raise PermissionDenied(person.login, "region", ("region_auditor",), roles_of(person),
+                               reason="сводные данные региона доступны аудитору региона")
 
 
 def _percent(counts: dict[str, Any]) -> int:

@@ -35,10 +35,9 @@ from registry.indicators import (
     _school_goal,
     _signed,
 )
-from registry.people import acting_person, roles_of
-from registry.region import append_row
+from registry.people import acting_person
+from registry.region import append_row, require_region_auditor
 from registry.tables import Indicator, IndicatorValue, Organisation, Unit
-from workflow.errors import PermissionDenied
 from workflow.indicators import (
     SchoolValue,
     meets,
@@ -155,10 +154,7 @@ def region_indicators(db: Database, login: str | None, period: str | int | None 
     chosen = parse_period(str(period or utcnow().year))
     with db.reading() as session:
         person = acting_person(session, login)
-        if "region_auditor" not in roles_of(person):
-            raise PermissionDenied(person.login, "region", ("region_auditor",),
-                                   roles_of(person), reason="сводные данные региона доступны "
-                                                            "аудитору региона")
+        require_region_auditor(person)
         organisations = {o.id: o for o in session.exec(select(Organisation))}
         indicators = list(session.exec(select(Indicator).where(col(Indicator.active).is_(True))
                                        .order_by(col(Indicator.code),

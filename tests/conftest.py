@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -324,3 +326,28 @@ def report_at_once(db: Database, refs: list[str], comment: str | None = None) ->
     for thread in threads:
         thread.join()
     return errors
+
+
+def signed_in(db: Database, login: str, admin: str = "admin") -> Any:
+    """A browser-less client of the real application, logged in through the form as
+    ``login`` (its password set by ``admin``)."""
+    from fastapi.testclient import TestClient
+
+    from registry.accounts import set_password
+    from web.app import create_app
+
+    set_password(db, admin, login, "пароль-надёжный-1")
+    client = TestClient(create_app(db), follow_redirects=False)
+    nonce = re.search(r'name="nonce" value="([^"]+)"', client.get("/login").text)
+    assert nonce is not None
+    assert client.post("/login", data={"login": login, "password": "пароль-надёжный-1",
+                                       "nonce": nonce.group(1), "next": "/"}
+                       ).status_code == 303
+    return client
+
+
+def csrf_of(page: str) -> str:
+    """The form key of a page a signed-in client got."""
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)

@@ -4,11 +4,9 @@ bad input is refused with nothing written."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from registry.audit import read_log
 from registry.comments import MAX_TEXT, Target, add_comment, comments
@@ -18,7 +16,7 @@ from registry.occurrences import apply_event, show
 from registry.people import add_person
 from registry.roadmaps import import_roadmap
 from registry.verify import verify
-from tests.conftest import ZAOZERSK, Karta
+from tests.conftest import ZAOZERSK, Karta, csrf_of, signed_in
 from workflow.errors import KartaError, PermissionDenied, UnknownReference
 
 
@@ -99,8 +97,6 @@ def test_a_school_reads_the_department_and_itself_not_another_school(
 
 def test_a_document_thread_in_the_browser_and_on_the_command_line(
         thread: tuple[Database, str], tmp_path: Path) -> None:
-    from registry.accounts import set_password
-    from web.app import create_app
 
     db, ref = thread
     document = apply_event(db, ref, "report", "clerk", comment="отчёт").documents
@@ -111,17 +107,11 @@ def test_a_document_thread_in_the_browser_and_on_the_command_line(
     assert "Проверьте сроки, @head" in listing.stdout
     both = karta("comment", ref, "--document", "1", "-m", "двусмысленно", user="clerk")
     assert both.exit_code != 0
-    set_password(db, "admin", "clerk", "пароль-надёжный-1")
-    client = TestClient(create_app(db), follow_redirects=False)
-    nonce = re.search(r'name="nonce" value="([^"]+)"', client.get("/login").text)
-    assert nonce is not None
-    client.post("/login", data={"login": "clerk", "password": "пароль-надёжный-1",
-                                "nonce": nonce.group(1), "next": "/"})
+    client = signed_in(db, "clerk")
     page = client.get(f"/o/{ref}")
     assert "Обсуждение" in page.text and "Проверьте сроки, @head" in page.text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    answer = client.post(f"/o/{ref}/comment", data={"csrf": csrf.group(1),
+    csrf = csrf_of(page.text)
+    answer = client.post(f"/o/{ref}/comment", data={"csrf": csrf,
                                                     "text": "<script>alert(1)</script>"})
     assert answer.status_code == 303
     page = client.get(f"/o/{ref}")
@@ -130,8 +120,8 @@ def test_a_document_thread_in_the_browser_and_on_the_command_line(
     if document:
         number = int(str(document[0]["id"]))
         answer = client.post(f"/documents/{number}/comment",
-                             data={"csrf": csrf.group(1), "text": "В отчёте опечатка"})
+                             data={"csrf": csrf, "text": "В отчёте опечатка"})
         assert answer.status_code == 303
         assert "В отчёте опечатка" in client.get(f"/documents/{number}").text
-    refused = client.post(f"/o/{ref}/comment", data={"csrf": csrf.group(1), "text": " "})
+    refused = client.post(f"/o/{ref}/comment", data={"csrf": csrf, "text": " "})
     assert refused.status_code == 400 and "Напишите текст комментария" in refused.text

@@ -32,7 +32,7 @@ from registry.people import add_person
 from registry.roadmaps import import_roadmap
 from registry.tables import HistoryEvent, IndicatorValue
 from registry.verify import verify
-from tests.conftest import YENISEISK, ZAOZERSK, Karta
+from tests.conftest import YENISEISK, ZAOZERSK, Karta, csrf_of, signed_in
 from workflow.errors import (
     ConcurrentUpdate,
     KartaError,
@@ -480,12 +480,8 @@ def test_the_order_takes_the_decisions_the_clerk_wrote(district: Database) -> No
 
 def test_the_order_from_the_command_line_and_the_browser(district: Database,
                                                         tmp_path: Any) -> None:
-    import re
 
-    from fastapi.testclient import TestClient
 
-    from registry.accounts import set_password
-    from web.app import create_app
 
     note = _note_with_one_below_and_one_missing(district)
     karta = Karta(district.url, tmp_path)
@@ -496,19 +492,12 @@ def test_the_order_from_the_command_line_and_the_browser(district: Database,
     refused = karta("indicators", "order", "9999", user="clerk")
     assert refused.exit_code != 0 and "нет такой аналитической справки" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
-    set_password(district, "admin", "clerk", "пароль-надёжный-1")
-    client = TestClient(create_app(district), follow_redirects=False)
-    nonce = re.search(r'name="nonce" value="([^"]+)"', client.get("/login").text)
-    assert nonce is not None
-    client.post("/login", data={"login": "clerk", "password": "пароль-надёжный-1",
-                                "nonce": nonce.group(1), "next": "/"})
+    client = signed_in(district, "clerk")
     page = client.get(f"/documents/{note.id}")
     assert "Приказ об итогах мониторинга" in page.text
     assert "Руководителю МБОУ СОШ № 12 проанализировать причины" in page.text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
     response = client.post("/indicators/order", data={
-        "csrf": csrf.group(1), "note": str(note.id),
+        "csrf": csrf_of(page.text), "note": str(note.id),
         "decisions": "Руководителю МБОУ СОШ № 12 провести анализ\r\nПровести семинар",
         "points": ""})
     assert response.status_code == 303

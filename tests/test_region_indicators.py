@@ -5,15 +5,14 @@ who is below target; a department reads only its own; the export opens in Excel.
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from registry.database import Database
 from registry.indicators import Given, add_indicator, decide, monitoring, submit_values
 from registry.region_indicators import region_indicators, region_indicators_workbook
+from tests.conftest import signed_in
 from workflow.errors import PermissionDenied
 
 SCHOOL = "МБОУ СОШ № 1"
@@ -109,22 +108,8 @@ def test_the_region_export_opens_with_numbers_as_numbers(shared: Database) -> No
     assert ("УО zao", "П9") in {(r[0], r[1]) for r in by_org}
 
 
-def _client(db: Database, login: str, admin: str) -> TestClient:
-    from registry.accounts import set_password
-    from web.app import create_app
-
-    set_password(db, admin, login, "пароль-надёжный-1")
-    client = TestClient(create_app(db), follow_redirects=False)
-    nonce = re.search(r'name="nonce" value="([^"]+)"', client.get("/login").text)
-    assert nonce is not None
-    assert client.post("/login", data={"login": login, "password": "пароль-надёжный-1",
-                                       "nonce": nonce.group(1), "next": "/"}
-                       ).status_code == 303
-    return client
-
-
 def test_the_region_page_and_its_export_in_the_browser(shared: Database) -> None:
-    client = _client(shared, "minister", "minister")
+    client = signed_in(shared, "minister", "minister")
     page = client.get("/region/indicators?period=2021")
     assert page.status_code == 200
     assert "Доля обучающихся, преодолевших минимальный порог ВПР" in page.text
@@ -135,7 +120,7 @@ def test_the_region_page_and_its_export_in_the_browser(shared: Database) -> None
     assert export.status_code == 200 and export.content[:2] == b"PK"
     assert client.get("/region/indicators?period=<script>").status_code == 400
     assert client.get("/region/indicators?period=2021&org=нет").status_code == 404
-    head = _client(shared, "zao-head", "zadmin")
+    head = signed_in(shared, "zao-head", "zadmin")
     assert head.get("/region/indicators?period=2021").status_code == 403
 
 

@@ -10,11 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
 from registry.database import Database
+from tests.conftest import csrf_of, signed_in
 from workflow.errors import KartaError, UnknownReference, in_voice, said
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,23 +91,9 @@ def test_the_web_voice_never_carries_the_command_line_s_words(
     assert "\ue000" not in in_voice(text, "web") and "\ue001" not in in_voice(text, "web")
 
 
-def _client(db: Database, login: str) -> tuple[TestClient, str]:
-    from registry.accounts import set_password
-    from web.app import create_app
-
-    set_password(db, "admin", login, "пароль-надёжный-1")
-    client = TestClient(create_app(db), follow_redirects=False)
-    nonce = re.search(r'name="nonce" value="([^"]+)"', client.get("/login").text)
-    assert nonce is not None
-    client.post("/login", data={"login": login, "password": "пароль-надёжный-1",
-                                "nonce": nonce.group(1), "next": "/"})
-    page = client.get("/")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    return client, csrf.group(1) if csrf else ""
-
-
 def test_no_page_shows_a_command_or_a_flag(db: Database) -> None:
-    client, csrf = _client(db, "clerk")
+    client = signed_in(db, "clerk")
+    csrf = csrf_of(client.get("/").text)
     answers = [client.get("/documents/99999"), client.get("/indicators/НЕТ"),
                client.post("/indicators/order", data={"csrf": csrf, "note": "99999",
                                                       "decisions": "", "points": ""}),
