@@ -221,7 +221,7 @@ def acquaintance_sheet(order: dict[str, Any], people: list[dict[str, Any]],
                         f"№ {order['number']}", f"«{order['title']}»"],
                  lead="С приказом ознакомлены:",
                  headers=["№ п/п", "Фамилия, имя, отчество", "Должность", "Подпись", "Дата"],
-                 widths=[15, 55, 50, 24, 21], rows=rows, align=["c", "l", "l", "c", "c"])
+                 widths=[15, 53, 50, 21, 26], rows=rows, align=["c", "l", "l", "c", "c"])
 
 
 def people_named(context: dict[str, Any], signer: str = "") -> list[dict[str, Any]]:

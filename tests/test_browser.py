@@ -656,6 +656,12 @@ def test_a_returned_school_and_a_head_act_from_their_notifications(visit: Any,
     assert "вы ознакомлены с приказом" in clerk.page.inner_text("[role=status]")
     assert "Ознакомлены 1 из" in clerk.page.inner_text("#acquaintance")
     shoot(clerk.page, "desktop-25-acquaintance")
+    # a comment on the order, naming the head (issue 21, item 7)
+    clerk.page.fill("#comment-text", "@head, ознакомление собрано, кроме школы")
+    clerk.page.click("#comments button:text-is('Отправить комментарий')")
+    clerk.page.wait_for_url(re.compile(r"/documents/\d+(#comments)?$"))
+    assert "ознакомление собрано" in clerk.page.inner_text("#comments")
+    shoot(clerk.page, "desktop-26-comments")
 
 
 def test_indicators_from_a_school_s_form_to_the_head_s_справка(visit: Any, site: Site,
